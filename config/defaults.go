@@ -1,0 +1,88 @@
+package config
+
+import "github.com/homecloud-dev/fullstack/naming"
+
+// Defaults applied by Normalize. Each is documented on its field in spec.go.
+const (
+	DefaultOnPremEnvironment = "staging"
+	DefaultDockerHost        = "unix:///var/run/docker.sock"
+	DefaultRegistryAddress   = "127.0.0.1"
+	DefaultRegistryPort      = 5000
+	DefaultPostgresHost      = "127.0.0.1"
+	DefaultPostgresPort      = 5432
+	DefaultPostgresAdmin     = "postgres"
+	DefaultPostgresVersion   = "16"
+	DefaultPostgresSSLMode   = "disable"
+	DefaultCloudEnvironment  = "production"
+	DefaultRegion            = "us-east-1"
+	DefaultVPCCIDR           = "10.0.0.0/16"
+	DefaultGitHubBranch      = "main"
+	DefaultServicePort       = 8080
+	DefaultSitePort          = 80
+	DefaultServiceHealthPath = "/healthz"
+	DefaultSiteHealthPath    = "/"
+	DefaultCPU               = 256
+	DefaultMemory            = 512
+	DefaultDesiredCount      = 1
+	DefaultMinCount          = 1
+	DefaultMaxCount          = 2
+)
+
+// applyDefaults fills every empty field that has a default. It never
+// overwrites a value the user set.
+func (p *Project) applyDefaults() {
+	o := &p.OnPrem
+	setString(&o.Environment, DefaultOnPremEnvironment)
+	setString(&o.DockerHost, DefaultDockerHost)
+	if p.Name != "" {
+		setString(&o.Network.Name, naming.PlatformNetwork(p.Name).Value)
+	}
+	setString(&o.Registry.BindAddress, DefaultRegistryAddress)
+	setInt(&o.Registry.Port, DefaultRegistryPort)
+	setString(&o.Postgres.Host, DefaultPostgresHost)
+	setInt(&o.Postgres.Port, DefaultPostgresPort)
+	setString(&o.Postgres.AdminUser, DefaultPostgresAdmin)
+	setString(&o.Postgres.Version, DefaultPostgresVersion)
+	setString(&o.Postgres.SSLMode, DefaultPostgresSSLMode)
+
+	c := &p.Cloud
+	setString(&c.Environment, DefaultCloudEnvironment)
+	setString(&c.Region, DefaultRegion)
+	setString(&c.VPCCIDR, DefaultVPCCIDR)
+	if len(c.AvailabilityZones) == 0 {
+		c.AvailabilityZones = []string{c.Region + "a", c.Region + "b"}
+	}
+	if c.StateBackend.Bucket != "" && p.Name != "" {
+		setString(&c.StateBackend.Key, p.Name+"/cloud.tfstate")
+	}
+	setString(&c.GitHub.Branch, DefaultGitHubBranch)
+
+	for i := range p.Apps {
+		a := &p.Apps[i]
+		setString(&a.Source, "apps/"+a.Name)
+		if a.Kind == KindSite {
+			setInt(&a.Port, DefaultSitePort)
+			setString(&a.HealthCheckPath, DefaultSiteHealthPath)
+		} else {
+			setInt(&a.Port, DefaultServicePort)
+			setString(&a.HealthCheckPath, DefaultServiceHealthPath)
+		}
+		setInt(&a.Size.CPU, DefaultCPU)
+		setInt(&a.Size.Memory, DefaultMemory)
+		setInt(&a.Size.DesiredCount, DefaultDesiredCount)
+		setInt(&a.Size.MinCount, DefaultMinCount)
+		setInt(&a.Size.MaxCount, DefaultMaxCount)
+	}
+}
+
+func setString(field *string, def string) {
+	if *field == "" {
+		*field = def
+	}
+}
+
+func setInt(field *int, def int) {
+	if *field == 0 {
+		*field = def
+	}
+}

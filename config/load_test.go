@@ -1,0 +1,156 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const validYAML = `project: shop
+cloud:
+  region: eu-west-1
+  vpc_cidr: 10.20.0.0/16
+apps:
+  - name: orders
+    kind: api
+    database: true
+    env:
+      LOG_LEVEL: info
+  - name: web
+    kind: site
+`
+
+func TestParseAppliesDefaults(t *testing.T) {
+	p, err := Parse("fullstack.yaml", []byte(validYAML))
+	if err != nil {
+		t.Fatalf("valid project rejected: %v", err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"onprem.environment", p.OnPrem.Environment, "staging"},
+		{"onprem.network.name", p.OnPrem.Network.Name, "shop-platform"},
+		{"onprem.registry.port", p.OnPrem.Registry.Port, 5000},
+		{"onprem.registry.bind_address", p.OnPrem.Registry.BindAddress, "127.0.0.1"},
+		{"onprem.postgres.port", p.OnPrem.Postgres.Port, 5432},
+		{"onprem.postgres.version", p.OnPrem.Postgres.Version, "16"},
+		{"cloud.environment", p.Cloud.Environment, "production"},
+		{"cloud.availability_zones", strings.Join(p.Cloud.AvailabilityZones, ","), "eu-west-1a,eu-west-1b"},
+		{"cloud.github.branch", p.Cloud.GitHub.Branch, "main"},
+		{"apps[0].port", p.Apps[0].Port, 8080},
+		{"apps[0].health_check_path", p.Apps[0].HealthCheckPath, "/healthz"},
+		{"apps[0].source", p.Apps[0].Source, "apps/orders"},
+		{"apps[0].size.memory", p.Apps[0].Size.Memory, 512},
+		{"apps[1].port", p.Apps[1].Port, 80},
+		{"apps[1].health_check_path", p.Apps[1].HealthCheckPath, "/"},
+		{"apps[1].size.max_count", p.Apps[1].Size.MaxCount, 2},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml") || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("want a missing-file error naming the file, got %v", err)
+	}
+}
+
+func TestLoadReadsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(path, []byte(validYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path)
+	if err != nil || p.Name != "shop" {
+		t.Fatalf("Load = %v, %v", p, err)
+	}
+}
+
+// TestBadInput checks that each kind of bad input is reported with the file,
+// line, field path, value and rule.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		yaml string
+		want []string // each must appear in the error text
+	}{
+		{"yaml syntax", "project: shop\napps:\n  - name: [unclosed\n", []string{"fullstack.yaml:2: YAML: syntax error: did not find expected"}},
+		{"empty file", "", []string{"fullstack.yaml: project file: is empty"}},
+		{"unknown key with suggestion", "project: shop\napps:\n  - nmae: orders\n    kind: api\n", []string{`fullstack.yaml:3: apps[0].nmae: is not a known key here (did you mean "name"?)`}},
+		{"unknown top-level key", "project: shop\nfoo: 1\n", []string{`fullstack.yaml:2: foo: is not a known key here (known keys: apps, cloud, onprem, project)`}},
+		{"wrong type", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty\n", []string{"fullstack.yaml:5: apps[0].port: has the wrong type"}},
+		{"missing project", "apps: []\n", []string{"project: is required"}},
+		{"duplicate app names", "project: shop\napps:\n  - {name: orders, kind: api}\n  - {name: orders, kind: site}\n", []string{`fullstack.yaml:4: apps[1].name: "orders" is already the name of apps[0]`}},
+		{"app name not a dns label", "project: shop\napps:\n  - {name: Orders_API, kind: api}\n", []string{`apps[0].name: "Orders_API" is not a lowercase DNS label`}},
+		{"app name double hyphen", "project: shop\napps:\n  - {name: a--b, kind: api}\n", []string{`apps[0].name: "a--b" is not a lowercase DNS label`}},
+		{"app name too long for target group", "project: shopfront\napps:\n  - {name: product-recommendations, kind: api}\n", []string{`apps[0].name: "product-recommendations" gives target group name "shopfront-product-recommendations" (33 chars)`, "longer than the limit of 32"}},
+		{"project too long for load balancer", "project: a-very-long-project-name-here\n", []string{`project: "a-very-long-project-name-here" gives load balancer name`}},
+		{"invalid cidr", "project: shop\ncloud:\n  vpc_cidr: 10.0.0.0/33\n", []string{`fullstack.yaml:3: cloud.vpc_cidr: "10.0.0.0/33" is not an IPv4 CIDR block`}},
+		{"cidr host bits", "project: shop\ncloud:\n  vpc_cidr: 10.0.0.1/16\n", []string{`cloud.vpc_cidr: "10.0.0.1/16" has host bits set: the network address is 10.0.0.0/16`}},
+		{"cidr public", "project: shop\ncloud:\n  vpc_cidr: 8.8.0.0/16\n", []string{`cloud.vpc_cidr: "8.8.0.0/16" is not inside a private range`}},
+		{"cidr too small", "project: shop\ncloud:\n  vpc_cidr: 10.0.0.0/26\n", []string{`cloud.vpc_cidr: "10.0.0.0/26" must have a prefix length from /16 to /24`}},
+		{"port out of range", "project: shop\napps:\n  - {name: orders, kind: api, port: 70000}\n", []string{"fullstack.yaml:3: apps[0].port: 70000 is not a valid TCP port"}},
+		{"registry port out of range", "project: shop\nonprem:\n  registry:\n    port: -1\n", []string{"fullstack.yaml:4: onprem.registry.port: -1 is not a valid TCP port"}},
+		{"port conflict", "project: shop\nonprem:\n  registry:\n    port: 5432\n", []string{"onprem.postgres.port: 5432 conflicts with onprem.registry.port"}},
+		{"unknown kind", "project: shop\napps:\n  - {name: orders, kind: worker}\n", []string{`apps[0].kind: "worker" is not an app kind: use one of api, site, model`}},
+		{"region not aws form", "project: shop\ncloud:\n  region: europe\n", []string{`fullstack.yaml:3: cloud.region: "europe" is not an AWS region name`}},
+		{"zone outside region", "project: shop\ncloud:\n  region: eu-west-1\n  availability_zones: [eu-west-1a, us-east-1b]\n", []string{`cloud.availability_zones[1]: "us-east-1b" is not a zone of region eu-west-1`}},
+		{"one zone", "project: shop\ncloud:\n  availability_zones: [us-east-1a]\n", []string{`cloud.availability_zones: "us-east-1a" must list at least 2 zones`}},
+		{"bind address", "project: shop\nonprem:\n  registry:\n    bind_address: localhost:5000\n", []string{`onprem.registry.bind_address: "localhost:5000" is not an IP address`}},
+		{"github half set", "project: shop\ncloud:\n  github:\n    owner: acme\n", []string{`cloud.github: "acme/" needs both owner and repo`}},
+		{"github branch wildcard", "project: shop\ncloud:\n  github:\n    owner: acme\n    repo: shop\n    branch: '*'\n", []string{`cloud.github.branch: "*" would trust every branch`}},
+		{"fargate memory", "project: shop\napps:\n  - name: orders\n    kind: api\n    size: {cpu: 256, memory: 4096}\n", []string{`apps[0].size.memory: 4096 is not a Fargate memory size for 256 CPU units`}},
+		{"counts out of order", "project: shop\napps:\n  - name: orders\n    kind: api\n    size: {min_count: 3, max_count: 2}\n", []string{`apps[0].size: "3/1/2" counts (min/desired/max) must satisfy`}},
+		{"env name", "project: shop\napps:\n  - name: orders\n    kind: api\n    env: {1BAD: x}\n", []string{`fullstack.yaml:5: apps[0].env.1BAD: "1BAD" is not an environment variable name`}},
+		{"emulator endpoint", "project: shop\ncloud:\n  emulator: {endpoint: 'localhost:5000'}\n", []string{`cloud.emulator.endpoint: "localhost:5000" is not an http(s) URL`}},
+		{"lock table without bucket", "project: shop\ncloud:\n  state_backend: {lock_table: locks}\n", []string{`cloud.state_backend.lock_table: "locks" needs cloud.state_backend.bucket`}},
+		{"source escapes project", "project: shop\napps:\n  - {name: orders, kind: api, source: ../elsewhere}\n", []string{`apps[0].source: "../elsewhere" must be a directory inside the project`}},
+		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
+			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse("fullstack.yaml", []byte(c.yaml))
+			if err == nil {
+				t.Fatalf("accepted bad input; project = %+v", p)
+			}
+			if p != nil {
+				t.Errorf("returned a project alongside the error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q; got:\n%v", w, err)
+				}
+			}
+			for _, fe := range FieldErrors(err) {
+				if fe.File != "fullstack.yaml" || fe.Path == "" || fe.Rule == "" {
+					t.Errorf("incomplete problem %#v", fe)
+				}
+			}
+		})
+	}
+}
+
+// TestNormalizeForLibraryUsers checks the Go API gets the same defaults and
+// validation as the file.
+func TestNormalizeForLibraryUsers(t *testing.T) {
+	p := Project{Name: "shop", Apps: []App{{Name: "orders", Kind: KindAPI}}}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Apps[0].Port != DefaultServicePort || p.Cloud.Region != DefaultRegion {
+		t.Errorf("defaults not applied: %+v", p)
+	}
+	bad := Project{Name: "Shop"}
+	err := bad.Normalize()
+	if fes := FieldErrors(err); len(fes) != 1 || fes[0].Path != "project" || fes[0].File != "" {
+		t.Errorf("want one project error without a file, got %v", err)
+	}
+}

@@ -1,0 +1,83 @@
+package config
+
+import (
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// Patterns for the names the project file accepts.
+var (
+	// dnsLabel: lowercase letters, digits and single hyphens, starting with
+	// a letter and ending with a letter or digit (RFC 1123, and what RDS,
+	// ELB and ECR all accept).
+	dnsLabel      = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	awsRegion     = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$`)
+	envVarName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	pgIdentifier  = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+	dockerName    = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$`)
+	s3BucketName  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	dynamoTable   = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+	githubOwner   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,38})$`)
+	githubRepo    = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	hostnameOrIP  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$`)
+	healthPathChr = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@/%?-]*$`)
+)
+
+// Rule texts shared by several fields.
+const (
+	ruleDNSLabel = "is not a lowercase DNS label: use a-z, 0-9 and single hyphens, start with a letter, end with a letter or digit, at most 63 chars"
+	rulePort     = "is not a valid TCP port: use 1-65535"
+)
+
+// isDNSLabel reports whether s is a label every derived name accepts.
+func isDNSLabel(s string) bool {
+	return len(s) <= 63 && dnsLabel.MatchString(s) && !strings.Contains(s, "--")
+}
+
+// privateRanges are the RFC 1918 blocks a VPC CIDR must fall inside.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+func isPrivate(p netip.Prefix) bool {
+	for _, r := range privateRanges {
+		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// fargateMemory lists the memory sizes (MiB) Fargate accepts for each CPU
+// value: from, to and step.
+var fargateMemory = map[int][3]int{
+	256:   {512, 2048, 0}, // 512, 1024, 2048
+	512:   {1024, 4096, 1024},
+	1024:  {2048, 8192, 1024},
+	2048:  {4096, 16384, 1024},
+	4096:  {8192, 30720, 1024},
+	8192:  {16384, 61440, 4096},
+	16384: {32768, 122880, 8192},
+}
+
+var fargateCPUs = []int{256, 512, 1024, 2048, 4096, 8192, 16384}
+
+func fargateMemoryOK(cpu, mem int) bool {
+	r, ok := fargateMemory[cpu]
+	if !ok {
+		return false
+	}
+	if r[2] == 0 {
+		return mem == 512 || mem == 1024 || mem == 2048
+	}
+	return mem >= r[0] && mem <= r[1] && (mem-r[0])%r[2] == 0
+}
+
+var (
+	postgresVersions = []string{"13", "14", "15", "16", "17"}
+	sslModes         = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+	dockerSchemes    = []string{"unix://", "tcp://", "ssh://", "npipe://"}
+)

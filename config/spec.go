@@ -1,0 +1,169 @@
+package config
+
+// Project is the whole project definition. Field comments give the YAML key
+// and the default applied by Normalize when the field is left empty.
+type Project struct {
+	// Name is the project name, a lowercase DNS label. Required.
+	// It prefixes every resource name on both targets.
+	Name string `yaml:"project"`
+	// OnPrem describes the home server target (stack "onprem").
+	OnPrem OnPrem `yaml:"onprem"`
+	// Cloud describes the AWS target (stack "cloud").
+	Cloud Cloud `yaml:"cloud"`
+	// Apps are the applications deployed on both targets. May be empty.
+	Apps []App `yaml:"apps"`
+}
+
+// OnPrem is the home server: a Docker host with a registry and PostgreSQL.
+type OnPrem struct {
+	// Environment names the target in tags and labels. Default "staging".
+	Environment string `yaml:"environment"`
+	// DockerHost is the Docker daemon address the docker provider talks to.
+	// Default "unix:///var/run/docker.sock"; "ssh://user@host" also works.
+	DockerHost string `yaml:"docker_host"`
+	// Network is the platform Docker network every container joins.
+	Network DockerNetwork `yaml:"network"`
+	// Registry is the local Docker registry.
+	Registry Registry `yaml:"registry"`
+	// Postgres is the PostgreSQL cluster.
+	Postgres Postgres `yaml:"postgres"`
+}
+
+// DockerNetwork is the on-prem platform network.
+type DockerNetwork struct {
+	// Name of the network. Default "<project>-platform".
+	Name string `yaml:"name"`
+	// Subnet in CIDR form. Default empty: Docker picks a free range.
+	Subnet string `yaml:"subnet"`
+}
+
+// Registry is where the registry is published on the home server.
+type Registry struct {
+	// BindAddress is the host address the registry port is published on.
+	// Default "127.0.0.1": only the server itself (and its CI runner) can
+	// push and pull, and Docker trusts a loopback registry without TLS.
+	BindAddress string `yaml:"bind_address"`
+	// Port is the published host port. Default 5000.
+	Port int `yaml:"port"`
+}
+
+// Postgres is the on-prem PostgreSQL cluster and how the postgresql
+// provider reaches it. The superuser password is never in this file: it is
+// the sensitive Terraform variable "onprem_postgres_password".
+type Postgres struct {
+	// Host the postgresql provider connects to. Default "127.0.0.1".
+	Host string `yaml:"host"`
+	// Port is the published host port. Default 5432.
+	Port int `yaml:"port"`
+	// AdminUser is the superuser name. Default "postgres".
+	AdminUser string `yaml:"admin_user"`
+	// Version is the PostgreSQL major version. Default "16".
+	Version string `yaml:"version"`
+	// SSLMode is the provider's sslmode. Default "disable" (loopback only).
+	SSLMode string `yaml:"sslmode"`
+}
+
+// Cloud is the AWS target.
+type Cloud struct {
+	// Environment names the target in tags. Default "production".
+	Environment string `yaml:"environment"`
+	// Region is the AWS region. Default "us-east-1".
+	Region string `yaml:"region"`
+	// VPCCIDR is the VPC address range, /16 to /24. Default "10.0.0.0/16".
+	VPCCIDR string `yaml:"vpc_cidr"`
+	// AvailabilityZones used for subnets, at least 2, all in Region.
+	// Default: the region's "a" and "b" zones.
+	AvailabilityZones []string `yaml:"availability_zones"`
+	// StateBackend is where the cloud stacks keep Terraform state.
+	// Default: no bucket, so state stays in a local file.
+	StateBackend StateBackend `yaml:"state_backend"`
+	// GitHub is the repository whose Actions deploy this project.
+	GitHub GitHub `yaml:"github"`
+	// Emulator points every AWS endpoint at a local AWS emulator.
+	Emulator Emulator `yaml:"emulator"`
+}
+
+// StateBackend is an S3 bucket (and optional DynamoDB lock table).
+type StateBackend struct {
+	// Bucket holding the state. Default empty: local state.
+	Bucket string `yaml:"bucket"`
+	// Key of the state object. Default "<project>/<stack>.tfstate".
+	Key string `yaml:"key"`
+	// LockTable is the DynamoDB table used for state locking. Default empty.
+	LockTable string `yaml:"lock_table"`
+}
+
+// GitHub identifies the repository that deploys through OpenID Connect.
+type GitHub struct {
+	// Owner is the user or organisation. Default empty (no CI identity).
+	Owner string `yaml:"owner"`
+	// Repo is the repository name. Default empty.
+	Repo string `yaml:"repo"`
+	// Branch allowed to deploy. Default "main".
+	Branch string `yaml:"branch"`
+	// Environment is the GitHub environment allowed to deploy. Default empty.
+	Environment string `yaml:"environment"`
+}
+
+// Emulator is the local AWS emulator mode (e.g. moto_server). When Endpoint
+// is set, the aws provider sends every service to it with dummy
+// credentials and skips account checks. Never set it for real AWS.
+type Emulator struct {
+	// Endpoint URL, e.g. "http://127.0.0.1:5000". Default empty (real AWS).
+	// The FULLSTACK_AWS_ENDPOINT environment variable overrides it.
+	Endpoint string `yaml:"endpoint"`
+}
+
+// Enabled reports whether emulator mode is on.
+func (e Emulator) Enabled() bool { return e.Endpoint != "" }
+
+// App is one application, deployed to both targets.
+type App struct {
+	// Name is a lowercase DNS label, unique in the project. Required.
+	Name string `yaml:"name"`
+	// Kind is "api", "site" or "model". Required. It is also the registry
+	// namespace of the app's image.
+	Kind Kind `yaml:"kind"`
+	// Source is the app's directory (Dockerfile or static build), relative
+	// to the project file. Default "apps/<name>".
+	Source string `yaml:"source"`
+	// Port the container listens on. Default 8080 (api, model), 80 (site).
+	Port int `yaml:"port"`
+	// HealthCheckPath answered with 2xx when healthy. Default "/healthz"
+	// (api, model), "/" (site).
+	HealthCheckPath string `yaml:"health_check_path"`
+	// Database gives the app its own PostgreSQL database. Default false.
+	Database bool `yaml:"database"`
+	// Env is plain environment for the container. Never put secrets here.
+	Env map[string]string `yaml:"env"`
+	// Size is the app's capacity.
+	Size Size `yaml:"size"`
+}
+
+// Kind is the kind of an app, and its image namespace.
+type Kind string
+
+// The app kinds.
+const (
+	KindAPI   Kind = "api"
+	KindSite  Kind = "site"
+	KindModel Kind = "model"
+)
+
+// Kinds lists the valid kinds in a stable order.
+var Kinds = []Kind{KindAPI, KindSite, KindModel}
+
+// Size is an app's capacity on Fargate (cpu units and MiB) and its task
+// counts. On the home server only Memory is applied, as a container limit.
+type Size struct {
+	// CPU units, one of 256, 512, 1024, 2048, 4096. Default 256.
+	CPU int `yaml:"cpu"`
+	// Memory in MiB, valid for the CPU per Fargate's table. Default 512.
+	Memory int `yaml:"memory"`
+	// DesiredCount of running tasks. Default 1.
+	DesiredCount int `yaml:"desired_count"`
+	// MinCount for autoscaling. Default 1.
+	MinCount int `yaml:"min_count"`
+	// MaxCount for autoscaling. Default 2.
+	MaxCount int `yaml:"max_count"`
+}

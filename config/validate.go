@@ -1,0 +1,240 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// Normalize applies the documented defaults and validates the project. It
+// returns every problem at once, joined; each is a *FieldError.
+func (p *Project) Normalize() error {
+	p.applyDefaults()
+	return p.validate().join()
+}
+
+func (p *Project) validate() problems {
+	var errs problems
+	switch {
+	case p.Name == "":
+		errs.add("project", nil, "is required")
+	case !isDNSLabel(p.Name):
+		errs.add("project", p.Name, ruleDNSLabel)
+	}
+	validateOnPrem(&errs, &p.OnPrem)
+	validateCloud(&errs, &p.Cloud)
+	validateApps(&errs, p)
+	return errs
+}
+
+func validateOnPrem(errs *problems, o *OnPrem) {
+	if !isDNSLabel(o.Environment) {
+		errs.add("onprem.environment", o.Environment, ruleDNSLabel)
+	}
+	if !slices.ContainsFunc(dockerSchemes, func(s string) bool { return strings.HasPrefix(o.DockerHost, s) }) {
+		errs.add("onprem.docker_host", o.DockerHost, "must start with one of %s", strings.Join(dockerSchemes, ", "))
+	}
+	if !dockerName.MatchString(o.Network.Name) {
+		errs.add("onprem.network.name", o.Network.Name, "is not a Docker network name: use letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 chars")
+	}
+	if o.Network.Subnet != "" {
+		if _, err := parseNetwork(o.Network.Subnet); err != nil {
+			errs.add("onprem.network.subnet", o.Network.Subnet, "%s", err)
+		}
+	}
+	if _, err := netip.ParseAddr(o.Registry.BindAddress); err != nil {
+		errs.add("onprem.registry.bind_address", o.Registry.BindAddress, "is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
+	}
+	checkPort(errs, "onprem.registry.port", o.Registry.Port)
+	pg := o.Postgres
+	if !hostnameOrIP.MatchString(pg.Host) {
+		errs.add("onprem.postgres.host", pg.Host, "is not a host name or IP address")
+	}
+	checkPort(errs, "onprem.postgres.port", pg.Port)
+	if o.Registry.Port == pg.Port {
+		errs.add("onprem.postgres.port", pg.Port, "conflicts with onprem.registry.port: each published port must be unique on the host")
+	}
+	if !pgIdentifier.MatchString(pg.AdminUser) {
+		errs.add("onprem.postgres.admin_user", pg.AdminUser, "is not a PostgreSQL role name: use a-z, 0-9 and '_', starting with a letter or '_', at most 63 chars")
+	}
+	if !slices.Contains(postgresVersions, pg.Version) {
+		errs.add("onprem.postgres.version", pg.Version, "is not a supported PostgreSQL major version: use one of %s", strings.Join(postgresVersions, ", "))
+	}
+	if !slices.Contains(sslModes, pg.SSLMode) {
+		errs.add("onprem.postgres.sslmode", pg.SSLMode, "is not a libpq sslmode: use one of %s", strings.Join(sslModes, ", "))
+	}
+}
+
+func validateCloud(errs *problems, c *Cloud) {
+	if !isDNSLabel(c.Environment) {
+		errs.add("cloud.environment", c.Environment, ruleDNSLabel)
+	}
+	regionOK := awsRegion.MatchString(c.Region)
+	if !regionOK {
+		errs.add("cloud.region", c.Region, "is not an AWS region name (e.g. us-east-1, eu-west-2)")
+	}
+	if cidr, err := parseNetwork(c.VPCCIDR); err != nil {
+		errs.add("cloud.vpc_cidr", c.VPCCIDR, "%s", err)
+	} else {
+		if !isPrivate(cidr) {
+			errs.add("cloud.vpc_cidr", c.VPCCIDR, "is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
+		}
+		if cidr.Bits() < 16 || cidr.Bits() > 24 {
+			errs.add("cloud.vpc_cidr", c.VPCCIDR, "must have a prefix length from /16 to /24 (AWS allows /16 at most; smaller than /24 leaves no room for the subnets)")
+		}
+	}
+	if len(c.AvailabilityZones) < 2 {
+		errs.add("cloud.availability_zones", strings.Join(c.AvailabilityZones, ","), "must list at least 2 zones (RDS and load balancers need two)")
+	}
+	seen := map[string]bool{}
+	for i, az := range c.AvailabilityZones {
+		path := fmt.Sprintf("cloud.availability_zones[%d]", i)
+		if regionOK && (!strings.HasPrefix(az, c.Region) || len(az) != len(c.Region)+1 || az[len(az)-1] < 'a' || az[len(az)-1] > 'z') {
+			errs.add(path, az, "is not a zone of region %s (e.g. %sa)", c.Region, c.Region)
+		}
+		if seen[az] {
+			errs.add(path, az, "is listed twice")
+		}
+		seen[az] = true
+	}
+	validateStateBackend(errs, c.StateBackend)
+	validateGitHub(errs, c.GitHub)
+	if e := c.Emulator.Endpoint; e != "" {
+		u, err := url.Parse(e)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs.add("cloud.emulator.endpoint", e, "is not an http(s) URL (e.g. http://127.0.0.1:5000)")
+		}
+	}
+}
+
+func validateStateBackend(errs *problems, s StateBackend) {
+	if s.Bucket == "" {
+		if s.LockTable != "" {
+			errs.add("cloud.state_backend.lock_table", s.LockTable, "needs cloud.state_backend.bucket: a lock table only locks S3 state")
+		}
+		return
+	}
+	if !s3BucketName.MatchString(s.Bucket) || strings.Contains(s.Bucket, "..") {
+		errs.add("cloud.state_backend.bucket", s.Bucket, "is not an S3 bucket name: 3-63 chars of a-z, 0-9, '.', '-', starting and ending with a letter or digit")
+	}
+	if strings.HasPrefix(s.Key, "/") {
+		errs.add("cloud.state_backend.key", s.Key, "must not start with '/'")
+	}
+	if s.LockTable != "" && !dynamoTable.MatchString(s.LockTable) {
+		errs.add("cloud.state_backend.lock_table", s.LockTable, "is not a DynamoDB table name: 3-255 chars of A-Z, a-z, 0-9, '_', '.', '-'")
+	}
+}
+
+func validateGitHub(errs *problems, g GitHub) {
+	if (g.Owner == "") != (g.Repo == "") {
+		errs.add("cloud.github", g.Owner+"/"+g.Repo, "needs both owner and repo, or neither")
+	}
+	if g.Owner != "" && !githubOwner.MatchString(g.Owner) {
+		errs.add("cloud.github.owner", g.Owner, "is not a GitHub user or organisation name: letters, digits and '-', at most 39 chars")
+	}
+	if g.Repo != "" && !githubRepo.MatchString(g.Repo) {
+		errs.add("cloud.github.repo", g.Repo, "is not a GitHub repository name: letters, digits, '.', '_', '-', at most 100 chars")
+	}
+	if strings.Trim(g.Branch, "*/") == "" {
+		errs.add("cloud.github.branch", g.Branch, "would trust every branch: name one branch (e.g. main)")
+	}
+	if strings.ContainsAny(g.Branch, " ~^:?[\\") {
+		errs.add("cloud.github.branch", g.Branch, "is not a git branch name")
+	}
+}
+
+func validateApps(errs *problems, p *Project) {
+	firstIndex := map[string]int{}
+	for i := range p.Apps {
+		a := &p.Apps[i]
+		at := func(field string) string { return fmt.Sprintf("apps[%d].%s", i, field) }
+		switch {
+		case a.Name == "":
+			errs.add(at("name"), nil, "is required")
+		case !isDNSLabel(a.Name):
+			errs.add(at("name"), a.Name, ruleDNSLabel)
+		default:
+			if j, dup := firstIndex[a.Name]; dup {
+				errs.add(at("name"), a.Name, "is already the name of apps[%d]: app names must be unique", j)
+			} else {
+				firstIndex[a.Name] = i
+			}
+			if p.Name != "" && isDNSLabel(p.Name) {
+				for _, n := range naming.AppNames(p.Name, string(a.Kind), a.Name) {
+					if n.TooLong() {
+						errs.add(at("name"), a.Name, "%s: shorten the project or app name", n.Describe())
+					}
+				}
+			}
+		}
+		if !slices.Contains(Kinds, a.Kind) {
+			errs.add(at("kind"), string(a.Kind), "is not an app kind: use one of api, site, model")
+		}
+		if filepath.IsAbs(a.Source) || strings.HasPrefix(filepath.Clean(a.Source), "..") {
+			errs.add(at("source"), a.Source, "must be a directory inside the project (relative, not leaving it)")
+		}
+		checkPort(errs, at("port"), a.Port)
+		if !healthPathChr.MatchString(a.HealthCheckPath) {
+			errs.add(at("health_check_path"), a.HealthCheckPath, "must be a URL path starting with '/' (e.g. /healthz)")
+		}
+		for _, k := range sortedKeys(a.Env) {
+			if !envVarName.MatchString(k) {
+				errs.add(at("env."+k), k, "is not an environment variable name: letters, digits and '_', not starting with a digit")
+			}
+		}
+		validateSize(errs, at, a.Size)
+	}
+	if p.Name != "" && isDNSLabel(p.Name) {
+		for _, n := range naming.ProjectNames(p.Name, p.Cloud.Environment) {
+			if n.TooLong() {
+				errs.add("project", p.Name, "%s: shorten the project name", n.Describe())
+			}
+		}
+	}
+}
+
+func validateSize(errs *problems, at func(string) string, s Size) {
+	if !slices.Contains(fargateCPUs, s.CPU) {
+		errs.add(at("size.cpu"), s.CPU, "is not a Fargate CPU value: use one of 256, 512, 1024, 2048, 4096, 8192, 16384")
+	} else if !fargateMemoryOK(s.CPU, s.Memory) {
+		r := fargateMemory[s.CPU]
+		errs.add(at("size.memory"), s.Memory, "is not a Fargate memory size for %d CPU units: use %d to %d MiB (see the Fargate task size table)", s.CPU, r[0], r[1])
+	}
+	if s.MinCount < 0 || s.MaxCount < 0 || s.DesiredCount < 0 {
+		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must not be negative")
+	} else if s.MinCount > s.DesiredCount || s.DesiredCount > s.MaxCount {
+		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must satisfy min_count <= desired_count <= max_count")
+	}
+}
+
+func checkPort(errs *problems, path string, port int) {
+	if port < 1 || port > 65535 {
+		errs.add(path, port, rulePort)
+	}
+}
+
+// parseNetwork parses a CIDR that must be a network address.
+func parseNetwork(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is4() {
+		return p, fmt.Errorf("is not an IPv4 CIDR block (e.g. 10.0.0.0/16)")
+	}
+	if p.Masked() != p {
+		return p, fmt.Errorf("has host bits set: the network address is %s", p.Masked())
+	}
+	return p, nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,30 @@
+module github.com/homecloud-dev/fullstack
+
+go 1.26.8
+
+require (
+	github.com/aws/constructs-go/constructs/v10 v10.4.2
+	github.com/aws/jsii-runtime-go v1.106.0
+	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.50.0
+	github.com/cdktf/cdktf-provider-docker-go/docker/v11 v11.0.0
+	github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11 v11.4.0
+	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.11
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require (
+	github.com/Masterminds/semver/v3 v3.3.1 // indirect
+	github.com/fatih/color v1.18.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/mattn/go-colorable v0.1.13 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/yuin/goldmark v1.4.13 // indirect
+	golang.org/x/lint v0.0.0-20210508222113-6edffad5e616 // indirect
+	golang.org/x/mod v0.38.0 // indirect
+	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
+	golang.org/x/tools v0.48.0 // indirect
+)

@@ -1,0 +1,58 @@
+// Command fullstack synthesizes the project's Terraform stacks ("onprem"
+// and "cloud") from the project file. cdktf.json runs it for
+// `cdktf synth|diff|deploy`.
+//
+// The project file is fullstack.yaml in the working directory, or the path
+// given by -project or FULLSTACK_PROJECT. FULLSTACK_AWS_ENDPOINT turns on
+// the AWS emulator mode (cloud.emulator.endpoint) without editing the file.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("fullstack", flag.ContinueOnError)
+	path := fs.String("project", envOr("FULLSTACK_PROJECT", config.DefaultFile), "project file (env FULLSTACK_PROJECT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	project, err := config.Load(*path)
+	if err != nil {
+		return fmt.Errorf("fullstack: the project file has problems:\n%w", err)
+	}
+	if e := os.Getenv("FULLSTACK_AWS_ENDPOINT"); e != "" {
+		project.Cloud.Emulator.Endpoint = e
+	}
+	// Every stack is built (and every error found) before anything is
+	// written, so a bad project leaves no partial cdktf.out behind.
+	app := cdktf.NewApp(nil)
+	if _, err := stacks.Build(app, project, stacks.Options{}); err != nil {
+		return fmt.Errorf("fullstack: cannot build the stacks:\n%w", err)
+	}
+	app.Synth()
+	jsii.Close()
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,83 @@
+package naming
+
+// Project-level names. project is the validated project name; env is the
+// environment name of the target ("production", "staging", ...).
+
+// PlatformNetwork is the Docker network every on-prem container joins.
+func PlatformNetwork(project string) Name {
+	return Name{DockerNetwork, project + "-platform"}
+}
+
+// VPC is the Name tag of the cloud VPC.
+func VPC(project, env string) Name { return Name{TagValue, project + "-" + env} }
+
+// LoadBalancerName is the shared application load balancer of the cloud stack.
+func LoadBalancerName(project, env string) Name {
+	return Name{LoadBalancer, project + "-" + env}
+}
+
+// Cluster is the ECS cluster of the cloud stack.
+func Cluster(project, env string) Name { return Name{ECSCluster, project + "-" + env} }
+
+// App-level names. app is the validated app name; kind its namespace
+// ("api", "site", "model").
+
+// AppTargetGroup is the app's load balancer target group.
+func AppTargetGroup(project, app string) Name { return Name{TargetGroup, project + "-" + app} }
+
+// AppDBInstance is the app's RDS instance identifier.
+func AppDBInstance(project, app string) Name { return Name{DBInstance, project + "-" + app} }
+
+// AppTaskRole is the IAM role the app's containers run as.
+func AppTaskRole(project, app string) Name { return Name{IAMRole, project + "-" + app + "-task"} }
+
+// AppExecutionRole is the IAM role ECS uses to start the app's tasks.
+func AppExecutionRole(project, app string) Name {
+	return Name{IAMRole, project + "-" + app + "-exec"}
+}
+
+// AppRepository is the app's ECR repository, under its namespace.
+func AppRepository(project, kind, app string) Name {
+	return Name{ECRRepository, project + "/" + kind + "/" + app}
+}
+
+// AppLogGroup is the app's CloudWatch log group.
+func AppLogGroup(project, app string) Name { return Name{LogGroup, "/" + project + "/" + app} }
+
+// AppContainer is the app's on-prem container name.
+func AppContainer(project, app string) Name { return Name{ContainerName, project + "-" + app} }
+
+// AppDatabase is the app's PostgreSQL database and login role name. Hyphens
+// are not valid in unquoted identifiers, so they become underscores.
+func AppDatabase(app string) Name {
+	b := []byte(app)
+	for i, c := range b {
+		if c == '-' {
+			b[i] = '_'
+		}
+	}
+	return Name{DatabaseName, string(b)}
+}
+
+// AppNames lists every name derived from one app, for validation.
+func AppNames(project, kind, app string) []Name {
+	return []Name{
+		AppTargetGroup(project, app),
+		AppDBInstance(project, app),
+		AppTaskRole(project, app),
+		AppExecutionRole(project, app),
+		AppRepository(project, kind, app),
+		AppLogGroup(project, app),
+		AppContainer(project, app),
+		AppDatabase(app),
+	}
+}
+
+// ProjectNames lists every name derived from the project alone.
+func ProjectNames(project, cloudEnv string) []Name {
+	return []Name{
+		PlatformNetwork(project),
+		LoadBalancerName(project, cloudEnv),
+		Cluster(project, cloudEnv),
+	}
+}

@@ -1,0 +1,67 @@
+package stacks
+
+import (
+	"errors"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+// Stack names, as used by `cdktf deploy <name>`.
+const (
+	OnPremName = "onprem"
+	CloudName  = "cloud"
+)
+
+// ManagedBy is the managed-by tag value on every resource.
+const ManagedBy = "cdktf-fullstack"
+
+// Options are settings of one synthesis that are not part of the project.
+type Options struct {
+	// StateDir is where stacks without a remote backend keep their local
+	// state file (terraform.<stack>.tfstate). Default: the working
+	// directory, as cdktf does, so state survives re-synthesis.
+	StateDir string
+}
+
+// Stacks are the stacks of one project.
+type Stacks struct {
+	OnPrem *OnPrem
+	Cloud  *Cloud
+}
+
+// Build adds every stack of the project to scope (normally a cdktf.App).
+// The project must already be normalized (config.Load or Normalize); Build
+// checks again so library users get the same errors, before creating
+// anything.
+func Build(scope constructs.Construct, p *config.Project, opts Options) (*Stacks, error) {
+	if p == nil {
+		return nil, errors.New("stacks: project is nil")
+	}
+	if err := p.Normalize(); err != nil {
+		return nil, err
+	}
+	onprem, err := NewOnPrem(scope, OnPremName, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	cloud, err := NewCloud(scope, CloudName, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Stacks{OnPrem: onprem, Cloud: cloud}, nil
+}
+
+// output adds a documented stack output.
+func output(stack cdktf.TerraformStack, id string, value any, description string) cdktf.TerraformOutput {
+	return cdktf.NewTerraformOutput(stack, str(id), &cdktf.TerraformOutputConfig{
+		Value:       value,
+		Description: str(description),
+		StaticId:    boolPtr(true),
+	})
+}
+
+func str(s string) *string { return &s }
+func boolPtr(b bool) *bool { return &b }

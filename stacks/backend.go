@@ -1,0 +1,54 @@
+package stacks
+
+import (
+	"path/filepath"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+// localBackend keeps state in <StateDir>/terraform.<stack>.tfstate.
+func localBackend(stack cdktf.TerraformStack, name string, opts Options) {
+	dir := opts.StateDir
+	if dir == "" {
+		dir = "."
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{
+		Path: jsii.String(filepath.Join(dir, "terraform."+name+".tfstate")),
+	})
+}
+
+// cloudBackend uses the project's S3 state bucket when one is configured,
+// and a local state file otherwise.
+func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key string, opts Options) {
+	sb := c.StateBackend
+	if sb.Bucket == "" {
+		localBackend(stack, name, opts)
+		return
+	}
+	cfg := &cdktf.S3BackendConfig{
+		Bucket:  jsii.String(sb.Bucket),
+		Key:     jsii.String(key),
+		Region:  jsii.String(c.Region),
+		Encrypt: jsii.Bool(true),
+	}
+	if sb.LockTable != "" {
+		cfg.DynamodbTable = jsii.String(sb.LockTable)
+	}
+	if e := c.Emulator.Endpoint; e != "" {
+		cfg.Endpoints = &cdktf.S3BackendEndpointConfig{S3: jsii.String(e), Dynamodb: jsii.String(e), Sts: jsii.String(e), Iam: jsii.String(e)}
+		cfg.UsePathStyle = jsii.Bool(true)
+		cfg.AccessKey = jsii.String("emulator")
+		cfg.SecretKey = jsii.String("emulator")
+		cfg.SkipCredentialsValidation = jsii.Bool(true)
+		cfg.SkipRequestingAccountId = jsii.Bool(true)
+		cfg.SkipMetadataApiCheck = jsii.Bool(true)
+		cfg.SkipRegionValidation = jsii.Bool(true)
+	}
+	cdktf.NewS3Backend(stack, cfg)
+}
