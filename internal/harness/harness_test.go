@@ -1,0 +1,103 @@
+package harness
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestPostgresAcceptsPasswordAndRefusesWrongOne(t *testing.T) {
+	pg := PostgresT(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, pg.DSN("postgres"))
+	if err != nil {
+		t.Fatalf("connect with the right password: %v", err)
+	}
+	defer conn.Close(ctx)
+	var one int
+	if err := conn.QueryRow(ctx, "select 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("select 1 = %d, %v", one, err)
+	}
+	wrong := *pg
+	wrong.Password = "not-the-password"
+	if c, err := pgx.Connect(ctx, wrong.DSN("postgres")); err == nil {
+		c.Close(ctx)
+		t.Fatal("a wrong password was accepted")
+	} else if !strings.Contains(err.Error(), "password authentication failed") {
+		t.Fatalf("want a password failure, got %v", err)
+	}
+}
+
+func TestPostgresStopRemovesEverything(t *testing.T) {
+	pg, err := StartPostgres(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg.Stop()
+	if _, err := os.Stat(pg.Dir); !os.IsNotExist(err) {
+		t.Errorf("cluster directory %s still exists after Stop", pg.Dir)
+	}
+	if c, err := pgx.Connect(context.Background(), pg.DSN("postgres")); err == nil {
+		c.Close(context.Background())
+		t.Error("server still accepts connections after Stop")
+	}
+}
+
+func TestCLIConfigUsesMirror(t *testing.T) {
+	mirror := t.TempDir()
+	prov := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64")
+	if err := os.MkdirAll(prov, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(MirrorEnv, mirror)
+	dir := t.TempDir()
+	path, err := WriteCLIConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	for _, want := range []string{`path    = "` + mirror + `"`, `include = ["registry.terraform.io/hashicorp/aws"]`, `exclude = ["registry.terraform.io/hashicorp/aws"]`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("CLI config lacks %q:\n%s", want, data)
+		}
+	}
+	if strings.Contains(string(data), "plugin_cache_dir") {
+		t.Errorf("a mirror is linked; no plugin cache should be set:\n%s", data)
+	}
+}
+
+func TestCLIConfigWithoutMirrorUsesRegistry(t *testing.T) {
+	got := CLIConfig("", "/cache")
+	if strings.Contains(got, "provider_installation") || !strings.Contains(got, `plugin_cache_dir = "/cache"`) {
+		t.Errorf("without a mirror the config must only set the cache:\n%s", got)
+	}
+}
+
+func TestMirrorEnvMustHoldProviders(t *testing.T) {
+	t.Setenv(MirrorEnv, t.TempDir())
+	if _, err := FindProviderMirror(); err == nil || !strings.Contains(err.Error(), MirrorEnv) {
+		t.Errorf("an empty mirror must be refused naming %s, got %v", MirrorEnv, err)
+	}
+}
+
+func TestEmulatorStartsAndStops(t *testing.T) {
+	e, err := StartEmulator(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(e.Endpoint, "http://127.0.0.1:") {
+		t.Errorf("endpoint %q is not on loopback", e.Endpoint)
+	}
+	e.Stop()
+	select {
+	case <-e.proc.exited:
+	default:
+		t.Error("moto_server still running after Stop")
+	}
+}

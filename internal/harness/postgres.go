@@ -1,0 +1,113 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Postgres is a throwaway PostgreSQL cluster on 127.0.0.1, with
+// scram-sha-256 password authentication for TCP connections.
+type Postgres struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	// Dir holds the data directory, socket and log.
+	Dir  string
+	proc *process
+}
+
+// PostgresSuperuser is the superuser of a throwaway cluster.
+const PostgresSuperuser = "postgres"
+
+// DSN is a libpq URL for database db as the superuser.
+func (p *Postgres) DSN(db string) string {
+	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", p.User, p.Password, p.Host, p.Port, db)
+}
+
+// StartPostgres creates a cluster in a new directory under parent with
+// initdb and starts it on a free port. PostgreSQL refuses to run as root,
+// so as root the cluster runs as the "postgres" system user.
+func StartPostgres(parent string) (*Postgres, error) {
+	if _, err := exec.LookPath("initdb"); err != nil {
+		return nil, fmt.Errorf("PostgreSQL server binaries (initdb, pg_ctl, postgres) are not on PATH: %w", err)
+	}
+	dir, err := os.MkdirTemp(parent, "pg-")
+	if err != nil {
+		return nil, err
+	}
+	cred, err := runAs(dir)
+	if err != nil {
+		return nil, err
+	}
+	pg := &Postgres{Host: "127.0.0.1", User: PostgresSuperuser, Password: "throwaway-" + strconv.FormatInt(time.Now().UnixNano(), 36), Dir: dir}
+	pwfile := filepath.Join(dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(pg.Password+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	if cred != nil {
+		_ = os.Chown(pwfile, int(cred.Uid), int(cred.Gid))
+	}
+	data := filepath.Join(dir, "data")
+	initdb := exec.Command("initdb", "-D", data, "-U", pg.User, "--pwfile", pwfile,
+		"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8")
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	if pg.Port, err = FreePort(); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("postgres", "-D", data, "-p", strconv.Itoa(pg.Port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir,
+		"-c", "password_encryption=scram-sha-256", "-c", "fsync=off")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if pg.proc, err = startProcess(cmd, filepath.Join(dir, "postgres.log")); err != nil {
+		return nil, fmt.Errorf("start postgres: %w", err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", pg.Port)
+	if err := waitForPort(addr, pg.proc.exited, 30*time.Second); err != nil {
+		pg.Stop()
+		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
+		return nil, fmt.Errorf("postgres: %w\n%s", err, log)
+	}
+	return pg, nil
+}
+
+// Stop shuts the cluster down (fast shutdown) and removes its files.
+func (p *Postgres) Stop() {
+	if p.proc != nil {
+		p.proc.stop(10 * time.Second)
+	}
+	_ = os.RemoveAll(p.Dir)
+}
+
+// runAs returns the credential to run PostgreSQL with: none for a normal
+// user, the "postgres" system user for root (dir is handed over to it).
+func runAs(dir string) (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("running as root, PostgreSQL needs the 'postgres' system user: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return nil, err
+	}
+	// The parent directories must be traversable by that user.
+	for d := filepath.Dir(dir); d != "/" && d != "."; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
+			_ = os.Chmod(d, st.Mode().Perm()|0o011)
+		}
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}

@@ -1,0 +1,119 @@
+// Package synth synthesizes a project's stacks into a directory and reads
+// the resulting Terraform JSON back, for tests, the demo and the benchmark.
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+// Output is one synthesis: every stack's directory and JSON.
+type Output struct {
+	// Dir is the cdktf output directory (holding stacks/<name>/).
+	Dir    string
+	Stacks map[string]*Stack
+}
+
+// Stack is one synthesized stack.
+type Stack struct {
+	Name string
+	// Dir is the stack directory terraform runs in.
+	Dir string
+	// Raw is cdk.tf.json as written.
+	Raw []byte
+	// JSON is Raw decoded.
+	JSON map[string]any
+}
+
+// Project synthesizes p into outDir, with local state kept in outDir too.
+func Project(p *config.Project, outDir string) (*Output, error) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outDir)})
+	if _, err := stacks.Build(app, p, stacks.Options{StateDir: outDir}); err != nil {
+		return nil, err
+	}
+	app.Synth()
+	out := &Output{Dir: outDir, Stacks: map[string]*Stack{}}
+	for _, name := range []string{stacks.OnPremName, stacks.CloudName} {
+		dir := filepath.Join(outDir, "stacks", name)
+		raw, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
+		if err != nil {
+			return nil, err
+		}
+		s := &Stack{Name: name, Dir: dir, Raw: raw}
+		if err := json.Unmarshal(raw, &s.JSON); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out.Stacks[name] = s
+	}
+	return out, nil
+}
+
+// Resources returns every resource of a type, by logical id.
+func (s *Stack) Resources(typ string) map[string]map[string]any {
+	return objects(s.JSON, "resource", typ)
+}
+
+// Only returns the single resource of a type, or an error naming how many
+// there were.
+func (s *Stack) Only(typ string) (map[string]any, error) {
+	rs := s.Resources(typ)
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("stack %s has %d %s resources, want 1", s.Name, len(rs), typ)
+	}
+	for _, r := range rs {
+		return r, nil
+	}
+	return nil, nil
+}
+
+// Outputs returns the stack outputs by name.
+func (s *Stack) Outputs() map[string]any { return object(s.JSON, "output") }
+
+// Variables returns the stack variables by name.
+func (s *Stack) Variables() map[string]any { return object(s.JSON, "variable") }
+
+// Provider returns the first configuration block of a provider.
+func (s *Stack) Provider(name string) map[string]any {
+	providers, _ := s.JSON["provider"].(map[string]any)
+	list, _ := providers[name].([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	m, _ := list[0].(map[string]any)
+	return m
+}
+
+// Terraform returns the "terraform" block (backend, required_providers).
+func (s *Stack) Terraform() map[string]any {
+	m, _ := s.JSON["terraform"].(map[string]any)
+	return m
+}
+
+// object walks keys into nested JSON objects (nil when one is missing).
+func object(root map[string]any, keys ...string) map[string]any {
+	cur := root
+	for _, k := range keys {
+		next, _ := cur[k].(map[string]any)
+		cur = next
+	}
+	return cur
+}
+
+// objects is object's object-valued entries.
+func objects(root map[string]any, keys ...string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for k, v := range object(root, keys...) {
+		if m, ok := v.(map[string]any); ok {
+			out[k] = m
+		}
+	}
+	return out
+}

@@ -1,0 +1,229 @@
+package stacks_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+// Synthesize once per test binary (jsii start-up costs seconds): a plain
+// project and one in emulator mode with a remote state backend.
+var plain, emulated *synth.Output
+
+const secretInEnv = "must-never-reach-cdk-tf-json"
+
+func project(mut func(*config.Project)) *config.Project {
+	p := &config.Project{
+		Name:   "shop",
+		OnPrem: config.OnPrem{DockerHost: "ssh://deploy@homeserver", Network: config.DockerNetwork{Subnet: "172.30.0.0/16"}},
+		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
+		Apps:   []config.App{{Name: "orders", Kind: config.KindAPI, Database: true}},
+	}
+	if mut != nil {
+		mut(p)
+	}
+	return p
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "stacks-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		// A password in the environment must not leak into the JSON.
+		os.Setenv("TF_VAR_"+providers.PostgresPasswordVariable, secretInEnv)
+		if plain, err = synth.Project(project(nil), filepath.Join(dir, "plain")); err != nil {
+			fmt.Fprintln(os.Stderr, "synth plain:", err)
+			return 1
+		}
+		emu := project(func(p *config.Project) {
+			p.Cloud.Emulator.Endpoint = "http://127.0.0.1:4566"
+			p.Cloud.StateBackend = config.StateBackend{Bucket: "shop-tfstate", LockTable: "shop-tflock"}
+		})
+		if emulated, err = synth.Project(emu, filepath.Join(dir, "emulated")); err != nil {
+			fmt.Fprintln(os.Stderr, "synth emulated:", err)
+			return 1
+		}
+		return m.Run()
+	}())
+}
+
+func get(t *testing.T, m map[string]any, path string) any {
+	t.Helper()
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: %q is not an object in %v", path, k, cur)
+		}
+		cur = obj[k]
+	}
+	return cur
+}
+
+func eq(t *testing.T, m map[string]any, path string, want any) {
+	t.Helper()
+	if got := get(t, m, path); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", path, got, want)
+	}
+}
+
+// onlyID is the logical id of the single resource of a type.
+func onlyID(t *testing.T, s *synth.Stack, typ string) string {
+	t.Helper()
+	rs := s.Resources(typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d %s resources, want 1", len(rs), typ)
+	}
+	for id := range rs {
+		return id
+	}
+	return ""
+}
+
+func TestCloudVPC(t *testing.T) {
+	vpc, err := plain.Stacks["cloud"].Only("aws_vpc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, vpc, "cidr_block", "10.20.0.0/16")
+	eq(t, vpc, "enable_dns_support", true)
+	eq(t, vpc, "enable_dns_hostnames", true)
+	eq(t, vpc, "tags.Name", "shop-production")
+}
+
+func TestCloudProvider(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	aws := s.Provider("aws")
+	eq(t, aws, "region", "eu-west-2")
+	tags := get(t, aws, "default_tags").([]any)[0].(map[string]any)["tags"].(map[string]any)
+	for k, v := range map[string]string{"project": "shop", "environment": "production", "managed-by": stacks.ManagedBy} {
+		if tags[k] != v {
+			t.Errorf("default tag %s = %v, want %s", k, tags[k], v)
+		}
+	}
+	for _, k := range []string{"endpoints", "access_key", "skip_credentials_validation"} {
+		if _, ok := aws[k]; ok {
+			t.Errorf("real-AWS provider must not set %s: %v", k, aws[k])
+		}
+	}
+	eq(t, s.Terraform(), "required_providers.aws.version", providers.AWSVersion)
+	eq(t, s.Terraform(), "backend.local.path", filepath.Join(plain.Dir, "terraform.cloud.tfstate"))
+}
+
+func TestCloudOutputs(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	vpcID := onlyID(t, s, "aws_vpc")
+	outs := s.Outputs()
+	eq(t, outs, "vpc_id.value", "${aws_vpc."+vpcID+".id}")
+	eq(t, outs, "vpc_cidr.value", "${aws_vpc."+vpcID+".cidr_block}")
+	eq(t, outs, "region.value", "eu-west-2")
+	for name, o := range outs {
+		if o.(map[string]any)["description"] == nil {
+			t.Errorf("output %s has no description", name)
+		}
+	}
+}
+
+func TestEmulatorMode(t *testing.T) {
+	aws := emulated.Stacks["cloud"].Provider("aws")
+	endpoints := get(t, aws, "endpoints").([]any)[0].(map[string]any)
+	for _, svc := range providers.EmulatedServices {
+		if endpoints[svc] != "http://127.0.0.1:4566" {
+			t.Errorf("endpoint %s = %v, want the emulator", svc, endpoints[svc])
+		}
+	}
+	for _, k := range []string{"skip_credentials_validation", "skip_requesting_account_id", "s3_use_path_style"} {
+		eq(t, aws, k, true)
+	}
+	eq(t, aws, "skip_metadata_api_check", "true")
+	eq(t, aws, "max_retries", 1)
+}
+
+func TestS3Backend(t *testing.T) {
+	tf := emulated.Stacks["cloud"].Terraform()
+	if _, ok := get(t, tf, "backend").(map[string]any)["local"]; ok {
+		t.Fatal("a configured bucket must replace the local backend")
+	}
+	eq(t, tf, "backend.s3.bucket", "shop-tfstate")
+	eq(t, tf, "backend.s3.key", "shop/cloud.tfstate")
+	eq(t, tf, "backend.s3.dynamodb_table", "shop-tflock")
+	eq(t, tf, "backend.s3.encrypt", true)
+	eq(t, tf, "backend.s3.region", "eu-west-2")
+	eq(t, tf, "backend.s3.endpoints.s3", "http://127.0.0.1:4566")
+	eq(t, tf, "backend.s3.use_path_style", true)
+}
+
+func TestOnPremProviders(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	eq(t, s.Provider("docker"), "host", "ssh://deploy@homeserver")
+	pg := s.Provider("postgresql")
+	eq(t, pg, "host", "127.0.0.1")
+	eq(t, pg, "port", 5432)
+	eq(t, pg, "username", "postgres")
+	eq(t, pg, "password", "${var."+providers.PostgresPasswordVariable+"}")
+	v := s.Variables()
+	eq(t, v, providers.PostgresPasswordVariable+".sensitive", true)
+	eq(t, v, providers.PostgresPasswordVariable+".type", "string")
+	eq(t, s.Terraform(), "required_providers.docker.version", providers.DockerVersion)
+	eq(t, s.Terraform(), "required_providers.postgresql.version", providers.PostgreSQLVersion)
+	eq(t, s.Terraform(), "backend.local.path", filepath.Join(plain.Dir, "terraform.onprem.tfstate"))
+}
+
+func TestNoSecretInJSON(t *testing.T) {
+	for _, out := range []*synth.Output{plain, emulated} {
+		for name, s := range out.Stacks {
+			if strings.Contains(string(s.Raw), secretInEnv) {
+				t.Errorf("stack %s: the password from the environment is in cdk.tf.json", name)
+			}
+		}
+	}
+}
+
+func TestOnPremNetwork(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	n, err := s.Only("docker_network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, n, "name", "shop-platform")
+	eq(t, n, "driver", "bridge")
+	eq(t, n, "ipam_config", []any{map[string]any{"subnet": "172.30.0.0/16"}})
+	labels := map[string]string{}
+	for _, l := range n["labels"].([]any) {
+		lm := l.(map[string]any)
+		labels[lm["label"].(string)] = lm["value"].(string)
+	}
+	want := map[string]string{"project": "shop", "environment": "staging", "managed-by": stacks.ManagedBy}
+	if fmt.Sprint(labels) != fmt.Sprint(want) {
+		t.Errorf("labels = %v, want %v", labels, want)
+	}
+	outs := s.Outputs()
+	eq(t, outs, "platform_network.value", "${docker_network."+onlyID(t, s, "docker_network")+".name}")
+	eq(t, outs, "postgres_address.value", "127.0.0.1:5432")
+}
+
+func TestBuildRejectsBadProjectBeforeCreatingStacks(t *testing.T) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
+	bad := project(func(p *config.Project) { p.Cloud.Region = "mars"; p.Apps[0].Kind = "worker" })
+	_, err := stacks.Build(app, bad, stacks.Options{})
+	if fes := config.FieldErrors(err); len(fes) != 2 {
+		t.Fatalf("want the 2 problems at once, got %v", err)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Errorf("a rejected project left %d stacks in the app", n)
+	}
+}
