@@ -5,6 +5,8 @@
 // The project file is fullstack.yaml in the working directory, or the path
 // given by -project or FULLSTACK_PROJECT. FULLSTACK_AWS_ENDPOINT turns on
 // the AWS emulator mode (cloud.emulator.endpoint) without editing the file.
+// FULLSTACK_STATE_DIR moves local state files (default: the working
+// directory, as cdktf does).
 package main
 
 import (
@@ -42,7 +44,7 @@ func run(args []string) error {
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.
 	app := cdktf.NewApp(nil)
-	if _, err := stacks.Build(app, project, stacks.Options{}); err != nil {
+	if _, err := stacks.Build(app, project, stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR")}); err != nil {
 		return fmt.Errorf("fullstack: cannot build the stacks:\n%w", err)
 	}
 	app.Synth()
