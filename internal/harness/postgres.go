@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"syscall"
 	"time"
@@ -35,8 +36,9 @@ func (p *Postgres) DSN(db string) string {
 // initdb and starts it on a free port. PostgreSQL refuses to run as root,
 // so as root the cluster runs as the "postgres" system user.
 func StartPostgres(parent string) (*Postgres, error) {
-	if _, err := exec.LookPath("initdb"); err != nil {
-		return nil, fmt.Errorf("PostgreSQL server binaries (initdb, pg_ctl, postgres) are not on PATH: %w", err)
+	bin, err := postgresBinDir()
+	if err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp(parent, "pg-")
 	if err != nil {
@@ -55,7 +57,7 @@ func StartPostgres(parent string) (*Postgres, error) {
 		_ = os.Chown(pwfile, int(cred.Uid), int(cred.Gid))
 	}
 	data := filepath.Join(dir, "data")
-	initdb := exec.Command("initdb", "-D", data, "-U", pg.User, "--pwfile", pwfile,
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", pg.User, "--pwfile", pwfile,
 		"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
@@ -64,7 +66,7 @@ func StartPostgres(parent string) (*Postgres, error) {
 	if pg.Port, err = FreePort(); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("postgres", "-D", data, "-p", strconv.Itoa(pg.Port),
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(pg.Port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir,
 		"-c", "password_encryption=scram-sha-256", "-c", "fsync=off")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
@@ -78,6 +80,27 @@ func StartPostgres(parent string) (*Postgres, error) {
 		return nil, fmt.Errorf("postgres: %w\n%s", err, log)
 	}
 	return pg, nil
+}
+
+// postgresBinDir finds the server binaries: on PATH, or in Debian's and
+// Ubuntu's versioned directory (newest first), which is not on PATH.
+func postgresBinDir() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("PostgreSQL server binaries (initdb, postgres) are neither on PATH nor in /usr/lib/postgresql/*/bin: install the postgresql package")
+}
+
+func versionOf(binDir string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return v
 }
 
 // Stop shuts the cluster down (fast shutdown) and removes its files.

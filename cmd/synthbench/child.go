@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/internal/synth"
+)
+
+// runChild synthesizes one case in this process and prints a childReport.
+func runChild(c string) error {
+	dir, err := os.MkdirTemp("", "synthbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	start := time.Now()
+	switch {
+	case c == "floor":
+		// The same work as a real synthesis minus the constructs: start
+		// jsii, load the AWS bindings, write one stack.
+		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+		stack := cdktf.NewTerraformStack(app, jsii.String("floor"))
+		providers.NewAWS(stack, "aws", providers.AWSProps{Region: "us-east-1"})
+		app.Synth()
+	case strings.HasPrefix(c, "apps:"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(c, "apps:"))
+		if _, err := synth.Project(generated(n), dir); err != nil {
+			return err
+		}
+	case strings.HasPrefix(c, "file:"):
+		p, err := config.Load(strings.TrimPrefix(c, "file:"))
+		if err != nil {
+			return err
+		}
+		if _, err := synth.Project(p, dir); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown case %q", c)
+	}
+	elapsed := time.Since(start)
+	jsii.Close() // waits for node, so its peak counts as a reaped child
+	return json.NewEncoder(os.Stdout).Encode(childReport{
+		GoMaxRSSKB:   rusage(syscall.RUSAGE_SELF),
+		NodeMaxRSSKB: rusage(syscall.RUSAGE_CHILDREN),
+		SynthMillis:  elapsed.Milliseconds(),
+	})
+}
+
+// generated is a project with n apps cycling through the three kinds.
+func generated(n int) *config.Project {
+	p := &config.Project{Name: "bench"}
+	kinds := config.Kinds
+	for i := 0; i < n; i++ {
+		p.Apps = append(p.Apps, config.App{
+			Name:     fmt.Sprintf("app-%02d", i),
+			Kind:     kinds[i%len(kinds)],
+			Database: i%2 == 0,
+			Env:      map[string]string{"INDEX": strconv.Itoa(i)},
+		})
+	}
+	return p
+}
