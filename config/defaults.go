@@ -17,6 +17,9 @@ const (
 	DefaultRegion            = "us-east-1"
 	DefaultVPCCIDR           = "10.0.0.0/16"
 	DefaultGitHubBranch      = "main"
+	DefaultLogRetentionDays  = 30
+	DefaultKeepTaggedImages  = 30
+	DefaultUntaggedExpiry    = 7
 	DefaultServicePort       = 8080
 	DefaultSitePort          = 80
 	DefaultServiceHealthPath = "/healthz"
@@ -56,6 +59,15 @@ func (p *Project) applyDefaults() {
 		setString(&c.StateBackend.Key, p.Name+"/cloud.tfstate")
 	}
 	setString(&c.GitHub.Branch, DefaultGitHubBranch)
+	if c.NAT == "" {
+		c.NAT = NATNone
+		if c.Environment == DefaultCloudEnvironment {
+			c.NAT = NATSingle
+		}
+	}
+	setInt(&c.LogRetentionDays, DefaultLogRetentionDays)
+	setInt(&c.ECR.KeepTaggedImages, DefaultKeepTaggedImages)
+	setInt(&c.ECR.UntaggedExpiryDays, DefaultUntaggedExpiry)
 
 	for i := range p.Apps {
 		a := &p.Apps[i]

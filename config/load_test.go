@@ -46,6 +46,11 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"apps[1].port", p.Apps[1].Port, 80},
 		{"apps[1].health_check_path", p.Apps[1].HealthCheckPath, "/"},
 		{"apps[1].size.max_count", p.Apps[1].Size.MaxCount, 2},
+		{"cloud.nat (production)", p.Cloud.NAT, NATSingle},
+		{"cloud.log_retention_days", p.Cloud.LogRetentionDays, 30},
+		{"cloud.ecr.keep_tagged_images", p.Cloud.ECR.KeepTaggedImages, 30},
+		{"cloud.ecr.untagged_expiry_days", p.Cloud.ECR.UntaggedExpiryDays, 7},
+		{"cloud.ecr.mutable_tags", p.Cloud.ECR.MutableTags, false},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -111,6 +116,16 @@ func TestBadInput(t *testing.T) {
 		{"emulator endpoint", "project: shop\ncloud:\n  emulator: {endpoint: 'localhost:5000'}\n", []string{`cloud.emulator.endpoint: "localhost:5000" is not an http(s) URL`}},
 		{"lock table without bucket", "project: shop\ncloud:\n  state_backend: {lock_table: locks}\n", []string{`cloud.state_backend.lock_table: "locks" needs cloud.state_backend.bucket`}},
 		{"source escapes project", "project: shop\napps:\n  - {name: orders, kind: api, source: ../elsewhere}\n", []string{`apps[0].source: "../elsewhere" must be a directory inside the project`}},
+		{"explicit zero", "project: shop\ncloud:\n  ecr: {keep_tagged_images: 0}\n", []string{"fullstack.yaml:3: cloud.ecr.keep_tagged_images: 0 is not allowed"}},
+		{"negative expiry", "project: shop\ncloud:\n  ecr: {untagged_expiry_days: -3}\n", []string{"cloud.ecr.untagged_expiry_days: -3 must be at least 1 day"}},
+		{"negative keep", "project: shop\ncloud:\n  ecr: {keep_tagged_images: -1}\n", []string{"cloud.ecr.keep_tagged_images: -1 must be at least 1"}},
+		{"log retention", "project: shop\ncloud:\n  log_retention_days: 45\n", []string{"fullstack.yaml:3: cloud.log_retention_days: 45 is not a retention CloudWatch accepts: use one of 1, 3, 5"}},
+		{"nat strategy", "project: shop\ncloud:\n  nat: two\n", []string{`cloud.nat: "two" is not a NAT strategy`}},
+		{"github owner malformed", "project: shop\ncloud:\n  github: {owner: 'acme corp', repo: shop}\n", []string{`cloud.github.owner: "acme corp" is not a GitHub user or organisation name`}},
+		{"github repo malformed", "project: shop\ncloud:\n  github: {owner: acme, repo: 'shop/app'}\n", []string{`cloud.github.repo: "shop/app" is not a GitHub repository name`}},
+		{"github branch double star", "project: shop\ncloud:\n  github: {owner: acme, repo: shop, branch: '**'}\n", []string{`cloud.github.branch: "**" would trust every branch`}},
+		{"oidc arn", "project: shop\ncloud:\n  github: {owner: acme, repo: shop, oidc_provider_arn: 'arn:aws:iam::1:role/x'}\n", []string{`cloud.github.oidc_provider_arn: "arn:aws:iam::1:role/x" is not the ARN`}},
+		{"vpc too small for zones", "project: shop\ncloud:\n  region: us-east-1\n  vpc_cidr: 10.0.0.0/24\n  availability_zones: [us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f, us-east-1g, us-east-1h, us-east-1i]\n", []string{"is too small for 18 subnets"}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},

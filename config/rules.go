@@ -76,6 +76,11 @@ func fargateMemoryOK(cpu, mem int) bool {
 	return mem >= r[0] && mem <= r[1] && (mem-r[0])%r[2] == 0
 }
 
+// LogRetentionDays are the retention values CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+var oidcProviderARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
+
 var (
 	postgresVersions = []string{"13", "14", "15", "16", "17"}
 	sslModes         = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}

@@ -79,8 +79,49 @@ type Cloud struct {
 	StateBackend StateBackend `yaml:"state_backend"`
 	// GitHub is the repository whose Actions deploy this project.
 	GitHub GitHub `yaml:"github"`
+	// NAT is how private subnets reach the internet: "none", "single" or
+	// "per-az". Default "single" when Environment is "production", else
+	// "none". See README "NAT strategies" for the cost trade-off.
+	NAT NATStrategy `yaml:"nat"`
+	// FlowLogs sends VPC flow logs to CloudWatch. Default false.
+	FlowLogs bool `yaml:"flow_logs"`
+	// LogRetentionDays of every CloudWatch log group. Default 30; must be a
+	// value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...).
+	LogRetentionDays int `yaml:"log_retention_days"`
+	// ECR configures the container repositories.
+	ECR ECR `yaml:"ecr"`
 	// Emulator points every AWS endpoint at a local AWS emulator.
 	Emulator Emulator `yaml:"emulator"`
+}
+
+// NATStrategy is the cloud network's NAT layout.
+type NATStrategy string
+
+// The NAT strategies.
+const (
+	// NATNone: no NAT gateway; services run in public subnets with public
+	// IPs (security groups still admit only the load balancer). Cheapest.
+	NATNone NATStrategy = "none"
+	// NATSingle: one NAT gateway shared by every private subnet.
+	NATSingle NATStrategy = "single"
+	// NATPerAZ: one NAT gateway per availability zone; survives a zone outage.
+	NATPerAZ NATStrategy = "per-az"
+)
+
+// NATStrategies lists the valid strategies.
+var NATStrategies = []NATStrategy{NATNone, NATSingle, NATPerAZ}
+
+// ECR configures the cloud container repositories.
+type ECR struct {
+	// MutableTags lets a pushed tag be overwritten. Default false: tags
+	// are immutable, so a deployed tag always means the same image.
+	MutableTags bool `yaml:"mutable_tags"`
+	// KeepTaggedImages is how many tagged images each repository keeps.
+	// Default 30.
+	KeepTaggedImages int `yaml:"keep_tagged_images"`
+	// UntaggedExpiryDays expires untagged images after this many days.
+	// Default 7.
+	UntaggedExpiryDays int `yaml:"untagged_expiry_days"`
 }
 
 // StateBackend is an S3 bucket (and optional DynamoDB lock table).
@@ -93,6 +134,24 @@ type StateBackend struct {
 	LockTable string `yaml:"lock_table"`
 }
 
+// BootstrapBucket is the state bucket the bootstrap stack creates: the
+// configured bucket, or "<project>-<environment>-tfstate".
+func (p *Project) BootstrapBucket() string {
+	if p.Cloud.StateBackend.Bucket != "" {
+		return p.Cloud.StateBackend.Bucket
+	}
+	return p.Name + "-" + p.Cloud.Environment + "-tfstate"
+}
+
+// BootstrapLockTable is the lock table the bootstrap stack creates: the
+// configured table, or "<project>-<environment>-tflock".
+func (p *Project) BootstrapLockTable() string {
+	if p.Cloud.StateBackend.LockTable != "" {
+		return p.Cloud.StateBackend.LockTable
+	}
+	return p.Name + "-" + p.Cloud.Environment + "-tflock"
+}
+
 // GitHub identifies the repository that deploys through OpenID Connect.
 type GitHub struct {
 	// Owner is the user or organisation. Default empty (no CI identity).
@@ -103,6 +162,10 @@ type GitHub struct {
 	Branch string `yaml:"branch"`
 	// Environment is the GitHub environment allowed to deploy. Default empty.
 	Environment string `yaml:"environment"`
+	// OIDCProviderARN reuses the account's existing GitHub OIDC provider
+	// (an account holds one per URL). Default empty: the bootstrap stack
+	// creates it.
+	OIDCProviderARN string `yaml:"oidc_provider_arn"`
 }
 
 // Emulator is the local AWS emulator mode (e.g. moto_server). When Endpoint

@@ -22,6 +22,13 @@ func checkKeys(errs *problems, n *yaml.Node, t reflect.Type, path string, lines 
 		lines[path] = n.Line
 	}
 	switch t.Kind() {
+	case reflect.Int:
+		// Zero means "use the default" in Go, so a 0 written in the file
+		// would be silently replaced; every int in the spec must be >= 1.
+		if n.Kind == yaml.ScalarNode && n.Value == "0" {
+			*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: "0",
+				Rule: "is not allowed: give a positive value, or omit the key for the default"})
+		}
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
 			return // the decoder reports the type error

@@ -86,6 +86,8 @@ func validateCloud(errs *problems, c *Cloud) {
 		}
 		if cidr.Bits() < 16 || cidr.Bits() > 24 {
 			errs.add("cloud.vpc_cidr", c.VPCCIDR, "must have a prefix length from /16 to /24 (AWS allows /16 at most; smaller than /24 leaves no room for the subnets)")
+		} else if _, _, err := naming.SubnetPlan(cidr, len(c.AvailabilityZones)); err != nil && len(c.AvailabilityZones) > 0 {
+			errs.add("cloud.vpc_cidr", c.VPCCIDR, "%s", err)
 		}
 	}
 	if len(c.AvailabilityZones) < 2 {
@@ -101,6 +103,18 @@ func validateCloud(errs *problems, c *Cloud) {
 			errs.add(path, az, "is listed twice")
 		}
 		seen[az] = true
+	}
+	if !slices.Contains(NATStrategies, c.NAT) {
+		errs.add("cloud.nat", string(c.NAT), "is not a NAT strategy: use none, single or per-az")
+	}
+	if !slices.Contains(LogRetentionDays, c.LogRetentionDays) {
+		errs.add("cloud.log_retention_days", c.LogRetentionDays, "is not a retention CloudWatch accepts: use one of %s", joinInts(LogRetentionDays))
+	}
+	if c.ECR.KeepTaggedImages < 1 {
+		errs.add("cloud.ecr.keep_tagged_images", c.ECR.KeepTaggedImages, "must be at least 1")
+	}
+	if c.ECR.UntaggedExpiryDays < 1 {
+		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)
@@ -142,6 +156,9 @@ func validateGitHub(errs *problems, g GitHub) {
 	}
 	if strings.Trim(g.Branch, "*/") == "" {
 		errs.add("cloud.github.branch", g.Branch, "would trust every branch: name one branch (e.g. main)")
+	}
+	if g.OIDCProviderARN != "" && !oidcProviderARN.MatchString(g.OIDCProviderARN) {
+		errs.add("cloud.github.oidc_provider_arn", g.OIDCProviderARN, "is not the ARN of a GitHub OIDC provider (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)")
 	}
 	if strings.ContainsAny(g.Branch, " ~^:?[\\") {
 		errs.add("cloud.github.branch", g.Branch, "is not a git branch name")
@@ -228,6 +245,14 @@ func parseNetwork(s string) (netip.Prefix, error) {
 		return p, fmt.Errorf("has host bits set: the network address is %s", p.Masked())
 	}
 	return p, nil
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 func sortedKeys(m map[string]string) []string {

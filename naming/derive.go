@@ -31,10 +31,11 @@ func AppDBInstance(project, app string) Name { return Name{DBInstance, project +
 // AppTaskRole is the IAM role the app's containers run as.
 func AppTaskRole(project, app string) Name { return Name{IAMRole, project + "-" + app + "-task"} }
 
-// AppExecutionRole is the IAM role ECS uses to start the app's tasks.
-func AppExecutionRole(project, app string) Name {
-	return Name{IAMRole, project + "-" + app + "-exec"}
-}
+// ExecutionRole is the IAM role ECS uses to start the project's tasks.
+func ExecutionRole(project, env string) Name { return Name{IAMRole, project + "-" + env + "-exec"} }
+
+// DeployRole is the IAM role GitHub Actions assumes to deploy.
+func DeployRole(project, env string) Name { return Name{IAMRole, project + "-" + env + "-deploy"} }
 
 // AppRepository is the app's ECR repository, under its namespace.
 func AppRepository(project, kind, app string) Name {
@@ -65,7 +66,6 @@ func AppNames(project, kind, app string) []Name {
 		AppTargetGroup(project, app),
 		AppDBInstance(project, app),
 		AppTaskRole(project, app),
-		AppExecutionRole(project, app),
 		AppRepository(project, kind, app),
 		AppLogGroup(project, app),
 		AppContainer(project, app),
@@ -79,5 +79,7 @@ func ProjectNames(project, cloudEnv string) []Name {
 		PlatformNetwork(project),
 		LoadBalancerName(project, cloudEnv),
 		Cluster(project, cloudEnv),
+		ExecutionRole(project, cloudEnv),
+		DeployRole(project, cloudEnv),
 	}
 }

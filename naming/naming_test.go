@@ -13,7 +13,7 @@ func TestAppNames(t *testing.T) {
 	want := map[Kind]string{
 		TargetGroup:   "shop-order-svc ",
 		DBInstance:    "shop-order-svc ",
-		IAMRole:       "shop-order-svc-task shop-order-svc-exec ",
+		IAMRole:       "shop-order-svc-task ",
 		ECRRepository: "shop/api/order-svc ",
 		LogGroup:      "/shop/order-svc ",
 		ContainerName: "shop-order-svc ",

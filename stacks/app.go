@@ -28,8 +28,9 @@ type Options struct {
 
 // Stacks are the stacks of one project.
 type Stacks struct {
-	OnPrem *OnPrem
-	Cloud  *Cloud
+	OnPrem    *OnPrem
+	Bootstrap *Bootstrap
+	Cloud     *Cloud
 }
 
 // Build adds every stack of the project to scope (normally a cdktf.App).
@@ -47,11 +48,15 @@ func Build(scope constructs.Construct, p *config.Project, opts Options) (*Stacks
 	if err != nil {
 		return nil, err
 	}
+	bootstrap, err := NewBootstrap(scope, BootstrapName, p, opts)
+	if err != nil {
+		return nil, err
+	}
 	cloud, err := NewCloud(scope, CloudName, p, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Stacks{OnPrem: onprem, Cloud: cloud}, nil
+	return &Stacks{OnPrem: onprem, Bootstrap: bootstrap, Cloud: cloud}, nil
 }
 
 // output adds a documented stack output.

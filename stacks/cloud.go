@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/naming"
@@ -14,7 +16,9 @@ import (
 // Cloud is the AWS stack.
 type Cloud struct {
 	cdktf.TerraformStack
-	Network *network.Network
+	Network  *network.Network
+	Registry *containerregistry.Registry
+	Cluster  *ecscluster.Cluster
 }
 
 // NewCloud builds the cloud stack from a normalized project.
@@ -22,22 +26,101 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	c := p.Cloud
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	cloudBackend(stack, id, c, stateKey(p, id), opts)
-	providers.NewAWS(stack, "aws", providers.AWSProps{
-		Region:           c.Region,
-		Tags:             tags(p.Name, c.Environment),
-		EmulatorEndpoint: c.Emulator.Endpoint,
-	})
+	newAWSProvider(stack, p)
+	env := c.Environment
+
 	net, err := network.New(stack, "network", network.Props{
-		CIDR: c.VPCCIDR,
-		Name: naming.VPC(p.Name, c.Environment).Value,
+		CIDR:                 c.VPCCIDR,
+		Name:                 naming.VPC(p.Name, env).Value,
+		Zones:                c.AvailabilityZones,
+		NAT:                  c.NAT,
+		ServicePorts:         servicePorts(p.Apps),
+		FlowLogs:             c.FlowLogs,
+		FlowLogRetentionDays: c.LogRetentionDays,
 	})
 	if err != nil {
 		return nil, err
 	}
+	var repos []containerregistry.Repository
+	for _, a := range p.Apps {
+		repos = append(repos, containerregistry.Repository{App: a.Name, Kind: a.Kind})
+	}
+	reg, err := containerregistry.New(stack, "registry", containerregistry.Props{
+		Project:            p.Name,
+		Repositories:       repos,
+		MutableTags:        c.ECR.MutableTags,
+		KeepTaggedImages:   c.ECR.KeepTaggedImages,
+		UntaggedExpiryDays: c.ECR.UntaggedExpiryDays,
+		ForceDelete:        c.Emulator.Enabled(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var logs []ecscluster.AppLog
+	var pulls []string
+	for _, a := range containerApps(p.Apps) {
+		logs = append(logs, ecscluster.AppLog{App: a.Name, Name: naming.AppLogGroup(p.Name, a.Name).Value})
+		pulls = append(pulls, *reg.Repositories[a.Name].Arn())
+	}
+	cluster, err := ecscluster.New(stack, "cluster", ecscluster.Props{
+		Name:              naming.Cluster(p.Name, env).Value,
+		ExecutionRoleName: naming.ExecutionRole(p.Name, env).Value,
+		Logs:              logs,
+		LogRetentionDays:  c.LogRetentionDays,
+		RepositoryARNs:    pulls,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	output(stack, "region", c.Region, "AWS region of the cloud stack.")
 	output(stack, "vpc_id", net.VPCID(), "Id of the project's VPC.")
 	output(stack, "vpc_cidr", net.CIDR(), "Address range of the project's VPC.")
-	output(stack, "region", c.Region, "AWS region of the cloud stack.")
-	return &Cloud{TerraformStack: stack, Network: net}, nil
+	output(stack, "public_subnet_ids", net.PublicSubnetIDs(), "Public subnets, one per availability zone.")
+	output(stack, "private_subnet_ids", net.PrivateSubnetIDs(), "Private subnets, one per availability zone.")
+	output(stack, "service_subnet_ids", net.ServiceSubnetIDs(), "Subnets services run in (public without NAT, else private).")
+	output(stack, "nat_strategy", string(c.NAT), "NAT strategy of the network.")
+	sgs := net.SecurityGroups
+	output(stack, "security_group_ids", map[string]*string{
+		"load_balancer": sgs.LoadBalancer.Id(), "services": sgs.Services.Id(), "database": sgs.Database.Id(),
+	}, "Security groups of the three tiers.")
+	output(stack, "repository_urls", reg.URLs(), "ECR repository URL of each app.")
+	output(stack, "cluster_name", cluster.Name(), "ECS cluster name.")
+	output(stack, "cluster_arn", cluster.ARN(), "ECS cluster ARN.")
+	output(stack, "execution_role_arn", cluster.ExecutionRole.ARN(), "Task execution role ARN.")
+	if c.GitHub.Owner != "" {
+		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
+	}
+	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster}, nil
+}
+
+// newAWSProvider is the aws provider of every cloud-side stack.
+func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) {
+	providers.NewAWS(stack, "aws", providers.AWSProps{
+		Region:           p.Cloud.Region,
+		Tags:             tags(p.Name, p.Cloud.Environment),
+		EmulatorEndpoint: p.Cloud.Emulator.Endpoint,
+	})
+}
+
+// containerApps are the apps that run as containers in the cloud; sites
+// are served from S3 and CloudFront instead.
+func containerApps(apps []config.App) []config.App {
+	var out []config.App
+	for _, a := range apps {
+		if a.Kind != config.KindSite {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func servicePorts(apps []config.App) []int {
+	var ports []int
+	for _, a := range containerApps(apps) {
+		ports = append(ports, a.Port)
+	}
+	return ports
 }
 
 // stateKey is the S3 key of a stack's state: the configured key for the

@@ -41,7 +41,7 @@ func Project(p *config.Project, outDir string) (*Output, error) {
 	}
 	app.Synth()
 	out := &Output{Dir: outDir, Stacks: map[string]*Stack{}}
-	for _, name := range []string{stacks.OnPremName, stacks.CloudName} {
+	for _, name := range []string{stacks.OnPremName, stacks.BootstrapName, stacks.CloudName} {
 		dir := filepath.Join(outDir, "stacks", name)
 		raw, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
 		if err != nil {

@@ -1,0 +1,143 @@
+package ciidentity
+
+import "github.com/homecloud-dev/fullstack/constructs/iampolicy"
+
+// Scope is what the deploy role's permissions are limited to. Values may
+// be cdktf tokens.
+type Scope struct {
+	Partition, Region, Account string
+	// Project is the project name: the prefix of every resource name and
+	// the value of the "project" tag on every resource.
+	Project string
+	// Cluster is the ECS cluster name.
+	Cluster string
+	// StateBucket and LockTable hold Terraform state.
+	StateBucket, LockTable string
+}
+
+func (s Scope) arn(service, resource string) string {
+	return "arn:" + s.Partition + ":" + service + ":" + s.Region + ":" + s.Account + ":" + resource
+}
+
+func (s Scope) globalARN(service, resource string) string {
+	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
+}
+
+// DeployPolicy is what `cdktf deploy cloud` and the deploy workflow need,
+// limited to this project. Three mechanisms do the limiting:
+//   - resource ARNs with the project prefix where AWS names are ours (state,
+//     ECR, IAM roles, log groups, ECS services, buckets);
+//   - the "project" tag (every resource gets it from the provider's
+//     default_tags) for resources with generated ids (VPC parts, load
+//     balancers, RDS, CloudFront): creating requires the tag in the
+//     request, changing requires it on the resource;
+//   - Resource "*" only for read-only calls and the few actions AWS does not
+//     scope (ecr:GetAuthorizationToken, ecs task-definition registration).
+//
+// No statement allows "*" or "<service>:*" actions.
+func DeployPolicy(s Scope) iampolicy.Document {
+	taggedCreate := map[string]map[string]any{"StringEquals": {"aws:RequestTag/project": s.Project}}
+	taggedResource := map[string]map[string]any{"StringEquals": {"aws:ResourceTag/project": s.Project}}
+	withCond := func(st iampolicy.Statement, c map[string]map[string]any) iampolicy.Statement {
+		st.Condition = c
+		return st
+	}
+	prefix := s.Project + "-"
+	return iampolicy.New(
+		iampolicy.Allow("TerraformStateList", []string{"s3:ListBucket"},
+			[]string{"arn:" + s.Partition + ":s3:::" + s.StateBucket}),
+		iampolicy.Allow("TerraformStateObjects", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+			[]string{"arn:" + s.Partition + ":s3:::" + s.StateBucket + "/" + s.Project + "/*"}),
+		iampolicy.Allow("TerraformLock", []string{"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},
+			[]string{s.arn("dynamodb", "table/"+s.LockTable)}),
+
+		iampolicy.Allow("ReadOnlyUnscoped", []string{
+			"ec2:Describe*", "ecs:Describe*", "ecs:List*", "elasticloadbalancing:Describe*",
+			"rds:Describe*", "rds:ListTagsForResource", "logs:Describe*", "logs:ListTagsForResource",
+			"application-autoscaling:Describe*", "cloudfront:Get*", "cloudfront:List*",
+			"acm:DescribeCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate",
+			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+			"iam:GetOpenIDConnectProvider", "sts:GetCallerIdentity",
+			"secretsmanager:DescribeSecret", "ecr:DescribeRepositories",
+		}, []string{"*"}),
+		// AWS offers no resource-level permission for these.
+		iampolicy.Allow("UnscopableByAWS", []string{
+			"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
+		}, []string{"*"}),
+
+		iampolicy.Allow("ProjectRepositories", []string{
+			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+			"ecr:DescribeImages", "ecr:ListImages", "ecr:CreateRepository", "ecr:DeleteRepository",
+			"ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
+			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
+			"ecr:TagResource", "ecr:UntagResource", "ecr:ListTagsForResource",
+		}, []string{s.arn("ecr", "repository/"+s.Project+"/*")}),
+
+		iampolicy.Allow("ProjectCluster", []string{
+			"ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:PutClusterCapacityProviders",
+			"ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:RunTask", "ecs:StopTask",
+			"ecs:TagResource", "ecs:UntagResource",
+		}, []string{
+			s.arn("ecs", "cluster/"+s.Cluster),
+			s.arn("ecs", "service/"+s.Cluster+"/*"),
+			s.arn("ecs", "task/"+s.Cluster+"/*"),
+			s.arn("ecs", "task-definition/"+prefix+"*:*"),
+		}),
+
+		iampolicy.Allow("ProjectRoles", []string{
+			"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+			"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole",
+			"iam:ListInstanceProfilesForRole",
+		}, []string{s.globalARN("iam", "role/"+prefix+"*")}),
+		withCond(iampolicy.Allow("PassProjectRolesToTasks", []string{"iam:PassRole"},
+			[]string{s.globalARN("iam", "role/"+prefix+"*")}),
+			map[string]map[string]any{"StringEquals": {"iam:PassedToService": []string{"ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"}}}),
+
+		iampolicy.Allow("ProjectLogs", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
+			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup",
+		}, []string{s.arn("logs", "log-group:/"+s.Project+"/*")}),
+
+		iampolicy.Allow("ProjectBuckets", []string{
+			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:Get*", "s3:Put*", "s3:DeleteObject",
+		}, []string{"arn:" + s.Partition + ":s3:::" + prefix + "*"}),
+
+		withCond(iampolicy.Allow("CreateTaggedInfrastructure", []string{
+			"ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway", "ec2:CreateRouteTable",
+			"ec2:CreateSecurityGroup", "ec2:AllocateAddress", "ec2:CreateNatGateway", "ec2:CreateFlowLogs",
+			"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
+			"elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule",
+			"rds:CreateDBInstance", "rds:CreateDBSubnetGroup", "rds:CreateDBParameterGroup",
+			"cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags",
+			"application-autoscaling:RegisterScalableTarget",
+		}, []string{"*"}), taggedCreate),
+		withCond(iampolicy.Allow("TagOnCreate", []string{"ec2:CreateTags", "elasticloadbalancing:AddTags", "rds:AddTagsToResource"},
+			[]string{"*"}), taggedCreate),
+		withCond(iampolicy.Allow("ChangeTaggedInfrastructure", []string{
+			"ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
+			"ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway",
+			"ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:AssociateRouteTable",
+			"ec2:DisassociateRouteTable", "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup",
+			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+			"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+			"ec2:ReleaseAddress", "ec2:DeleteNatGateway", "ec2:DeleteFlowLogs",
+			"ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateNatGateway",
+			"ec2:CreateFlowLogs", "ec2:CreateTags", "ec2:DeleteTags",
+			"elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+			"elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:DeleteTargetGroup",
+			"elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+			"elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+			"elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyRule",
+			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+			"rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance",
+			"rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup",
+			"rds:ModifyDBParameterGroup", "rds:DeleteDBParameterGroup",
+			"rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:CreateDBSnapshot",
+			"cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:CreateInvalidation",
+			"cloudfront:TagResource", "cloudfront:UntagResource",
+			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
+			"application-autoscaling:DeregisterScalableTarget",
+		}, []string{"*"}), taggedResource),
+	)
+}

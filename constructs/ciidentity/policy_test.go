@@ -1,0 +1,111 @@
+package ciidentity
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var scope = Scope{Partition: "aws", Region: "eu-west-1", Account: "123456789012", Project: "shop",
+	Cluster: "shop-production", StateBucket: "shop-production-tfstate", LockTable: "shop-production-tflock"}
+
+// unscopable are the only non-read actions allowed on every resource
+// without a tag condition: AWS has no resource-level permission for them.
+var unscopable = []string{"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"}
+
+func isReadOnly(action string) bool {
+	_, verb, _ := strings.Cut(action, ":")
+	for _, p := range []string{"Describe", "List", "Get"} {
+		if strings.HasPrefix(verb, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDeployPolicyHasNoWildcardAdmin(t *testing.T) {
+	doc := DeployPolicy(scope)
+	for _, st := range doc.Statement {
+		if st.Effect != "Allow" {
+			t.Errorf("%s: unexpected effect %s", st.Sid, st.Effect)
+		}
+		everything := slices.Contains(st.Resource, "*")
+		for _, a := range st.Action {
+			if a == "*" || strings.HasSuffix(a, ":*") {
+				t.Errorf("%s: action %q allows a whole service", st.Sid, a)
+			}
+			if everything && st.Condition == nil && !isReadOnly(a) && !slices.Contains(unscopable, a) {
+				t.Errorf("%s: %q on every resource without a condition", st.Sid, a)
+			}
+		}
+		for _, r := range st.Resource {
+			if r != "*" && !strings.Contains(r, "shop") {
+				t.Errorf("%s: resource %q is not the project's", st.Sid, r)
+			}
+		}
+		if everything && st.Condition != nil {
+			tag := st.Condition["StringEquals"]
+			if tag["aws:RequestTag/project"] != "shop" && tag["aws:ResourceTag/project"] != "shop" {
+				t.Errorf("%s: condition %v does not pin the project tag", st.Sid, st.Condition)
+			}
+		}
+	}
+}
+
+func TestDeployPolicyScopes(t *testing.T) {
+	doc := DeployPolicy(scope)
+	find := func(sid string) []string {
+		for _, st := range doc.Statement {
+			if st.Sid == sid {
+				return st.Resource
+			}
+		}
+		t.Fatalf("no statement %s", sid)
+		return nil
+	}
+	want := map[string][]string{
+		"TerraformStateObjects":   {"arn:aws:s3:::shop-production-tfstate/shop/*"},
+		"TerraformLock":           {"arn:aws:dynamodb:eu-west-1:123456789012:table/shop-production-tflock"},
+		"ProjectRepositories":     {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
+		"PassProjectRolesToTasks": {"arn:aws:iam::123456789012:role/shop-*"},
+		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*"},
+	}
+	for sid, w := range want {
+		if got := find(sid); !slices.Equal(got, w) {
+			t.Errorf("%s resources = %v, want %v", sid, got, w)
+		}
+	}
+	if len(DeployPolicy(scope).JSON()) > 10240 {
+		t.Errorf("deploy policy is %d chars; IAM inline policies allow 10240", len(doc.JSON()))
+	}
+}
+
+func TestTrustPolicyIsExact(t *testing.T) {
+	subs := Subjects("acme", "shop", "main", "production")
+	if !slices.Equal(subs, []string{"repo:acme/shop:ref:refs/heads/main", "repo:acme/shop:environment:production"}) {
+		t.Fatalf("subjects = %v", subs)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(trustPolicy("arn:aws:iam::1:oidc-provider/x", subs).JSON()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	st := doc["Statement"].([]any)[0].(map[string]any)
+	cond := st["Condition"].(map[string]any)
+	if _, like := cond["StringLike"]; like || len(cond) != 1 {
+		t.Fatalf("trust must use StringEquals only: %v", cond)
+	}
+	eq := cond["StringEquals"].(map[string]any)
+	if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+		t.Errorf("audience = %v", eq["token.actions.githubusercontent.com:aud"])
+	}
+	if got := eq["token.actions.githubusercontent.com:sub"].([]any); len(got) != 2 || strings.Contains(got[0].(string)+got[1].(string), "*") {
+		t.Errorf("subjects = %v", got)
+	}
+	if st["Action"].([]any)[0] != "sts:AssumeRoleWithWebIdentity" {
+		t.Errorf("action = %v", st["Action"])
+	}
+	if only := Subjects("acme", "shop", "main", ""); len(only) != 1 {
+		t.Errorf("without an environment only the branch is trusted: %v", only)
+	}
+}

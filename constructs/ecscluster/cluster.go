@@ -1,0 +1,118 @@
+package ecscluster
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+// AppLog names one app's log group.
+type AppLog struct {
+	// App is the app name (the map key of Cluster.LogGroups). Required.
+	App string
+	// Name of the log group. Required.
+	Name string
+}
+
+// Props configures the cluster.
+type Props struct {
+	// Name of the cluster. Required.
+	Name string
+	// ExecutionRoleName is the task execution role's name. Required.
+	ExecutionRoleName string
+	// Logs are the apps' log groups. Default none.
+	Logs []AppLog
+	// LogRetentionDays of every app log group. Default 30.
+	LogRetentionDays int
+	// RepositoryARNs the execution role may pull from. Default none.
+	RepositoryARNs []string
+	// SecretARNs the execution role may read (injected as ECS secrets).
+	// Default none.
+	SecretARNs []string
+}
+
+// Cluster is the ECS cluster, its log groups and its execution role.
+type Cluster struct {
+	constructs.Construct
+	Cluster       ecscluster.EcsCluster
+	ExecutionRole *ExecutionRole
+	// LogGroups by app name.
+	LogGroups map[string]cloudwatchloggroup.CloudwatchLogGroup
+}
+
+const (
+	idCluster           = "cluster"
+	idCapacityProviders = "capacity-providers"
+	idLogGroup          = "log-group-" // + app
+)
+
+// New creates the cluster under scope.
+func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
+	if props.LogRetentionDays == 0 {
+		props.LogRetentionDays = config.DefaultLogRetentionDays
+	}
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	cl := &Cluster{Construct: c, LogGroups: map[string]cloudwatchloggroup.CloudwatchLogGroup{}}
+	cl.Cluster = ecscluster.NewEcsCluster(c, jsii.String(idCluster), &ecscluster.EcsClusterConfig{
+		Name:    jsii.String(props.Name),
+		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
+	})
+	// On-demand Fargate by default; services may opt into Spot.
+	ecsclustercapacityproviders.NewEcsClusterCapacityProviders(c, jsii.String(idCapacityProviders), &ecsclustercapacityproviders.EcsClusterCapacityProvidersConfig{
+		ClusterName:       cl.Cluster.Name(),
+		CapacityProviders: jsii.Strings("FARGATE", "FARGATE_SPOT"),
+		DefaultCapacityProviderStrategy: &[]*ecsclustercapacityproviders.EcsClusterCapacityProvidersDefaultCapacityProviderStrategy{
+			{CapacityProvider: jsii.String("FARGATE"), Base: jsii.Number(0), Weight: jsii.Number(1)},
+		},
+	})
+	var logARNs []string
+	for _, l := range props.Logs {
+		g := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(idLogGroup+l.App), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+			Name:            jsii.String(l.Name),
+			RetentionInDays: jsii.Number(float64(props.LogRetentionDays)),
+			Tags:            &map[string]*string{"app": jsii.String(l.App)},
+		})
+		cl.LogGroups[l.App] = g
+		logARNs = append(logARNs, *g.Arn())
+	}
+	cl.ExecutionRole = newExecutionRole(c, props.ExecutionRoleName, executionGrants{
+		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs,
+	})
+	return cl, nil
+}
+
+// Name is the cluster name token.
+func (c *Cluster) Name() *string { return c.Cluster.Name() }
+
+// ARN is the cluster ARN token.
+func (c *Cluster) ARN() *string { return c.Cluster.Arn() }
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Name == "" {
+		errs = append(errs, errors.New("ecscluster: Name is required"))
+	}
+	if p.ExecutionRoleName == "" {
+		errs = append(errs, errors.New("ecscluster: ExecutionRoleName is required"))
+	}
+	if !slices.Contains(config.LogRetentionDays, p.LogRetentionDays) {
+		errs = append(errs, fmt.Errorf("ecscluster: LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays))
+	}
+	for i, l := range p.Logs {
+		if l.App == "" || l.Name == "" {
+			errs = append(errs, fmt.Errorf("ecscluster: Logs[%d] needs App and Name", i))
+		}
+	}
+	return errors.Join(errs...)
+}
