@@ -1,10 +1,11 @@
-// Command fullstack synthesizes the project's Terraform stacks ("onprem"
-// and "cloud") from the project file. cdktf.json runs it for
+// Command fullstack synthesizes the project's Terraform stacks ("onprem",
+// "cloud-bootstrap" and "cloud") from the project file. cdktf.json runs it for
 // `cdktf synth|diff|deploy`.
 //
 // The project file is fullstack.yaml in the working directory, or the path
 // given by -project or FULLSTACK_PROJECT. FULLSTACK_AWS_ENDPOINT turns on
-// the AWS emulator mode (cloud.emulator.endpoint) without editing the file.
+// the AWS emulator mode (cloud.emulator.endpoint) without editing the file;
+// FULLSTACK_AWS_CA_BUNDLE names the CA of the emulator's HTTPS certificate.
 // FULLSTACK_STATE_DIR moves local state files (default: the working
 // directory, as cdktf does).
 package main
@@ -40,6 +41,9 @@ func run(args []string) error {
 	}
 	if e := os.Getenv("FULLSTACK_AWS_ENDPOINT"); e != "" {
 		project.Cloud.Emulator.Endpoint = e
+	}
+	if b := os.Getenv("FULLSTACK_AWS_CA_BUNDLE"); b != "" {
+		project.Cloud.Emulator.CABundle = b
 	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.

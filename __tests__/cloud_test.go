@@ -1,8 +1,11 @@
 package tests
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/stacks"
 )
 
 // One emulator serves every test of this binary.
@@ -54,79 +58,207 @@ func loadRepoProject(t *testing.T) *config.Project {
 	return p
 }
 
-// TestCloudStackValidatesAgainstRealProvider runs terraform init and
-// validate on the cloud stack as it would deploy to real AWS.
-func TestCloudStackValidatesAgainstRealProvider(t *testing.T) {
-	out, err := synth.Project(loadRepoProject(t), t.TempDir())
-	if err != nil {
+// variant is the repository project with another name (so parallel
+// applies in one emulator do not collide) and changes.
+func variant(t *testing.T, name string, change func(*config.Project)) *config.Project {
+	p := loadRepoProject(t)
+	p.Name = name
+	p.OnPrem.Network.Name = ""
+	change(p)
+	if err := p.Normalize(); err != nil {
 		t.Fatal(err)
 	}
-	tf := &harness.Terraform{Dir: out.Stacks["cloud"].Dir, CLIConfig: harness.CLIConfigT(t)}
-	if err := tf.Init(); err != nil {
-		t.Fatal(err)
-	}
-	if err := tf.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	return p
 }
 
-// TestCloudStackOnEmulator applies the cloud stack to the local AWS
-// emulator, requires a second plan with no changes, and destroys it.
-func TestCloudStackOnEmulator(t *testing.T) {
-	emu := sharedEmulator(t)
-	p := loadRepoProject(t)
-	p.Cloud.Emulator.Endpoint = emu.Endpoint
+// TestAWSStacksValidate runs terraform init and validate on every AWS
+// stack, configured for real AWS, with every optional resource switched on.
+func TestAWSStacksValidate(t *testing.T) {
+	p := variant(t, "notes", func(p *config.Project) {
+		p.Cloud.NAT = config.NATPerAZ
+		p.Cloud.FlowLogs = true
+		p.Cloud.StateBackend = config.StateBackend{Bucket: "notes-state", LockTable: "notes-lock"}
+	})
 	out, err := synth.Project(p, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := &harness.Terraform{Dir: out.Stacks["cloud"].Dir, CLIConfig: harness.CLIConfigT(t)}
+	cli := harness.CLIConfigT(t)
+	for _, name := range []string{stacks.BootstrapName, stacks.CloudName} {
+		t.Run(name, func(t *testing.T) {
+			tf := &harness.Terraform{Dir: out.Stacks[name].Dir, CLIConfig: cli}
+			// The S3 backend is not reachable here; validate needs no backend.
+			if _, err := tf.Run("init", "-backend=false", "-input=false", "-no-color"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tf.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// deployed applies a synthesized stack to the emulator, requires a clean
+// second plan, and registers its destroy (checked) for the end of the test.
+func deployed(t *testing.T, dir, cli string) (*harness.Terraform, map[string]any) {
+	t.Helper()
+	tf := &harness.Terraform{Dir: dir, CLIConfig: cli}
 	if err := tf.Init(); err != nil {
 		t.Fatal(err)
 	}
-	applied := false
 	t.Cleanup(func() {
-		if applied { // leave nothing behind in the shared emulator
-			if err := tf.Destroy(); err != nil {
-				t.Errorf("destroy after failure: %v", err)
-			}
+		start := time.Now()
+		if err := tf.Destroy(); err != nil {
+			t.Errorf("destroy %s: %v", filepath.Base(dir), err)
+			return
 		}
+		if res, err := tf.Run("state", "list"); err != nil || strings.TrimSpace(res.Output) != "" {
+			t.Errorf("state after destroy of %s: %v %q", filepath.Base(dir), err, res.Output)
+		}
+		t.Logf("destroy %s: %s", filepath.Base(dir), time.Since(start).Round(time.Second))
 	})
 	start := time.Now()
-	applied = true
 	if err := tf.Apply(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("emulator apply of the cloud stack: %s", time.Since(start).Round(time.Millisecond))
-
-	outs, err := tf.Outputs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if id, _ := outs["vpc_id"].(string); len(id) < 5 || id[:4] != "vpc-" {
-		t.Errorf("vpc_id output = %v, want a VPC id", outs["vpc_id"])
-	}
-	if outs["vpc_cidr"] != p.Cloud.VPCCIDR {
-		t.Errorf("vpc_cidr output = %v, want %s", outs["vpc_cidr"], p.Cloud.VPCCIDR)
-	}
-
+	t.Logf("apply %s: %s", filepath.Base(dir), time.Since(start).Round(time.Second))
 	changed, plan, err := tf.PlanChanges()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if changed {
-		t.Fatalf("second plan is not clean (perpetual drift):\n%s", plan)
+		t.Fatalf("second plan of %s is not clean (perpetual drift):\n%s", filepath.Base(dir), plan)
 	}
-
-	if err := tf.Destroy(); err != nil {
-		t.Fatal(err)
-	}
-	applied = false
-	state, err := tf.Run("state", "list")
+	outs, err := tf.Outputs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if state.Output != "" {
-		t.Errorf("resources left in state after destroy:\n%s", state.Output)
+	return tf, outs
+}
+
+func strings_(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = fmt.Sprint(x)
+	}
+	return out
+}
+
+// checkNetworkOutputs checks the applied network against the project.
+func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
+	t.Helper()
+	if id, _ := outs["vpc_id"].(string); !strings.HasPrefix(id, "vpc-") {
+		t.Errorf("vpc_id = %v", outs["vpc_id"])
+	}
+	zones := len(p.Cloud.AvailabilityZones)
+	pub, priv, svc := strings_(outs["public_subnet_ids"]), strings_(outs["private_subnet_ids"]), strings_(outs["service_subnet_ids"])
+	if len(pub) != zones || len(priv) != zones {
+		t.Errorf("subnets: %d public, %d private, want %d each", len(pub), len(priv), zones)
+	}
+	wantSvc := priv
+	if p.Cloud.NAT == config.NATNone {
+		wantSvc = pub
+	}
+	if fmt.Sprint(svc) != fmt.Sprint(wantSvc) {
+		t.Errorf("service subnets = %v, want %v", svc, wantSvc)
+	}
+	urls, _ := outs["repository_urls"].(map[string]any)
+	for _, a := range p.Apps {
+		if u := fmt.Sprint(urls[a.Name]); !strings.HasSuffix(u, "/"+p.Name+"/"+string(a.Kind)+"/"+a.Name) {
+			t.Errorf("repository URL of %s = %s", a.Name, u)
+		}
+	}
+	if outs["cluster_name"] != p.Name+"-"+p.Cloud.Environment {
+		t.Errorf("cluster_name = %v", outs["cluster_name"])
+	}
+}
+
+// TestCloudOnEmulator applies the AWS stacks to the local emulator: the
+// cloud stack for each NAT strategy, and the bootstrap stack followed by
+// the cloud stack keeping its state in the bucket and lock table the
+// bootstrap created. Every apply must re-plan clean and destroy cleanly.
+func TestCloudOnEmulator(t *testing.T) {
+	emu := sharedEmulator(t)
+	cli := harness.CLIConfigT(t)
+	localVariants := []struct {
+		name   string
+		change func(*config.Project)
+	}{
+		{"nat-none", func(p *config.Project) { p.Cloud.NAT = config.NATNone }},
+		{"nat-per-az-flow-logs", func(p *config.Project) {
+			p.Cloud.NAT = config.NATPerAZ
+			p.Cloud.FlowLogs = true
+			p.Cloud.AvailabilityZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
+		}},
+	}
+	for i, v := range localVariants {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			p := variant(t, fmt.Sprintf("var%d", i), func(p *config.Project) {
+				v.change(p)
+				p.Cloud.Emulator = config.Emulator{Endpoint: emu.Endpoint, CABundle: emu.CABundle}
+			})
+			out, err := synth.Project(p, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, outs := deployed(t, out.Stacks[stacks.CloudName].Dir, cli)
+			checkNetworkOutputs(t, p, outs)
+		})
+	}
+	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
+		t.Parallel()
+		// The repository's own project (single NAT, GitHub identity), with
+		// its state moved to the bucket the bootstrap stack creates.
+		p := loadRepoProject(t)
+		p.Cloud.Emulator = config.Emulator{Endpoint: emu.Endpoint, CABundle: emu.CABundle}
+		p.Cloud.StateBackend = config.StateBackend{Bucket: p.BootstrapBucket(), LockTable: p.BootstrapLockTable()}
+		if err := p.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := synth.Project(p, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, boot := deployed(t, out.Stacks[stacks.BootstrapName].Dir, cli)
+		if boot["state_bucket"] != p.Cloud.StateBackend.Bucket || boot["lock_table"] != p.Cloud.StateBackend.LockTable {
+			t.Fatalf("bootstrap outputs = %v", boot)
+		}
+		if arn := fmt.Sprint(boot["deploy_role_arn"]); !strings.HasSuffix(arn, ":role/notes-production-deploy") {
+			t.Errorf("deploy_role_arn = %s", arn)
+		}
+		_, outs := deployed(t, out.Stacks[stacks.CloudName].Dir, cli)
+		checkNetworkOutputs(t, p, outs)
+		if outs["deploy_role_arn"] != boot["deploy_role_arn"] {
+			t.Errorf("cloud deploy_role_arn %v differs from the bootstrap's %v", outs["deploy_role_arn"], boot["deploy_role_arn"])
+		}
+		checkRemoteState(t, emu, p)
+	})
+}
+
+// checkRemoteState reads the cloud stack's state object from the bucket
+// and its digest from the lock table.
+func checkRemoteState(t *testing.T, emu *harness.Emulator, p *config.Project) {
+	t.Helper()
+	sb := p.Cloud.StateBackend
+	code, body, err := emu.Request("s3", p.Cloud.Region, "GET", "/"+sb.Bucket+"/"+sb.Key, nil, "")
+	if err != nil || code != 200 {
+		t.Fatalf("state object s3://%s/%s: %d %v", sb.Bucket, sb.Key, code, err)
+	}
+	var state struct {
+		Resources []any `json:"resources"`
+	}
+	if err := json.Unmarshal(body, &state); err != nil || len(state.Resources) == 0 {
+		t.Errorf("state object holds no resources (%v): %.200s", err, body)
+	}
+	code, body, err = emu.Request("dynamodb", p.Cloud.Region, "POST", "/",
+		map[string]string{"X-Amz-Target": "DynamoDB_20120810.Scan", "Content-Type": "application/x-amz-json-1.0"},
+		`{"TableName":"`+sb.LockTable+`"}`)
+	if err != nil || code != 200 {
+		t.Fatalf("scan lock table: %d %v %s", code, err, body)
+	}
+	if want := sb.Bucket + "/" + sb.Key + "-md5"; !strings.Contains(string(body), want) {
+		t.Errorf("lock table has no digest item %s: %s", want, body)
 	}
 }

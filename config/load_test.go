@@ -114,6 +114,8 @@ func TestBadInput(t *testing.T) {
 		{"counts out of order", "project: shop\napps:\n  - name: orders\n    kind: api\n    size: {min_count: 3, max_count: 2}\n", []string{`apps[0].size: "3/1/2" counts (min/desired/max) must satisfy`}},
 		{"env name", "project: shop\napps:\n  - name: orders\n    kind: api\n    env: {1BAD: x}\n", []string{`fullstack.yaml:5: apps[0].env.1BAD: "1BAD" is not an environment variable name`}},
 		{"emulator endpoint", "project: shop\ncloud:\n  emulator: {endpoint: 'localhost:5000'}\n", []string{`cloud.emulator.endpoint: "localhost:5000" is not an http(s) URL`}},
+		{"ca bundle missing", "project: shop\ncloud:\n  emulator: {endpoint: 'https://127.0.0.1:9', ca_bundle: /nonexistent.pem}\n", []string{`cloud.emulator.ca_bundle: "/nonexistent.pem" cannot be read: no such file or directory`}},
+		{"ca bundle without emulator", "project: shop\ncloud:\n  emulator: {ca_bundle: /etc/hostname}\n", []string{`cloud.emulator.ca_bundle: "/etc/hostname" needs cloud.emulator.endpoint`}},
 		{"lock table without bucket", "project: shop\ncloud:\n  state_backend: {lock_table: locks}\n", []string{`cloud.state_backend.lock_table: "locks" needs cloud.state_backend.bucket`}},
 		{"source escapes project", "project: shop\napps:\n  - {name: orders, kind: api, source: ../elsewhere}\n", []string{`apps[0].source: "../elsewhere" must be a directory inside the project`}},
 		{"explicit zero", "project: shop\ncloud:\n  ecr: {keep_tagged_images: 0}\n", []string{"fullstack.yaml:3: cloud.ecr.keep_tagged_images: 0 is not allowed"}},

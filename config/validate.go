@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -121,7 +123,14 @@ func validateCloud(errs *problems, c *Cloud) {
 	if e := c.Emulator.Endpoint; e != "" {
 		u, err := url.Parse(e)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs.add("cloud.emulator.endpoint", e, "is not an http(s) URL (e.g. http://127.0.0.1:5000)")
+			errs.add("cloud.emulator.endpoint", e, "is not an http(s) URL (e.g. https://127.0.0.1:5000)")
+		}
+	}
+	if b := c.Emulator.CABundle; b != "" {
+		if c.Emulator.Endpoint == "" {
+			errs.add("cloud.emulator.ca_bundle", b, "needs cloud.emulator.endpoint: the bundle is only trusted for the emulator")
+		} else if _, err := os.Stat(b); err != nil {
+			errs.add("cloud.emulator.ca_bundle", b, "cannot be read: %v", errors.Unwrap(err))
 		}
 	}
 }

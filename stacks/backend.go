@@ -49,6 +49,9 @@ func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key s
 		cfg.SkipRequestingAccountId = jsii.Bool(true)
 		cfg.SkipMetadataApiCheck = jsii.Bool(true)
 		cfg.SkipRegionValidation = jsii.Bool(true)
+		if c.Emulator.CABundle != "" {
+			cfg.CustomCaBundle = jsii.String(c.Emulator.CABundle)
+		}
 	}
 	cdktf.NewS3Backend(stack, cfg)
 }

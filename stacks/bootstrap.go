@@ -36,6 +36,8 @@ func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts
 		Bucket:     p.BootstrapBucket(),
 		LockTable:  p.BootstrapLockTable(),
 		Disposable: c.Emulator.Enabled(),
+		// See statebackend.Props: the emulator cannot evaluate this policy.
+		OmitTLSOnlyPolicy: c.Emulator.Enabled(),
 	})
 	if err != nil {
 		return nil, err

@@ -100,6 +100,7 @@ func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) {
 		Region:           p.Cloud.Region,
 		Tags:             tags(p.Name, p.Cloud.Environment),
 		EmulatorEndpoint: p.Cloud.Emulator.Endpoint,
+		EmulatorCABundle: p.Cloud.Emulator.CABundle,
 	})
 }
 

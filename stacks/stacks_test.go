@@ -17,8 +17,9 @@ import (
 )
 
 // Synthesize once per test binary (jsii start-up costs seconds): a plain
-// project and one in emulator mode with a remote state backend.
-var plain, emulated *synth.Output
+// project (production: single NAT), one in emulator mode with a remote
+// state backend and no NAT, and one with per-az NAT and flow logs.
+var plain, emulated, perAZ *synth.Output
 
 const secretInEnv = "must-never-reach-cdk-tf-json"
 
@@ -27,8 +28,13 @@ func project(mut func(*config.Project)) *config.Project {
 		Name:   "shop",
 		OnPrem: config.OnPrem{DockerHost: "ssh://deploy@homeserver", Network: config.DockerNetwork{Subnet: "172.30.0.0/16"}},
 		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
-		Apps:   []config.App{{Name: "orders", Kind: config.KindAPI, Database: true}},
+		Apps: []config.App{
+			{Name: "orders", Kind: config.KindAPI, Database: true},
+			{Name: "ranker", Kind: config.KindModel, Port: 9000},
+			{Name: "web", Kind: config.KindSite},
+		},
 	}
+	p.Cloud.GitHub = config.GitHub{Owner: "acme", Repo: "shop", Environment: "production"}
 	if mut != nil {
 		mut(p)
 	}
@@ -52,9 +58,20 @@ func TestMain(m *testing.M) {
 		emu := project(func(p *config.Project) {
 			p.Cloud.Emulator.Endpoint = "http://127.0.0.1:4566"
 			p.Cloud.StateBackend = config.StateBackend{Bucket: "shop-tfstate", LockTable: "shop-tflock"}
+			p.Cloud.NAT = config.NATNone
 		})
 		if emulated, err = synth.Project(emu, filepath.Join(dir, "emulated")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth emulated:", err)
+			return 1
+		}
+		az3 := project(func(p *config.Project) {
+			p.Cloud.NAT = config.NATPerAZ
+			p.Cloud.FlowLogs = true
+			p.Cloud.AvailabilityZones = []string{"eu-west-2a", "eu-west-2b", "eu-west-2c"}
+			p.Cloud.LogRetentionDays = 90
+		})
+		if perAZ, err = synth.Project(az3, filepath.Join(dir, "per-az")); err != nil {
+			fmt.Fprintln(os.Stderr, "synth per-az:", err)
 			return 1
 		}
 		return m.Run()

@@ -17,6 +17,9 @@ type AWSProps struct {
 	// local emulator (e.g. moto_server) with dummy credentials, skipped
 	// account checks and path-style S3. Default empty: real AWS.
 	EmulatorEndpoint string
+	// EmulatorCABundle is the PEM CA bundle the emulator's HTTPS
+	// certificate is verified with. Default empty: system roots.
+	EmulatorCABundle string
 	// Alias names a second aws provider in the same stack (e.g. us-east-1
 	// for CloudFront certificates). Default empty: the default provider.
 	Alias string
@@ -48,6 +51,9 @@ func NewAWS(stack cdktf.TerraformStack, id string, props AWSProps) awsprovider.A
 		// Fail fast on an API the emulator lacks instead of retrying for minutes.
 		cfg.MaxRetries = jsii.Number(1)
 		cfg.Endpoints = &[]*awsprovider.AwsProviderEndpoints{emulatorEndpoints(e)}
+		if props.EmulatorCABundle != "" {
+			cfg.CustomCaBundle = jsii.String(props.EmulatorCABundle)
+		}
 	}
 	p := awsprovider.NewAwsProvider(stack, jsii.String(id), cfg)
 	relaxVersion(stack, "aws", AWSVersion)

@@ -27,6 +27,11 @@ type Props struct {
 	// table. Default false: both are protected by prevent_destroy and the
 	// bucket is never emptied by Terraform. Emulator mode sets it.
 	Disposable bool
+	// OmitTLSOnlyPolicy leaves out the bucket policy that denies requests
+	// without TLS. Default false. Only emulator mode sets it: moto 5.2.1
+	// ignores the condition of a Deny statement, so the policy would deny
+	// every request, TLS or not.
+	OmitTLSOnlyPolicy bool
 }
 
 // Backend is the state bucket and lock table.
@@ -91,10 +96,12 @@ func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
 		Bucket: b.Bucket.Id(),
 		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
-	s3bucketpolicy.NewS3BucketPolicy(c, jsii.String(idBucketPolicy), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: b.Bucket.Id(),
-		Policy: jsii.String(TLSOnlyPolicy(*b.Bucket.Arn()).JSON()),
-	})
+	if !props.OmitTLSOnlyPolicy {
+		s3bucketpolicy.NewS3BucketPolicy(c, jsii.String(idBucketPolicy), &s3bucketpolicy.S3BucketPolicyConfig{
+			Bucket: b.Bucket.Id(),
+			Policy: jsii.String(TLSOnlyPolicy(*b.Bucket.Arn()).JSON()),
+		})
+	}
 	b.LockTable = dynamodbtable.NewDynamodbTable(c, jsii.String(idLockTable), &dynamodbtable.DynamodbTableConfig{
 		Name:        jsii.String(props.LockTable),
 		BillingMode: jsii.String("PAY_PER_REQUEST"),

@@ -2,10 +2,12 @@ package harness
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -13,9 +15,13 @@ import (
 type Emulator struct {
 	// Endpoint is the URL every AWS service endpoint points at.
 	Endpoint string
+	// CABundle is the PEM certificate the emulator serves HTTPS with; give
+	// it to clients as their CA bundle (cloud.emulator.ca_bundle).
+	CABundle string
 	// LogPath holds the emulator's output, for failure reports.
 	LogPath string
 	proc    *process
+	client  *http.Client
 }
 
 // EmulatorCommand is the emulator executable; FULLSTACK_MOTO_SERVER
@@ -27,8 +33,8 @@ func EmulatorCommand() string {
 	return "moto_server"
 }
 
-// StartEmulator starts moto_server on a free port, logging into dir, and
-// waits until it answers.
+// StartEmulator starts moto_server with HTTPS on a free port, logging into
+// dir, and waits until it answers.
 func StartEmulator(dir string) (*Emulator, error) {
 	bin, err := exec.LookPath(EmulatorCommand())
 	if err != nil {
@@ -38,7 +44,15 @@ func StartEmulator(dir string) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cert, key, err := loopbackCertificate(dir)
+	if err != nil {
+		return nil, fmt.Errorf("emulator certificate: %w", err)
+	}
+	client, err := clientTrusting(cert, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port), "--ssl-cert", cert, "--ssl-key", key)
 	// Without it, attaching AWS-managed IAM policies fails with NoSuchEntity.
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	logPath := filepath.Join(dir, "moto.log")
@@ -46,7 +60,7 @@ func StartEmulator(dir string) (*Emulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	e := &Emulator{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), LogPath: logPath, proc: proc}
+	e := &Emulator{Endpoint: fmt.Sprintf("https://127.0.0.1:%d", port), CABundle: cert, LogPath: logPath, proc: proc, client: client}
 	if err := e.waitReady(30 * time.Second); err != nil {
 		e.Stop()
 		return nil, fmt.Errorf("%w (log: %s)", err, logPath)
@@ -56,7 +70,6 @@ func StartEmulator(dir string) (*Emulator, error) {
 
 // waitReady polls the emulator's own API until it answers.
 func (e *Emulator) waitReady(timeout time.Duration) error {
-	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		select {
@@ -64,7 +77,7 @@ func (e *Emulator) waitReady(timeout time.Duration) error {
 			return fmt.Errorf("moto_server exited during start-up")
 		default:
 		}
-		if resp, err := client.Get(e.Endpoint + "/moto-api/"); err == nil {
+		if resp, err := e.client.Get(e.Endpoint + "/moto-api/"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode < 500 {
 				return nil
@@ -77,3 +90,24 @@ func (e *Emulator) waitReady(timeout time.Duration) error {
 
 // Stop stops the emulator and everything it started.
 func (e *Emulator) Stop() { e.proc.stop(5 * time.Second) }
+
+// Request sends an unsigned AWS API request to the emulator, for tests that
+// inspect what Terraform created. moto routes by the service and region in
+// the credential scope and does not check signatures.
+func (e *Emulator) Request(service, region, method, path string, header map[string]string, body string) (int, []byte, error) {
+	req, err := http.NewRequest(method, e.Endpoint+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", fmt.Sprintf("AWS4-HMAC-SHA256 Credential=emulator/20260101/%s/%s/aws4_request, SignedHeaders=host, Signature=0", region, service))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}

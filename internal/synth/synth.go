@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -33,8 +34,15 @@ type Stack struct {
 	JSON map[string]any
 }
 
+// jsiiMu serializes synthesis: the jsii runtime is one node process with
+// one request stream and is not safe for concurrent use.
+var jsiiMu sync.Mutex
+
 // Project synthesizes p into outDir, with local state kept in outDir too.
+// It is safe to call from parallel tests.
 func Project(p *config.Project, outDir string) (*Output, error) {
+	jsiiMu.Lock()
+	defer jsiiMu.Unlock()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outDir)})
 	if _, err := stacks.Build(app, p, stacks.Options{StateDir: outDir}); err != nil {
 		return nil, err
