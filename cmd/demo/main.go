@@ -1,8 +1,9 @@
 // Command demo is the README's main job on the embedded default: it
 // deploys the repository's project (fullstack.yaml) to a local AWS emulator
-// with the real cdktf CLI and Terraform, prints the stack outputs,
-// synthesizes the on-prem stack, then destroys the cloud stack and stops
-// the emulator. No AWS account and no home server are needed.
+// with the real cdktf CLI and Terraform (the cloud-bootstrap and cloud
+// stacks), prints their outputs, synthesizes the on-prem stack, then
+// destroys what it deployed and stops the emulator. No AWS account and no
+// home server are needed.
 //
 //	go run ./cmd/demo          # deploy, show, destroy
 //	go run ./cmd/demo -keep    # leave it running until Ctrl-C
@@ -17,9 +18,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/stacks"
 )
 
 func main() {
@@ -60,24 +63,27 @@ func run(keep bool) error {
 		"CHECKPOINT_DISABLE=1",
 		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
 	)
-	step("cdktf synth (both stacks)")
+	step("cdktf synth (all stacks)")
 	if err := cdktf(env, "synth"); err != nil {
 		return err
 	}
 	// cdktf locks providers against the public registry when a stack has no
 	// lock file yet; initialising first with the CLI config records the
 	// providers this machine has (its mirror, or the registry).
-	step("terraform init (cloud)")
-	tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", "cloud"), CLIConfig: cliConfig, Env: env}
-	if err := tf.Init(); err != nil {
-		return err
+	for _, stack := range awsStacks {
+		step("terraform init (" + stack + ")")
+		tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: cliConfig, Env: env}
+		if err := tf.Init(); err != nil {
+			return err
+		}
 	}
 	outputs := filepath.Join(work, "outputs.json")
-	step("cdktf deploy cloud (against the emulator)")
-	if err := cdktf(env, "deploy", "cloud", "--skip-synth", "--auto-approve", "--outputs-file", outputs, "--outputs-file-include-sensitive-outputs=false"); err != nil {
+	step("cdktf deploy " + strings.Join(awsStacks, " ") + " (against the emulator)")
+	deploy := append([]string{"deploy"}, awsStacks...)
+	if err := cdktf(env, append(deploy, "--skip-synth", "--auto-approve", "--outputs-file", outputs, "--outputs-file-include-sensitive-outputs=false")...); err != nil {
 		return err
 	}
-	step("cloud stack outputs")
+	step("stack outputs")
 	if err := printOutputs(outputs); err != nil {
 		return err
 	}
@@ -89,9 +95,13 @@ func run(keep bool) error {
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
 	}
-	step("cdktf destroy cloud")
-	return cdktf(env, "destroy", "cloud", "--skip-synth", "--auto-approve")
+	step("cdktf destroy " + strings.Join(awsStacks, " "))
+	destroy := append([]string{"destroy"}, awsStacks...)
+	return cdktf(env, append(destroy, "--skip-synth", "--auto-approve")...)
 }
+
+// awsStacks are the stacks the demo deploys to the emulator.
+var awsStacks = []string{stacks.BootstrapName, stacks.CloudName}
 
 func step(msg string) { fmt.Println("==>", msg) }
 
