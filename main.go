@@ -45,6 +45,9 @@ func run(args []string) error {
 	if b := os.Getenv("FULLSTACK_AWS_CA_BUNDLE"); b != "" {
 		project.Cloud.Emulator.CABundle = b
 	}
+	if err := config.CheckSecrets(project, os.LookupEnv); err != nil {
+		return fmt.Errorf("fullstack: a sensitive variable has problems:\n%w", err)
+	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.
 	app := cdktf.NewApp(nil)

@@ -8,6 +8,12 @@ const (
 	DefaultDockerHost        = "unix:///var/run/docker.sock"
 	DefaultRegistryAddress   = "127.0.0.1"
 	DefaultRegistryPort      = 5000
+	DefaultRegistryImage     = "registry:2.8.3"
+	DefaultBackupSchedule    = "17 3 * * *"
+	DefaultBackupKeep        = 7
+	DefaultLogMaxSize        = "10m"
+	DefaultLogMaxFiles       = 3
+	DefaultPostgresBind      = "127.0.0.1"
 	DefaultPostgresHost      = "127.0.0.1"
 	DefaultPostgresPort      = 5432
 	DefaultPostgresAdmin     = "postgres"
@@ -31,6 +37,15 @@ const (
 	DefaultMaxCount          = 2
 )
 
+// PostgresImageTags pins the official postgres image per major version.
+var PostgresImageTags = map[string]string{
+	"13": "13.18-bookworm",
+	"14": "14.15-bookworm",
+	"15": "15.10-bookworm",
+	"16": "16.6-bookworm",
+	"17": "17.2-bookworm",
+}
+
 // applyDefaults fills every empty field that has a default. It never
 // overwrites a value the user set.
 func (p *Project) applyDefaults() {
@@ -47,6 +62,15 @@ func (p *Project) applyDefaults() {
 	setString(&o.Postgres.AdminUser, DefaultPostgresAdmin)
 	setString(&o.Postgres.Version, DefaultPostgresVersion)
 	setString(&o.Postgres.SSLMode, DefaultPostgresSSLMode)
+	setString(&o.Postgres.BindAddress, DefaultPostgresBind)
+	if tag, ok := PostgresImageTags[o.Postgres.Version]; ok {
+		setString(&o.Postgres.ImageTag, tag)
+	}
+	setString(&o.Registry.Image, DefaultRegistryImage)
+	setString(&o.Registry.Backup.Schedule, DefaultBackupSchedule)
+	setInt(&o.Registry.Backup.Keep, DefaultBackupKeep)
+	setString(&o.LogMaxSize, DefaultLogMaxSize)
+	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)
 
 	c := &p.Cloud
 	setString(&c.Environment, DefaultCloudEnvironment)

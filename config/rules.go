@@ -81,6 +81,12 @@ var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 var oidcProviderARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 
+// dockerLogSize is a json-file max-size: a number with k, m or g.
+var dockerLogSize = regexp.MustCompile(`^[1-9][0-9]*[kmg]$`)
+
+// imageRef is a Docker image reference pinned to a tag (no "latest").
+var imageRef = regexp.MustCompile(`^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?(/[a-z0-9._-]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
 var (
 	postgresVersions = []string{"13", "14", "15", "16", "17"}
 	sslModes         = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}

@@ -27,6 +27,11 @@ type OnPrem struct {
 	Registry Registry `yaml:"registry"`
 	// Postgres is the PostgreSQL cluster.
 	Postgres Postgres `yaml:"postgres"`
+	// LogMaxSize is the json-file log size at which a container's log
+	// rotates. Default "10m".
+	LogMaxSize string `yaml:"log_max_size"`
+	// LogMaxFiles is how many rotated log files are kept. Default 3.
+	LogMaxFiles int `yaml:"log_max_files"`
 }
 
 // DockerNetwork is the on-prem platform network.
@@ -45,6 +50,35 @@ type Registry struct {
 	BindAddress string `yaml:"bind_address"`
 	// Port is the published host port. Default 5000.
 	Port int `yaml:"port"`
+	// Image is the registry image, pinned. Default "registry:2.8.3".
+	Image string `yaml:"image"`
+	// HTPasswd requires basic authentication; the htpasswd file (bcrypt
+	// entries) comes from the sensitive variable onprem_registry_htpasswd.
+	// Default false. Needs TLS unless BindAddress is loopback.
+	HTPasswd bool `yaml:"htpasswd"`
+	// TLS serves the registry over HTTPS. Default: plain HTTP.
+	TLS RegistryTLS `yaml:"tls"`
+	// Backup snapshots the primary volume into the backup volume.
+	Backup RegistryBackup `yaml:"backup"`
+}
+
+// RegistryTLS names a certificate and key on the Docker host.
+type RegistryTLS struct {
+	// CertFile is the PEM certificate (chain) path on the host.
+	CertFile string `yaml:"cert_file"`
+	// KeyFile is the PEM private key path on the host.
+	KeyFile string `yaml:"key_file"`
+}
+
+// Enabled reports whether TLS is configured.
+func (t RegistryTLS) Enabled() bool { return t.CertFile != "" }
+
+// RegistryBackup schedules snapshots of the registry storage.
+type RegistryBackup struct {
+	// Schedule is a 5-field cron expression (UTC). Default "17 3 * * *".
+	Schedule string `yaml:"schedule"`
+	// Keep is how many snapshots are kept. Default 7.
+	Keep int `yaml:"keep"`
 }
 
 // Postgres is the on-prem PostgreSQL cluster and how the postgresql
@@ -55,6 +89,12 @@ type Postgres struct {
 	Host string `yaml:"host"`
 	// Port is the published host port. Default 5432.
 	Port int `yaml:"port"`
+	// BindAddress is the host address the port is published on. Default
+	// "127.0.0.1": only the server itself reaches the database.
+	BindAddress string `yaml:"bind_address"`
+	// ImageTag of the official postgres image; its major version must be
+	// Version. Default: a pinned minor of Version (e.g. "16.6-bookworm").
+	ImageTag string `yaml:"image_tag"`
 	// AdminUser is the superuser name. Default "postgres".
 	AdminUser string `yaml:"admin_user"`
 	// Version is the PostgreSQL major version. Default "16".

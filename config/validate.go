@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -53,7 +55,20 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 		errs.add("onprem.registry.bind_address", o.Registry.BindAddress, "is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
 	}
 	checkPort(errs, "onprem.registry.port", o.Registry.Port)
+	validateRegistry(errs, o.Registry)
+	if !dockerLogSize.MatchString(o.LogMaxSize) {
+		errs.add("onprem.log_max_size", o.LogMaxSize, "is not a Docker log size: a number with k, m or g (e.g. 10m)")
+	}
+	if o.LogMaxFiles < 1 {
+		errs.add("onprem.log_max_files", o.LogMaxFiles, "must be at least 1")
+	}
 	pg := o.Postgres
+	if _, err := netip.ParseAddr(pg.BindAddress); err != nil {
+		errs.add("onprem.postgres.bind_address", pg.BindAddress, "is not an IP address (e.g. 127.0.0.1)")
+	}
+	if pg.ImageTag != "" && !strings.HasPrefix(pg.ImageTag, pg.Version+".") && pg.ImageTag != pg.Version && !strings.HasPrefix(pg.ImageTag, pg.Version+"-") {
+		errs.add("onprem.postgres.image_tag", pg.ImageTag, "is not a tag of PostgreSQL %s: the major version must match onprem.postgres.version (its data directory is version-specific)", pg.Version)
+	}
 	if !hostnameOrIP.MatchString(pg.Host) {
 		errs.add("onprem.postgres.host", pg.Host, "is not a host name or IP address")
 	}
@@ -69,6 +84,29 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	}
 	if !slices.Contains(sslModes, pg.SSLMode) {
 		errs.add("onprem.postgres.sslmode", pg.SSLMode, "is not a libpq sslmode: use one of %s", strings.Join(sslModes, ", "))
+	}
+}
+
+func validateRegistry(errs *problems, r Registry) {
+	if !imageRef.MatchString(r.Image) || strings.HasSuffix(r.Image, ":latest") {
+		errs.add("onprem.registry.image", r.Image, "must be an image pinned to a tag other than latest (e.g. registry:2.8.3)")
+	}
+	if (r.TLS.CertFile == "") != (r.TLS.KeyFile == "") {
+		errs.add("onprem.registry.tls", r.TLS.CertFile+","+r.TLS.KeyFile, "needs both cert_file and key_file")
+	}
+	for _, f := range [][2]string{{"onprem.registry.tls.cert_file", r.TLS.CertFile}, {"onprem.registry.tls.key_file", r.TLS.KeyFile}} {
+		if f[1] != "" && !filepath.IsAbs(f[1]) {
+			errs.add(f[0], f[1], "must be an absolute path on the Docker host")
+		}
+	}
+	if addr, err := netip.ParseAddr(r.BindAddress); err == nil && r.HTPasswd && !r.TLS.Enabled() && !addr.IsLoopback() {
+		errs.add("onprem.registry.htpasswd", "true", "needs onprem.registry.tls when the registry listens beyond loopback: passwords would cross the network in clear text")
+	}
+	if _, err := cron.ParseStandard(r.Backup.Schedule); err != nil || strings.HasPrefix(r.Backup.Schedule, "@") || strings.HasPrefix(r.Backup.Schedule, "TZ=") {
+		errs.add("onprem.registry.backup.schedule", r.Backup.Schedule, "is not a 5-field cron expression (minute hour day month weekday, e.g. \"17 3 * * *\")")
+	}
+	if r.Backup.Keep < 1 {
+		errs.add("onprem.registry.backup.keep", r.Backup.Keep, "must keep at least 1 snapshot")
 	}
 }
 

@@ -9,13 +9,17 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/constructs/registry"
 )
 
 // OnPrem is the home server stack.
 type OnPrem struct {
 	cdktf.TerraformStack
-	Network *dockernetwork.Network
+	Network  *dockernetwork.Network
+	Registry *registry.Registry
+	Postgres *postgrescluster.Cluster
 	// PostgresPassword is the sensitive variable holding the superuser
 	// password, shared by the PostgreSQL container and the provider.
 	PostgresPassword cdktf.TerraformVariable
@@ -33,17 +37,65 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		Username: o.Postgres.AdminUser,
 		SSLMode:  o.Postgres.SSLMode,
 	})
+	labels := tags(p.Name, o.Environment)
 	net, err := dockernetwork.New(stack, "platform-network", dockernetwork.Props{
 		Name:   o.Network.Name,
 		Subnet: o.Network.Subnet,
-		Labels: tags(p.Name, o.Environment),
+		Labels: labels,
 	})
 	if err != nil {
 		return nil, err
 	}
+	var htpasswd *string
+	if o.Registry.HTPasswd {
+		htpasswd = cdktf.NewTerraformVariable(stack, jsii.String(config.RegistryHTPasswdVariable), &cdktf.TerraformVariableConfig{
+			Type:        jsii.String("string"),
+			Sensitive:   jsii.Bool(true),
+			Nullable:    jsii.Bool(false),
+			Description: jsii.String("htpasswd file of the on-prem registry: user:bcrypt-hash lines (set TF_VAR_" + config.RegistryHTPasswdVariable + ")."),
+		}).StringValue()
+	}
+	reg, err := registry.New(stack, "registry", registry.Props{
+		Project:     p.Name,
+		Network:     net.Name(),
+		BindAddress: o.Registry.BindAddress,
+		Port:        o.Registry.Port,
+		Image:       o.Registry.Image,
+		HTPasswd:    htpasswd,
+		TLS:         o.Registry.TLS,
+		Backup:      o.Registry.Backup,
+		LogMaxSize:  o.LogMaxSize,
+		LogMaxFiles: o.LogMaxFiles,
+		Labels:      labels,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pg, err := postgrescluster.New(stack, "postgres", postgrescluster.Props{
+		Project:     p.Name,
+		Network:     net.Name(),
+		ImageTag:    o.Postgres.ImageTag,
+		BindAddress: o.Postgres.BindAddress,
+		Port:        o.Postgres.Port,
+		AdminUser:   o.Postgres.AdminUser,
+		Password:    password.StringValue(),
+		LogMaxSize:  o.LogMaxSize,
+		LogMaxFiles: o.LogMaxFiles,
+		Labels:      labels,
+	})
+	if err != nil {
+		return nil, err
+	}
+	conn := pg.Connection()
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
+	output(stack, "registry_address", reg.Address(), "Push and pull images here: <address>/<api|site|model>/<app>:<tag>.")
+	output(stack, "registry_volumes", map[string]*string{"primary": reg.DataVolume.Name(), "backup": reg.BackupVolume.Name()}, "Registry storage and its snapshots.")
+	output(stack, "registry_restore_command", fmt.Sprintf("docker stop %[1]s-registry && docker exec %[1]s-registry-backup %[2]s [snapshot] && docker start %[1]s-registry", p.Name, registry.RestoreCommand), "How to restore the registry from its newest (or a named) snapshot.")
 	output(stack, "postgres_address", fmt.Sprintf("%s:%d", o.Postgres.Host, o.Postgres.Port), "Where the postgresql provider reaches the cluster.")
-	return &OnPrem{TerraformStack: stack, Network: net, PostgresPassword: password}, nil
+	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
+	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
+	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password}, nil
 }

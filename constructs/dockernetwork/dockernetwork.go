@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/network"
+
+	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
 )
 
 // Props configures the platform network.
@@ -40,7 +41,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	cfg := &network.NetworkConfig{
 		Name:   jsii.String(props.Name),
 		Driver: jsii.String("bridge"),
-		Labels: labels(props.Labels),
+		Labels: dockerlabels.Network(props.Labels),
 	}
 	if props.Subnet != "" {
 		cfg.IpamConfig = &[]*network.NetworkIpamConfig{{Subnet: jsii.String(props.Subnet)}}
@@ -65,18 +66,4 @@ func (p Props) validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// labels converts a map to docker labels in a stable order.
-func labels(m map[string]string) *[]*network.NetworkLabels {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]*network.NetworkLabels, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, &network.NetworkLabels{Label: jsii.String(k), Value: jsii.String(m[k])})
-	}
-	return &out
 }

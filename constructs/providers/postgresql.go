@@ -1,15 +1,19 @@
 package providers
 
 import (
+	"fmt"
+
 	"github.com/aws/jsii-runtime-go"
 	pgprovider "github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
 )
 
 // PostgresPasswordVariable is the sensitive Terraform variable holding the
 // on-prem PostgreSQL superuser password. Set it with
 // TF_VAR_onprem_postgres_password; it never appears in cdk.tf.json.
-const PostgresPasswordVariable = "onprem_postgres_password"
+const PostgresPasswordVariable = config.PostgresPasswordVariable
 
 // PostgreSQLProps configures the postgresql provider.
 type PostgreSQLProps struct {
@@ -32,8 +36,8 @@ func NewPostgreSQL(stack cdktf.TerraformStack, id string, props PostgreSQLProps)
 		Nullable:    jsii.Bool(false),
 		Description: jsii.String("Superuser password of the on-prem PostgreSQL cluster (set TF_VAR_" + PostgresPasswordVariable + ")."),
 		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
-			Condition:    jsii.String("${length(var." + PostgresPasswordVariable + ") >= 12}"),
-			ErrorMessage: jsii.String("onprem_postgres_password must be at least 12 characters."),
+			Condition:    jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", PostgresPasswordVariable, config.MinPasswordLength)),
+			ErrorMessage: jsii.String(fmt.Sprintf("%s must be at least %d characters.", PostgresPasswordVariable, config.MinPasswordLength)),
 		}},
 	})
 	p := pgprovider.NewPostgresqlProvider(stack, jsii.String(id), &pgprovider.PostgresqlProviderConfig{

@@ -1,0 +1,36 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckSecrets(t *testing.T) {
+	p := &Project{Name: "shop"}
+	p.OnPrem.Registry.HTPasswd = true
+	env := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	cases := []struct {
+		name string
+		vars map[string]string
+		want string // "" means no error
+	}{
+		{"unset is fine (asked at plan time)", nil, ""},
+		{"good password", map[string]string{"TF_VAR_onprem_postgres_password": "correct-horse-battery"}, ""},
+		{"empty", map[string]string{"TF_VAR_onprem_postgres_password": ""}, "TF_VAR_onprem_postgres_password: is empty"},
+		{"too short", map[string]string{"TF_VAR_onprem_postgres_password": "hunter2"}, "TF_VAR_onprem_postgres_password: is too short (7 characters): use at least 12"},
+		{"empty htpasswd", map[string]string{"TF_VAR_onprem_registry_htpasswd": ""}, "TF_VAR_onprem_registry_htpasswd: is empty"},
+	}
+	for _, c := range cases {
+		err := CheckSecrets(p, env(c.vars))
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: unexpected %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		case err != nil && strings.Contains(err.Error(), "hunter2"):
+			t.Errorf("%s: the message leaks the password: %v", c.name, err)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package registry
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Settings are the registry configuration file's variable parts.
+type Settings struct {
+	// RootDir holds the storage. In the container: /var/lib/registry.
+	RootDir string
+	// Addr is the listen address, e.g. ":5000".
+	Addr string
+	// DebugAddr serves /debug/health for the health check; keep it on
+	// loopback (it is not published). E.g. "127.0.0.1:5001".
+	DebugAddr string
+	// TLSCert and TLSKey enable HTTPS. Default empty: HTTP.
+	TLSCert, TLSKey string
+	// HTPasswdPath enables basic authentication. Default empty: none.
+	HTPasswdPath string
+	// Realm is the basic-authentication realm.
+	Realm string
+}
+
+// In-container paths and ports of the registry.
+const (
+	ContainerRootDir  = "/var/lib/registry"
+	ContainerPort     = 5000
+	ContainerDebug    = "127.0.0.1:5001"
+	ContainerConfig   = "/etc/docker/registry/config.yml"
+	ContainerHTPasswd = "/auth/htpasswd"
+	ContainerTLSCert  = "/certs/registry.crt"
+	ContainerTLSKey   = "/certs/registry.key"
+)
+
+// Config renders the registry's config.yml. Deletes are enabled so images
+// can be removed and their space reclaimed by garbage collection; upload
+// purging removes abandoned uploads after a week.
+func Config(s Settings) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `version: 0.1
+log:
+  level: info
+  formatter: text
+storage:
+  filesystem:
+    rootdirectory: %s
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+  maintenance:
+    uploadpurging:
+      enabled: true
+      age: 168h
+      interval: 24h
+      dryrun: false
+http:
+  addr: %q
+  headers:
+    X-Content-Type-Options: [nosniff]
+  debug:
+    addr: %q
+`, s.RootDir, s.Addr, s.DebugAddr)
+	if s.TLSCert != "" {
+		fmt.Fprintf(&b, "  tls:\n    certificate: %s\n    key: %s\n", s.TLSCert, s.TLSKey)
+	}
+	if s.HTPasswdPath != "" {
+		fmt.Fprintf(&b, "auth:\n  htpasswd:\n    realm: %q\n    path: %s\n", s.Realm, s.HTPasswdPath)
+	}
+	b.WriteString(`health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+`)
+	return b.String()
+}
