@@ -59,6 +59,10 @@ func TestMain(m *testing.M) {
 			p.Cloud.Emulator.Endpoint = "http://127.0.0.1:4566"
 			p.Cloud.StateBackend = config.StateBackend{Bucket: "shop-tfstate", LockTable: "shop-tflock"}
 			p.Cloud.NAT = config.NATNone
+			p.OnPrem.Registry = config.Registry{BindAddress: "0.0.0.0", Port: 5443, HTPasswd: true,
+				TLS:    config.RegistryTLS{CertFile: "/etc/registry/tls.crt", KeyFile: "/etc/registry/tls.key"},
+				Backup: config.RegistryBackup{Schedule: "0 */6 * * *", Keep: 3}}
+			p.OnPrem.Postgres.ImageTag = "16.4"
 		})
 		if emulated, err = synth.Project(emu, filepath.Join(dir, "emulated")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth emulated:", err)

@@ -12,7 +12,7 @@ import (
 )
 
 func TestPostgresAcceptsPasswordAndRefusesWrongOne(t *testing.T) {
-	pg := PostgresT(t)
+	pg := PostgresT(t, PostgresOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, pg.DSN("postgres"))
@@ -35,7 +35,7 @@ func TestPostgresAcceptsPasswordAndRefusesWrongOne(t *testing.T) {
 }
 
 func TestPostgresStopRemovesEverything(t *testing.T) {
-	pg, err := StartPostgres(t.TempDir())
+	pg, err := StartPostgres(t.TempDir(), PostgresOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,10 +32,20 @@ func (p *Postgres) DSN(db string) string {
 	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", p.User, p.Password, p.Host, p.Port, db)
 }
 
+// PostgresOptions shape a throwaway cluster.
+type PostgresOptions struct {
+	// InitdbArgs replace the default authentication options
+	// (scram-sha-256 for local and TCP connections).
+	InitdbArgs []string
+	// Settings are extra -c name=value server settings.
+	Settings map[string]string
+}
+
 // StartPostgres creates a cluster in a new directory under parent with
-// initdb and starts it on a free port. PostgreSQL refuses to run as root,
-// so as root the cluster runs as the "postgres" system user.
-func StartPostgres(parent string) (*Postgres, error) {
+// initdb and starts it on a free port, listening on 127.0.0.1 only.
+// PostgreSQL refuses to run as root, so as root the cluster runs as the
+// "postgres" system user.
+func StartPostgres(parent string, opts PostgresOptions) (*Postgres, error) {
 	bin, err := postgresBinDir()
 	if err != nil {
 		return nil, err
@@ -57,8 +67,11 @@ func StartPostgres(parent string) (*Postgres, error) {
 		_ = os.Chown(pwfile, int(cred.Uid), int(cred.Gid))
 	}
 	data := filepath.Join(dir, "data")
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", pg.User, "--pwfile", pwfile,
-		"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8")
+	auth := opts.InitdbArgs
+	if auth == nil {
+		auth = []string{"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8"}
+	}
+	initdb := exec.Command(filepath.Join(bin, "initdb"), append([]string{"-D", data, "-U", pg.User, "--pwfile", pwfile, "--locale=C.UTF-8"}, auth...)...)
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
@@ -66,9 +79,13 @@ func StartPostgres(parent string) (*Postgres, error) {
 	if pg.Port, err = FreePort(); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(pg.Port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir,
-		"-c", "password_encryption=scram-sha-256", "-c", "fsync=off")
+	args := []string{"-D", data, "-p", strconv.Itoa(pg.Port), "-c", "password_encryption=scram-sha-256", "-c", "fsync=off"}
+	for k, v := range opts.Settings {
+		args = append(args, "-c", k+"="+v)
+	}
+	// Last, so a test server never listens beyond loopback.
+	args = append(args, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir)
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if pg.proc, err = startProcess(cmd, filepath.Join(dir, "postgres.log")); err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
@@ -47,3 +48,29 @@ func (p *process) stop(grace time.Duration) {
 	}
 	p.log.Close()
 }
+
+// Server is a started server process (registry, nginx, ...).
+type Server struct {
+	proc *process
+	// LogPath holds the server's output.
+	LogPath string
+}
+
+// StartServer starts cmd, logging to logPath, and waits until something
+// listens on addr.
+func StartServer(cmd *exec.Cmd, logPath, addr string) (*Server, error) {
+	p, err := startProcess(cmd, logPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{proc: p, LogPath: logPath}
+	if err := waitForPort(addr, p.exited, 30*time.Second); err != nil {
+		s.Stop()
+		log, _ := os.ReadFile(logPath)
+		return nil, fmt.Errorf("%s: %w\n%s", cmd.Path, err, log)
+	}
+	return s, nil
+}
+
+// Stop stops the server (SIGTERM, then SIGKILL after 10 s).
+func (s *Server) Stop() { s.proc.stop(10 * time.Second) }

@@ -18,9 +18,9 @@ func EmulatorT(t testing.TB) *Emulator {
 }
 
 // PostgresT starts a throwaway PostgreSQL for t.
-func PostgresT(t testing.TB) *Postgres {
+func PostgresT(t testing.TB, opts PostgresOptions) *Postgres {
 	t.Helper()
-	pg, err := StartPostgres(t.TempDir())
+	pg, err := StartPostgres(t.TempDir(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,184 @@
+package stacks_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/internal/synth"
+)
+
+// container finds a docker_container by name.
+func container(t *testing.T, s *synth.Stack, name string) map[string]any {
+	t.Helper()
+	return s.Resources("docker_container")[idOf(t, s, "docker_container", "name", name)]
+}
+
+// uploads maps each uploaded file to its upload block.
+func uploads(c map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, u := range c["upload"].([]any) {
+		m := u.(map[string]any)
+		out[m["file"].(string)] = m
+	}
+	return out
+}
+
+func labelsOf(t *testing.T, r map[string]any) string {
+	t.Helper()
+	var kv []string
+	for _, l := range r["labels"].([]any) {
+		m := l.(map[string]any)
+		kv = append(kv, m["label"].(string)+"="+m["value"].(string))
+	}
+	return strings.Join(kv, ",")
+}
+
+const wantLabels = "environment=staging,managed-by=cdktf-fullstack,project=shop"
+
+func TestOnPremVolumesAreProtected(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	vols := map[string]map[string]any{}
+	for _, v := range s.Resources("docker_volume") {
+		vols[v["name"].(string)] = v
+	}
+	for _, name := range []string{"shop-registry-data", "shop-registry-backup", "shop-postgres-data"} {
+		v, ok := vols[name]
+		if !ok {
+			t.Errorf("no volume %s (have %v)", name, vols)
+			continue
+		}
+		eq(t, v, "lifecycle.prevent_destroy", true)
+		if got := labelsOf(t, v); got != wantLabels {
+			t.Errorf("%s labels = %s", name, got)
+		}
+	}
+	if len(vols) != 3 {
+		t.Errorf("%d volumes, want 3", len(vols))
+	}
+}
+
+func TestRegistryContainer(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	c := container(t, s, "shop-registry")
+	img := idOf(t, s, "docker_image", "name", config.DefaultRegistryImage)
+	eq(t, c, "image", ref("docker_image", img, "image_id"))
+	eq(t, s.Resources("docker_image")[img], "keep_locally", true)
+	eq(t, c, "restart", "unless-stopped")
+	eq(t, c, "ports", []any{map[string]any{"internal": 5000, "external": 5000, "ip": "127.0.0.1"}})
+	net := onlyID(t, s, "docker_network")
+	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"registry"}}})
+	data := idOf(t, s, "docker_volume", "name", "shop-registry-data")
+	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": registry.ContainerRootDir}})
+	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5001/debug/health"})
+	eq(t, c, "log_driver", "json-file")
+	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
+	if got := labelsOf(t, c); got != wantLabels {
+		t.Errorf("labels = %s", got)
+	}
+	up := uploads(c)
+	want := registry.Config(registry.Settings{RootDir: registry.ContainerRootDir, Addr: ":5000", DebugAddr: registry.ContainerDebug})
+	if up[registry.ContainerConfig]["content"] != want {
+		t.Errorf("config.yml = %v\nwant %s", up[registry.ContainerConfig]["content"], want)
+	}
+	if !strings.Contains(want, "delete:\n    enabled: true") || strings.Contains(want, "auth:") || strings.Contains(want, "tls:") {
+		t.Errorf("default config: deletes on, no auth, no TLS:\n%s", want)
+	}
+	eq(t, s.Outputs(), "registry_address.value", "127.0.0.1:5000")
+}
+
+func TestRegistryWithAuthAndTLS(t *testing.T) {
+	s := emulated.Stacks["onprem"]
+	c := container(t, s, "shop-registry")
+	eq(t, c, "ports", []any{map[string]any{"internal": 5000, "external": 5443, "ip": "0.0.0.0"}})
+	up := uploads(c)
+	eq(t, up[registry.ContainerHTPasswd], "content", "${var."+config.RegistryHTPasswdVariable+"}")
+	eq(t, s.Variables(), config.RegistryHTPasswdVariable+".sensitive", true)
+	cfg := up[registry.ContainerConfig]["content"].(string)
+	for _, want := range []string{"htpasswd:\n    realm: \"shop registry\"\n    path: /auth/htpasswd", "tls:\n    certificate: /certs/registry.crt\n    key: /certs/registry.key"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config lacks %q:\n%s", want, cfg)
+		}
+	}
+	var mounts []string
+	for _, v := range c["volumes"].([]any) {
+		m := v.(map[string]any)
+		if m["host_path"] != nil {
+			mounts = append(mounts, fmt.Sprint(m["host_path"], "->", m["container_path"], " ro=", m["read_only"]))
+		}
+	}
+	if !slices.Equal(mounts, []string{"/etc/registry/tls.crt->/certs/registry.crt ro=true", "/etc/registry/tls.key->/certs/registry.key ro=true"}) {
+		t.Errorf("TLS mounts = %v", mounts)
+	}
+	eq(t, s.Outputs(), "registry_address.value", "127.0.0.1:5443") // 0.0.0.0 is pushed to on loopback
+	if _, ok := plain.Stacks["onprem"].Variables()[config.RegistryHTPasswdVariable]; ok {
+		t.Error("without htpasswd there must be no htpasswd variable")
+	}
+}
+
+func TestRegistryBackupSidecar(t *testing.T) {
+	for _, c := range []struct {
+		out            *synth.Output
+		schedule, keep string
+	}{{plain, "17 3 * * *", "7"}, {emulated, "0 */6 * * *", "3"}} {
+		s := c.out.Stacks["onprem"]
+		b := container(t, s, "shop-registry-backup")
+		eq(t, b, "command", []any{"crond", "-f", "-l", "8"})
+		eq(t, b, "network_mode", "none")
+		eq(t, b, "restart", "unless-stopped")
+		eq(t, b, "env", []any{"DATA_DIR=/data", "BACKUP_DIR=/backup", "KEEP=" + c.keep})
+		data := idOf(t, s, "docker_volume", "name", "shop-registry-data")
+		backup := idOf(t, s, "docker_volume", "name", "shop-registry-backup")
+		eq(t, b, "volumes", []any{
+			map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": "/data"},
+			map[string]any{"volume_name": ref("docker_volume", backup, "name"), "container_path": "/backup"},
+		})
+		up := uploads(b)
+		eq(t, up["/etc/crontabs/root"], "content", c.schedule+" "+registry.BackupCommand+"\n")
+		eq(t, up[registry.BackupCommand], "content", registry.BackupScript)
+		eq(t, up[registry.BackupCommand], "executable", true)
+		eq(t, up[registry.RestoreCommand], "content", registry.RestoreScript)
+		eq(t, up[registry.RestoreCommand], "executable", true)
+		idOf(t, s, "docker_image", "name", registry.DefaultBackupImage)
+	}
+	if cmd := fmt.Sprint(plain.Stacks["onprem"].Outputs()["registry_restore_command"]); !strings.Contains(cmd, "docker exec shop-registry-backup /usr/local/bin/registry-restore") {
+		t.Errorf("restore command output = %s", cmd)
+	}
+}
+
+func TestPostgresContainer(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	c := container(t, s, "shop-postgres")
+	img := idOf(t, s, "docker_image", "name", "postgres:16.6-bookworm")
+	eq(t, c, "image", ref("docker_image", img, "image_id"))
+	eq(t, c, "restart", "unless-stopped")
+	eq(t, c, "ports", []any{map[string]any{"internal": 5432, "external": 5432, "ip": "127.0.0.1"}})
+	env := fmt.Sprint(c["env"])
+	for _, want := range []string{"POSTGRES_USER=postgres", "POSTGRES_PASSWORD_FILE=" + postgrescluster.ContainerPassword,
+		"POSTGRES_INITDB_ARGS=--auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("env lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "POSTGRES_PASSWORD=") || strings.Contains(env, "POSTGRES_HOST_AUTH_METHOD=trust") {
+		t.Errorf("password or trust auth in the environment: %s", env)
+	}
+	eq(t, uploads(c)[postgrescluster.ContainerPassword], "content", "${var."+config.PostgresPasswordVariable+"}")
+	eq(t, c, "command", []any{"postgres", "-c", "listen_addresses=*", "-c", "password_encryption=scram-sha-256"})
+	eq(t, c, "healthcheck.test", []any{"CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", "5432"})
+	eq(t, c, "wait", true)
+	data := idOf(t, s, "docker_volume", "name", "shop-postgres-data")
+	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": postgrescluster.ContainerDataDir}})
+	net := onlyID(t, s, "docker_network")
+	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"postgres"}}})
+	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
+	outs := s.Outputs()
+	eq(t, outs, "postgres_host.value", "127.0.0.1")
+	eq(t, outs, "postgres_port.value", 5432)
+	eq(t, outs, "postgres_internal_address.value", "shop-postgres:5432")
+	idOf(t, emulated.Stacks["onprem"], "docker_image", "name", "postgres:16.4") // configurable tag
+}
