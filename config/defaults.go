@@ -26,6 +26,11 @@ const (
 	DefaultLogRetentionDays  = 30
 	DefaultKeepTaggedImages  = 30
 	DefaultUntaggedExpiry    = 7
+	DefaultMigrations        = "migrations"
+	DefaultInstanceClass     = "db.t4g.micro"
+	DefaultAllocatedStorage  = 20
+	DefaultMaxStorage        = 100
+	DefaultBackupRetention   = 7
 	DefaultServicePort       = 8080
 	DefaultSitePort          = 80
 	DefaultServiceHealthPath = "/healthz"
@@ -92,6 +97,14 @@ func (p *Project) applyDefaults() {
 	setInt(&c.LogRetentionDays, DefaultLogRetentionDays)
 	setInt(&c.ECR.KeepTaggedImages, DefaultKeepTaggedImages)
 	setInt(&c.ECR.UntaggedExpiryDays, DefaultUntaggedExpiry)
+	setString(&c.Database.InstanceClass, DefaultInstanceClass)
+	setInt(&c.Database.AllocatedStorage, DefaultAllocatedStorage)
+	setInt(&c.Database.MaxAllocatedStorage, max(DefaultMaxStorage, c.Database.AllocatedStorage))
+	if c.Database.BackupRetentionDays == 0 && !c.Database.Disposable {
+		c.Database.BackupRetentionDays = DefaultBackupRetention
+	}
+	setString(&p.Migrations, DefaultMigrations)
+	setString(&p.Dir, ".")
 
 	for i := range p.Apps {
 		a := &p.Apps[i]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 
@@ -57,6 +58,7 @@ func Parse(name string, data []byte) (*Project, error) {
 		}
 	}
 	if err == nil { // values of the wrong type would only repeat as rule errors
+		p.Dir = filepath.Dir(name)
 		p.applyDefaults()
 		errs = append(errs, p.validate()...)
 	}

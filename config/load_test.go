@@ -21,8 +21,29 @@ apps:
     kind: site
 `
 
+// projectDir is a project directory holding migrations for "orders" and
+// any extra files given (path relative to the directory => content).
+func projectDir(t *testing.T, extra map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{"migrations/orders/V1__create_orders.sql": "create table orders (id int);"}
+	for k, v := range extra {
+		files[k] = v
+	}
+	for rel, content := range files {
+		path := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 func TestParseAppliesDefaults(t *testing.T) {
-	p, err := Parse("fullstack.yaml", []byte(validYAML))
+	p, err := Parse(filepath.Join(projectDir(t, nil), "fullstack.yaml"), []byte(validYAML))
 	if err != nil {
 		t.Fatalf("valid project rejected: %v", err)
 	}
@@ -57,6 +78,12 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"cloud.ecr.keep_tagged_images", p.Cloud.ECR.KeepTaggedImages, 30},
 		{"cloud.ecr.untagged_expiry_days", p.Cloud.ECR.UntaggedExpiryDays, 7},
 		{"cloud.ecr.mutable_tags", p.Cloud.ECR.MutableTags, false},
+		{"cloud.database.instance_class", p.Cloud.Database.InstanceClass, "db.t4g.micro"},
+		{"cloud.database.allocated_storage", p.Cloud.Database.AllocatedStorage, 20},
+		{"cloud.database.max_allocated_storage", p.Cloud.Database.MaxAllocatedStorage, 100},
+		{"cloud.database.backup_retention_days", p.Cloud.Database.BackupRetentionDays, 7},
+		{"cloud.database.disposable", p.Cloud.Database.Disposable, false},
+		{"migrations", p.Migrations, "migrations"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -73,7 +100,7 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestLoadReadsFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.yaml")
+	path := filepath.Join(projectDir(t, nil), "p.yaml")
 	if err := os.WriteFile(path, []byte(validYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +121,7 @@ func TestBadInput(t *testing.T) {
 		{"yaml syntax", "project: shop\napps:\n  - name: [unclosed\n", []string{"fullstack.yaml:2: YAML: syntax error: did not find expected"}},
 		{"empty file", "", []string{"fullstack.yaml: project file: is empty"}},
 		{"unknown key with suggestion", "project: shop\napps:\n  - nmae: orders\n    kind: api\n", []string{`fullstack.yaml:3: apps[0].nmae: is not a known key here (did you mean "name"?)`}},
-		{"unknown top-level key", "project: shop\nfoo: 1\n", []string{`fullstack.yaml:2: foo: is not a known key here (known keys: apps, cloud, onprem, project)`}},
+		{"unknown top-level key", "project: shop\nfoo: 1\n", []string{`fullstack.yaml:2: foo: is not a known key here (known keys: apps, cloud, migrations, onprem, project)`}},
 		{"wrong type", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty\n", []string{"fullstack.yaml:5: apps[0].port: has the wrong type"}},
 		{"missing project", "apps: []\n", []string{"project: is required"}},
 		{"duplicate app names", "project: shop\napps:\n  - {name: orders, kind: api}\n  - {name: orders, kind: site}\n", []string{`fullstack.yaml:4: apps[1].name: "orders" is already the name of apps[0]`}},
@@ -144,6 +171,10 @@ func TestBadInput(t *testing.T) {
 		{"tls half", "project: shop\nonprem:\n  registry:\n    tls: {cert_file: /etc/ssl/reg.pem}\n", []string{`onprem.registry.tls: "/etc/ssl/reg.pem," needs both cert_file and key_file`}},
 		{"postgres tag major", "project: shop\nonprem:\n  postgres: {version: '16', image_tag: '17.2'}\n", []string{`onprem.postgres.image_tag: "17.2" is not a tag of PostgreSQL 16`}},
 		{"log size", "project: shop\nonprem:\n  log_max_size: 10MB\n", []string{`onprem.log_max_size: "10MB" is not a Docker log size`}},
+		{"instance class", "project: shop\ncloud:\n  database: {instance_class: t3.micro}\n", []string{`cloud.database.instance_class: "t3.micro" is not an RDS instance class`}},
+		{"backup retention", "project: shop\ncloud:\n  database: {backup_retention_days: 36}\n", []string{"cloud.database.backup_retention_days: 36 is outside 0-35 days"}},
+		{"storage below minimum", "project: shop\ncloud:\n  database: {allocated_storage: 10}\n", []string{"cloud.database.allocated_storage: 10 is outside what RDS PostgreSQL on gp3 accepts: 20 to 65536 GiB"}},
+		{"max storage below allocated", "project: shop\ncloud:\n  database: {allocated_storage: 200, max_allocated_storage: 100}\n", []string{"cloud.database.max_allocated_storage: 100 must be from allocated_storage (200)"}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},
@@ -168,6 +199,47 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDatabaseApps checks the migration folders and database names of apps
+// with a database.
+func TestDatabaseApps(t *testing.T) {
+	dir := projectDir(t, map[string]string{
+		"migrations/broken/V1__ok.sql":  "select 1;",
+		"migrations/broken/V1__dup.sql": "select 1;",
+		"migrations/broken/notes.sql":   "select 1;",
+		"migrations/postgres/V1__x.sql": "select 1;",
+		"migrations/quiet/README.md":    "no migrations needed",
+	})
+	y := `project: shop
+apps:
+  - {name: orders, kind: api, database: true}
+  - {name: missing, kind: api, database: true}
+  - {name: broken, kind: api, database: true}
+  - {name: postgres, kind: api, database: true}
+  - {name: quiet, kind: api, database: true}
+  - {name: nodb, kind: api}
+`
+	_, err := Parse(filepath.Join(dir, "fullstack.yaml"), []byte(y))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`fullstack.yaml:4: apps[1].database: "` + filepath.Join(dir, "migrations/missing") + `" is missing: an app with a database needs its Flyway folder`,
+		`apps[2].database: has a bad migration: ` + filepath.Join(dir, "migrations/broken/notes.sql") + `: is not a Flyway name`,
+		`apps[2].database: has a bad migration: ` + filepath.Join(dir, "migrations/broken/V1__ok.sql") + `: version 1 is already used by V1__dup.sql`,
+		`apps[3].database: "postgres" is the app's database and role name, and it is reserved`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	for _, ok := range []string{"apps[0]", "apps[4]", "apps[5]"} {
+		if strings.Contains(msg, ok) {
+			t.Errorf("%s is fine but was reported:\n%s", ok, msg)
+		}
 	}
 }
 

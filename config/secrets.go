@@ -1,11 +1,16 @@
 package config
 
+import "github.com/homecloud-dev/fullstack/naming"
+
 // Sensitive Terraform variables of the onprem stack. Their values never
 // enter the project file or cdk.tf.json; Terraform reads them from
 // TF_VAR_<name> (or --var) at plan time.
 const (
 	PostgresPasswordVariable = "onprem_postgres_password"
 	RegistryHTPasswdVariable = "onprem_registry_htpasswd"
+	// AppPasswordVariablePrefix + <database name> holds an app role's
+	// password, e.g. onprem_db_password_notes_api.
+	AppPasswordVariablePrefix = "onprem_db_password_"
 	// MinPasswordLength is enforced at synthesis (when the variable is in
 	// the environment) and again by the variable's validation at plan time.
 	MinPasswordLength = 12
@@ -16,18 +21,32 @@ const (
 // anything is deployed. Messages never contain the values.
 func CheckSecrets(p *Project, lookupEnv func(string) (string, bool)) error {
 	var errs problems
-	name := "TF_VAR_" + PostgresPasswordVariable
-	if pw, ok := lookupEnv(name); ok {
-		switch {
-		case pw == "":
-			errs.add(name, nil, "is empty: set the PostgreSQL superuser password (at least %d characters)", MinPasswordLength)
-		case len(pw) < MinPasswordLength:
-			errs.add(name, nil, "is too short (%d characters): use at least %d", len(pw), MinPasswordLength)
+	checkPassword(&errs, lookupEnv, PostgresPasswordVariable, "the PostgreSQL superuser password")
+	for _, a := range p.Apps {
+		if a.Database {
+			checkPassword(&errs, lookupEnv, AppPasswordVariable(a.Name), "the password of app "+a.Name+"'s database role")
 		}
 	}
-	name = "TF_VAR_" + RegistryHTPasswdVariable
+	name := "TF_VAR_" + RegistryHTPasswdVariable
 	if ht, ok := lookupEnv(name); ok && ht == "" && p.OnPrem.Registry.HTPasswd {
 		errs.add(name, nil, "is empty but onprem.registry.htpasswd is on: give htpasswd lines (user:bcrypt-hash)")
 	}
 	return errs.join()
+}
+
+// AppPasswordVariable is the sensitive variable of an app's role password.
+func AppPasswordVariable(app string) string {
+	return AppPasswordVariablePrefix + naming.AppDatabase(app).Value
+}
+
+func checkPassword(errs *problems, lookupEnv func(string) (string, bool), variable, what string) {
+	name := "TF_VAR_" + variable
+	if pw, ok := lookupEnv(name); ok {
+		switch {
+		case pw == "":
+			errs.add(name, nil, "is empty: set %s (at least %d characters)", what, MinPasswordLength)
+		case len(pw) < MinPasswordLength:
+			errs.add(name, nil, "is too short (%d characters): use at least %d for %s", len(pw), MinPasswordLength, what)
+		}
+	}
 }

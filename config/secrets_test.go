@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckSecrets(t *testing.T) {
-	p := &Project{Name: "shop"}
+	p := &Project{Name: "shop", Apps: []App{{Name: "order-api", Database: true}}}
 	p.OnPrem.Registry.HTPasswd = true
 	env := func(vars map[string]string) func(string) (string, bool) {
 		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
@@ -19,7 +19,8 @@ func TestCheckSecrets(t *testing.T) {
 		{"unset is fine (asked at plan time)", nil, ""},
 		{"good password", map[string]string{"TF_VAR_onprem_postgres_password": "correct-horse-battery"}, ""},
 		{"empty", map[string]string{"TF_VAR_onprem_postgres_password": ""}, "TF_VAR_onprem_postgres_password: is empty"},
-		{"too short", map[string]string{"TF_VAR_onprem_postgres_password": "hunter2"}, "TF_VAR_onprem_postgres_password: is too short (7 characters): use at least 12"},
+		{"too short", map[string]string{"TF_VAR_onprem_postgres_password": "hunter2"}, "TF_VAR_onprem_postgres_password: is too short (7 characters): use at least 12 for the PostgreSQL superuser password"},
+		{"short app password", map[string]string{"TF_VAR_onprem_db_password_order_api": "short"}, "TF_VAR_onprem_db_password_order_api: is too short (5 characters): use at least 12 for the password of app order-api's database role"},
 		{"empty htpasswd", map[string]string{"TF_VAR_onprem_registry_htpasswd": ""}, "TF_VAR_onprem_registry_htpasswd: is empty"},
 	}
 	for _, c := range cases {

@@ -1,5 +1,7 @@
 package config
 
+import "path/filepath"
+
 // Project is the whole project definition. Field comments give the YAML key
 // and the default applied by Normalize when the field is left empty.
 type Project struct {
@@ -12,6 +14,19 @@ type Project struct {
 	Cloud Cloud `yaml:"cloud"`
 	// Apps are the applications deployed on both targets. May be empty.
 	Apps []App `yaml:"apps"`
+	// Migrations is the folder holding one Flyway folder per app with a
+	// database (migrations/<app>/V1__....sql), relative to Dir. Default
+	// "migrations".
+	Migrations string `yaml:"migrations"`
+	// Dir is the directory relative paths (migrations, app sources) are
+	// resolved against. Load sets it to the project file's directory.
+	// Default ".".
+	Dir string `yaml:"-"`
+}
+
+// MigrationsDir is the Flyway folder of one app.
+func (p *Project) MigrationsDir(app string) string {
+	return filepath.Join(p.Dir, p.Migrations, app)
 }
 
 // OnPrem is the home server: a Docker host with a registry and PostgreSQL.
@@ -130,6 +145,9 @@ type Cloud struct {
 	LogRetentionDays int `yaml:"log_retention_days"`
 	// ECR configures the container repositories.
 	ECR ECR `yaml:"ecr"`
+	// Database configures every app's RDS PostgreSQL instance. Its engine
+	// major version is onprem.postgres.version: one version on both targets.
+	Database Database `yaml:"database"`
 	// Emulator points every AWS endpoint at a local AWS emulator.
 	Emulator Emulator `yaml:"emulator"`
 }
@@ -150,6 +168,22 @@ const (
 
 // NATStrategies lists the valid strategies.
 var NATStrategies = []NATStrategy{NATNone, NATSingle, NATPerAZ}
+
+// Database configures the RDS instances (one per app with a database).
+type Database struct {
+	// InstanceClass, a db.* class. Default "db.t4g.micro".
+	InstanceClass string `yaml:"instance_class"`
+	// AllocatedStorage in GiB (gp3), at least 20. Default 20.
+	AllocatedStorage int `yaml:"allocated_storage"`
+	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB, at
+	// least AllocatedStorage. Default 100.
+	MaxAllocatedStorage int `yaml:"max_allocated_storage"`
+	// BackupRetentionDays, 0-35. Default 7.
+	BackupRetentionDays int `yaml:"backup_retention_days"`
+	// Disposable turns off deletion protection and the final snapshot, for
+	// environments whose data may be lost. Default false.
+	Disposable bool `yaml:"disposable"`
+}
 
 // ECR configures the cloud container repositories.
 type ECR struct {

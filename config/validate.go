@@ -7,11 +7,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -156,6 +158,7 @@ func validateCloud(errs *problems, c *Cloud) {
 	if c.ECR.UntaggedExpiryDays < 1 {
 		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
+	validateDatabase(errs, c.Database)
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)
 	if e := c.Emulator.Endpoint; e != "" {
@@ -170,6 +173,26 @@ func validateCloud(errs *problems, c *Cloud) {
 		} else if _, err := os.Stat(b); err != nil {
 			errs.add("cloud.emulator.ca_bundle", b, "cannot be read: %v", errors.Unwrap(err))
 		}
+	}
+}
+
+// MinAllocatedStorage is RDS PostgreSQL's smallest gp3 volume in GiB.
+const MinAllocatedStorage = 20
+
+var instanceClass = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
+
+func validateDatabase(errs *problems, d Database) {
+	if !instanceClass.MatchString(d.InstanceClass) {
+		errs.add("cloud.database.instance_class", d.InstanceClass, "is not an RDS instance class (db.<family>.<size>, e.g. db.t4g.micro)")
+	}
+	if d.AllocatedStorage < MinAllocatedStorage || d.AllocatedStorage > 65536 {
+		errs.add("cloud.database.allocated_storage", d.AllocatedStorage, "is outside what RDS PostgreSQL on gp3 accepts: %d to 65536 GiB", MinAllocatedStorage)
+	}
+	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > 65536 {
+		errs.add("cloud.database.max_allocated_storage", d.MaxAllocatedStorage, "must be from allocated_storage (%d) to 65536 GiB", d.AllocatedStorage)
+	}
+	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > 35 {
+		errs.add("cloud.database.backup_retention_days", d.BackupRetentionDays, "is outside 0-35 days (what RDS allows)")
 	}
 }
 
@@ -252,6 +275,9 @@ func validateApps(errs *problems, p *Project) {
 			}
 		}
 		validateSize(errs, at, a.Size)
+		if a.Database && isDNSLabel(a.Name) {
+			validateDatabaseApp(errs, p, a.Name, at("database"))
+		}
 	}
 	if p.Name != "" && isDNSLabel(p.Name) {
 		for _, n := range naming.ProjectNames(p.Name, p.Cloud.Environment) {
@@ -260,6 +286,34 @@ func validateApps(errs *problems, p *Project) {
 			}
 		}
 	}
+}
+
+// reservedDatabases cannot be an app's database or role name.
+var reservedDatabases = []string{"postgres", "template0", "template1", "public", "rdsadmin", "flyway"}
+
+func validateDatabaseApp(errs *problems, p *Project, app, path string) {
+	db := naming.AppDatabase(app).Value
+	if slices.Contains(reservedDatabases, db) || strings.HasPrefix(db, "pg_") || strings.HasPrefix(db, "rds_") {
+		errs.add(path, db, "is the app's database and role name, and it is reserved in PostgreSQL/RDS (postgres, template0/1, pg_*, rds_*): rename the app")
+	}
+	dir := p.MigrationsDir(app)
+	if _, err := os.Stat(dir); err != nil {
+		errs.add(path, dir, "is missing: an app with a database needs its Flyway folder; create it with V1__<description>.sql (an empty folder means no migrations), or set database: false")
+		return
+	}
+	if _, err := flyway.Load(dir); err != nil {
+		for _, e := range splitJoined(err) {
+			errs.add(path, nil, "has a bad migration: %s", e)
+		}
+	}
+}
+
+// splitJoined lists the errors inside an errors.Join.
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func validateSize(errs *problems, at func(string) string, s Size) {

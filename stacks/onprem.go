@@ -8,10 +8,12 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/flyway"
 )
 
 // OnPrem is the home server stack.
@@ -23,6 +25,8 @@ type OnPrem struct {
 	// PostgresPassword is the sensitive variable holding the superuser
 	// password, shared by the PostgreSQL container and the provider.
 	PostgresPassword cdktf.TerraformVariable
+	// Databases by app name, for apps with a database.
+	Databases map[string]*appdatabase.OnPrem
 }
 
 // NewOnPrem builds the on-prem stack from a normalized project.
@@ -36,6 +40,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		Port:     o.Postgres.Port,
 		Username: o.Postgres.AdminUser,
 		SSLMode:  o.Postgres.SSLMode,
+		Version:  o.Postgres.Version,
 	})
 	labels := tags(p.Name, o.Environment)
 	net, err := dockernetwork.New(stack, "platform-network", dockernetwork.Props{
@@ -87,6 +92,30 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	conn := pg.Connection()
+	databases := map[string]*appdatabase.OnPrem{}
+	for _, a := range p.Apps {
+		if !a.Database {
+			continue
+		}
+		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
+		if err != nil {
+			return nil, err
+		}
+		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(a.Name), "Password of app "+a.Name+"'s database role")
+		db, err := appdatabase.NewOnPrem(stack, "database-"+a.Name, appdatabase.OnPremProps{
+			Spec:       appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations},
+			Password:   pw.StringValue(),
+			ServerHost: conn.InternalHost,
+			ServerPort: conn.InternalPort,
+			Network:    net.Name(),
+			Server:     pg.Container,
+			Labels:     labels,
+		})
+		if err != nil {
+			return nil, err
+		}
+		databases[a.Name] = db
+	}
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
@@ -97,5 +126,5 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password}, nil
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases}, nil
 }

@@ -2,13 +2,16 @@ package stacks_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 
@@ -181,4 +184,67 @@ func TestPostgresContainer(t *testing.T) {
 	eq(t, outs, "postgres_port.value", 5432)
 	eq(t, outs, "postgres_internal_address.value", "shop-postgres:5432")
 	idOf(t, emulated.Stacks["onprem"], "docker_image", "name", "postgres:16.4") // configurable tag
+}
+
+func TestAppDatabaseOnPrem(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	eq(t, s.Provider("postgresql"), "expected_version", "16")
+	roleID := onlyID(t, s, "postgresql_role")
+	role := s.Resources("postgresql_role")[roleID]
+	eq(t, role, "name", "orders")
+	eq(t, role, "login", true)
+	eq(t, role, "password", "${var."+config.AppPasswordVariable("orders")+"}")
+	pgContainer := idOf(t, s, "docker_container", "name", "shop-postgres")
+	eq(t, role, "depends_on", []any{"docker_container." + pgContainer})
+	eq(t, s.Variables(), config.AppPasswordVariable("orders")+".sensitive", true)
+
+	dbID := onlyID(t, s, "postgresql_database")
+	db := s.Resources("postgresql_database")[dbID]
+	eq(t, db, "name", "orders")
+	eq(t, db, "owner", ref("postgresql_role", roleID, "name"))
+	grantID := onlyID(t, s, "postgresql_grant")
+	g := s.Resources("postgresql_grant")[grantID]
+	eq(t, g, "role", "public")
+	eq(t, g, "object_type", "database")
+	eq(t, g, "privileges", []any{})
+	eq(t, g, "database", ref("postgresql_database", dbID, "name"))
+
+	f := container(t, s, "shop-orders-flyway")
+	img := idOf(t, s, "docker_image", "name", appdatabase.FlywayImage)
+	eq(t, f, "image", ref("docker_image", img, "image_id"))
+	eq(t, f, "command", []any{"migrate"})
+	env := fmt.Sprint(f["env"])
+	for _, want := range []string{"FLYWAY_URL=jdbc:postgresql://shop-postgres:5432/orders", "FLYWAY_USER=orders", "FLYWAY_LOCATIONS=filesystem:/flyway/sql"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("flyway env lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "PASSWORD") {
+		t.Errorf("the password must not be in Flyway's environment: %s", env)
+	}
+	up := uploads(f)
+	eq(t, up[appdatabase.FlywayConf], "content", "flyway.password=${var."+config.AppPasswordVariable("orders")+"}\n")
+	migrations, err := flyway.Load(filepath.Join(projectDir, "migrations", "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations {
+		eq(t, up[appdatabase.FlywaySQLDir+"/"+m.File], "content", string(m.SQL))
+	}
+	if len(up) != 1+len(migrations) {
+		t.Errorf("%d uploads, want the conf and %d migrations", len(up), len(migrations))
+	}
+	eq(t, f, "attach", true)
+	eq(t, f, "logs", true)
+	eq(t, f, "must_run", false)
+	if got := labelsOf(t, f); !strings.Contains(got, appdatabase.MigrationsHashLabel+"="+flyway.ContentHash(migrations)) {
+		t.Errorf("flyway labels lack the migrations hash: %s", got)
+	}
+	eq(t, f, "lifecycle.postcondition", []any{map[string]any{
+		"condition":     "${self.exit_code == 0}",
+		"error_message": "flyway migrate failed for orders (exit ${self.exit_code}):\n${self.container_logs}",
+	}})
+	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID})
+	net := onlyID(t, s, "docker_network")
+	eq(t, f, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name")}})
 }

@@ -23,8 +23,12 @@ var plain, emulated, perAZ *synth.Output
 
 const secretInEnv = "must-never-reach-cdk-tf-json"
 
+// projectDir holds the migrations of the test project's "orders" app.
+var projectDir string
+
 func project(mut func(*config.Project)) *config.Project {
 	p := &config.Project{
+		Dir:    projectDir,
 		Name:   "shop",
 		OnPrem: config.OnPrem{DockerHost: "ssh://deploy@homeserver", Network: config.DockerNetwork{Subnet: "172.30.0.0/16"}},
 		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
@@ -49,6 +53,18 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
+		projectDir = filepath.Join(dir, "project")
+		orders := filepath.Join(projectDir, "migrations", "orders")
+		if err := os.MkdirAll(orders, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		for name, sql := range map[string]string{"V1__create_orders.sql": "create table orders (id bigint primary key);", "R__orders_view.sql": "create or replace view v as select 1;"} {
+			if err := os.WriteFile(filepath.Join(orders, name), []byte(sql), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
 		// A password in the environment must not leak into the JSON.
 		os.Setenv("TF_VAR_"+providers.PostgresPasswordVariable, secretInEnv)
 		if plain, err = synth.Project(project(nil), filepath.Join(dir, "plain")); err != nil {

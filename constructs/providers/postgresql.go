@@ -24,30 +24,42 @@ type PostgreSQLProps struct {
 	Username string
 	// SSLMode is libpq's sslmode. Required.
 	SSLMode string
+	// Version is the server's major version. Required.
+	Version string
+}
+
+// PasswordVariable adds a sensitive string variable holding a password of
+// at least config.MinPasswordLength characters. Its value comes from
+// TF_VAR_<name> and never appears in cdk.tf.json.
+func PasswordVariable(stack cdktf.TerraformStack, name, description string) cdktf.TerraformVariable {
+	return cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+		Type:        jsii.String("string"),
+		Sensitive:   jsii.Bool(true),
+		Nullable:    jsii.Bool(false),
+		Description: jsii.String(description + " (set TF_VAR_" + name + ")."),
+		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
+			Condition:    jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", name, config.MinPasswordLength)),
+			ErrorMessage: jsii.String(fmt.Sprintf("%s must be at least %d characters.", name, config.MinPasswordLength)),
+		}},
+	})
 }
 
 // NewPostgreSQL adds the postgresql provider and the sensitive variable
 // its password comes from. It returns both so constructs that need the
 // password (the PostgreSQL container) use the same variable.
 func NewPostgreSQL(stack cdktf.TerraformStack, id string, props PostgreSQLProps) (pgprovider.PostgresqlProvider, cdktf.TerraformVariable) {
-	password := cdktf.NewTerraformVariable(stack, jsii.String(PostgresPasswordVariable), &cdktf.TerraformVariableConfig{
-		Type:        jsii.String("string"),
-		Sensitive:   jsii.Bool(true),
-		Nullable:    jsii.Bool(false),
-		Description: jsii.String("Superuser password of the on-prem PostgreSQL cluster (set TF_VAR_" + PostgresPasswordVariable + ")."),
-		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
-			Condition:    jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", PostgresPasswordVariable, config.MinPasswordLength)),
-			ErrorMessage: jsii.String(fmt.Sprintf("%s must be at least %d characters.", PostgresPasswordVariable, config.MinPasswordLength)),
-		}},
-	})
+	password := PasswordVariable(stack, PostgresPasswordVariable, "Superuser password of the on-prem PostgreSQL cluster")
 	p := pgprovider.NewPostgresqlProvider(stack, jsii.String(id), &pgprovider.PostgresqlProviderConfig{
-		Host:           jsii.String(props.Host),
-		Port:           jsii.Number(float64(props.Port)),
-		Username:       jsii.String(props.Username),
-		Password:       password.StringValue(),
-		Sslmode:        jsii.String(props.SSLMode),
-		ConnectTimeout: jsii.Number(15),
-		Superuser:      jsii.Bool(true),
+		// A known server version means the provider never has to connect
+		// just to configure itself, so plans work before the server exists.
+		ExpectedVersion: jsii.String(props.Version),
+		Host:            jsii.String(props.Host),
+		Port:            jsii.Number(float64(props.Port)),
+		Username:        jsii.String(props.Username),
+		Password:        password.StringValue(),
+		Sslmode:         jsii.String(props.SSLMode),
+		ConnectTimeout:  jsii.Number(15),
+		Superuser:       jsii.Bool(true),
 	})
 	relaxVersion(stack, "postgresql", PostgreSQLVersion)
 	return p, password
