@@ -164,6 +164,19 @@ func less(a, b Migration) bool {
 	return len(a.parts) < len(b.parts)
 }
 
+// Before reports whether versioned migration a comes before b, comparing
+// versions numerically ("1.10" after "1.9"). b may come from a history
+// table (only Version set).
+func Before(a, b Migration) bool {
+	if a.parts == nil {
+		a.parts, _ = splitVersion(a.Version)
+	}
+	if b.parts == nil {
+		b.parts, _ = splitVersion(b.Version)
+	}
+	return less(Migration{Kind: Versioned, parts: a.parts}, Migration{Kind: Versioned, parts: b.parts})
+}
+
 // checksum is Flyway's: CRC32 over the lines, without line endings.
 func checksum(sql []byte) int32 {
 	sql = bytes.TrimPrefix(sql, []byte("\xef\xbb\xbf"))
