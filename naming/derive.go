@@ -45,6 +45,11 @@ func AppRepository(project, kind, app string) Name {
 // AppLogGroup is the app's CloudWatch log group.
 func AppLogGroup(project, app string) Name { return Name{LogGroup, "/" + project + "/" + app} }
 
+// AppFlywayLogGroup is the log group of the app's Flyway task.
+func AppFlywayLogGroup(project, app string) Name {
+	return Name{LogGroup, "/" + project + "/" + app + "/flyway"}
+}
+
 // AppContainer is the app's on-prem container name.
 func AppContainer(project, app string) Name { return Name{ContainerName, project + "-" + app} }
 

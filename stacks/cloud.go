@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/network"
@@ -19,6 +20,9 @@ type Cloud struct {
 	Network  *network.Network
 	Registry *containerregistry.Registry
 	Cluster  *ecscluster.Cluster
+	// Databases and Migrations by app name, for apps with a database.
+	Databases  map[string]*appdatabase.Cloud
+	Migrations map[string]*appdatabase.MigrationTask
 }
 
 // NewCloud builds the cloud stack from a normalized project.
@@ -62,13 +66,32 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		logs = append(logs, ecscluster.AppLog{App: a.Name, Name: naming.AppLogGroup(p.Name, a.Name).Value})
 		pulls = append(pulls, *reg.Repositories[a.Name].Arn())
 	}
+	databases, err := newCloudDatabases(stack, p, net)
+	if err != nil {
+		return nil, err
+	}
+	var secrets []string
+	for _, a := range p.Apps {
+		if db, ok := databases[a.Name]; ok {
+			logs = append(logs, ecscluster.AppLog{App: a.Name + "-flyway", Name: naming.AppFlywayLogGroup(p.Name, a.Name).Value})
+			secrets = append(secrets, *db.SecretARN())
+			if a.Kind == config.KindSite { // sites have no service, but their migrations run as tasks
+				pulls = append(pulls, *reg.Repositories[a.Name].Arn())
+			}
+		}
+	}
 	cluster, err := ecscluster.New(stack, "cluster", ecscluster.Props{
 		Name:              naming.Cluster(p.Name, env).Value,
 		ExecutionRoleName: naming.ExecutionRole(p.Name, env).Value,
 		Logs:              logs,
 		LogRetentionDays:  c.LogRetentionDays,
 		RepositoryARNs:    pulls,
+		SecretARNs:        secrets,
 	})
+	if err != nil {
+		return nil, err
+	}
+	migrations, err := newMigrationTasks(stack, p, net, reg, cluster, databases)
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +111,19 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	output(stack, "cluster_name", cluster.Name(), "ECS cluster name.")
 	output(stack, "cluster_arn", cluster.ARN(), "ECS cluster ARN.")
 	output(stack, "execution_role_arn", cluster.ExecutionRole.ARN(), "Task execution role ARN.")
+	endpoints, secretARNs, images := map[string]*string{}, map[string]*string{}, map[string]string{}
+	for app, db := range databases {
+		endpoints[app], secretARNs[app], images[app] = db.Endpoint(), db.SecretARN(), migrations[app].Image
+	}
+	if len(databases) > 0 {
+		output(stack, "database_endpoints", endpoints, "RDS endpoint of each app with a database.")
+		output(stack, "database_secret_arns", secretARNs, "Secrets Manager secret (username, password) of each app's database.")
+		output(stack, "migration_images", images, "Image each app's Flyway task runs: Flyway plus migrations/<app>.")
+	}
 	if c.GitHub.Owner != "" {
 		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
 	}
-	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster}, nil
+	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations}, nil
 }
 
 // newAWSProvider is the aws provider of every cloud-side stack.

@@ -228,8 +228,8 @@ func TestClusterAndExecutionRole(t *testing.T) {
 	for _, g := range s.Resources("aws_cloudwatch_log_group") {
 		groups[g["name"].(string)] = g["retention_in_days"]
 	}
-	if fmt.Sprint(groups) != fmt.Sprint(map[string]any{"/shop/orders": 30, "/shop/ranker": 30}) {
-		t.Errorf("log groups = %v (sites have none: they are served from S3)", groups)
+	if fmt.Sprint(groups) != fmt.Sprint(map[string]any{"/shop/orders": 30, "/shop/orders/flyway": 30, "/shop/ranker": 30}) {
+		t.Errorf("log groups = %v (sites have none: they are served from S3; Flyway has its own)", groups)
 	}
 	if n := len(s.Resources("aws_iam_role_policy_attachment")); n != 0 {
 		t.Errorf("%d managed policy attachments: the execution role must use its scoped inline policy", n)
@@ -255,6 +255,10 @@ func TestClusterAndExecutionRole(t *testing.T) {
 			case "WriteProjectLogs":
 				if !strings.Contains(res, "aws_cloudwatch_log_group") || !strings.Contains(res, ":log-stream:*") {
 					t.Errorf("log scope %s", res)
+				}
+			case "ReadGivenSecrets":
+				if res != "[${aws_db_instance."+onlyID(t, s, "aws_db_instance")+".master_user_secret[0].secret_arn}]" {
+					t.Errorf("secret scope %s: only the RDS-managed secret", res)
 				}
 			case "RegistryLogin":
 			default:

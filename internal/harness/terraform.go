@@ -105,3 +105,54 @@ func (tf *Terraform) Outputs() (map[string]any, error) {
 	}
 	return out, nil
 }
+
+// Change is one planned change: an attribute update ("aws_x.attr"), or a
+// whole-resource action ("aws_x:create", ":delete", ":replace").
+type Change struct {
+	Address string
+	What    string
+}
+
+// PlannedChanges plans and lists every change, attribute by attribute for
+// updates, so a test can tell known emulator read-back differences from
+// real drift.
+func (tf *Terraform) PlannedChanges() ([]Change, error) {
+	if _, err := tf.Run("plan", "-input=false", "-no-color", "-lock=false", "-out=drift.plan"); err != nil {
+		return nil, err
+	}
+	res, err := tf.Run("show", "-json", "drift.plan")
+	if err != nil {
+		return nil, err
+	}
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Type    string `json:"type"`
+			Change  struct {
+				Actions []string       `json:"actions"`
+				Before  map[string]any `json:"before"`
+				After   map[string]any `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(res.Output), &plan); err != nil {
+		return nil, fmt.Errorf("parse plan: %w", err)
+	}
+	var out []Change
+	for _, rc := range plan.ResourceChanges {
+		actions := strings.Join(rc.Change.Actions, ",")
+		switch actions {
+		case "no-op", "read":
+			continue
+		case "update":
+			for k, after := range rc.Change.After {
+				if before, ok := rc.Change.Before[k]; !ok || fmt.Sprint(before) != fmt.Sprint(after) {
+					out = append(out, Change{rc.Address, rc.Type + "." + k})
+				}
+			}
+		default:
+			out = append(out, Change{rc.Address, rc.Type + ":" + actions})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,165 @@
+package appdatabase
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// MigrationTaskProps configures Flyway on AWS.
+type MigrationTaskProps struct {
+	// DB is the app's RDS instance. Required.
+	DB *Cloud
+	// Repository is the app's ECR repository URL (token). The migration
+	// image is <Repository>:<MigrationImageTag>. Required.
+	Repository *string
+	// ExecutionRoleARN may pull the image, write LogGroup and read the
+	// database secret. Required.
+	ExecutionRoleARN *string
+	// LogGroup is Flyway's own log group name. Required.
+	LogGroup string
+	// Region of the log group. Required.
+	Region string
+	// Cluster name token, SubnetIDs, SecurityGroupID (the services tier,
+	// which the database admits) and AssignPublicIP (no NAT) place the
+	// one-off task like the app's tasks. Required.
+	Cluster         *string
+	SubnetIDs       *[]*string
+	SecurityGroupID *string
+	AssignPublicIP  bool
+	// SkipRun defines the task without running it during apply. Default
+	// false. Emulator mode sets it: moto never stops a task.
+	SkipRun bool
+}
+
+// MigrationTask is the Flyway task definition and its run.
+type MigrationTask struct {
+	constructs.Construct
+	TaskDefinition ecstaskdefinition.EcsTaskDefinition
+	// Run runs the task during apply (nil when SkipRun). App services
+	// depend on it, so they never move to a new version whose migrations
+	// failed.
+	Run cdktf.TerraformResource
+	// Image is the migration image reference.
+	Image string
+}
+
+const (
+	idTaskDefinition = "flyway-task"
+	idRun            = "run-migrations"
+)
+
+// MigrationImageTag names the image holding an app's migrations: it changes
+// exactly when the migrations do.
+func (s Spec) MigrationImageTag() string { return "flyway-" + s.MigrationsHash()[:12] }
+
+// NewMigrationTask defines the Flyway task and, unless SkipRun, runs it on
+// every apply whose task definition or migrations changed.
+func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
+	if props.DB == nil || props.Repository == nil || props.ExecutionRoleARN == nil || props.Cluster == nil ||
+		props.SubnetIDs == nil || props.SecurityGroupID == nil || props.LogGroup == "" || props.Region == "" {
+		return nil, errors.New("appdatabase.NewMigrationTask: DB, Repository, ExecutionRoleARN, LogGroup, Region, Cluster, SubnetIDs and SecurityGroupID are required")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	spec := props.DB.Spec()
+	m := &MigrationTask{Construct: c, Image: *props.Repository + ":" + spec.MigrationImageTag()}
+	m.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  jsii.String(spec.Project + "-" + spec.App + "-flyway"),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		NetworkMode:             jsii.String("awsvpc"),
+		Cpu:                     jsii.String("256"),
+		Memory:                  jsii.String("512"),
+		ExecutionRoleArn:        props.ExecutionRoleARN,
+		ContainerDefinitions:    jsii.String(flywayContainer(m.Image, props)),
+	})
+	if props.SkipRun {
+		return m, nil
+	}
+	publicIP := "DISABLED"
+	if props.AssignPublicIP {
+		publicIP = "ENABLED"
+	}
+	m.Run = cdktf.NewTerraformResource(c, jsii.String(idRun), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
+			Type:        jsii.String("local-exec"),
+			Interpreter: jsii.Strings("/bin/sh", "-c"),
+			// Terraform would read the shell's ${...} as its own templates.
+			Command: jsii.String(strings.ReplaceAll(RunScript, "${", "$${")),
+			Environment: &map[string]*string{
+				"CLUSTER":          props.Cluster,
+				"TASK_DEFINITION":  m.TaskDefinition.Arn(),
+				"SUBNETS":          cdktf.Fn_Join(jsii.String(","), props.SubnetIDs),
+				"SECURITY_GROUP":   props.SecurityGroupID,
+				"ASSIGN_PUBLIC_IP": jsii.String(publicIP),
+				"IMAGE":            jsii.String(m.Image),
+				"LOG_GROUP":        jsii.String(props.LogGroup),
+				"AWS_REGION":       jsii.String(props.Region),
+				"APP":              jsii.String(spec.App),
+			},
+		}},
+	})
+	// A new task definition revision or new migrations run Flyway again.
+	m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash()})
+	return m, nil
+}
+
+// flywayContainer is the task's container definition: Flyway reads the
+// credentials from the RDS-managed secret as ECS secrets, never as plain
+// environment values.
+func flywayContainer(image string, props MigrationTaskProps) string {
+	spec := props.DB.Spec()
+	secret := *props.DB.SecretARN()
+	def := []map[string]any{{
+		"name":      "flyway",
+		"image":     image,
+		"essential": true,
+		"command":   []string{"migrate"},
+		"environment": []map[string]string{
+			{"name": "FLYWAY_URL", "value": "jdbc:postgresql://" + *props.DB.Endpoint() + ":5432/" + spec.Database() + "?sslmode=require"},
+			{"name": "FLYWAY_CONNECT_RETRIES", "value": "10"},
+			{"name": "FLYWAY_VALIDATE_MIGRATION_NAMING", "value": "true"},
+		},
+		"secrets": []map[string]string{
+			{"name": "FLYWAY_USER", "valueFrom": secret + ":username::"},
+			{"name": "FLYWAY_PASSWORD", "valueFrom": secret + ":password::"},
+		},
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options": map[string]string{
+				"awslogs-group": props.LogGroup, "awslogs-region": props.Region, "awslogs-stream-prefix": "flyway",
+			},
+		},
+	}}
+	b, _ := json.Marshal(def)
+	return string(b)
+}
+
+// RunScript runs the Flyway task once and fails (so does the apply) unless
+// it exits 0. It first checks the migration image exists and otherwise
+// prints how to build it. It needs the AWS CLI and the deploy credentials.
+var RunScript = strings.TrimSpace(`
+set -eu
+repo="${IMAGE%:*}"; tag="${IMAGE##*:}"
+if ! aws ecr describe-images --repository-name "${repo#*/}" --image-ids imageTag="$tag" >/dev/null 2>&1; then
+  echo "migration image $IMAGE is missing; build and push it, then deploy again:" >&2
+  echo "  printf 'FROM `+FlywayImage+`\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" >&2
+  exit 1
+fi
+task=$(aws ecs run-task --cluster "$CLUSTER" --task-definition "$TASK_DEFINITION" --launch-type FARGATE \
+  --network-configuration "awsvpcConfiguration={subnets=[$SUBNETS],securityGroups=[$SECURITY_GROUP],assignPublicIp=$ASSIGN_PUBLIC_IP}" \
+  --query 'tasks[0].taskArn' --output text)
+echo "flyway migrate for $APP: task $task"
+aws ecs wait tasks-stopped --cluster "$CLUSTER" --tasks "$task"
+code=$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$task" --query 'tasks[0].containers[0].exitCode' --output text)
+if [ "$code" != "0" ]; then
+  echo "flyway migrate for $APP failed (exit $code); Flyway's output is in CloudWatch log group $LOG_GROUP (stream flyway/flyway/${task##*/})" >&2
+  exit 1
+fi
+echo "flyway migrate for $APP succeeded"
+`) + "\n"

@@ -1,0 +1,74 @@
+package stacks
+
+import (
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/network"
+	"github.com/homecloud-dev/fullstack/flyway"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// newCloudDatabases gives every app with a database its RDS instance, in
+// the private subnets behind the database security group. The engine
+// major version is onprem.postgres.version: one version on both targets.
+func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network) (map[string]*appdatabase.Cloud, error) {
+	out := map[string]*appdatabase.Cloud{}
+	for _, a := range p.Apps {
+		if !a.Database {
+			continue
+		}
+		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
+		if err != nil {
+			return nil, err
+		}
+		spec := p.Cloud.Database
+		// Emulator mode is disposable by nature: destroys must finish.
+		spec.Disposable = spec.Disposable || p.Cloud.Emulator.Enabled()
+		db, err := appdatabase.NewCloud(stack, "database-"+a.Name, appdatabase.CloudProps{
+			Spec:            appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations},
+			EngineVersion:   p.OnPrem.Postgres.Version,
+			Database:        spec,
+			SubnetIDs:       net.PrivateSubnetIDs(),
+			SecurityGroupID: net.SecurityGroups.Database.Id(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = db
+	}
+	return out, nil
+}
+
+// newMigrationTasks defines each database app's Flyway task and runs it
+// during apply (not in emulator mode: the emulator never stops a task).
+func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud) (map[string]*appdatabase.MigrationTask, error) {
+	out := map[string]*appdatabase.MigrationTask{}
+	for _, a := range p.Apps {
+		db, ok := databases[a.Name]
+		if !ok {
+			continue
+		}
+		task, err := appdatabase.NewMigrationTask(stack, "migrations-"+a.Name, appdatabase.MigrationTaskProps{
+			DB:               db,
+			Repository:       reg.URL(a.Name),
+			ExecutionRoleARN: cluster.ExecutionRole.ARN(),
+			LogGroup:         naming.AppFlywayLogGroup(p.Name, a.Name).Value,
+			Region:           p.Cloud.Region,
+			Cluster:          cluster.Name(),
+			SubnetIDs:        net.ServiceSubnetIDs(),
+			SecurityGroupID:  net.SecurityGroups.Services.Id(),
+			AssignPublicIP:   net.AssignPublicIP(),
+			SkipRun:          p.Cloud.Emulator.Enabled(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = task
+	}
+	return out, nil
+}

@@ -1,0 +1,115 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+)
+
+func TestRDSInstance(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	dbID := onlyID(t, s, "aws_db_instance")
+	db := s.Resources("aws_db_instance")[dbID]
+	want := map[string]any{
+		"identifier": "shop-orders", "engine": "postgres", "engine_version": "16", "instance_class": "db.t4g.micro",
+		"allocated_storage": 20, "max_allocated_storage": 100, "storage_type": "gp3", "storage_encrypted": true,
+		"db_name": "orders", "username": "orders", "manage_master_user_password": true, "publicly_accessible": false,
+		"backup_retention_period": 7, "deletion_protection": true, "skip_final_snapshot": false,
+		"final_snapshot_identifier": "shop-orders-final", "copy_tags_to_snapshot": true,
+	}
+	for k, v := range want {
+		eq(t, db, k, v)
+	}
+	if _, ok := db["password"]; ok {
+		t.Error("the master password must be managed by RDS, not set")
+	}
+	sg := idOf(t, s, "aws_security_group", "name", "shop-production-database")
+	eq(t, db, "vpc_security_group_ids", []any{ref("aws_security_group", sg, "id")})
+	subnetGroup := onlyID(t, s, "aws_db_subnet_group")
+	eq(t, db, "db_subnet_group_name", ref("aws_db_subnet_group", subnetGroup, "name"))
+	private := fmt.Sprint(s.Resources("aws_db_subnet_group")[subnetGroup]["subnet_ids"])
+	for id, sn := range s.Resources("aws_subnet") {
+		in := strings.Contains(private, "aws_subnet."+id+".id")
+		if tier := get(t, sn, "tags.tier"); (tier == "private") != in {
+			t.Errorf("subnet %s (%v) in the DB subnet group: %v", id, tier, in)
+		}
+	}
+	pgID := onlyID(t, s, "aws_db_parameter_group")
+	pg := s.Resources("aws_db_parameter_group")[pgID]
+	eq(t, pg, "family", "postgres16")
+	eq(t, pg, "lifecycle.create_before_destroy", true)
+	if params := fmt.Sprint(pg["parameter"]); !strings.Contains(params, "name:rds.force_ssl value:1") {
+		t.Errorf("parameter group does not force TLS: %s", params)
+	}
+	eq(t, db, "parameter_group_name", ref("aws_db_parameter_group", pgID, "name"))
+
+	outs := s.Outputs()
+	eq(t, outs, "database_endpoints.value.orders", ref("aws_db_instance", dbID, "address"))
+	eq(t, outs, "database_secret_arns.value.orders", "${aws_db_instance."+dbID+".master_user_secret[0].secret_arn}")
+}
+
+func TestRDSDisposable(t *testing.T) {
+	// The emulated project keeps the defaults except disposable; see TestMain.
+	db, err := perAZ.Stacks["cloud"].Only("aws_db_instance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, db, "deletion_protection", false)
+	eq(t, db, "skip_final_snapshot", true)
+	if _, ok := db["final_snapshot_identifier"]; ok {
+		t.Error("a disposable database takes no final snapshot")
+	}
+}
+
+func TestFlywayTaskOnAWS(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	tdID := onlyID(t, s, "aws_ecs_task_definition")
+	td := s.Resources("aws_ecs_task_definition")[tdID]
+	eq(t, td, "family", "shop-orders-flyway")
+	eq(t, td, "requires_compatibilities", []any{"FARGATE"})
+	eq(t, td, "network_mode", "awsvpc")
+	exec := idOf(t, s, "aws_iam_role", "name", "shop-production-exec")
+	eq(t, td, "execution_role_arn", ref("aws_iam_role", exec, "arn"))
+	var defs []map[string]any
+	if err := json.Unmarshal([]byte(td["container_definitions"].(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	d := defs[0]
+	dbID := onlyID(t, s, "aws_db_instance")
+	repo := idOf(t, s, "aws_ecr_repository", "name", "shop/api/orders")
+	if !strings.HasPrefix(d["image"].(string), ref("aws_ecr_repository", repo, "repository_url")+":flyway-") {
+		t.Errorf("image = %v", d["image"])
+	}
+	secrets := fmt.Sprint(d["secrets"])
+	secretRef := "${aws_db_instance." + dbID + ".master_user_secret[0].secret_arn}"
+	for _, want := range []string{"name:FLYWAY_USER valueFrom:" + secretRef + ":username::", "name:FLYWAY_PASSWORD valueFrom:" + secretRef + ":password::"} {
+		if !strings.Contains(secrets, want) {
+			t.Errorf("secrets lack %s: %s", want, secrets)
+		}
+	}
+	env := fmt.Sprint(d["environment"])
+	if strings.Contains(env, "PASSWORD") || !strings.Contains(env, "jdbc:postgresql://"+ref("aws_db_instance", dbID, "address")+":5432/orders?sslmode=require") {
+		t.Errorf("environment = %s", env)
+	}
+	eq(t, d, "logConfiguration.options.awslogs-group", "/shop/orders/flyway")
+
+	run, err := s.Only("terraform_data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := run["triggers_replace"].([]any); len(tr) != 2 || tr[0] != ref("aws_ecs_task_definition", tdID, "arn") || len(tr[1].(string)) != 64 {
+		t.Errorf("triggers_replace = %v: the task definition and the migrations hash", tr)
+	}
+	prov := run["provisioner"].([]any)[0].(map[string]any)["local-exec"].(map[string]any)
+	if cmd := prov["command"].(string); cmd != strings.ReplaceAll(appdatabase.RunScript, "${", "$${") {
+		t.Errorf("command is not the escaped run script:\n%s", cmd)
+	}
+	eq(t, prov, "environment.ASSIGN_PUBLIC_IP", "DISABLED") // single NAT: private subnets
+	eq(t, prov, "environment.TASK_DEFINITION", ref("aws_ecs_task_definition", tdID, "arn"))
+	if n := len(emulated.Stacks["cloud"].Resources("terraform_data")); n != 0 {
+		t.Errorf("emulator mode must not run migrations during apply, found %d runs", n)
+	}
+}
