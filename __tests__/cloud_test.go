@@ -3,10 +3,8 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,37 +13,6 @@ import (
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
-
-// One emulator serves every test of this binary.
-var (
-	emulatorOnce sync.Once
-	emulator     *harness.Emulator
-	emulatorErr  error
-	emulatorDir  string
-)
-
-func sharedEmulator(t *testing.T) *harness.Emulator {
-	t.Helper()
-	emulatorOnce.Do(func() {
-		emulatorDir, emulatorErr = os.MkdirTemp("", "moto-")
-		if emulatorErr == nil {
-			emulator, emulatorErr = harness.StartEmulator(emulatorDir)
-		}
-	})
-	if emulatorErr != nil {
-		t.Fatal(emulatorErr)
-	}
-	return emulator
-}
-
-func stopSharedEmulator() {
-	if emulator != nil {
-		emulator.Stop()
-	}
-	if emulatorDir != "" {
-		os.RemoveAll(emulatorDir)
-	}
-}
 
 // loadRepoProject loads the project file shipped in the repository, the
 // one the README's main command deploys.
@@ -98,6 +65,14 @@ func TestAWSStacksValidate(t *testing.T) {
 	}
 }
 
+// emulatorReadBack are the attributes moto 5.2.1 reads back differently
+// from AWS after a correct apply (../shared/EMULATOR.md); a second plan may
+// show only these. On AWS they plan clean, and production code carries no
+// ignore_changes for them.
+var emulatorReadBack = map[string]bool{
+	"aws_db_parameter_group.parameter": true, // moto omits each parameter's apply method
+}
+
 // deployed applies a synthesized stack to the emulator, requires a clean
 // second plan, and registers its destroy (checked) for the end of the test.
 func deployed(t *testing.T, dir, cli string) (*harness.Terraform, map[string]any) {
@@ -122,12 +97,19 @@ func deployed(t *testing.T, dir, cli string) (*harness.Terraform, map[string]any
 		t.Fatal(err)
 	}
 	t.Logf("apply %s: %s", filepath.Base(dir), time.Since(start).Round(time.Second))
-	changed, plan, err := tf.PlanChanges()
+	changes, err := tf.PlannedChanges()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if changed {
-		t.Fatalf("second plan of %s is not clean (perpetual drift):\n%s", filepath.Base(dir), plan)
+	for _, c := range changes {
+		if emulatorReadBack[c.What] {
+			t.Logf("second plan of %s: %s changes %s (a known emulator read-back difference)", filepath.Base(dir), c.Address, c.What)
+			continue
+		}
+		t.Errorf("second plan of %s is not clean (perpetual drift): %s changes %s", filepath.Base(dir), c.Address, c.What)
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 	outs, err := tf.Outputs()
 	if err != nil {
@@ -178,8 +160,10 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 // cloud stack for each NAT strategy, and the bootstrap stack followed by
 // the cloud stack keeping its state in the bucket and lock table the
 // bootstrap created. Every apply must re-plan clean and destroy cleanly.
+//
+// Each variant gets its own emulator: moto 5.2.1 loses track of an RDS
+// instance when two are created at the same moment in one server.
 func TestCloudOnEmulator(t *testing.T) {
-	emu := sharedEmulator(t)
 	cli := harness.CLIConfigT(t)
 	localVariants := []struct {
 		name   string
@@ -195,6 +179,7 @@ func TestCloudOnEmulator(t *testing.T) {
 	for i, v := range localVariants {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
+			emu := harness.EmulatorT(t)
 			p := variant(t, fmt.Sprintf("var%d", i), func(p *config.Project) {
 				v.change(p)
 				p.Cloud.Emulator = config.Emulator{Endpoint: emu.Endpoint, CABundle: emu.CABundle}
@@ -209,6 +194,7 @@ func TestCloudOnEmulator(t *testing.T) {
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
 		t.Parallel()
+		emu := harness.EmulatorT(t)
 		// The repository's own project (single NAT, GitHub identity), with
 		// its state moved to the bucket the bootstrap stack creates.
 		p := loadRepoProject(t)

@@ -33,8 +33,6 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
 			return 1
 		}
-		code := m.Run()
-		stopSharedEmulator()
-		return code
+		return m.Run()
 	}())
 }
