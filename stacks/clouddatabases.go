@@ -16,20 +16,17 @@ import (
 // the private subnets behind the database security group. The engine
 // major version is onprem.postgres.version: one version on both targets.
 func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network) (map[string]*appdatabase.Cloud, error) {
+	specs, err := databaseSpecs(p)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]*appdatabase.Cloud{}
-	for _, a := range p.Apps {
-		if !a.Database {
-			continue
-		}
-		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
-		if err != nil {
-			return nil, err
-		}
+	for _, s := range specs {
 		spec := p.Cloud.Database
 		// Emulator mode is disposable by nature: destroys must finish.
 		spec.Disposable = spec.Disposable || p.Cloud.Emulator.Enabled()
-		db, err := appdatabase.NewCloud(stack, "database-"+a.Name, appdatabase.CloudProps{
-			Spec:            appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations},
+		db, err := appdatabase.NewCloud(stack, "database-"+s.App, appdatabase.CloudProps{
+			Spec:            s,
 			EngineVersion:   p.OnPrem.Postgres.Version,
 			Database:        spec,
 			SubnetIDs:       net.PrivateSubnetIDs(),
@@ -38,9 +35,26 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 		if err != nil {
 			return nil, err
 		}
-		out[a.Name] = db
+		out[s.App] = db
 	}
 	return out, nil
+}
+
+// databaseSpecs is the one spec of every app with a database, shared by
+// the on-prem and cloud variants, in app order.
+func databaseSpecs(p *config.Project) ([]appdatabase.Spec, error) {
+	var specs []appdatabase.Spec
+	for _, a := range p.Apps {
+		if !a.Database {
+			continue
+		}
+		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations})
+	}
+	return specs, nil
 }
 
 // newMigrationTasks defines each database app's Flyway task and runs it

@@ -13,7 +13,6 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
-	"github.com/homecloud-dev/fullstack/flyway"
 )
 
 // OnPrem is the home server stack.
@@ -92,18 +91,15 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	conn := pg.Connection()
+	specs, err := databaseSpecs(p)
+	if err != nil {
+		return nil, err
+	}
 	databases := map[string]*appdatabase.OnPrem{}
-	for _, a := range p.Apps {
-		if !a.Database {
-			continue
-		}
-		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
-		if err != nil {
-			return nil, err
-		}
-		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(a.Name), "Password of app "+a.Name+"'s database role")
-		db, err := appdatabase.NewOnPrem(stack, "database-"+a.Name, appdatabase.OnPremProps{
-			Spec:       appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations},
+	for _, s := range specs {
+		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
+		db, err := appdatabase.NewOnPrem(stack, "database-"+s.App, appdatabase.OnPremProps{
+			Spec:       s,
 			Password:   pw.StringValue(),
 			ServerHost: conn.InternalHost,
 			ServerPort: conn.InternalPort,
@@ -114,7 +110,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		if err != nil {
 			return nil, err
 		}
-		databases[a.Name] = db
+		databases[s.App] = db
 	}
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
