@@ -36,8 +36,15 @@ func startProcess(cmd *exec.Cmd, logPath string) (*process, error) {
 	return p, nil
 }
 
-// stop sends SIGTERM to the process group, then SIGKILL after grace.
+// stop sends SIGTERM to the process group, then SIGKILL after grace. It
+// does nothing to a process that already exited, so it is safe to repeat.
 func (p *process) stop(grace time.Duration) {
+	select {
+	case <-p.exited:
+		p.log.Close()
+		return
+	default:
+	}
 	pgid := -p.cmd.Process.Pid
 	_ = syscall.Kill(pgid, syscall.SIGTERM)
 	select {
