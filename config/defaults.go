@@ -1,6 +1,10 @@
 package config
 
-import "github.com/homecloud-dev/fullstack/naming"
+import (
+	"fmt"
+
+	"github.com/homecloud-dev/fullstack/naming"
+)
 
 // Defaults applied by Normalize. Each is documented on its field in spec.go.
 const (
@@ -75,6 +79,7 @@ func (p *Project) applyDefaults() {
 	setString(&o.Registry.Backup.Schedule, DefaultBackupSchedule)
 	setInt(&o.Registry.Backup.Keep, DefaultBackupKeep)
 	setString(&o.LogMaxSize, DefaultLogMaxSize)
+	setString(&o.AppsBindAddress, DefaultRegistryAddress)
 	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)
 
 	c := &p.Cloud
@@ -115,6 +120,10 @@ func (p *Project) applyDefaults() {
 		} else {
 			setInt(&a.Port, DefaultServicePort)
 			setString(&a.HealthCheckPath, DefaultServiceHealthPath)
+		}
+		setInt(&a.HostPort, a.Port)
+		if len(a.HealthCheckCommand) == 0 {
+			a.HealthCheckCommand = []string{"CMD-SHELL", fmt.Sprintf("wget -q -O /dev/null http://127.0.0.1:%d%s || exit 1", a.Port, a.HealthCheckPath)}
 		}
 		setInt(&a.Size.CPU, DefaultCPU)
 		setInt(&a.Size.Memory, DefaultMemory)

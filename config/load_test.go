@@ -26,7 +26,10 @@ apps:
 func projectDir(t *testing.T, extra map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	files := map[string]string{"migrations/orders/V1__create_orders.sql": "create table orders (id int);"}
+	files := map[string]string{
+		"migrations/orders/V1__create_orders.sql": "create table orders (id int);",
+		"apps/orders/Dockerfile":                  "FROM scratch",
+	}
 	for k, v := range extra {
 		files[k] = v
 	}
@@ -175,6 +178,12 @@ func TestBadInput(t *testing.T) {
 		{"backup retention", "project: shop\ncloud:\n  database: {backup_retention_days: 36}\n", []string{"cloud.database.backup_retention_days: 36 is outside 0-35 days"}},
 		{"storage below minimum", "project: shop\ncloud:\n  database: {allocated_storage: 10}\n", []string{"cloud.database.allocated_storage: 10 is outside what RDS PostgreSQL on gp3 accepts: 20 to 65536 GiB"}},
 		{"max storage below allocated", "project: shop\ncloud:\n  database: {allocated_storage: 200, max_allocated_storage: 100}\n", []string{"cloud.database.max_allocated_storage: 100 must be from allocated_storage (200)"}},
+		{"no dockerfile", "project: shop\napps:\n  - {name: ghost, kind: model}\n", []string{`fullstack.yaml:3: apps[0].source: "apps/ghost" has no Dockerfile`, "model apps are built from one"}},
+		{"host port conflict", "project: shop\napps:\n  - {name: a, kind: api}\n  - {name: b, kind: api}\n  - {name: c, kind: api, host_port: 5000}\n", []string{
+			"apps[1].host_port: 8080 conflicts with apps[0].host_port", "apps[2].host_port: 5000 conflicts with onprem.registry.port"}},
+		{"health check command", "project: shop\napps:\n  - {name: a, kind: api, health_check_command: [curl, x]}\n", []string{`apps[0].health_check_command: "curl x" must start with CMD`}},
+		{"health check path", "project: shop\napps:\n  - {name: a, kind: api, health_check_path: healthz}\n", []string{`apps[0].health_check_path: "healthz" must be a URL path starting with '/'`}},
+		{"apps bind address", "project: shop\nonprem:\n  apps_bind_address: lan\n", []string{`onprem.apps_bind_address: "lan" is not an IP address`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},
@@ -211,15 +220,20 @@ func TestDatabaseApps(t *testing.T) {
 		"migrations/broken/notes.sql":   "select 1;",
 		"migrations/postgres/V1__x.sql": "select 1;",
 		"migrations/quiet/README.md":    "no migrations needed",
+		"apps/missing/Dockerfile":       "FROM scratch",
+		"apps/broken/Dockerfile":        "FROM scratch",
+		"apps/postgres/Dockerfile":      "FROM scratch",
+		"apps/quiet/Dockerfile":         "FROM scratch",
+		"apps/nodb/Dockerfile":          "FROM scratch",
 	})
 	y := `project: shop
 apps:
   - {name: orders, kind: api, database: true}
-  - {name: missing, kind: api, database: true}
-  - {name: broken, kind: api, database: true}
-  - {name: postgres, kind: api, database: true}
-  - {name: quiet, kind: api, database: true}
-  - {name: nodb, kind: api}
+  - {name: missing, kind: api, database: true, host_port: 8081}
+  - {name: broken, kind: api, database: true, host_port: 8082}
+  - {name: postgres, kind: api, database: true, host_port: 8083}
+  - {name: quiet, kind: api, database: true, host_port: 8084}
+  - {name: nodb, kind: api, host_port: 8085}
 `
 	_, err := Parse(filepath.Join(dir, "fullstack.yaml"), []byte(y))
 	if err == nil {
@@ -246,7 +260,7 @@ apps:
 // TestNormalizeForLibraryUsers checks the Go API gets the same defaults and
 // validation as the file.
 func TestNormalizeForLibraryUsers(t *testing.T) {
-	p := Project{Name: "shop", Apps: []App{{Name: "orders", Kind: KindAPI}}}
+	p := Project{Name: "shop", Dir: projectDir(t, nil), Apps: []App{{Name: "orders", Kind: KindAPI}}}
 	if err := p.Normalize(); err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ type OnPrem struct {
 	Registry Registry `yaml:"registry"`
 	// Postgres is the PostgreSQL cluster.
 	Postgres Postgres `yaml:"postgres"`
+	// AppsBindAddress is the host address app ports are published on.
+	// Default "127.0.0.1" (reach them through a reverse proxy or tunnel).
+	AppsBindAddress string `yaml:"apps_bind_address"`
 	// LogMaxSize is the json-file log size at which a container's log
 	// rotates. Default "10m".
 	LogMaxSize string `yaml:"log_max_size"`
@@ -274,6 +277,14 @@ type App struct {
 	// HealthCheckPath answered with 2xx when healthy. Default "/healthz"
 	// (api, model), "/" (site).
 	HealthCheckPath string `yaml:"health_check_path"`
+	// HealthCheckCommand is the on-prem container health check, in exec
+	// form. Default: wget of http://127.0.0.1:<port><health_check_path>
+	// (needs wget in the image; images without a shell give their own,
+	// e.g. ["/notes-api", "-healthcheck"]).
+	HealthCheckCommand []string `yaml:"health_check_command"`
+	// HostPort is the on-prem host port the app is published on. Default
+	// Port. Must not collide with another app, the registry or PostgreSQL.
+	HostPort int `yaml:"host_port"`
 	// Database gives the app its own PostgreSQL database. Default false.
 	Database bool `yaml:"database"`
 	// Env is plain environment for the container. Never put secrets here.

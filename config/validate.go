@@ -78,6 +78,9 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if o.Registry.Port == pg.Port {
 		errs.add("onprem.postgres.port", pg.Port, "conflicts with onprem.registry.port: each published port must be unique on the host")
 	}
+	if _, err := netip.ParseAddr(o.AppsBindAddress); err != nil {
+		errs.add("onprem.apps_bind_address", o.AppsBindAddress, "is not an IP address (e.g. 127.0.0.1)")
+	}
 	if !pgIdentifier.MatchString(pg.AdminUser) {
 		errs.add("onprem.postgres.admin_user", pg.AdminUser, "is not a PostgreSQL role name: use a-z, 0-9 and '_', starting with a letter or '_', at most 63 chars")
 	}
@@ -266,6 +269,16 @@ func validateApps(errs *problems, p *Project) {
 			errs.add(at("source"), a.Source, "must be a directory inside the project (relative, not leaving it)")
 		}
 		checkPort(errs, at("port"), a.Port)
+		checkPort(errs, at("host_port"), a.HostPort)
+		if a.Kind != KindSite && a.Source != "" {
+			dockerfile := filepath.Join(p.Dir, a.Source, "Dockerfile")
+			if _, err := os.Stat(dockerfile); err != nil {
+				errs.add(at("source"), a.Source, "has no Dockerfile (%s): %s apps are built from one", dockerfile, a.Kind)
+			}
+		}
+		if len(a.HealthCheckCommand) < 2 || (a.HealthCheckCommand[0] != "CMD" && a.HealthCheckCommand[0] != "CMD-SHELL") {
+			errs.add(at("health_check_command"), strings.Join(a.HealthCheckCommand, " "), "must start with CMD (exec form) or CMD-SHELL, followed by the command")
+		}
 		if !healthPathChr.MatchString(a.HealthCheckPath) {
 			errs.add(at("health_check_path"), a.HealthCheckPath, "must be a URL path starting with '/' (e.g. /healthz)")
 		}
@@ -279,6 +292,7 @@ func validateApps(errs *problems, p *Project) {
 			validateDatabaseApp(errs, p, a.Name, at("database"))
 		}
 	}
+	checkHostPorts(errs, p)
 	if p.Name != "" && isDNSLabel(p.Name) {
 		for _, n := range naming.ProjectNames(p.Name, p.Cloud.Environment) {
 			if n.TooLong() {
@@ -314,6 +328,20 @@ func splitJoined(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// checkHostPorts reports every app whose published port is already taken
+// by the registry, PostgreSQL or an earlier app.
+func checkHostPorts(errs *problems, p *Project) {
+	taken := map[int]string{p.OnPrem.Registry.Port: "onprem.registry.port", p.OnPrem.Postgres.Port: "onprem.postgres.port"}
+	for i, a := range p.Apps {
+		path := fmt.Sprintf("apps[%d].host_port", i)
+		if owner, ok := taken[a.HostPort]; ok {
+			errs.add(path, a.HostPort, "conflicts with %s: each published port must be unique on the host (set host_port)", owner)
+			continue
+		}
+		taken[a.HostPort] = path
+	}
 }
 
 func validateSize(errs *problems, at func(string) string, s Size) {

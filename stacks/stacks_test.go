@@ -34,7 +34,7 @@ func project(mut func(*config.Project)) *config.Project {
 		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
 		Apps: []config.App{
 			{Name: "orders", Kind: config.KindAPI, Database: true},
-			{Name: "ranker", Kind: config.KindModel, Port: 9000},
+			{Name: "ranker", Kind: config.KindModel, Port: 9000, HealthCheckCommand: []string{"CMD", "/ranker", "-healthcheck"}},
 			{Name: "web", Kind: config.KindSite},
 		},
 	}
@@ -54,13 +54,19 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		projectDir = filepath.Join(dir, "project")
-		orders := filepath.Join(projectDir, "migrations", "orders")
-		if err := os.MkdirAll(orders, 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		for name, sql := range map[string]string{"V1__create_orders.sql": "create table orders (id bigint primary key);", "R__orders_view.sql": "create or replace view v as select 1;"} {
-			if err := os.WriteFile(filepath.Join(orders, name), []byte(sql), 0o644); err != nil {
+		for name, content := range map[string]string{
+			"migrations/orders/V1__create_orders.sql": "create table orders (id bigint primary key);",
+			"migrations/orders/R__orders_view.sql":    "create or replace view v as select 1;",
+			"apps/orders/Dockerfile":                  "FROM scratch\nCOPY orders /orders\n",
+			"apps/orders/main.go":                     "package main\n",
+			"apps/ranker/Dockerfile":                  "FROM scratch\n",
+		} {
+			path := filepath.Join(projectDir, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return 1
 			}

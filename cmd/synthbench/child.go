@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,7 +36,11 @@ func runChild(c string) error {
 		app.Synth()
 	case strings.HasPrefix(c, "apps:"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(c, "apps:"))
-		if _, err := synth.Project(generated(n), dir); err != nil {
+		p, err := generated(n, filepath.Join(dir, "project"))
+		if err != nil {
+			return err
+		}
+		if _, err := synth.Project(p, filepath.Join(dir, "out")); err != nil {
 			return err
 		}
 	case strings.HasPrefix(c, "file:"):
@@ -58,17 +63,34 @@ func runChild(c string) error {
 	})
 }
 
-// generated is a project with n apps cycling through the three kinds.
-func generated(n int) *config.Project {
-	p := &config.Project{Name: "bench"}
+// generated writes a project directory with n apps cycling through the
+// three kinds (every other one with a database and a migration) and
+// returns its definition.
+func generated(n int, dir string) (*config.Project, error) {
+	p := &config.Project{Name: "bench", Dir: dir}
 	kinds := config.Kinds
 	for i := 0; i < n; i++ {
-		p.Apps = append(p.Apps, config.App{
+		a := config.App{
 			Name:     fmt.Sprintf("app-%02d", i),
 			Kind:     kinds[i%len(kinds)],
 			Database: i%2 == 0,
+			HostPort: 8000 + i,
 			Env:      map[string]string{"INDEX": strconv.Itoa(i)},
-		})
+		}
+		files := map[string]string{filepath.Join("apps", a.Name, "Dockerfile"): "FROM scratch\n"}
+		if a.Database {
+			files[filepath.Join("migrations", a.Name, "V1__init.sql")] = "create table items (id bigint primary key);\n"
+		}
+		for rel, content := range files {
+			path := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+				return nil, err
+			}
+		}
+		p.Apps = append(p.Apps, a)
 	}
-	return p
+	return p, nil
 }
