@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -13,6 +14,8 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
 // OnPrem is the home server stack.
@@ -26,6 +29,48 @@ type OnPrem struct {
 	PostgresPassword cdktf.TerraformVariable
 	// Databases by app name, for apps with a database.
 	Databases map[string]*appdatabase.OnPrem
+	// Services by app name, for api and model apps.
+	Services map[string]*restservice.OnPrem
+}
+
+// newOnPremServices builds, pushes and runs every api and model app, each
+// after its migrations.
+func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *registry.Registry, net *dockernetwork.Network,
+	conn postgrescluster.Connection, databases map[string]*appdatabase.OnPrem) (map[string]*restservice.OnPrem, error) {
+	out := map[string]*restservice.OnPrem{}
+	for _, a := range containerApps(p.Apps) {
+		dir, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		if err != nil {
+			return nil, err
+		}
+		hash, err := contenthash.Dir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("apps %s: source %s: %w", a.Name, a.Source, err)
+		}
+		props := restservice.OnPremProps{
+			Project: p.Name, App: a.Name, Kind: a.Kind,
+			SourceDir: dir, SourceHash: hash,
+			Registry: reg, Network: net.Name(),
+			Port: a.Port, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
+			HealthCheckCommand: a.HealthCheckCommand,
+			Env:                a.Env,
+			MemoryMiB:          a.Size.Memory,
+			LogMaxSize:         p.OnPrem.LogMaxSize,
+			LogMaxFiles:        p.OnPrem.LogMaxFiles,
+			Labels:             tags(p.Name, p.OnPrem.Environment),
+		}
+		if db, ok := databases[a.Name]; ok {
+			name, password := db.Connection()
+			props.Database = &restservice.Database{Host: conn.InternalHost, Port: conn.InternalPort, Name: name, Password: password}
+			props.After = []cdktf.ITerraformDependable{db.Flyway}
+		}
+		svc, err := restservice.NewOnPrem(stack, "service-"+a.Name, props)
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = svc
+	}
+	return out, nil
 }
 
 // NewOnPrem builds the on-prem stack from a normalized project.
@@ -112,6 +157,19 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		}
 		databases[s.App] = db
 	}
+	services, err := newOnPremServices(stack, p, reg, net, conn, databases)
+	if err != nil {
+		return nil, err
+	}
+	urls := map[string]string{}
+	for _, a := range p.Apps {
+		if _, ok := services[a.Name]; ok {
+			urls[a.Name] = restservice.URL(o.AppsBindAddress, a.HostPort)
+		}
+	}
+	if len(urls) > 0 {
+		output(stack, "service_urls", urls, "Where each api/model app answers on the home server.")
+	}
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
@@ -122,5 +180,5 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases}, nil
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases, Services: services}, nil
 }

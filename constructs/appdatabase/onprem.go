@@ -150,9 +150,10 @@ func newFlywayContainer(c constructs.Construct, o *OnPrem, props OnPremProps) co
 	})
 }
 
-// Connection is how the app connects: its role, database and password.
-func (o *OnPrem) Connection() (user, database string, password *string) {
-	return o.spec.Database(), o.spec.Database(), o.Role.Password()
+// Connection is how the app connects: its database (also its role name)
+// and the role's password token.
+func (o *OnPrem) Connection() (database string, password *string) {
+	return o.spec.Database(), o.Role.Password()
 }
 
 func (p OnPremProps) validate() error {

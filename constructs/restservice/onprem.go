@@ -1,0 +1,242 @@
+package restservice
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/registryimage"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/registry"
+)
+
+// Database is how the app reaches its database on the platform network.
+type Database struct {
+	Host string
+	Port int
+	// Name is the database and the role.
+	Name string
+	// Password is the role's password token (a sensitive variable).
+	Password *string
+}
+
+// OnPremProps configures the on-prem service.
+type OnPremProps struct {
+	// Project and App name the container. Required.
+	Project, App string
+	// Kind is api or model: the registry namespace. Required.
+	Kind config.Kind
+	// SourceDir is the build context holding the Dockerfile (absolute).
+	// Required.
+	SourceDir string
+	// SourceHash fingerprints SourceDir (contenthash.Dir); the image is
+	// rebuilt and pushed exactly when it changes. Required.
+	SourceHash string
+	// Registry is the local registry. Required.
+	Registry *registry.Registry
+	// Network is the platform network name token. Required.
+	Network *string
+	// Port the app listens on, HostPort and BindAddress where it is
+	// published. Required.
+	Port, HostPort int
+	BindAddress    string
+	// HealthCheckCommand in exec form ("CMD", ...) or ("CMD-SHELL", ...).
+	// Required.
+	HealthCheckCommand []string
+	// Env is the app's plain environment. Default none.
+	Env map[string]string
+	// Database is the app's database. Default nil: none.
+	Database *Database
+	// After are resources that must succeed first (its migrations).
+	After []cdktf.ITerraformDependable
+	// MemoryMiB limits the container. Default 512.
+	MemoryMiB int
+	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container.
+	Labels map[string]string
+}
+
+// OnPrem is an app running on the home server.
+type OnPrem struct {
+	constructs.Construct
+	// Build builds the image from SourceDir, tagged for the registry.
+	Build image.Image
+	// Push pushes it to the local registry.
+	Push registryimage.RegistryImage
+	// Image is the image pulled back from the registry: what runs.
+	Image     image.Image
+	Container container.Container
+	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
+	ImageRef string
+}
+
+const (
+	idBuild     = "build"
+	idPush      = "push"
+	idImage     = "image"
+	idContainer = "container"
+	// SourceHashLabel records which source the running image came from.
+	SourceHashLabel = "fullstack.source-hash"
+	// PGPassFile is where the database password file is uploaded; the
+	// password is never an environment value.
+	PGPassFile = "/run/secrets/pgpass"
+)
+
+// NewOnPrem builds, pushes and runs the app.
+func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPrem, error) {
+	if props.MemoryMiB == 0 {
+		props.MemoryMiB = config.DefaultMemory
+	}
+	if props.LogMaxSize == "" {
+		props.LogMaxSize = config.DefaultLogMaxSize
+	}
+	if props.LogMaxFiles == 0 {
+		props.LogMaxFiles = config.DefaultLogMaxFiles
+	}
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	ref, err := props.Registry.ImageRef(props.Kind, props.App, "src-"+props.SourceHash[:12])
+	if err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	s := &OnPrem{Construct: c, ImageRef: ref}
+	trigger := &map[string]*string{"source": jsii.String(props.SourceHash)}
+	s.Build = image.NewImage(c, jsii.String(idBuild), &image.ImageConfig{
+		Name: jsii.String(ref),
+		BuildAttribute: &image.ImageBuild{
+			Context:    jsii.String(props.SourceDir),
+			Dockerfile: jsii.String("Dockerfile"),
+			Label:      &map[string]*string{SourceHashLabel: jsii.String(props.SourceHash)},
+		},
+		Triggers:    trigger,
+		KeepLocally: jsii.Bool(true),
+	})
+	// Earlier tags stay in the registry: rolling back is deploying one.
+	s.Push = registryimage.NewRegistryImage(c, jsii.String(idPush), &registryimage.RegistryImageConfig{
+		Name:         s.Build.Name(),
+		KeepRemotely: jsii.Bool(true),
+		Triggers:     trigger,
+	})
+	s.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{
+		Name:         s.Push.Name(),
+		PullTriggers: &[]*string{s.Push.Sha256Digest()},
+		KeepLocally:  jsii.Bool(true),
+	})
+	s.Container = newContainer(c, s, props)
+	return s, nil
+}
+
+func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) container.Container {
+	env := map[string]string{"PORT": strconv.Itoa(props.Port)}
+	for k, v := range props.Env {
+		env[k] = v
+	}
+	var uploads []*container.ContainerUpload
+	if db := props.Database; db != nil {
+		for k, v := range map[string]string{
+			"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.Name,
+			// The platform network never leaves the host.
+			"PGSSLMODE": "disable", "PGPASSFILE": PGPassFile,
+		} {
+			env[k] = v
+		}
+		uploads = append(uploads, &container.ContainerUpload{
+			File:    jsii.String(PGPassFile),
+			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *pgpassEscape(db.Password))),
+		})
+	}
+	labels := map[string]string{SourceHashLabel: props.SourceHash}
+	for k, v := range props.Labels {
+		labels[k] = v
+	}
+	cfg := &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-" + props.App),
+		Image:   s.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Env:     sortedEnv(env),
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(float64(props.Port)), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network, Aliases: jsii.Strings(props.App)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings(props.HealthCheckCommand...),
+			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("20s"),
+		},
+		// The deploy fails if the new version never becomes healthy.
+		Wait:        jsii.Bool(true),
+		WaitTimeout: jsii.Number(120),
+		Memory:      jsii.Number(float64(props.MemoryMiB)),
+		LogDriver:   jsii.String("json-file"),
+		LogOpts:     &map[string]*string{"max-size": jsii.String(props.LogMaxSize), "max-file": jsii.String(strconv.Itoa(props.LogMaxFiles))},
+		Labels:      dockerlabels.Container(labels),
+	}
+	if len(uploads) > 0 {
+		cfg.Upload = &uploads
+	}
+	if len(props.After) > 0 {
+		cfg.DependsOn = &props.After
+	}
+	return container.NewContainer(c, jsii.String(idContainer), cfg)
+}
+
+// pgpassEscape escapes '\' and ':' as the password file format requires.
+func pgpassEscape(password *string) *string {
+	return cdktf.Fn_Replace(cdktf.Fn_Replace(password, jsii.String(`\`), jsii.String(`\\`)), jsii.String(":"), jsii.String(`\:`))
+}
+
+func sortedEnv(env map[string]string) *[]*string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*string, len(keys))
+	for i, k := range keys {
+		out[i] = jsii.String(k + "=" + env[k])
+	}
+	return &out
+}
+
+// URL is where the app answers on the home server.
+func URL(bindAddress string, hostPort int) string {
+	return "http://" + registry.Address(bindAddress, hostPort)
+}
+
+func (p OnPremProps) validate() error {
+	var errs []error
+	if p.Project == "" || p.App == "" {
+		errs = append(errs, errors.New("restservice.NewOnPrem: Project and App are required"))
+	}
+	if p.Kind != config.KindAPI && p.Kind != config.KindModel {
+		errs = append(errs, fmt.Errorf("restservice.NewOnPrem: Kind %q: services are api or model apps", p.Kind))
+	}
+	if !filepath.IsAbs(p.SourceDir) {
+		errs = append(errs, fmt.Errorf("restservice.NewOnPrem: SourceDir %q must be absolute", p.SourceDir))
+	}
+	if len(p.SourceHash) < 12 {
+		errs = append(errs, errors.New("restservice.NewOnPrem: SourceHash is required (contenthash.Dir)"))
+	}
+	if p.Registry == nil || p.Network == nil {
+		errs = append(errs, errors.New("restservice.NewOnPrem: Registry and Network are required"))
+	}
+	if len(p.HealthCheckCommand) < 2 {
+		errs = append(errs, errors.New("restservice.NewOnPrem: HealthCheckCommand is required"))
+	}
+	if p.Database != nil && p.Database.Password == nil {
+		errs = append(errs, errors.New("restservice.NewOnPrem: Database.Password is required"))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,79 @@
+package stacks_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/contenthash"
+)
+
+func TestOnPremServiceBuildPushRun(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	hash, err := contenthash.Dir(projectDir + "/apps/orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imageRef := "127.0.0.1:5000/api/orders:src-" + hash[:12]
+	build := s.Resources("docker_image")[idOf(t, s, "docker_image", "name", imageRef)]
+	eq(t, build, "build.context", projectDir+"/apps/orders")
+	eq(t, build, "build.dockerfile", "Dockerfile")
+	eq(t, build, "triggers.source", hash)
+	pushID := idOf(t, s, "docker_registry_image", "name", "${docker_image."+idOf(t, s, "docker_image", "name", imageRef)+".name}")
+	push := s.Resources("docker_registry_image")[pushID]
+	eq(t, push, "keep_remotely", true)
+	eq(t, push, "triggers.source", hash)
+	pullID := idOf(t, s, "docker_image", "name", "${docker_registry_image."+pushID+".name}")
+	eq(t, s.Resources("docker_image")[pullID], "pull_triggers", []any{"${docker_registry_image." + pushID + ".sha256_digest}"})
+
+	c := container(t, s, "shop-orders")
+	eq(t, c, "image", ref("docker_image", pullID, "image_id"))
+	eq(t, c, "ports", []any{map[string]any{"internal": 8080, "external": 8080, "ip": "127.0.0.1"}})
+	eq(t, c, "healthcheck.test", []any{"CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1"})
+	eq(t, c, "wait", true)
+	eq(t, c, "memory", 512)
+	eq(t, c, "restart", "unless-stopped")
+	env := fmt.Sprint(c["env"])
+	for _, want := range []string{"PGHOST=shop-postgres", "PGPORT=5432", "PGDATABASE=orders", "PGUSER=orders", "PGPASSFILE=" + restservice.PGPassFile, "PORT=8080"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("env lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "PASSWORD") {
+		t.Errorf("a password in the environment: %s", env)
+	}
+	pass := uploads(c)[restservice.PGPassFile]["content"].(string)
+	roleID := onlyID(t, s, "postgresql_role")
+	if !strings.HasPrefix(pass, "shop-postgres:5432:orders:orders:${replace(replace(postgresql_role."+roleID+".password") {
+		t.Errorf("pgpass = %s", pass)
+	}
+	flyway := idOf(t, s, "docker_container", "name", "shop-orders-flyway")
+	eq(t, c, "depends_on", []any{"docker_container." + flyway})
+	if got := labelsOf(t, c); !strings.Contains(got, restservice.SourceHashLabel+"="+hash) {
+		t.Errorf("labels = %s", got)
+	}
+
+	model := container(t, s, "shop-ranker")
+	eq(t, model, "healthcheck.test", []any{"CMD", "/ranker", "-healthcheck"})
+	if _, ok := model["upload"]; ok {
+		t.Error("an app without a database gets no password file")
+	}
+	if _, ok := model["depends_on"]; ok {
+		t.Error("an app without a database has no migrations to wait for")
+	}
+	idOf(t, s, "docker_image", "name", "127.0.0.1:5000/model/ranker:src-"+mustHash(t, projectDir+"/apps/ranker")[:12])
+	if n := len(s.Resources("docker_registry_image")); n != 2 {
+		t.Errorf("%d pushes, want one per api/model app (sites are issue 7)", n)
+	}
+	eq(t, s.Outputs(), "service_urls.value.orders", "http://127.0.0.1:8080")
+}
+
+func mustHash(t *testing.T, dir string) string {
+	t.Helper()
+	h, err := contenthash.Dir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
