@@ -1,6 +1,7 @@
 package harness
 
 import (
+	_ "embed"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,21 +25,33 @@ type Emulator struct {
 	client  *http.Client
 }
 
-// EmulatorCommand is the emulator executable; FULLSTACK_MOTO_SERVER
+// launcher adds the Application Auto Scaling tag handlers moto lacks.
+//
+//go:embed emulator.py
+var launcher []byte
+
+// EmulatorPython is the Python that has moto installed; FULLSTACK_PYTHON
 // overrides it.
-func EmulatorCommand() string {
-	if c := os.Getenv("FULLSTACK_MOTO_SERVER"); c != "" {
+func EmulatorPython() string {
+	if c := os.Getenv("FULLSTACK_PYTHON"); c != "" {
 		return c
 	}
-	return "moto_server"
+	return "python3"
 }
 
 // StartEmulator starts moto_server with HTTPS on a free port, logging into
 // dir, and waits until it answers.
 func StartEmulator(dir string) (*Emulator, error) {
-	bin, err := exec.LookPath(EmulatorCommand())
+	python, err := exec.LookPath(EmulatorPython())
 	if err != nil {
-		return nil, fmt.Errorf("the local AWS emulator %q is not installed (pip install 'moto[server]==5.2.1'): %w", EmulatorCommand(), err)
+		return nil, fmt.Errorf("python %q for the local AWS emulator: %w", EmulatorPython(), err)
+	}
+	if out, err := exec.Command(python, "-c", "import moto.server").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("the local AWS emulator is not installed for %s (pip install 'moto[server]==5.2.1'): %v\n%s", python, err, out)
+	}
+	script := filepath.Join(dir, "emulator.py")
+	if err := os.WriteFile(script, launcher, 0o644); err != nil {
+		return nil, err
 	}
 	port, err := FreePort()
 	if err != nil {
@@ -52,13 +65,13 @@ func StartEmulator(dir string) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port), "--ssl-cert", cert, "--ssl-key", key)
+	cmd := exec.Command(python, script, "-H", "127.0.0.1", "-p", fmt.Sprint(port), "--ssl-cert", cert, "--ssl-key", key)
 	// Without it, attaching AWS-managed IAM policies fails with NoSuchEntity.
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	logPath := filepath.Join(dir, "moto.log")
 	proc, err := startProcess(cmd, logPath)
 	if err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return nil, fmt.Errorf("start the emulator: %w", err)
 	}
 	e := &Emulator{Endpoint: fmt.Sprintf("https://127.0.0.1:%d", port), CABundle: cert, LogPath: logPath, proc: proc, client: client}
 	if err := e.waitReady(30 * time.Second); err != nil {

@@ -105,3 +105,31 @@ func TestEmulatorStartsAndStops(t *testing.T) {
 		t.Error("moto_server still running after Stop")
 	}
 }
+
+// TestEmulatorHasAutoScalingTags checks the launcher's handlers: tags of a
+// scalable target round-trip.
+func TestEmulatorHasAutoScalingTags(t *testing.T) {
+	e := EmulatorT(t)
+	call := func(target, body string) string {
+		t.Helper()
+		code, out, err := e.Request("application-autoscaling", "us-east-1", "POST", "/",
+			map[string]string{"X-Amz-Target": "AnyScaleFrontendService." + target, "Content-Type": "application/x-amz-json-1.1"}, body)
+		if err != nil || code != 200 {
+			t.Fatalf("%s: %d %v %s", target, code, err, out)
+		}
+		return string(out)
+	}
+	call("RegisterScalableTarget", `{"ServiceNamespace":"dynamodb","ResourceId":"table/orders","ScalableDimension":"dynamodb:table:ReadCapacityUnits","MinCapacity":1,"MaxCapacity":2}`)
+	described := call("DescribeScalableTargets", `{"ServiceNamespace":"dynamodb"}`)
+	i := strings.Index(described, `"ScalableTargetARN": "`)
+	if i < 0 {
+		t.Fatalf("no ARN in %s", described)
+	}
+	arn := described[i+len(`"ScalableTargetARN": "`):]
+	arn = arn[:strings.Index(arn, `"`)]
+	call("TagResource", `{"ResourceARN":"`+arn+`","Tags":{"project":"shop","app":"orders"}}`)
+	call("UntagResource", `{"ResourceARN":"`+arn+`","TagKeys":["app"]}`)
+	if got := call("ListTagsForResource", `{"ResourceARN":"`+arn+`"}`); got != `{"Tags": {"project": "shop"}}` {
+		t.Errorf("tags = %s", got)
+	}
+}
