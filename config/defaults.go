@@ -111,8 +111,17 @@ func (p *Project) applyDefaults() {
 	setString(&p.Migrations, DefaultMigrations)
 	setString(&p.Dir, ".")
 
+	services := 0
+	for _, a := range p.Apps {
+		if a.Kind != KindSite {
+			services++
+		}
+	}
 	for i := range p.Apps {
 		a := &p.Apps[i]
+		if a.Kind != KindSite && services > 1 && a.Route == (Route{}) {
+			a.Route.Path = "/" + a.Name + "/*"
+		}
 		setString(&a.Source, "apps/"+a.Name)
 		if a.Kind == KindSite {
 			setInt(&a.Port, DefaultSitePort)

@@ -184,6 +184,11 @@ func TestBadInput(t *testing.T) {
 		{"health check command", "project: shop\napps:\n  - {name: a, kind: api, health_check_command: [curl, x]}\n", []string{`apps[0].health_check_command: "curl x" must start with CMD`}},
 		{"health check path", "project: shop\napps:\n  - {name: a, kind: api, health_check_path: healthz}\n", []string{`apps[0].health_check_path: "healthz" must be a URL path starting with '/'`}},
 		{"apps bind address", "project: shop\nonprem:\n  apps_bind_address: lan\n", []string{`onprem.apps_bind_address: "lan" is not an IP address`}},
+		{"certificate arn", "project: shop\ncloud:\n  certificate_arn: 'arn:aws:iam::123456789012:server-certificate/x'\n", []string{`cloud.certificate_arn: "arn:aws:iam::123456789012:server-certificate/x" is not an ACM certificate ARN`}},
+		{"certificate region", "project: shop\ncloud:\n  region: eu-west-1\n  certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'\n", []string{"is in us-east-1: a load balancer certificate must be in cloud.region (eu-west-1)"}},
+		{"route conflict", "project: shop\napps:\n  - {name: a, kind: api, route: {path: /api/*}}\n  - {name: b, kind: api, host_port: 8081, route: {path: /api/*}}\n", []string{`apps[1].route: "/api/*" is the same route as apps[0]`}},
+		{"route path", "project: shop\napps:\n  - {name: a, kind: api, route: {path: 'api/*'}}\n", []string{`apps[0].route.path: "api/*" is not a path pattern`}},
+		{"route host", "project: shop\napps:\n  - {name: a, kind: api, route: {host: 'API.Example'}}\n", []string{`apps[0].route.host: "API.Example" is not a lowercase host name`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},

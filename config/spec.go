@@ -137,6 +137,10 @@ type Cloud struct {
 	StateBackend StateBackend `yaml:"state_backend"`
 	// GitHub is the repository whose Actions deploy this project.
 	GitHub GitHub `yaml:"github"`
+	// CertificateARN is an ACM certificate (in Region) for the load
+	// balancer. Default empty: HTTP only. With it, HTTP redirects to HTTPS
+	// (TLS 1.2+).
+	CertificateARN string `yaml:"certificate_arn"`
 	// NAT is how private subnets reach the internet: "none", "single" or
 	// "per-az". Default "single" when Environment is "production", else
 	// "none". See README "NAT strategies" for the cost trade-off.
@@ -285,12 +289,26 @@ type App struct {
 	// HostPort is the on-prem host port the app is published on. Default
 	// Port. Must not collide with another app, the registry or PostgreSQL.
 	HostPort int `yaml:"host_port"`
+	// Route selects the app's requests on the shared load balancer.
+	// Default: the only api/model app gets every request; with several,
+	// path "/<name>/*".
+	Route Route `yaml:"route"`
+	// Exec enables ECS Exec (a shell into running tasks). Default false.
+	Exec bool `yaml:"exec"`
 	// Database gives the app its own PostgreSQL database. Default false.
 	Database bool `yaml:"database"`
 	// Env is plain environment for the container. Never put secrets here.
 	Env map[string]string `yaml:"env"`
 	// Size is the app's capacity.
 	Size Size `yaml:"size"`
+}
+
+// Route is a load balancer listener rule: host and/or path pattern.
+type Route struct {
+	// Host header, e.g. "api.example.com". Default none.
+	Host string `yaml:"host"`
+	// Path pattern, e.g. "/api/*". Default none.
+	Path string `yaml:"path"`
 }
 
 // Kind is the kind of an app, and its image namespace.

@@ -162,6 +162,13 @@ func validateCloud(errs *problems, c *Cloud) {
 		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
 	validateDatabase(errs, c.Database)
+	if a := c.CertificateARN; a != "" {
+		if m := acmARN.FindStringSubmatch(a); m == nil {
+			errs.add("cloud.certificate_arn", a, "is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
+		} else if m[1] != c.Region {
+			errs.add("cloud.certificate_arn", a, "is in %s: a load balancer certificate must be in cloud.region (%s)", m[1], c.Region)
+		}
+	}
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)
 	if e := c.Emulator.Endpoint; e != "" {
@@ -181,6 +188,8 @@ func validateCloud(errs *problems, c *Cloud) {
 
 // MinAllocatedStorage is RDS PostgreSQL's smallest gp3 volume in GiB.
 const MinAllocatedStorage = 20
+
+var acmARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
 
 var instanceClass = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
 
@@ -293,6 +302,7 @@ func validateApps(errs *problems, p *Project) {
 		}
 	}
 	checkHostPorts(errs, p)
+	checkRoutes(errs, p)
 	if p.Name != "" && isDNSLabel(p.Name) {
 		for _, n := range naming.ProjectNames(p.Name, p.Cloud.Environment) {
 			if n.TooLong() {
@@ -341,6 +351,44 @@ func checkHostPorts(errs *problems, p *Project) {
 			continue
 		}
 		taken[a.HostPort] = path
+	}
+}
+
+var (
+	routeHost = regexp.MustCompile(`^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+	routePath = regexp.MustCompile(`^/[A-Za-z0-9._~/*?+-]*$`)
+)
+
+// checkRoutes validates each api/model app's load balancer route and
+// reports two apps whose routes are the same, which no priority resolves.
+func checkRoutes(errs *problems, p *Project) {
+	seen := map[Route]int{}
+	services := 0
+	for i, a := range p.Apps {
+		if a.Kind == KindSite {
+			continue
+		}
+		services++
+		path := fmt.Sprintf("apps[%d].route", i)
+		r := a.Route
+		if r.Host != "" && !routeHost.MatchString(r.Host) {
+			errs.add(path+".host", r.Host, "is not a lowercase host name (e.g. api.example.com or *.example.com)")
+		}
+		if r.Path != "" && (!routePath.MatchString(r.Path) || len(r.Path) > 128) {
+			errs.add(path+".path", r.Path, "is not a path pattern starting with '/' (e.g. /api/*), at most 128 chars")
+		}
+		if j, dup := seen[r]; dup {
+			errs.add(path, r.Host+r.Path, "is the same route as apps[%d]: give each app its own host or path", j)
+			continue
+		}
+		seen[r] = i
+	}
+	if services > 1 {
+		for i, a := range p.Apps {
+			if a.Kind != KindSite && a.Route == (Route{}) {
+				errs.add(fmt.Sprintf("apps[%d].route", i), nil, "is empty, but several apps share the load balancer: give a host or path")
+			}
+		}
 	}
 }
 

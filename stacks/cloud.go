@@ -11,6 +11,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/constructs/restservice"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -23,6 +24,8 @@ type Cloud struct {
 	// Databases and Migrations by app name, for apps with a database.
 	Databases  map[string]*appdatabase.Cloud
 	Migrations map[string]*appdatabase.MigrationTask
+	// Services by app name, for api and model apps.
+	Services map[string]*restservice.Cloud
 }
 
 // NewCloud builds the cloud stack from a normalized project.
@@ -96,6 +99,14 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		return nil, err
 	}
 
+	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations)
+	if err != nil {
+		return nil, err
+	}
+	if services.LoadBalancer != nil {
+		output(stack, "load_balancer_url", services.LoadBalancer.URL(), "Base URL of the shared load balancer.")
+		output(stack, "service_urls", services.URLs, "Where each api/model app answers.")
+	}
 	output(stack, "region", c.Region, "AWS region of the cloud stack.")
 	output(stack, "vpc_id", net.VPCID(), "Id of the project's VPC.")
 	output(stack, "vpc_cidr", net.CIDR(), "Address range of the project's VPC.")
@@ -123,7 +134,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if c.GitHub.Owner != "" {
 		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
 	}
-	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations}, nil
+	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services}, nil
 }
 
 // newAWSProvider is the aws provider of every cloud-side stack.

@@ -66,7 +66,7 @@ func TestRDSDisposable(t *testing.T) {
 
 func TestFlywayTaskOnAWS(t *testing.T) {
 	s := plain.Stacks["cloud"]
-	tdID := onlyID(t, s, "aws_ecs_task_definition")
+	tdID := idOf(t, s, "aws_ecs_task_definition", "family", "shop-orders-flyway")
 	td := s.Resources("aws_ecs_task_definition")[tdID]
 	eq(t, td, "family", "shop-orders-flyway")
 	eq(t, td, "requires_compatibilities", []any{"FARGATE"})

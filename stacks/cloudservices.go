@@ -1,0 +1,95 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/network"
+	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// ImageTagVariable is the cloud stack's input naming the image tag every
+// service runs; CI passes the git SHA (TF_VAR_image_tag or --var).
+// Terraform owns the task definitions, so CI and Terraform never fight
+// over them, and deploying the same tag again changes nothing.
+const ImageTagVariable = "image_tag"
+
+// cloudServices puts every api and model app behind one load balancer.
+type cloudServices struct {
+	LoadBalancer *loadbalancer.LoadBalancer
+	Services     map[string]*restservice.Cloud
+	URLs         map[string]string
+}
+
+func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask) (*cloudServices, error) {
+	apps := containerApps(p.Apps)
+	out := &cloudServices{Services: map[string]*restservice.Cloud{}, URLs: map[string]string{}}
+	if len(apps) == 0 {
+		return out, nil
+	}
+	tag := cdktf.NewTerraformVariable(stack, jsii.String(ImageTagVariable), &cdktf.TerraformVariableConfig{
+		Type:        jsii.String("string"),
+		Nullable:    jsii.Bool(false),
+		Description: jsii.String("Image tag every service runs (CI passes the git SHA)."),
+		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
+			Condition:    jsii.String(`${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.` + ImageTagVariable + `))}`),
+			ErrorMessage: jsii.String("image_tag must be a Docker tag: letters, digits, '_', '.', '-', at most 128 characters."),
+		}},
+	}).StringValue()
+	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
+		Name:            naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
+		SubnetIDs:       net.PublicSubnetIDs(),
+		SecurityGroupID: net.SecurityGroups.LoadBalancer.Id(),
+		CertificateARN:  p.Cloud.CertificateARN,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.LoadBalancer = lb
+	for i, a := range apps {
+		props := restservice.CloudProps{
+			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env, Size: a.Size,
+			Repository: reg.URL(a.Name), ImageTag: tag,
+			Cluster: cluster.Name(), ExecutionRoleARN: cluster.ExecutionRole.ARN(),
+			LogGroup: naming.AppLogGroup(p.Name, a.Name).Value, Region: p.Cloud.Region,
+			VPCID: net.VPCID(), SubnetIDs: net.ServiceSubnetIDs(), SecurityGroupID: net.SecurityGroups.Services.Id(),
+			AssignPublicIP: net.AssignPublicIP(),
+			Listener:       lb.Listener, Route: a.Route, Priority: 10 * (i + 1), Exec: a.Exec,
+		}
+		if a.Route == (config.Route{}) {
+			props.Priority = restservice.CatchAllPriority
+		}
+		if db, ok := databases[a.Name]; ok {
+			props.Database = &restservice.CloudDatabase{Endpoint: db.Endpoint(), Name: db.Spec().Database(), SecretARN: db.SecretARN()}
+			if run := migrations[a.Name].Run; run != nil {
+				props.After = []cdktf.ITerraformDependable{run}
+			}
+		}
+		svc, err := restservice.NewCloud(stack, "service-"+a.Name, props)
+		if err != nil {
+			return nil, err
+		}
+		out.Services[a.Name] = svc
+		out.URLs[a.Name] = serviceURL(lb, a.Route)
+	}
+	return out, nil
+}
+
+// serviceURL is where an app answers through the load balancer.
+func serviceURL(lb *loadbalancer.LoadBalancer, r config.Route) string {
+	base := lb.URL()
+	if r.Host != "" {
+		base = strings.SplitN(base, "://", 2)[0] + "://" + strings.TrimPrefix(r.Host, "*.")
+	}
+	return fmt.Sprintf("%s%s", base, strings.TrimSuffix(strings.TrimSuffix(r.Path, "*"), "/"))
+}

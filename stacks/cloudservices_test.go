@@ -1,0 +1,151 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+func TestCloudServiceTaskDefinition(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	tdID := idOf(t, s, "aws_ecs_task_definition", "family", "shop-orders")
+	td := s.Resources("aws_ecs_task_definition")[tdID]
+	eq(t, td, "cpu", "256")
+	eq(t, td, "memory", "512")
+	exec := idOf(t, s, "aws_iam_role", "name", "shop-production-exec")
+	task := idOf(t, s, "aws_iam_role", "name", "shop-orders-task")
+	eq(t, td, "execution_role_arn", ref("aws_iam_role", exec, "arn"))
+	eq(t, td, "task_role_arn", ref("aws_iam_role", task, "arn"))
+	var defs []map[string]any
+	if err := json.Unmarshal([]byte(td["container_definitions"].(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	d := defs[0]
+	repo := idOf(t, s, "aws_ecr_repository", "name", "shop/api/orders")
+	eq(t, d, "image", ref("aws_ecr_repository", repo, "repository_url")+":${var."+stacks.ImageTagVariable+"}")
+	eq(t, d, "portMappings", []any{map[string]any{"containerPort": 8080, "protocol": "tcp"}})
+	env := fmt.Sprint(d["environment"])
+	db := onlyID(t, s, "aws_db_instance")
+	for _, want := range []string{"name:PGHOST value:" + ref("aws_db_instance", db, "address"), "name:PGDATABASE value:orders", "name:PGSSLMODE value:require", "name:PORT value:8080"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("environment lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "PGPASSWORD") || strings.Contains(env, "PGUSER") {
+		t.Errorf("credentials in the plain environment: %s", env)
+	}
+	secret := "${aws_db_instance." + db + ".master_user_secret[0].secret_arn}"
+	if got := fmt.Sprint(d["secrets"]); got != "[map[name:PGUSER valueFrom:"+secret+":username::] map[name:PGPASSWORD valueFrom:"+secret+":password::]]" {
+		t.Errorf("secrets = %s", got)
+	}
+	eq(t, d, "logConfiguration.options.awslogs-group", "/shop/orders")
+	eq(t, s.Variables(), stacks.ImageTagVariable+".type", "string")
+	if _, ok := s.Variables()[stacks.ImageTagVariable].(map[string]any)["default"]; ok {
+		t.Error("image_tag must be given at deploy time, not defaulted")
+	}
+}
+
+func TestCloudServiceAndScaling(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	svcID := idOf(t, s, "aws_ecs_service", "name", "orders")
+	svc := s.Resources("aws_ecs_service")[svcID]
+	eq(t, svc, "launch_type", "FARGATE")
+	eq(t, svc, "desired_count", 1)
+	eq(t, svc, "deployment_circuit_breaker.enable", true)
+	eq(t, svc, "deployment_circuit_breaker.rollback", true)
+	eq(t, svc, "health_check_grace_period_seconds", 60)
+	eq(t, svc, "enable_execute_command", false)
+	eq(t, svc, "lifecycle.ignore_changes", []any{"desired_count"})
+	eq(t, svc, "network_configuration.assign_public_ip", false) // single NAT: private subnets
+	sg := idOf(t, s, "aws_security_group", "name", "shop-production-services")
+	eq(t, svc, "network_configuration.security_groups", []any{ref("aws_security_group", sg, "id")})
+	tg := idOf(t, s, "aws_lb_target_group", "name", "shop-orders")
+	eq(t, svc, "load_balancer", []any{map[string]any{"target_group_arn": ref("aws_lb_target_group", tg, "arn"), "container_name": "orders", "container_port": 8080}})
+	deps := fmt.Sprint(svc["depends_on"])
+	if !strings.Contains(deps, "aws_lb_listener_rule.") || !strings.Contains(deps, "terraform_data.") {
+		t.Errorf("the service must wait for its listener rule and its migrations: %s", deps)
+	}
+	group := s.Resources("aws_lb_target_group")[tg]
+	eq(t, group, "target_type", "ip")
+	eq(t, group, "health_check.path", "/healthz")
+	eq(t, group, "port", 8080)
+
+	target := s.Resources("aws_appautoscaling_target")[idOf(t, s, "aws_appautoscaling_target", "min_capacity", 1)]
+	eq(t, target, "max_capacity", 2)
+	eq(t, target, "scalable_dimension", "ecs:service:DesiredCount")
+	var cpu map[string]any
+	for _, p := range s.Resources("aws_appautoscaling_policy") {
+		if p["name"] == "shop-orders-cpu" {
+			cpu = p
+		}
+	}
+	if cpu == nil {
+		t.Fatal("no CPU policy for orders")
+	}
+	eq(t, cpu, "policy_type", "TargetTrackingScaling")
+	eq(t, cpu, "target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type", "ECSServiceAverageCPUUtilization")
+	eq(t, cpu, "target_tracking_scaling_policy_configuration.target_value", 60)
+	if n := len(s.Resources("aws_ecs_service")); n != 2 {
+		t.Errorf("%d services, want one per api/model app", n)
+	}
+	emuSvc := emulated.Stacks["cloud"].Resources("aws_ecs_service")[idOf(t, emulated.Stacks["cloud"], "aws_ecs_service", "name", "orders")]
+	eq(t, emuSvc, "enable_execute_command", true)
+	eq(t, emuSvc, "network_configuration.assign_public_ip", true) // no NAT: public IP
+	if n := len(emulated.Stacks["cloud"].Resources("aws_iam_role_policy")); n < 2 {
+		t.Errorf("ECS Exec needs the task role's SSM channel policy")
+	}
+}
+
+func TestLoadBalancerRoutes(t *testing.T) {
+	s := plain.Stacks["cloud"]
+	lbID := onlyID(t, s, "aws_lb")
+	lb := s.Resources("aws_lb")[lbID]
+	eq(t, lb, "name", "shop-production")
+	eq(t, lb, "internal", false)
+	eq(t, lb, "drop_invalid_header_fields", true)
+	listener, err := s.Only("aws_lb_listener")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, listener, "port", 80)
+	eq(t, listener, "default_action", []any{map[string]any{"type": "fixed-response", "fixed_response": map[string]any{"content_type": "text/plain", "message_body": "not found", "status_code": "404"}}})
+	rules := map[string]string{}
+	priorities := map[any]bool{}
+	for _, r := range s.Resources("aws_lb_listener_rule") {
+		rules[fmt.Sprint(r["condition"])] = fmt.Sprint(r["priority"])
+		if priorities[r["priority"]] {
+			t.Errorf("two rules share priority %v", r["priority"])
+		}
+		priorities[r["priority"]] = true
+	}
+	want := map[string]string{"[map[path_pattern:map[values:[/orders/*]]]]": "10", "[map[path_pattern:map[values:[/ranker/*]]]]": "20"}
+	if fmt.Sprint(rules) != fmt.Sprint(want) {
+		t.Errorf("rules = %v, want %v", rules, want)
+	}
+	eq(t, s.Outputs(), "service_urls.value.orders", "http://"+ref("aws_lb", lbID, "dns_name")+"/orders")
+
+	e := emulated.Stacks["cloud"]
+	var https, http map[string]any
+	for _, l := range e.Resources("aws_lb_listener") {
+		if l["port"] == float64(443) {
+			https = l
+		} else {
+			http = l
+		}
+	}
+	if https == nil || http == nil {
+		t.Fatal("with a certificate there are HTTP and HTTPS listeners")
+	}
+	eq(t, https, "ssl_policy", loadbalancer.TLSPolicy)
+	eq(t, https, "certificate_arn", "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f")
+	eq(t, http, "default_action", []any{map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}})
+	for _, r := range e.Resources("aws_lb_listener_rule") {
+		if !strings.Contains(fmt.Sprint(r["listener_arn"]), "https") {
+			t.Errorf("rules must hang on the HTTPS listener: %v", r["listener_arn"])
+		}
+	}
+}
