@@ -61,6 +61,8 @@ func run(keep bool) error {
 		"FULLSTACK_STATE_DIR="+work,
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1",
+		// CI passes the git SHA; the emulator runs no task, any tag will do.
+		"TF_VAR_image_tag=demo",
 		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
 	)
 	step("cdktf synth (all stacks)")

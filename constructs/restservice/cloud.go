@@ -179,7 +179,6 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		HealthCheckGracePeriodSeconds:   jsii.Number(60),
 		EnableExecuteCommand:            jsii.Bool(props.Exec),
 		PropagateTags:                   jsii.String("SERVICE"),
-		EnableEcsManagedTags:            jsii.Bool(true),
 		Tags:                            &map[string]*string{"app": jsii.String(props.App)},
 		DependsOn:                       &deps,
 		// Autoscaling owns the running count after the first deploy.

@@ -1,10 +1,11 @@
 """Runs moto_server with the Application Auto Scaling tag calls moto 5.2.1 lacks.
 
 The AWS provider reads and writes the tags of every aws_appautoscaling_target
-(ListTagsForResource, TagResource, UntagResource). moto 5.2.1 has no handlers
-for them, so a create never finishes. This launcher adds the three handlers,
-keeping tags in memory per scalable-target ARN, then starts moto's own server
-with the same command-line arguments as moto_server.
+(ListTagsForResource, TagResource, UntagResource, and Tags on
+RegisterScalableTarget). moto 5.2.1 has no handlers for them, so a create
+never finishes. This launcher adds them, keeping tags in memory per
+scalable-target ARN, then starts moto's own server with the same
+command-line arguments as moto_server.
 """
 import json
 
@@ -30,6 +31,18 @@ def _untag_resource(self):
     return json.dumps({})
 
 
+_register = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _register_scalable_target(self):
+    body = _register(self)
+    tags = self._get_param("Tags")
+    if tags:
+        _tags.setdefault(json.loads(body)["ScalableTargetARN"], {}).update(tags)
+    return body
+
+
+ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target
 ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
 ApplicationAutoScalingResponse.tag_resource = _tag_resource
 ApplicationAutoScalingResponse.untag_resource = _untag_resource

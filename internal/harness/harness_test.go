@@ -119,7 +119,7 @@ func TestEmulatorHasAutoScalingTags(t *testing.T) {
 		}
 		return string(out)
 	}
-	call("RegisterScalableTarget", `{"ServiceNamespace":"dynamodb","ResourceId":"table/orders","ScalableDimension":"dynamodb:table:ReadCapacityUnits","MinCapacity":1,"MaxCapacity":2}`)
+	call("RegisterScalableTarget", `{"ServiceNamespace":"dynamodb","ResourceId":"table/orders","ScalableDimension":"dynamodb:table:ReadCapacityUnits","MinCapacity":1,"MaxCapacity":2,"Tags":{"env":"test"}}`)
 	described := call("DescribeScalableTargets", `{"ServiceNamespace":"dynamodb"}`)
 	i := strings.Index(described, `"ScalableTargetARN": "`)
 	if i < 0 {
@@ -129,7 +129,7 @@ func TestEmulatorHasAutoScalingTags(t *testing.T) {
 	arn = arn[:strings.Index(arn, `"`)]
 	call("TagResource", `{"ResourceARN":"`+arn+`","Tags":{"project":"shop","app":"orders"}}`)
 	call("UntagResource", `{"ResourceARN":"`+arn+`","TagKeys":["app"]}`)
-	if got := call("ListTagsForResource", `{"ResourceARN":"`+arn+`"}`); got != `{"Tags": {"project": "shop"}}` {
+	if got := call("ListTagsForResource", `{"ResourceARN":"`+arn+`"}`); got != `{"Tags": {"env": "test", "project": "shop"}}` {
 		t.Errorf("tags = %s", got)
 	}
 }
