@@ -103,20 +103,17 @@ func TestProgramRejectsYAMLSyntaxError(t *testing.T) {
 	assertCleanFailure(t, out, code, dir, []string{"fullstack.yaml:2: YAML: syntax error"})
 }
 
-// TestProgramSynthesizesBothStacks runs the program the way cdktf does: in
-// the project directory, with the default file name.
-func TestProgramSynthesizesBothStacks(t *testing.T) {
+// TestProgramSynthesizesAllStacks runs the program on the repository's
+// project from another directory (migrations and app sources resolve
+// against the project file; cdktf.out is written in the working directory).
+// TestCdktfCLI covers the default file name in the project directory.
+func TestProgramSynthesizesAllStacks(t *testing.T) {
 	dir := t.TempDir()
-	project, err := os.ReadFile(filepath.Join(repoRoot, "fullstack.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "fullstack.yaml"), string(project))
-	out, code := runIn(t, dir, []string{"FULLSTACK_AWS_ENDPOINT=http://127.0.0.1:9"}, binary)
+	out, code := runIn(t, dir, []string{"FULLSTACK_AWS_ENDPOINT=http://127.0.0.1:9"}, binary, "-project", filepath.Join(repoRoot, "fullstack.yaml"))
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	for _, stack := range []string{"onprem", "cloud"} {
+	for _, stack := range []string{"onprem", "cloud-bootstrap", "cloud"} {
 		raw, err := os.ReadFile(filepath.Join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json"))
 		if err != nil {
 			t.Fatalf("stack %s not synthesized: %v", stack, err)
