@@ -157,6 +157,16 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 	if outs["cluster_name"] != p.Name+"-"+p.Cloud.Environment {
 		t.Errorf("cluster_name = %v", outs["cluster_name"])
 	}
+	services, _ := outs["service_urls"].(map[string]any)
+	for _, a := range p.Apps {
+		if a.Kind == config.KindSite {
+			continue
+		}
+		u := fmt.Sprint(services[a.Name])
+		if !strings.HasPrefix(u, "http://") || !strings.HasSuffix(u, strings.TrimSuffix(strings.TrimSuffix(a.Route.Path, "*"), "/")) {
+			t.Errorf("service URL of %s = %s", a.Name, u)
+		}
+	}
 }
 
 // TestCloudOnEmulator applies the AWS stacks to the local emulator: the
@@ -173,10 +183,15 @@ func TestCloudOnEmulator(t *testing.T) {
 		change func(*config.Project)
 	}{
 		{"nat-none", func(p *config.Project) { p.Cloud.NAT = config.NATNone }},
-		{"nat-per-az-flow-logs", func(p *config.Project) {
+		{"nat-per-az-flow-logs-two-apps", func(p *config.Project) {
 			p.Cloud.NAT = config.NATPerAZ
 			p.Cloud.FlowLogs = true
 			p.Cloud.AvailabilityZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
+			// A second service on the same load balancer, with its own rule.
+			p.Apps = append(p.Apps, config.App{Name: "notes-ranker", Kind: config.KindModel, Source: "apps/notes-api", Port: 9000, HostPort: 9000,
+				HealthCheckCommand: []string{"CMD", "/notes-api", "-healthcheck"}})
+			p.Apps[0].Route = config.Route{Path: "/notes/*"}
+			p.Apps[2].Route = config.Route{Path: "/rank/*"}
 		}},
 	}
 	for i, v := range localVariants {
