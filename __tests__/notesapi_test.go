@@ -45,7 +45,7 @@ func TestNotesAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := naming.AppDatabase("notes-api").Value
-	env := append(os.Environ(), fmt.Sprintf("PORT=%d", port), "PGHOST="+pg.Host, fmt.Sprintf("PGPORT=%d", pg.Port),
+	env := append(os.Environ(), fmt.Sprintf("PORT=%d", port), "API_PREFIX=/api", "PGHOST="+pg.Host, fmt.Sprintf("PGPORT=%d", pg.Port),
 		"PGDATABASE="+db, "PGUSER="+db, "PGPASSWORD=app-password-"+db, "PGSSLMODE=disable")
 	cmd := exec.Command(bin)
 	cmd.Env = env
@@ -54,9 +54,10 @@ func TestNotesAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	root := fmt.Sprintf("http://127.0.0.1:%d", port)
+	base := root + "/api"
 
-	if code, body := call(t, "GET", base+"/healthz", ""); code != 200 || body["status"] != "ok" {
+	if code, body := call(t, "GET", root+"/healthz", ""); code != 200 || body["status"] != "ok" {
 		t.Fatalf("healthz = %d %v", code, body)
 	}
 	code, created := call(t, "POST", base+"/notes", `{"title":"groceries","body":"milk, eggs","tags":["home","todo"]}`)

@@ -13,7 +13,10 @@ import (
 
 var tagPattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 
-func routes(s *store, log *slog.Logger) http.Handler {
+// routes serves the notes under prefix (API_PREFIX, e.g. "/api", so a site
+// can forward /api/ to it unchanged on both targets); /healthz stays at the
+// root for health checks.
+func routes(s *store, log *slog.Logger, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.ping(r.Context()); err != nil {
@@ -23,7 +26,7 @@ func routes(s *store, log *slog.Logger) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /notes", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+prefix+"/notes", func(w http.ResponseWriter, r *http.Request) {
 		notes, err := s.list(r.Context(), 100)
 		if err != nil {
 			serverError(w, log, err)
@@ -31,7 +34,7 @@ func routes(s *store, log *slog.Logger) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, notes)
 	})
-	mux.HandleFunc("POST /notes", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST "+prefix+"/notes", func(w http.ResponseWriter, r *http.Request) {
 		var n Note
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 		dec.DisallowUnknownFields()
@@ -53,10 +56,10 @@ func routes(s *store, log *slog.Logger) http.Handler {
 			serverError(w, log, err)
 			return
 		}
-		w.Header().Set("Location", "/notes/"+strconv.FormatInt(created.ID, 10))
+		w.Header().Set("Location", prefix+"/notes/"+strconv.FormatInt(created.ID, 10))
 		writeJSON(w, http.StatusCreated, created)
 	})
-	mux.HandleFunc("GET /notes/{id}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+prefix+"/notes/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "id must be a number"})

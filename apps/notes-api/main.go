@@ -1,7 +1,8 @@
 // Command notes-api is the sample REST API of the default project: notes
 // with tags, stored in PostgreSQL. It reads its database connection from
 // the standard libpq environment (PGHOST, PGPORT, PGDATABASE, PGUSER,
-// PGPASSWORD, PGSSLMODE) or DATABASE_URL, and listens on PORT (8080).
+// PGPASSWORD, PGSSLMODE) or DATABASE_URL, listens on PORT (8080) and serves
+// the notes under API_PREFIX (default none, e.g. "/api").
 //
 //	GET  /healthz     200 when the database answers, else 503
 //	GET  /notes       newest notes with their tags
@@ -21,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,7 +54,7 @@ func run(log *slog.Logger, port string) error {
 	defer pool.Close()
 	srv := &http.Server{
 		Addr:              ":" + port,
-		Handler:           routes(&store{pool: pool}, log),
+		Handler:           routes(&store{pool: pool}, log, strings.TrimSuffix(os.Getenv("API_PREFIX"), "/")),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	errs := make(chan error, 1)
