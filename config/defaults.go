@@ -131,6 +131,11 @@ func (p *Project) applyDefaults() {
 			setString(&a.HealthCheckPath, DefaultServiceHealthPath)
 		}
 		setInt(&a.HostPort, a.Port)
+		if a.Kind == KindSite {
+			setIntPtr(&a.Site.MinTTL, 0)
+			setIntPtr(&a.Site.DefaultTTL, 3600)
+			setIntPtr(&a.Site.MaxTTL, 86400)
+		}
 		if len(a.HealthCheckCommand) == 0 {
 			a.HealthCheckCommand = []string{"CMD-SHELL", fmt.Sprintf("wget -q -O /dev/null http://127.0.0.1:%d%s || exit 1", a.Port, a.HealthCheckPath)}
 		}
@@ -145,6 +150,12 @@ func (p *Project) applyDefaults() {
 func setString(field *string, def string) {
 	if *field == "" {
 		*field = def
+	}
+}
+
+func setIntPtr(field **int, def int) {
+	if *field == nil {
+		*field = &def
 	}
 }
 

@@ -19,6 +19,7 @@ apps:
       LOG_LEVEL: info
   - name: web
     kind: site
+    site: {api: orders, min_ttl: 0}
 `
 
 // projectDir is a project directory holding migrations for "orders" and
@@ -29,6 +30,7 @@ func projectDir(t *testing.T, extra map[string]string) string {
 	files := map[string]string{
 		"migrations/orders/V1__create_orders.sql": "create table orders (id int);",
 		"apps/orders/Dockerfile":                  "FROM scratch",
+		"apps/web/index.html":                     "<!doctype html>",
 	}
 	for k, v := range extra {
 		files[k] = v
@@ -76,6 +78,9 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"apps[1].port", p.Apps[1].Port, 80},
 		{"apps[1].health_check_path", p.Apps[1].HealthCheckPath, "/"},
 		{"apps[1].size.max_count", p.Apps[1].Size.MaxCount, 2},
+		{"apps[1].site.min_ttl (explicit 0 allowed)", *p.Apps[1].Site.MinTTL, 0},
+		{"apps[1].site.default_ttl", *p.Apps[1].Site.DefaultTTL, 3600},
+		{"apps[1].site.max_ttl", *p.Apps[1].Site.MaxTTL, 86400},
 		{"cloud.nat (production)", p.Cloud.NAT, NATSingle},
 		{"cloud.log_retention_days", p.Cloud.LogRetentionDays, 30},
 		{"cloud.ecr.keep_tagged_images", p.Cloud.ECR.KeepTaggedImages, 30},
@@ -189,6 +194,12 @@ func TestBadInput(t *testing.T) {
 		{"route conflict", "project: shop\napps:\n  - {name: a, kind: api, route: {path: /api/*}}\n  - {name: b, kind: api, host_port: 8081, route: {path: /api/*}}\n", []string{`apps[1].route: "/api/*" is the same route as apps[0]`}},
 		{"route path", "project: shop\napps:\n  - {name: a, kind: api, route: {path: 'api/*'}}\n", []string{`apps[0].route.path: "api/*" is not a path pattern`}},
 		{"route host", "project: shop\napps:\n  - {name: a, kind: api, route: {host: 'API.Example'}}\n", []string{`apps[0].route.host: "API.Example" is not a lowercase host name`}},
+		{"site without build", "project: shop\napps:\n  - {name: front, kind: site}\n", []string{`apps[0].source: "apps/front" is not a directory: a site's source is its static build output`}},
+		{"site bad domain", "project: shop\napps:\n  - {name: front, kind: site, site: {domain: 'Notes_Example', certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{`apps[0].site.domain: "Notes_Example" is not a lowercase domain name`}},
+		{"site certificate region", "project: shop\napps:\n  - {name: front, kind: site, site: {domain: notes.example.com, certificate_arn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{"is in eu-west-1: CloudFront only uses certificates from us-east-1"}},
+		{"site ttl negative", "project: shop\napps:\n  - {name: front, kind: site, site: {min_ttl: -1}}\n", []string{"apps[0].site.min_ttl: -1 must not be negative"}},
+		{"site ttl order", "project: shop\napps:\n  - {name: front, kind: site, site: {default_ttl: 100, max_ttl: 50}}\n", []string{`apps[0].site: "0/100/50" cache TTLs (min/default/max) must satisfy`}},
+		{"site api unknown", "project: shop\napps:\n  - {name: front, kind: site, site: {api: nope}}\n", []string{`apps[0].site.api: "nope" is not the name of an api or model app`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},

@@ -295,12 +295,33 @@ type App struct {
 	Route Route `yaml:"route"`
 	// Exec enables ECS Exec (a shell into running tasks). Default false.
 	Exec bool `yaml:"exec"`
+	// Site configures a site app (kind site): Source is its static build
+	// output, holding index.html.
+	Site Site `yaml:"site"`
 	// Database gives the app its own PostgreSQL database. Default false.
 	Database bool `yaml:"database"`
 	// Env is plain environment for the container. Never put secrets here.
 	Env map[string]string `yaml:"env"`
 	// Size is the app's capacity.
 	Size Size `yaml:"size"`
+}
+
+// Site is how a front end is served.
+type Site struct {
+	// API is the name of an api/model app served under /api/ on the same
+	// origin (nginx proxy on the home server, a CloudFront behaviour to the
+	// load balancer on AWS). Default none.
+	API string `yaml:"api"`
+	// Domain is a custom domain for the CloudFront distribution. Default
+	// none: the distribution's own *.cloudfront.net name.
+	Domain string `yaml:"domain"`
+	// CertificateARN is the ACM certificate for Domain; CloudFront only
+	// takes certificates from us-east-1. Required with Domain.
+	CertificateARN string `yaml:"certificate_arn"`
+	// Cache TTLs of CloudFront, in seconds. Defaults 0, 3600, 86400.
+	MinTTL     *int `yaml:"min_ttl"`
+	DefaultTTL *int `yaml:"default_ttl"`
+	MaxTTL     *int `yaml:"max_ttl"`
 }
 
 // Route is a load balancer listener rule: host and/or path pattern.

@@ -285,6 +285,9 @@ func validateApps(errs *problems, p *Project) {
 				errs.add(at("source"), a.Source, "has no Dockerfile (%s): %s apps are built from one", dockerfile, a.Kind)
 			}
 		}
+		if a.Kind == KindSite {
+			validateSite(errs, p, a, at)
+		}
 		if len(a.HealthCheckCommand) < 2 || (a.HealthCheckCommand[0] != "CMD" && a.HealthCheckCommand[0] != "CMD-SHELL") {
 			errs.add(at("health_check_command"), strings.Join(a.HealthCheckCommand, " "), "must start with CMD (exec form) or CMD-SHELL, followed by the command")
 		}
@@ -338,6 +341,50 @@ func splitJoined(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// siteDomain is a lowercase DNS name with at least two labels.
+var siteDomain = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+func validateSite(errs *problems, p *Project, a *App, at func(string) string) {
+	index := filepath.Join(p.Dir, a.Source, "index.html")
+	if st, err := os.Stat(filepath.Join(p.Dir, a.Source)); err != nil || !st.IsDir() {
+		errs.add(at("source"), a.Source, "is not a directory: a site's source is its static build output (run the front end's build first)")
+	} else if _, err := os.Stat(index); err != nil {
+		errs.add(at("source"), a.Source, "has no index.html: a site's source is its static build output")
+	}
+	s := a.Site
+	if s.API != "" {
+		i := slices.IndexFunc(p.Apps, func(o App) bool { return o.Name == s.API })
+		if i < 0 || p.Apps[i].Kind == KindSite {
+			errs.add(at("site.api"), s.API, "is not the name of an api or model app in this project")
+		}
+	}
+	if s.Domain != "" && (len(s.Domain) > 253 || !siteDomain.MatchString(s.Domain)) {
+		errs.add(at("site.domain"), s.Domain, "is not a lowercase domain name (e.g. notes.example.com)")
+	}
+	if (s.Domain == "") != (s.CertificateARN == "") {
+		errs.add(at("site"), s.Domain+","+s.CertificateARN, "needs both domain and certificate_arn, or neither")
+	}
+	if c := s.CertificateARN; c != "" {
+		if m := acmARN.FindStringSubmatch(c); m == nil {
+			errs.add(at("site.certificate_arn"), c, "is not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)")
+		} else if m[1] != "us-east-1" {
+			errs.add(at("site.certificate_arn"), c, "is in %s: CloudFront only uses certificates from us-east-1", m[1])
+		}
+	}
+	minTTL, defTTL, maxTTL := *s.MinTTL, *s.DefaultTTL, *s.MaxTTL
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"min_ttl", minTTL}, {"default_ttl", defTTL}, {"max_ttl", maxTTL}} {
+		if f.v < 0 {
+			errs.add(at("site."+f.key), f.v, "must not be negative (seconds)")
+		}
+	}
+	if minTTL > defTTL || defTTL > maxTTL {
+		errs.add(at("site"), fmt.Sprintf("%d/%d/%d", minTTL, defTTL, maxTTL), "cache TTLs (min/default/max) must satisfy min_ttl <= default_ttl <= max_ttl")
+	}
 }
 
 // checkHostPorts reports every app whose published port is already taken

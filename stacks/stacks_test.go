@@ -60,6 +60,8 @@ func TestMain(m *testing.M) {
 			"apps/orders/Dockerfile":                  "FROM scratch\nCOPY orders /orders\n",
 			"apps/orders/main.go":                     "package main\n",
 			"apps/ranker/Dockerfile":                  "FROM scratch\n",
+			"apps/web/index.html":                     "<!doctype html><title>shop</title>\n",
+			"apps/web/assets/app.0123abcd.js":         "console.log('shop');\n",
 		} {
 			path := filepath.Join(projectDir, name)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -78,6 +78,9 @@ func generated(n int, dir string) (*config.Project, error) {
 			Env:      map[string]string{"INDEX": strconv.Itoa(i)},
 		}
 		files := map[string]string{filepath.Join("apps", a.Name, "Dockerfile"): "FROM scratch\n"}
+		if a.Kind == config.KindSite {
+			files = map[string]string{filepath.Join("apps", a.Name, "index.html"): "<!doctype html>\n"}
+		}
 		if a.Database {
 			files[filepath.Join("migrations", a.Name, "V1__init.sql")] = "create table items (id bigint primary key);\n"
 		}
