@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"errors"
+	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -24,6 +25,17 @@ type Options struct {
 	// state file (terraform.<stack>.tfstate). Default: the working
 	// directory, as cdktf does, so state survives re-synthesis.
 	StateDir string
+	// BuildDir is where generated image build contexts (sites) are
+	// written. Default: .fullstack/build in the project directory.
+	BuildDir string
+}
+
+// buildDir resolves Options.BuildDir.
+func (o Options) buildDir(p *config.Project) string {
+	if o.BuildDir != "" {
+		return o.BuildDir
+	}
+	return filepath.Join(p.Dir, ".fullstack", "build")
 }
 
 // Stacks are the stacks of one project.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
@@ -31,6 +32,49 @@ type OnPrem struct {
 	Databases map[string]*appdatabase.OnPrem
 	// Services by app name, for api and model apps.
 	Services map[string]*restservice.OnPrem
+	// Sites by app name.
+	Sites map[string]*clientsite.OnPrem
+}
+
+// newOnPremSites builds every site into an nginx image and runs it, with
+// /api/ forwarded to its API app's container when it names one.
+func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options, reg *registry.Registry,
+	net *dockernetwork.Network, services map[string]*restservice.OnPrem) (map[string]*clientsite.OnPrem, error) {
+	out := map[string]*clientsite.OnPrem{}
+	for _, a := range p.Apps {
+		if a.Kind != config.KindSite {
+			continue
+		}
+		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		if err != nil {
+			return nil, err
+		}
+		context, err := filepath.Abs(filepath.Join(opts.buildDir(p), "site-"+a.Name))
+		if err != nil {
+			return nil, err
+		}
+		props := clientsite.OnPremProps{
+			Project: p.Name, App: a.Name, BuildOutput: build, ContextDir: context,
+			Registry: reg, Network: net.Name(), HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
+			LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
+		}
+		if api, ok := services[a.Site.API]; ok {
+			port := 0
+			for _, o := range p.Apps {
+				if o.Name == a.Site.API {
+					port = o.Port
+				}
+			}
+			props.APIUpstream = fmt.Sprintf("http://%s-%s:%d", p.Name, a.Site.API, port)
+			props.API = api.Container
+		}
+		site, err := clientsite.NewOnPrem(stack, "site-"+a.Name, props)
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = site
+	}
+	return out, nil
 }
 
 // newOnPremServices builds, pushes and runs every api and model app, each
@@ -161,14 +205,24 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	urls := map[string]string{}
+	sites, err := newOnPremSites(stack, p, opts, reg, net, services)
+	if err != nil {
+		return nil, err
+	}
+	urls, siteURLs := map[string]string{}, map[string]string{}
 	for _, a := range p.Apps {
 		if _, ok := services[a.Name]; ok {
 			urls[a.Name] = restservice.URL(o.AppsBindAddress, a.HostPort)
 		}
+		if _, ok := sites[a.Name]; ok {
+			siteURLs[a.Name] = restservice.URL(o.AppsBindAddress, a.HostPort)
+		}
 	}
 	if len(urls) > 0 {
 		output(stack, "service_urls", urls, "Where each api/model app answers on the home server.")
+	}
+	if len(siteURLs) > 0 {
+		output(stack, "site_urls", siteURLs, "Where each site answers on the home server.")
 	}
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
@@ -180,5 +234,5 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases, Services: services}, nil
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases, Services: services, Sites: sites}, nil
 }

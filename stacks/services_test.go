@@ -63,8 +63,8 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 		t.Error("an app without a database has no migrations to wait for")
 	}
 	idOf(t, s, "docker_image", "name", "127.0.0.1:5000/model/ranker:src-"+mustHash(t, projectDir+"/apps/ranker")[:12])
-	if n := len(s.Resources("docker_registry_image")); n != 2 {
-		t.Errorf("%d pushes, want one per api/model app (sites are issue 7)", n)
+	if n := len(s.Resources("docker_registry_image")); n != 3 {
+		t.Errorf("%d pushes, want one per app", n)
 	}
 	eq(t, s.Outputs(), "service_urls.value.orders", "http://127.0.0.1:8080")
 }

@@ -35,7 +35,7 @@ func project(mut func(*config.Project)) *config.Project {
 		Apps: []config.App{
 			{Name: "orders", Kind: config.KindAPI, Database: true},
 			{Name: "ranker", Kind: config.KindModel, Port: 9000, HealthCheckCommand: []string{"CMD", "/ranker", "-healthcheck"}},
-			{Name: "web", Kind: config.KindSite},
+			{Name: "web", Kind: config.KindSite, Site: config.Site{API: "orders"}},
 		},
 	}
 	p.Cloud.GitHub = config.GitHub{Owner: "acme", Repo: "shop", Environment: "production"}

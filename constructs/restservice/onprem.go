@@ -10,12 +10,11 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
-	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
-	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/registryimage"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
 )
 
@@ -70,24 +69,17 @@ type OnPremProps struct {
 // OnPrem is an app running on the home server.
 type OnPrem struct {
 	constructs.Construct
-	// Build builds the image from SourceDir, tagged for the registry.
-	Build image.Image
-	// Push pushes it to the local registry.
-	Push registryimage.RegistryImage
-	// Image is the image pulled back from the registry: what runs.
-	Image     image.Image
+	// Image is built from SourceDir, pushed and pulled back: what runs.
+	Image     *localimage.LocalImage
 	Container container.Container
 	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
 	ImageRef string
 }
 
 const (
-	idBuild     = "build"
-	idPush      = "push"
-	idImage     = "image"
 	idContainer = "container"
 	// SourceHashLabel records which source the running image came from.
-	SourceHashLabel = "fullstack.source-hash"
+	SourceHashLabel = localimage.SourceHashLabel
 	// PGPassFile is where the database password file is uploaded; the
 	// password is never an environment value.
 	PGPassFile = "/run/secrets/pgpass"
@@ -107,34 +99,14 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 	if err := props.validate(); err != nil {
 		return nil, err
 	}
-	ref, err := props.Registry.ImageRef(props.Kind, props.App, "src-"+props.SourceHash[:12])
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	img, err := localimage.New(c, "image", localimage.Props{
+		Registry: props.Registry, Namespace: props.Kind, App: props.App, ContextDir: props.SourceDir, Hash: props.SourceHash,
+	})
 	if err != nil {
 		return nil, err
 	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	s := &OnPrem{Construct: c, ImageRef: ref}
-	trigger := &map[string]*string{"source": jsii.String(props.SourceHash)}
-	s.Build = image.NewImage(c, jsii.String(idBuild), &image.ImageConfig{
-		Name: jsii.String(ref),
-		BuildAttribute: &image.ImageBuild{
-			Context:    jsii.String(props.SourceDir),
-			Dockerfile: jsii.String("Dockerfile"),
-			Label:      &map[string]*string{SourceHashLabel: jsii.String(props.SourceHash)},
-		},
-		Triggers:    trigger,
-		KeepLocally: jsii.Bool(true),
-	})
-	// Earlier tags stay in the registry: rolling back is deploying one.
-	s.Push = registryimage.NewRegistryImage(c, jsii.String(idPush), &registryimage.RegistryImageConfig{
-		Name:         s.Build.Name(),
-		KeepRemotely: jsii.Bool(true),
-		Triggers:     trigger,
-	})
-	s.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{
-		Name:         s.Push.Name(),
-		PullTriggers: &[]*string{s.Push.Sha256Digest()},
-		KeepLocally:  jsii.Bool(true),
-	})
+	s := &OnPrem{Construct: c, Image: img, ImageRef: img.Ref}
 	s.Container = newContainer(c, s, props)
 	return s, nil
 }
@@ -164,7 +136,7 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 	}
 	cfg := &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-" + props.App),
-		Image:   s.Image.ImageId(),
+		Image:   s.Image.Image.ImageId(),
 		Restart: jsii.String("unless-stopped"),
 		Env:     sortedEnv(env),
 		Ports: &[]*container.ContainerPorts{{

@@ -44,7 +44,7 @@ func Project(p *config.Project, outDir string) (*Output, error) {
 	jsiiMu.Lock()
 	defer jsiiMu.Unlock()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outDir)})
-	if _, err := stacks.Build(app, p, stacks.Options{StateDir: outDir}); err != nil {
+	if _, err := stacks.Build(app, p, stacks.Options{StateDir: outDir, BuildDir: filepath.Join(outDir, "build")}); err != nil {
 		return nil, err
 	}
 	app.Synth()

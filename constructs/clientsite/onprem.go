@@ -1,0 +1,108 @@
+package clientsite
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/localimage"
+	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/contenthash"
+)
+
+// OnPremProps configures the on-prem site.
+type OnPremProps struct {
+	// Project and App name the container. Required.
+	Project, App string
+	// BuildOutput is the site's static build (absolute, with index.html).
+	// Required.
+	BuildOutput string
+	// ContextDir is where the image's build context is prepared (absolute;
+	// replaced on every synthesis). Required.
+	ContextDir string
+	// Registry and Network are the platform's. Required.
+	Registry *registry.Registry
+	Network  *string
+	// HostPort and BindAddress publish the site. Required.
+	HostPort    int
+	BindAddress string
+	// APIUpstream ("http://<container>:<port>") serves /api/ from the app's
+	// API; API is that container, which must exist first. Default none.
+	APIUpstream string
+	API         cdktf.ITerraformDependable
+	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container.
+	Labels map[string]string
+}
+
+// OnPrem is a site served by nginx on the home server.
+type OnPrem struct {
+	constructs.Construct
+	Image     *localimage.LocalImage
+	Container container.Container
+	// NginxConfig is the rendered server block.
+	NginxConfig string
+}
+
+// NewOnPrem prepares the build context, builds and pushes the image to
+// <registry>/site/<app>, and runs it.
+func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPrem, error) {
+	if props.LogMaxSize == "" {
+		props.LogMaxSize = config.DefaultLogMaxSize
+	}
+	if props.LogMaxFiles == 0 {
+		props.LogMaxFiles = config.DefaultLogMaxFiles
+	}
+	if props.Project == "" || props.App == "" || props.BuildOutput == "" || props.ContextDir == "" || props.Registry == nil || props.Network == nil {
+		return nil, errors.New("clientsite.NewOnPrem: Project, App, BuildOutput, ContextDir, Registry and Network are required")
+	}
+	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: props.APIUpstream})
+	if err := PrepareContext(props.ContextDir, props.BuildOutput, conf); err != nil {
+		return nil, err
+	}
+	hash, err := contenthash.Dir(props.ContextDir)
+	if err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	img, err := localimage.New(c, "image", localimage.Props{
+		Registry: props.Registry, Namespace: registry.Site, App: props.App, ContextDir: props.ContextDir, Hash: hash,
+	})
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{localimage.SourceHashLabel: hash}
+	for k, v := range props.Labels {
+		labels[k] = v
+	}
+	cfg := &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-" + props.App),
+		Image:   img.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network, Aliases: jsii.Strings(props.App)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(ContainerPort)+HealthPath),
+			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
+		},
+		Wait:        jsii.Bool(true),
+		WaitTimeout: jsii.Number(60),
+		LogDriver:   jsii.String("json-file"),
+		LogOpts:     &map[string]*string{"max-size": jsii.String(props.LogMaxSize), "max-file": jsii.String(strconv.Itoa(props.LogMaxFiles))},
+		Labels:      dockerlabels.Container(labels),
+	}
+	if props.API != nil {
+		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API}
+	}
+	return &OnPrem{Construct: c, Image: img, NginxConfig: conf, Container: container.NewContainer(c, jsii.String("container"), cfg)}, nil
+}

@@ -1,0 +1,45 @@
+package stacks_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/contenthash"
+)
+
+func TestOnPremSite(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	context := filepath.Join(plain.Dir, "build", "site-web")
+	for file, want := range map[string]string{
+		"Dockerfile":                  clientsite.Dockerfile,
+		"html/index.html":             "<!doctype html><title>shop</title>\n",
+		"html/assets/app.0123abcd.js": "console.log('shop');\n",
+	} {
+		got, err := os.ReadFile(filepath.Join(context, file))
+		if err != nil || string(got) != want {
+			t.Errorf("build context %s = %q (%v), want %q", file, got, err, want)
+		}
+	}
+	conf, err := os.ReadFile(filepath.Join(context, "default.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(conf), "set $api_upstream http://shop-orders:8080;") || !strings.Contains(string(conf), "listen 8080;") {
+		t.Errorf("nginx config lacks the API upstream or the unprivileged port:\n%s", conf)
+	}
+	hash, err := contenthash.Dir(context)
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := s.Resources("docker_image")[idOf(t, s, "docker_image", "name", "127.0.0.1:5000/site/web:src-"+hash[:12])]
+	eq(t, build, "build.context", context)
+	c := container(t, s, "shop-web")
+	eq(t, c, "ports", []any{map[string]any{"internal": 8080, "external": 80, "ip": "127.0.0.1"}})
+	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"})
+	api := idOf(t, s, "docker_container", "name", "shop-orders")
+	eq(t, c, "depends_on", []any{"docker_container." + api})
+	eq(t, s.Outputs(), "site_urls.value.web", "http://127.0.0.1:80")
+}
