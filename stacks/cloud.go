@@ -7,6 +7,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/network"
@@ -26,6 +27,8 @@ type Cloud struct {
 	Migrations map[string]*appdatabase.MigrationTask
 	// Services by app name, for api and model apps.
 	Services map[string]*restservice.Cloud
+	// Sites by app name.
+	Sites map[string]*clientsite.Cloud
 }
 
 // NewCloud builds the cloud stack from a normalized project.
@@ -103,6 +106,13 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
+	sites, siteURLs, err := newCloudSites(stack, p, services)
+	if err != nil {
+		return nil, err
+	}
+	if len(sites) > 0 {
+		output(stack, "site_urls", siteURLs, "Where each site answers (CloudFront).")
+	}
 	if services.LoadBalancer != nil {
 		output(stack, "load_balancer_url", services.LoadBalancer.URL(), "Base URL of the shared load balancer.")
 		output(stack, "service_urls", services.URLs, "Where each api/model app answers.")
@@ -134,7 +144,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if c.GitHub.Owner != "" {
 		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
 	}
-	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services}, nil
+	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services, Sites: sites}, nil
 }
 
 // newAWSProvider is the aws provider of every cloud-side stack.

@@ -1,0 +1,128 @@
+package clientsite
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+const (
+	s3Origin  = "site"
+	apiOrigin = "api"
+)
+
+func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl,
+	headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy) cf.CloudfrontDistribution {
+	site := props.Site
+	origins := []*cf.CloudfrontDistributionOrigin{{
+		OriginId:              jsii.String(s3Origin),
+		DomainName:            s.Bucket.BucketRegionalDomainName(),
+		OriginAccessControlId: oac.Id(),
+	}}
+	var ordered []*cf.CloudfrontDistributionOrderedCacheBehavior
+	if props.APIOrigin != nil {
+		policy := "http-only"
+		if props.APIOriginHTTPS {
+			policy = "https-only"
+		}
+		origins = append(origins, &cf.CloudfrontDistributionOrigin{
+			OriginId:   jsii.String(apiOrigin),
+			DomainName: props.APIOrigin,
+			CustomOriginConfig: &cf.CloudfrontDistributionOriginCustomOriginConfig{
+				HttpPort: jsii.Number(80), HttpsPort: jsii.Number(443), OriginProtocolPolicy: jsii.String(policy),
+				OriginSslProtocols: jsii.Strings("TLSv1.2"),
+			},
+		})
+		// The API is never cached and gets every header, cookie and query.
+		ordered = append(ordered, &cf.CloudfrontDistributionOrderedCacheBehavior{
+			PathPattern:          jsii.String("/api/*"),
+			TargetOriginId:       jsii.String(apiOrigin),
+			AllowedMethods:       jsii.Strings("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
+			CachedMethods:        jsii.Strings("GET", "HEAD"),
+			ViewerProtocolPolicy: jsii.String("redirect-to-https"),
+			MinTtl:               jsii.Number(0), DefaultTtl: jsii.Number(0), MaxTtl: jsii.Number(0),
+			ForwardedValues: &cf.CloudfrontDistributionOrderedCacheBehaviorForwardedValues{
+				QueryString: jsii.Bool(true), Headers: jsii.Strings("*"),
+				Cookies: &cf.CloudfrontDistributionOrderedCacheBehaviorForwardedValuesCookies{Forward: jsii.String("all")},
+			},
+			ResponseHeadersPolicyId: headers.Id(),
+		})
+	}
+	cert := &cf.CloudfrontDistributionViewerCertificate{CloudfrontDefaultCertificate: jsii.Bool(true)}
+	var aliases *[]*string
+	if site.Domain != "" {
+		aliases = jsii.Strings(site.Domain)
+		cert = &cf.CloudfrontDistributionViewerCertificate{
+			AcmCertificateArn: jsii.String(site.CertificateARN), SslSupportMethod: jsii.String("sni-only"),
+			MinimumProtocolVersion: jsii.String("TLSv1.2_2021"),
+		}
+	}
+	// A deep link has no object: S3 answers 403 (no ListBucket) and the
+	// single-page app's index.html takes over.
+	spa := func(code float64) *cf.CloudfrontDistributionCustomErrorResponse {
+		return &cf.CloudfrontDistributionCustomErrorResponse{
+			ErrorCode: jsii.Number(code), ResponseCode: jsii.Number(200), ResponsePagePath: jsii.String("/index.html"),
+			ErrorCachingMinTtl: jsii.Number(10),
+		}
+	}
+	return cf.NewCloudfrontDistribution(c, jsii.String("distribution"), &cf.CloudfrontDistributionConfig{
+		Enabled:           jsii.Bool(true),
+		Comment:           jsii.String(props.Project + " " + props.App),
+		DefaultRootObject: jsii.String("index.html"),
+		IsIpv6Enabled:     jsii.Bool(true),
+		HttpVersion:       jsii.String("http2and3"),
+		PriceClass:        jsii.String("PriceClass_100"),
+		Aliases:           aliases,
+		Origin:            &origins,
+		DefaultCacheBehavior: &cf.CloudfrontDistributionDefaultCacheBehavior{
+			TargetOriginId:       jsii.String(s3Origin),
+			AllowedMethods:       jsii.Strings("GET", "HEAD", "OPTIONS"),
+			CachedMethods:        jsii.Strings("GET", "HEAD"),
+			ViewerProtocolPolicy: jsii.String("redirect-to-https"),
+			Compress:             jsii.Bool(true),
+			MinTtl:               jsii.Number(float64(*site.MinTTL)),
+			DefaultTtl:           jsii.Number(float64(*site.DefaultTTL)),
+			MaxTtl:               jsii.Number(float64(*site.MaxTTL)),
+			ForwardedValues: &cf.CloudfrontDistributionDefaultCacheBehaviorForwardedValues{
+				QueryString: jsii.Bool(false),
+				Cookies:     &cf.CloudfrontDistributionDefaultCacheBehaviorForwardedValuesCookies{Forward: jsii.String("none")},
+			},
+			ResponseHeadersPolicyId: headers.Id(),
+		},
+		OrderedCacheBehavior: &ordered,
+		CustomErrorResponse:  &[]*cf.CloudfrontDistributionCustomErrorResponse{spa(403), spa(404)},
+		Restrictions: &cf.CloudfrontDistributionRestrictions{
+			GeoRestriction: &cf.CloudfrontDistributionRestrictionsGeoRestriction{RestrictionType: jsii.String("none")},
+		},
+		ViewerCertificate: cert,
+		Tags:              &map[string]*string{"app": jsii.String(props.App)},
+	})
+}
+
+// newInvalidation clears CloudFront's cache whenever the uploaded content
+// changes (one "/*" path covers every file and costs one path).
+func newInvalidation(c constructs.Construct, s *Cloud, props CloudProps, hash string) cdktf.TerraformResource {
+	env := map[string]*string{"DISTRIBUTION_ID": s.Distribution.Id()}
+	for k, v := range props.Environment {
+		env[k] = v
+	}
+	deps := make([]cdktf.ITerraformDependable, len(s.Objects))
+	for i, o := range s.Objects {
+		deps[i] = o
+	}
+	r := cdktf.NewTerraformResource(c, jsii.String("invalidation"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+		DependsOn:             &deps,
+		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
+			Type:        jsii.String("local-exec"),
+			Interpreter: jsii.Strings("/bin/sh", "-c"),
+			Command:     jsii.String(`aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION_ID" --paths '/*' --query Invalidation.Id --output text`),
+			Environment: &env,
+		}},
+	})
+	r.AddOverride(jsii.String("triggers_replace"), []interface{}{hash})
+	return r
+}

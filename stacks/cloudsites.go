@@ -1,0 +1,51 @@
+package stacks
+
+import (
+	"path/filepath"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+)
+
+// newCloudSites serves every site from S3 through CloudFront, with /api/
+// forwarded to the shared load balancer when the site names its API app.
+func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices) (map[string]*clientsite.Cloud, map[string]string, error) {
+	out, urls := map[string]*clientsite.Cloud{}, map[string]string{}
+	emu := p.Cloud.Emulator
+	for _, a := range p.Apps {
+		if a.Kind != config.KindSite {
+			continue
+		}
+		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		if err != nil {
+			return nil, nil, err
+		}
+		props := clientsite.CloudProps{
+			Project: p.Name, App: a.Name, BuildOutput: build, Site: a.Site,
+			OmitTLSOnlyPolicy: emu.Enabled(),
+		}
+		if _, ok := services.Services[a.Site.API]; ok {
+			props.APIOrigin = services.LoadBalancer.LB.DnsName()
+			props.APIOriginHTTPS = p.Cloud.CertificateARN != ""
+		}
+		if emu.Enabled() {
+			// The invalidation's AWS CLI talks to the emulator too.
+			props.Environment = map[string]*string{
+				"AWS_ENDPOINT_URL": jsii.String(emu.Endpoint), "AWS_ACCESS_KEY_ID": jsii.String("emulator"),
+				"AWS_SECRET_ACCESS_KEY": jsii.String("emulator"), "AWS_REGION": jsii.String(p.Cloud.Region),
+			}
+			if emu.CABundle != "" {
+				props.Environment["AWS_CA_BUNDLE"] = jsii.String(emu.CABundle)
+			}
+		}
+		site, err := clientsite.NewCloud(stack, "site-"+a.Name, props)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[a.Name], urls[a.Name] = site, site.URL(a.Site.Domain)
+	}
+	return out, urls, nil
+}
