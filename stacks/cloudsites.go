@@ -25,7 +25,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 		}
 		props := clientsite.CloudProps{
 			Project: p.Name, App: a.Name, BuildOutput: build, Site: a.Site,
-			OmitTLSOnlyPolicy: emu.Enabled(),
+			OmitTLSOnlyPolicy: emu.Enabled(), OmitResponseHeadersPolicy: emu.Enabled(),
 		}
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.APIOrigin = services.LoadBalancer.LB.DnsName()

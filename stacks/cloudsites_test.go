@@ -91,4 +91,7 @@ func TestCloudSite(t *testing.T) {
 	if strings.Contains(fmt.Sprint(ep["policy"]), "SecureTransport") {
 		t.Error("emulator mode leaves the TLS-only statement out (moto ignores Deny conditions)")
 	}
+	if n := len(e.Resources("aws_cloudfront_response_headers_policy")); n != 0 {
+		t.Error("emulator mode leaves the response headers policy out (moto has no API for it)")
+	}
 }

@@ -39,6 +39,9 @@ type CloudProps struct {
 	// OmitTLSOnlyPolicy leaves the bucket policy's TLS-only statement out
 	// (emulator mode: moto ignores Deny conditions).
 	OmitTLSOnlyPolicy bool
+	// OmitResponseHeadersPolicy leaves the security-headers policy out
+	// (emulator mode: moto 5.2.1 has no CreateResponseHeadersPolicy).
+	OmitResponseHeadersPolicy bool
 	// Invalidation runs `aws cloudfront create-invalidation` when the
 	// content changes; Environment is added to its process (the emulator's
 	// endpoint in emulator mode). Default: on, real AWS.
@@ -98,7 +101,10 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		SigningBehavior:               jsii.String("always"),
 		SigningProtocol:               jsii.String("sigv4"),
 	})
-	headers := newResponseHeaders(c, props)
+	var headers *string
+	if !props.OmitResponseHeadersPolicy {
+		headers = newResponseHeaders(c, props).Id()
+	}
 	s.Distribution = newDistribution(c, s, props, oac, headers)
 	s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: s.Bucket.Id(),

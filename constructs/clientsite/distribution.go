@@ -5,7 +5,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -14,8 +13,10 @@ const (
 	apiOrigin = "api"
 )
 
+// newDistribution creates the distribution; headers is the response
+// headers policy id (nil: none).
 func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl,
-	headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy) cf.CloudfrontDistribution {
+	headers *string) cf.CloudfrontDistribution {
 	site := props.Site
 	origins := []*cf.CloudfrontDistributionOrigin{{
 		OriginId:              jsii.String(s3Origin),
@@ -48,7 +49,7 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 				QueryString: jsii.Bool(true), Headers: jsii.Strings("*"),
 				Cookies: &cf.CloudfrontDistributionOrderedCacheBehaviorForwardedValuesCookies{Forward: jsii.String("all")},
 			},
-			ResponseHeadersPolicyId: headers.Id(),
+			ResponseHeadersPolicyId: headers,
 		})
 	}
 	cert := &cf.CloudfrontDistributionViewerCertificate{CloudfrontDefaultCertificate: jsii.Bool(true)}
@@ -90,7 +91,7 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 				QueryString: jsii.Bool(false),
 				Cookies:     &cf.CloudfrontDistributionDefaultCacheBehaviorForwardedValuesCookies{Forward: jsii.String("none")},
 			},
-			ResponseHeadersPolicyId: headers.Id(),
+			ResponseHeadersPolicyId: headers,
 		},
 		OrderedCacheBehavior: &ordered,
 		CustomErrorResponse:  &[]*cf.CloudfrontDistributionCustomErrorResponse{spa(403), spa(404)},
