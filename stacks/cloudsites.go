@@ -25,7 +25,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 		}
 		props := clientsite.CloudProps{
 			Project: p.Name, App: a.Name, BuildOutput: build, Site: a.Site,
-			OmitTLSOnlyPolicy: emu.Enabled(), OmitResponseHeadersPolicy: emu.Enabled(),
+			OmitTLSOnlyPolicy: emu.Enabled(), OmitResponseHeadersPolicy: emu.Enabled(), Unversioned: emu.Enabled(),
 		}
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.APIOrigin = services.LoadBalancer.LB.DnsName()
@@ -36,6 +36,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 			props.Environment = map[string]*string{
 				"AWS_ENDPOINT_URL": jsii.String(emu.Endpoint), "AWS_ACCESS_KEY_ID": jsii.String("emulator"),
 				"AWS_SECRET_ACCESS_KEY": jsii.String("emulator"), "AWS_REGION": jsii.String(p.Cloud.Region),
+				"AWS_DEFAULT_REGION": jsii.String(p.Cloud.Region), // AWS CLI v1
 			}
 			if emu.CABundle != "" {
 				props.Environment["AWS_CA_BUNDLE"] = jsii.String(emu.CABundle)

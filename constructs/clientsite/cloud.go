@@ -39,6 +39,10 @@ type CloudProps struct {
 	// OmitTLSOnlyPolicy leaves the bucket policy's TLS-only statement out
 	// (emulator mode: moto ignores Deny conditions).
 	OmitTLSOnlyPolicy bool
+	// Unversioned turns bucket versioning off (emulator mode: moto cannot
+	// delete the object versions and delete markers of a versioned bucket,
+	// so it could not be destroyed). Default false: versioned.
+	Unversioned bool
 	// OmitResponseHeadersPolicy leaves the security-headers policy out
 	// (emulator mode: moto 5.2.1 has no CreateResponseHeadersPolicy).
 	OmitResponseHeadersPolicy bool
@@ -77,10 +81,12 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		ForceDestroy: jsii.Bool(true),
 		Tags:         &map[string]*string{"app": jsii.String(props.App)},
 	})
-	s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  s.Bucket.Id(),
-		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
-	})
+	if !props.Unversioned {
+		s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+			Bucket:                  s.Bucket.Id(),
+			VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+		})
+	}
 	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
 		Bucket: s.Bucket.Id(),
 		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{

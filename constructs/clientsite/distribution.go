@@ -106,7 +106,8 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 // newInvalidation clears CloudFront's cache whenever the uploaded content
 // changes (one "/*" path covers every file and costs one path).
 func newInvalidation(c constructs.Construct, s *Cloud, props CloudProps, hash string) cdktf.TerraformResource {
-	env := map[string]*string{"DISTRIBUTION_ID": s.Distribution.Id()}
+	// CloudFront is global; the CLI still wants a region.
+	env := map[string]*string{"DISTRIBUTION_ID": s.Distribution.Id(), "AWS_DEFAULT_REGION": jsii.String("us-east-1")}
 	for k, v := range props.Environment {
 		env[k] = v
 	}
