@@ -73,6 +73,12 @@ var emulatorReadBack = map[string]bool{
 	"aws_db_parameter_group.parameter":                  true, // moto omits each parameter's apply method
 	"aws_ecs_service.availability_zone_rebalancing":     true, // moto reads back DISABLED for null
 	"aws_ecs_service.health_check_grace_period_seconds": true, // moto does not keep it
+	// moto drops origin_access_control_id from the origin and
+	// ssl_support_method from the certificate, and reads back
+	// default_cache_behavior.forwarded_values differently.
+	"aws_cloudfront_distribution.origin":                 true,
+	"aws_cloudfront_distribution.viewer_certificate":     true,
+	"aws_cloudfront_distribution.default_cache_behavior": true,
 }
 
 // deployed applies a synthesized stack to the emulator, requires a clean
