@@ -316,7 +316,8 @@ type Site struct {
 	// none: the distribution's own *.cloudfront.net name.
 	Domain string `yaml:"domain"`
 	// CertificateARN is the ACM certificate for Domain; CloudFront only
-	// takes certificates from us-east-1. Required with Domain.
+	// takes certificates from us-east-1. Default: the newest issued
+	// certificate for Domain in us-east-1, looked up at plan time.
 	CertificateARN string `yaml:"certificate_arn"`
 	// Cache TTLs of CloudFront, in seconds. Defaults 0, 3600, 86400.
 	MinTTL     *int `yaml:"min_ttl"`

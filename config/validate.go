@@ -363,8 +363,8 @@ func validateSite(errs *problems, p *Project, a *App, at func(string) string) {
 	if s.Domain != "" && (len(s.Domain) > 253 || !siteDomain.MatchString(s.Domain)) {
 		errs.add(at("site.domain"), s.Domain, "is not a lowercase domain name (e.g. notes.example.com)")
 	}
-	if (s.Domain == "") != (s.CertificateARN == "") {
-		errs.add(at("site"), s.Domain+","+s.CertificateARN, "needs both domain and certificate_arn, or neither")
+	if s.Domain == "" && s.CertificateARN != "" {
+		errs.add(at("site.certificate_arn"), s.CertificateARN, "needs site.domain: a certificate is only used for a custom domain")
 	}
 	if c := s.CertificateARN; c != "" {
 		if m := acmARN.FindStringSubmatch(c); m == nil {

@@ -95,3 +95,30 @@ func TestCloudSite(t *testing.T) {
 		t.Error("emulator mode leaves the response headers policy out (moto has no API for it)")
 	}
 }
+
+func TestSiteDomainCertificateFromUSEast1(t *testing.T) {
+	s := perAZ.Stacks["cloud"]
+	providers := s.JSON["provider"].(map[string]any)["aws"].([]any)
+	var alias map[string]any
+	for _, p := range providers {
+		if m := p.(map[string]any); m["alias"] == "us_east_1" {
+			alias = m
+		}
+	}
+	if alias == nil || alias["region"] != "us-east-1" {
+		t.Fatalf("no us-east-1 provider alias: %v", providers)
+	}
+	data := s.JSON["data"].(map[string]any)["aws_acm_certificate"].(map[string]any)["certificate-web"].(map[string]any)
+	eq(t, data, "provider", "aws.us_east_1")
+	eq(t, data, "domain", "shop.example.com")
+	eq(t, data, "statuses", []any{"ISSUED"})
+	d, err := s.Only("aws_cloudfront_distribution")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, d, "aliases", []any{"shop.example.com"})
+	eq(t, d, "viewer_certificate.acm_certificate_arn", "${data.aws_acm_certificate.certificate-web.arn}")
+	eq(t, d, "viewer_certificate.ssl_support_method", "sni-only")
+	eq(t, d, "viewer_certificate.minimum_protocol_version", "TLSv1.2_2021")
+	eq(t, s.Outputs(), "site_urls.value.web", "https://shop.example.com")
+}

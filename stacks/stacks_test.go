@@ -100,6 +100,7 @@ func TestMain(m *testing.M) {
 			p.Cloud.AvailabilityZones = []string{"eu-west-2a", "eu-west-2b", "eu-west-2c"}
 			p.Cloud.LogRetentionDays = 90
 			p.Cloud.Database.Disposable = true
+			p.Apps[2].Site.Domain = "shop.example.com" // certificate looked up in us-east-1
 		})
 		if perAZ, err = synth.Project(az3, filepath.Join(dir, "per-az")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth per-az:", err)

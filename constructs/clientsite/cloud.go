@@ -32,6 +32,9 @@ type CloudProps struct {
 	// Site holds the domain, certificate and cache TTLs (config fills
 	// the TTLs).
 	Site config.Site
+	// CertificateARN overrides Site.CertificateARN (a token, e.g. from a
+	// us-east-1 lookup). Default: Site.CertificateARN.
+	CertificateARN *string
 	// APIOrigin is the load balancer DNS name (token) serving /api/*;
 	// APIOriginHTTPS says it listens with TLS. Default nil: no API.
 	APIOrigin      *string

@@ -56,8 +56,12 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 	var aliases *[]*string
 	if site.Domain != "" {
 		aliases = jsii.Strings(site.Domain)
+		arn := props.CertificateARN
+		if arn == nil {
+			arn = jsii.String(site.CertificateARN)
+		}
 		cert = &cf.CloudfrontDistributionViewerCertificate{
-			AcmCertificateArn: jsii.String(site.CertificateARN), SslSupportMethod: jsii.String("sni-only"),
+			AcmCertificateArn: arn, SslSupportMethod: jsii.String("sni-only"),
 			MinimumProtocolVersion: jsii.String("TLSv1.2_2021"),
 		}
 	}
