@@ -45,6 +45,8 @@ func TestAWSStacksValidate(t *testing.T) {
 		p.Cloud.NAT = config.NATPerAZ
 		p.Cloud.FlowLogs = true
 		p.Cloud.StateBackend = config.StateBackend{Bucket: "notes-state", LockTable: "notes-lock"}
+		p.Cloud.CertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
+		p.Apps[1].Site.Domain = "notes.example.com" // certificate looked up in us-east-1
 	})
 	out, err := synth.Project(p, t.TempDir())
 	if err != nil {
