@@ -197,3 +197,7 @@ func ContentHash(ms []Migration) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// ImageTag names the image that holds a set of migrations on AWS
+// (Flyway plus the files): it changes exactly when the migrations do.
+func ImageTag(ms []Migration) string { return "flyway-" + ContentHash(ms)[:12] }

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/flyway"
 )
 
 // MigrationTaskProps configures Flyway on AWS.
@@ -56,7 +58,7 @@ const (
 
 // MigrationImageTag names the image holding an app's migrations: it changes
 // exactly when the migrations do.
-func (s Spec) MigrationImageTag() string { return "flyway-" + s.MigrationsHash()[:12] }
+func (s Spec) MigrationImageTag() string { return flyway.ImageTag(s.Migrations) }
 
 // NewMigrationTask defines the Flyway task and, unless SkipRun, runs it on
 // every apply whose task definition or migrations changed.
