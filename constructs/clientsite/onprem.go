@@ -9,8 +9,8 @@ import (
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
 	"github.com/homecloud-dev/fullstack/contenthash"
@@ -55,12 +55,6 @@ type OnPrem struct {
 // NewOnPrem prepares the build context, builds and pushes the image to
 // <registry>/site/<app>, and runs it.
 func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPrem, error) {
-	if props.LogMaxSize == "" {
-		props.LogMaxSize = config.DefaultLogMaxSize
-	}
-	if props.LogMaxFiles == 0 {
-		props.LogMaxFiles = config.DefaultLogMaxFiles
-	}
 	if props.Project == "" || props.App == "" || props.BuildOutput == "" || props.ContextDir == "" || props.Registry == nil || props.Network == nil {
 		return nil, errors.New("clientsite.NewOnPrem: Project, App, BuildOutput, ContextDir, Registry and Network are required")
 	}
@@ -97,8 +91,8 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 		},
 		Wait:        jsii.Bool(true),
 		WaitTimeout: jsii.Number(60),
-		LogDriver:   jsii.String("json-file"),
-		LogOpts:     &map[string]*string{"max-size": jsii.String(props.LogMaxSize), "max-file": jsii.String(strconv.Itoa(props.LogMaxFiles))},
+		LogDriver:   jsii.String(dockerlogs.Driver),
+		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
 		Labels:      dockerlabels.Container(labels),
 	}
 	if props.API != nil {

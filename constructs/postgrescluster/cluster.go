@@ -16,6 +16,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
 )
 
 // Props configures the cluster.
@@ -77,12 +78,6 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	if props.AdminUser == "" {
 		props.AdminUser = config.DefaultPostgresAdmin
 	}
-	if props.LogMaxSize == "" {
-		props.LogMaxSize = config.DefaultLogMaxSize
-	}
-	if props.LogMaxFiles == 0 {
-		props.LogMaxFiles = config.DefaultLogMaxFiles
-	}
 	if err := props.validate(); err != nil {
 		return nil, err
 	}
@@ -126,8 +121,8 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		},
 		// Give PostgreSQL time for a clean shutdown checkpoint.
 		StopTimeout: jsii.Number(60),
-		LogDriver:   jsii.String("json-file"),
-		LogOpts:     &map[string]*string{"max-size": jsii.String(props.LogMaxSize), "max-file": jsii.String(strconv.Itoa(props.LogMaxFiles))},
+		LogDriver:   jsii.String(dockerlogs.Driver),
+		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
 		Labels:      dockerlabels.Container(props.Labels),
 		// Terraform waits for the health check, so a deploy fails if the
 		// server does not come up, and later steps find it ready.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
 )
 
 // DefaultBackupImage runs the backup sidecar (busybox crond, tar, gzip).
@@ -120,8 +121,8 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://"+ContainerDebug+"/debug/health"),
 			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("10s"),
 		},
-		LogDriver: jsii.String("json-file"),
-		LogOpts:   logOpts(props.LogMaxSize, props.LogMaxFiles),
+		LogDriver: jsii.String(dockerlogs.Driver),
+		LogOpts:   dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
 		Labels:    dockerlabels.Container(props.Labels),
 	})
 }
@@ -150,8 +151,8 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			Test:     jsii.Strings("CMD", "pgrep", "crond"),
 			Interval: jsii.String("1m"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
 		},
-		LogDriver: jsii.String("json-file"),
-		LogOpts:   logOpts(props.LogMaxSize, props.LogMaxFiles),
+		LogDriver: jsii.String(dockerlogs.Driver),
+		LogOpts:   dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
 		Labels:    dockerlabels.Container(props.Labels),
 	})
 }
@@ -164,10 +165,6 @@ func (r *Registry) ImageRef(ns Namespace, app, tag string) (string, error) {
 	return ImageRef(r.address, ns, app, tag)
 }
 
-func logOpts(size string, files int) *map[string]*string {
-	return &map[string]*string{"max-size": jsii.String(size), "max-file": jsii.String(strconv.Itoa(files))}
-}
-
 func (p *Props) defaults() {
 	set := func(f *string, v string) {
 		if *f == "" {
@@ -177,12 +174,8 @@ func (p *Props) defaults() {
 	set(&p.Image, config.DefaultRegistryImage)
 	set(&p.BackupImage, DefaultBackupImage)
 	set(&p.Backup.Schedule, config.DefaultBackupSchedule)
-	set(&p.LogMaxSize, config.DefaultLogMaxSize)
 	if p.Backup.Keep == 0 {
 		p.Backup.Keep = config.DefaultBackupKeep
-	}
-	if p.LogMaxFiles == 0 {
-		p.LogMaxFiles = config.DefaultLogMaxFiles
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
 )
@@ -90,12 +91,6 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 	if props.MemoryMiB == 0 {
 		props.MemoryMiB = config.DefaultMemory
 	}
-	if props.LogMaxSize == "" {
-		props.LogMaxSize = config.DefaultLogMaxSize
-	}
-	if props.LogMaxFiles == 0 {
-		props.LogMaxFiles = config.DefaultLogMaxFiles
-	}
 	if err := props.validate(); err != nil {
 		return nil, err
 	}
@@ -151,8 +146,8 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 		Wait:        jsii.Bool(true),
 		WaitTimeout: jsii.Number(120),
 		Memory:      jsii.Number(float64(props.MemoryMiB)),
-		LogDriver:   jsii.String("json-file"),
-		LogOpts:     &map[string]*string{"max-size": jsii.String(props.LogMaxSize), "max-file": jsii.String(strconv.Itoa(props.LogMaxFiles))},
+		LogDriver:   jsii.String(dockerlogs.Driver),
+		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
 		Labels:      dockerlabels.Container(labels),
 	}
 	if len(uploads) > 0 {
