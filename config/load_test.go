@@ -274,6 +274,14 @@ apps:
 	}
 }
 
+func TestSiteBuildWithoutIndex(t *testing.T) {
+	dir := projectDir(t, nil) // apps/orders holds a Dockerfile, no index.html
+	_, err := Parse(filepath.Join(dir, "fullstack.yaml"), []byte("project: shop\napps:\n  - {name: front, kind: site, source: apps/orders}\n"))
+	if err == nil || !strings.Contains(err.Error(), `apps[0].source: "apps/orders" has no index.html`) {
+		t.Errorf("want a missing index.html error, got %v", err)
+	}
+}
+
 // TestNormalizeForLibraryUsers checks the Go API gets the same defaults and
 // validation as the file.
 func TestNormalizeForLibraryUsers(t *testing.T) {
