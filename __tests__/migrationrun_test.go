@@ -22,7 +22,7 @@ func TestRunScriptNamesMissingImage(t *testing.T) {
 	emu := harness.EmulatorT(t)
 	image := "123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/api/notes-api:flyway-0123456789ab"
 	awsEnv := append(os.Environ(),
-		"AWS_ENDPOINT_URL="+emu.Endpoint, "AWS_CA_BUNDLE="+emu.CABundle,
+		"AWS_ENDPOINT_URL="+emu.Endpoint,
 		"AWS_ACCESS_KEY_ID=emulator", "AWS_SECRET_ACCESS_KEY=emulator", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1")
 	// The repository exists (the CLI reaches the emulator); the tag does not.
 	create := exec.Command("aws", "ecr", "create-repository", "--repository-name", "notes/api/notes-api")

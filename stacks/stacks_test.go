@@ -199,7 +199,7 @@ func TestEmulatorMode(t *testing.T) {
 		eq(t, aws, k, true)
 	}
 	eq(t, aws, "skip_metadata_api_check", "true")
-	eq(t, aws, "max_retries", 1)
+	eq(t, aws, "max_retries", 3)
 }
 
 func TestS3Backend(t *testing.T) {

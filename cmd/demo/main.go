@@ -57,7 +57,6 @@ func run(keep bool) error {
 
 	env := append(os.Environ(),
 		"FULLSTACK_AWS_ENDPOINT="+emu.Endpoint,
-		"FULLSTACK_AWS_CA_BUNDLE="+emu.CABundle,
 		"FULLSTACK_STATE_DIR="+work,
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1",

@@ -48,8 +48,9 @@ func NewAWS(stack cdktf.TerraformStack, id string, props AWSProps) awsprovider.A
 		cfg.SkipRequestingAccountId = jsii.Bool(true)
 		cfg.SkipMetadataApiCheck = jsii.String("true")
 		cfg.S3UsePathStyle = jsii.Bool(true)
-		// Fail fast on an API the emulator lacks instead of retrying for minutes.
-		cfg.MaxRetries = jsii.Number(1)
+		// Fail fast on an API the emulator lacks instead of retrying for
+		// minutes (the default is 25), yet ride out a dropped connection.
+		cfg.MaxRetries = jsii.Number(3)
 		cfg.Endpoints = &[]*awsprovider.AwsProviderEndpoints{emulatorEndpoints(e)}
 		if props.EmulatorCABundle != "" {
 			cfg.CustomCaBundle = jsii.String(props.EmulatorCABundle)
