@@ -59,14 +59,7 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options,
 			LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
 		}
 		if api, ok := services[a.Site.API]; ok {
-			port := 0
-			for _, o := range p.Apps {
-				if o.Name == a.Site.API {
-					port = o.Port
-				}
-			}
-			props.APIUpstream = fmt.Sprintf("http://%s-%s:%d", p.Name, a.Site.API, port)
-			props.API = api.Container
+			props.APIUpstream, props.API = api.InternalURL, api.Container
 		}
 		site, err := clientsite.NewOnPrem(stack, "site-"+a.Name, props)
 		if err != nil {

@@ -74,7 +74,7 @@ func TestMain(m *testing.M) {
 			}
 		}
 		// A password in the environment must not leak into the JSON.
-		os.Setenv("TF_VAR_"+providers.PostgresPasswordVariable, secretInEnv)
+		os.Setenv("TF_VAR_"+config.PostgresPasswordVariable, secretInEnv)
 		if plain, err = synth.Project(project(nil), filepath.Join(dir, "plain")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth plain:", err)
 			return 1
@@ -223,10 +223,10 @@ func TestOnPremProviders(t *testing.T) {
 	eq(t, pg, "host", "127.0.0.1")
 	eq(t, pg, "port", 5432)
 	eq(t, pg, "username", "postgres")
-	eq(t, pg, "password", "${var."+providers.PostgresPasswordVariable+"}")
+	eq(t, pg, "password", "${var."+config.PostgresPasswordVariable+"}")
 	v := s.Variables()
-	eq(t, v, providers.PostgresPasswordVariable+".sensitive", true)
-	eq(t, v, providers.PostgresPasswordVariable+".type", "string")
+	eq(t, v, config.PostgresPasswordVariable+".sensitive", true)
+	eq(t, v, config.PostgresPasswordVariable+".type", "string")
 	eq(t, s.Terraform(), "required_providers.docker.version", providers.DockerVersion)
 	eq(t, s.Terraform(), "required_providers.postgresql.version", providers.PostgreSQLVersion)
 	eq(t, s.Terraform(), "backend.local.path", filepath.Join(plain.Dir, "terraform.onprem.tfstate"))

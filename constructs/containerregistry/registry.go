@@ -43,7 +43,6 @@ type Registry struct {
 	constructs.Construct
 	// Repositories by app name.
 	Repositories map[string]ecrrepository.EcrRepository
-	order        []string
 }
 
 // New creates one repository per app under scope.
@@ -80,7 +79,6 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 			Policy:     jsii.String(policy),
 		})
 		r.Repositories[repo.App] = ecr
-		r.order = append(r.order, repo.App)
 	}
 	return r, nil
 }
@@ -91,15 +89,6 @@ func (r *Registry) URL(app string) *string {
 		return repo.RepositoryUrl()
 	}
 	return nil
-}
-
-// ARNs are the repository ARN tokens, in app order.
-func (r *Registry) ARNs() []string {
-	out := make([]string, 0, len(r.order))
-	for _, app := range r.order {
-		out = append(out, *r.Repositories[app].Arn())
-	}
-	return out
 }
 
 // URLs maps app name to repository URL token.

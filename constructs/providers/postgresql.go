@@ -10,11 +10,6 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 )
 
-// PostgresPasswordVariable is the sensitive Terraform variable holding the
-// on-prem PostgreSQL superuser password. Set it with
-// TF_VAR_onprem_postgres_password; it never appears in cdk.tf.json.
-const PostgresPasswordVariable = config.PostgresPasswordVariable
-
 // PostgreSQLProps configures the postgresql provider.
 type PostgreSQLProps struct {
 	// Host and Port of the server. Required.
@@ -48,7 +43,7 @@ func PasswordVariable(stack cdktf.TerraformStack, name, description string) cdkt
 // its password comes from. It returns both so constructs that need the
 // password (the PostgreSQL container) use the same variable.
 func NewPostgreSQL(stack cdktf.TerraformStack, id string, props PostgreSQLProps) (pgprovider.PostgresqlProvider, cdktf.TerraformVariable) {
-	password := PasswordVariable(stack, PostgresPasswordVariable, "Superuser password of the on-prem PostgreSQL cluster")
+	password := PasswordVariable(stack, config.PostgresPasswordVariable, "Superuser password of the on-prem PostgreSQL cluster")
 	p := pgprovider.NewPostgresqlProvider(stack, jsii.String(id), &pgprovider.PostgresqlProviderConfig{
 		// A known server version means the provider never has to connect
 		// just to configure itself, so plans work before the server exists.

@@ -75,6 +75,9 @@ type OnPrem struct {
 	Container container.Container
 	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
 	ImageRef string
+	// InternalURL is the app on the platform network
+	// (http://<project>-<app>:<port>), for other containers.
+	InternalURL string
 }
 
 const (
@@ -101,7 +104,8 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 	if err != nil {
 		return nil, err
 	}
-	s := &OnPrem{Construct: c, Image: img, ImageRef: img.Ref}
+	s := &OnPrem{Construct: c, Image: img, ImageRef: img.Ref,
+		InternalURL: "http://" + containerName(props) + ":" + strconv.Itoa(props.Port)}
 	s.Container = newContainer(c, s, props)
 	return s, nil
 }
@@ -130,7 +134,7 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 		labels[k] = v
 	}
 	cfg := &container.ContainerConfig{
-		Name:    jsii.String(props.Project + "-" + props.App),
+		Name:    jsii.String(containerName(props)),
 		Image:   s.Image.Image.ImageId(),
 		Restart: jsii.String("unless-stopped"),
 		Env:     sortedEnv(env),
@@ -158,6 +162,10 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 	}
 	return container.NewContainer(c, jsii.String(idContainer), cfg)
 }
+
+// containerName is the container's name, and its host name on the
+// platform network.
+func containerName(p OnPremProps) string { return p.Project + "-" + p.App }
 
 // pgpassEscape escapes '\' and ':' as the password file format requires.
 func pgpassEscape(password *string) *string {

@@ -74,19 +74,6 @@ func (tf *Terraform) Destroy() error {
 	return err
 }
 
-// PlanChanges runs terraform plan -detailed-exitcode and reports whether
-// the plan has changes (exit 2). Any other failure is an error.
-func (tf *Terraform) PlanChanges() (changed bool, out string, err error) {
-	res, err := tf.Run("plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false")
-	switch {
-	case res.ExitCode == 2:
-		return true, res.Output, nil
-	case err != nil:
-		return false, res.Output, err
-	}
-	return false, res.Output, nil
-}
-
 // Outputs returns the stack outputs by name.
 func (tf *Terraform) Outputs() (map[string]any, error) {
 	res, err := tf.Run("output", "-json", "-no-color")
