@@ -7,7 +7,10 @@
 // the AWS emulator mode (cloud.emulator.endpoint) without editing the file;
 // FULLSTACK_AWS_CA_BUNDLE names the CA of the emulator's HTTPS certificate.
 // FULLSTACK_STATE_DIR moves local state files (default: the working
-// directory, as cdktf does).
+// directory, as cdktf does; for onprem, onprem.state_dir).
+// FULLSTACK_DOCKER_HOST overrides onprem.docker_host.
+// FULLSTACK_ONPREM_DELETE_DATA=yes lifts prevent_destroy from the on-prem
+// data volumes; cmd/teardown -delete-data sets it.
 package main
 
 import (
@@ -45,13 +48,24 @@ func run(args []string) error {
 	if b := os.Getenv("FULLSTACK_AWS_CA_BUNDLE"); b != "" {
 		project.Cloud.Emulator.CABundle = b
 	}
+	if h := os.Getenv("FULLSTACK_DOCKER_HOST"); h != "" {
+		project.OnPrem.DockerHost = h
+	}
+	deleteData := false
+	switch v := os.Getenv("FULLSTACK_ONPREM_DELETE_DATA"); v {
+	case "", "no":
+	case "yes":
+		deleteData = true
+	default:
+		return fmt.Errorf("fullstack: FULLSTACK_ONPREM_DELETE_DATA %q must be yes or no", v)
+	}
 	if err := config.CheckSecrets(project, os.LookupEnv); err != nil {
 		return fmt.Errorf("fullstack: a sensitive variable has problems:\n%w", err)
 	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.
 	app := cdktf.NewApp(nil)
-	if _, err := stacks.Build(app, project, stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR")}); err != nil {
+	if _, err := stacks.Build(app, project, stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR"), DeleteOnPremData: deleteData}); err != nil {
 		return fmt.Errorf("fullstack: cannot build the stacks:\n%w", err)
 	}
 	app.Synth()

@@ -81,6 +81,9 @@ func (p *Project) applyDefaults() {
 	setString(&o.LogMaxSize, DefaultLogMaxSize)
 	setString(&o.AppsBindAddress, DefaultRegistryAddress)
 	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)
+	if p.Name != "" {
+		setString(&o.StateDir, "~/.local/state/fullstack/"+p.Name+"-"+o.Environment)
+	}
 
 	c := &p.Cloud
 	setString(&c.Environment, DefaultCloudEnvironment)

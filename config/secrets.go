@@ -8,6 +8,10 @@ import "github.com/homecloud-dev/fullstack/naming"
 const (
 	PostgresPasswordVariable = "onprem_postgres_password"
 	RegistryHTPasswdVariable = "onprem_registry_htpasswd"
+	// RegistryUserVariable and RegistryPasswordVariable are the credentials
+	// the deploy pushes with when htpasswd is on (one of the htpasswd users).
+	RegistryUserVariable     = "onprem_registry_username"
+	RegistryPasswordVariable = "onprem_registry_password"
 	// AppPasswordVariablePrefix + <database name> holds an app role's
 	// password, e.g. onprem_db_password_notes_api.
 	AppPasswordVariablePrefix = "onprem_db_password_"

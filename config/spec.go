@@ -50,6 +50,12 @@ type OnPrem struct {
 	LogMaxSize string `yaml:"log_max_size"`
 	// LogMaxFiles is how many rotated log files are kept. Default 3.
 	LogMaxFiles int `yaml:"log_max_files"`
+	// StateDir is where the onprem stack's Terraform state is kept, on the
+	// machine that deploys (the home server or its CI runner). It must
+	// outlive the working copy: a clean checkout must not lose it. A
+	// leading "~/" is the deploying user's home. FULLSTACK_STATE_DIR
+	// overrides it. Default "~/.local/state/fullstack/<project>-<environment>".
+	StateDir string `yaml:"state_dir"`
 }
 
 // DockerNetwork is the on-prem platform network.

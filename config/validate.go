@@ -45,6 +45,9 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if !slices.ContainsFunc(dockerSchemes, func(s string) bool { return strings.HasPrefix(o.DockerHost, s) }) {
 		errs.add("onprem.docker_host", o.DockerHost, "must start with one of %s", strings.Join(dockerSchemes, ", "))
 	}
+	if o.StateDir != "" && !strings.HasPrefix(o.StateDir, "~/") && !filepath.IsAbs(o.StateDir) {
+		errs.add("onprem.state_dir", o.StateDir, "must be absolute or start with ~/ (state must not depend on the directory a deploy runs in)")
+	}
 	if !dockerName.MatchString(o.Network.Name) {
 		errs.add("onprem.network.name", o.Network.Name, "is not a Docker network name: use letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 chars")
 	}

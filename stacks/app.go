@@ -28,6 +28,10 @@ type Options struct {
 	// BuildDir is where generated image build contexts (sites) are
 	// written. Default: .fullstack/build in the project directory.
 	BuildDir string
+	// DeleteOnPremData lifts prevent_destroy from the on-prem data volumes
+	// (registry storage and backups, PostgreSQL data), for a deliberate
+	// teardown with data (cmd/teardown -delete-data). Default false.
+	DeleteOnPremData bool
 }
 
 // buildDir resolves Options.BuildDir.

@@ -114,8 +114,11 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *regis
 func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Options) (*OnPrem, error) {
 	o := p.OnPrem
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
-	localBackend(stack, id, opts)
-	providers.NewDocker(stack, "docker", o.DockerHost)
+	stateDir, err := onPremStateDir(o, opts)
+	if err != nil {
+		return nil, err
+	}
+	localBackend(stack, id, Options{StateDir: stateDir})
 	_, password := providers.NewPostgreSQL(stack, "postgresql", providers.PostgreSQLProps{
 		Host:     o.Postgres.Host,
 		Port:     o.Postgres.Port,
@@ -132,42 +135,49 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	var htpasswd *string
+	var htpasswd, pushUser, pushPassword *string
 	if o.Registry.HTPasswd {
-		htpasswd = cdktf.NewTerraformVariable(stack, jsii.String(config.RegistryHTPasswdVariable), &cdktf.TerraformVariableConfig{
-			Type:        jsii.String("string"),
-			Sensitive:   jsii.Bool(true),
-			Nullable:    jsii.Bool(false),
-			Description: jsii.String("htpasswd file of the on-prem registry: user:bcrypt-hash lines (set TF_VAR_" + config.RegistryHTPasswdVariable + ")."),
-		}).StringValue()
+		htpasswd = providers.SecretVariable(stack, config.RegistryHTPasswdVariable,
+			"htpasswd file of the on-prem registry: user:bcrypt-hash lines", 1).StringValue()
+		pushUser = providers.SecretVariable(stack, config.RegistryUserVariable,
+			"user the deploy pushes to the on-prem registry as (one of the htpasswd users)", 1).StringValue()
+		pushPassword = providers.SecretVariable(stack, config.RegistryPasswordVariable,
+			"password of that registry user", 1).StringValue()
 	}
 	reg, err := registry.New(stack, "registry", registry.Props{
-		Project:     p.Name,
-		Network:     net.Name(),
-		BindAddress: o.Registry.BindAddress,
-		Port:        o.Registry.Port,
-		Image:       o.Registry.Image,
-		HTPasswd:    htpasswd,
-		TLS:         o.Registry.TLS,
-		Backup:      o.Registry.Backup,
-		LogMaxSize:  o.LogMaxSize,
-		LogMaxFiles: o.LogMaxFiles,
-		Labels:      labels,
+		Project:            p.Name,
+		Network:            net.Name(),
+		BindAddress:        o.Registry.BindAddress,
+		Port:               o.Registry.Port,
+		Image:              o.Registry.Image,
+		HTPasswd:           htpasswd,
+		TLS:                o.Registry.TLS,
+		Backup:             o.Registry.Backup,
+		AllowVolumeDestroy: opts.DeleteOnPremData,
+		LogMaxSize:         o.LogMaxSize,
+		LogMaxFiles:        o.LogMaxFiles,
+		Labels:             labels,
 	})
 	if err != nil {
 		return nil, err
 	}
+	// The provider pushes app and site images to the local registry.
+	providers.NewDocker(stack, "docker", providers.DockerProps{
+		Host:       o.DockerHost,
+		Registries: []providers.RegistryAuth{{Address: reg.URL(), Username: pushUser, Password: pushPassword}},
+	})
 	pg, err := postgrescluster.New(stack, "postgres", postgrescluster.Props{
-		Project:     p.Name,
-		Network:     net.Name(),
-		ImageTag:    o.Postgres.ImageTag,
-		BindAddress: o.Postgres.BindAddress,
-		Port:        o.Postgres.Port,
-		AdminUser:   o.Postgres.AdminUser,
-		Password:    password.StringValue(),
-		LogMaxSize:  o.LogMaxSize,
-		LogMaxFiles: o.LogMaxFiles,
-		Labels:      labels,
+		Project:            p.Name,
+		Network:            net.Name(),
+		ImageTag:           o.Postgres.ImageTag,
+		BindAddress:        o.Postgres.BindAddress,
+		Port:               o.Postgres.Port,
+		AdminUser:          o.Postgres.AdminUser,
+		Password:           password.StringValue(),
+		AllowVolumeDestroy: opts.DeleteOnPremData,
+		LogMaxSize:         o.LogMaxSize,
+		LogMaxFiles:        o.LogMaxFiles,
+		Labels:             labels,
 	})
 	if err != nil {
 		return nil, err
@@ -222,7 +232,8 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
 	output(stack, "registry_address", reg.Address(), "Push and pull images here: <address>/<api|site|model>/<app>:<tag>.")
 	output(stack, "registry_volumes", map[string]*string{"primary": reg.DataVolume.Name(), "backup": reg.BackupVolume.Name()}, "Registry storage and its snapshots.")
-	output(stack, "registry_restore_command", fmt.Sprintf("docker stop %[1]s-registry && docker exec %[1]s-registry-backup %[2]s [snapshot] && docker start %[1]s-registry", p.Name, registry.RestoreCommand), "How to restore the registry from its newest (or a named) snapshot.")
+	output(stack, "registry_restore_command", registry.RestoreShellCommand(o.DockerHost, p.Name+"-registry", p.Name+"-registry-backup"),
+		"Restores the registry from its newest snapshot (append a snapshot file name for another); the registry is started again whatever happens.")
 	output(stack, "postgres_address", fmt.Sprintf("%s:%d", o.Postgres.Host, o.Postgres.Port), "Where the postgresql provider reaches the cluster.")
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")

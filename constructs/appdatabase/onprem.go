@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
 // OnPremProps configures the on-prem variant.
@@ -110,11 +111,12 @@ func newFlywayContainer(c constructs.Construct, o *OnPrem, props OnPremProps) co
 	uploads := []*container.ContainerUpload{{
 		File: jsii.String(FlywayConf),
 		// The password reaches Flyway as a file, not as an environment value.
-		Content: jsii.String("flyway.password=" + *props.Password + "\n"),
+		// Java properties: a backslash starts an escape.
+		Content: jsii.String("flyway.password=" + *tfstring.BackslashEscape(props.Password, "") + "\n"),
 	}}
 	for _, m := range props.Migrations {
 		uploads = append(uploads, &container.ContainerUpload{
-			File: jsii.String(FlywaySQLDir + "/" + m.File), Content: jsii.String(string(m.SQL)),
+			File: jsii.String(FlywaySQLDir + "/" + m.File), Content: tfstring.Literal(string(m.SQL)),
 		})
 	}
 	labels := map[string]string{MigrationsHashLabel: props.MigrationsHash()}
@@ -134,8 +136,11 @@ func newFlywayContainer(c constructs.Construct, o *OnPrem, props OnPremProps) co
 		),
 		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network}},
 		Upload:           &uploads,
-		// Run to completion inside the apply and keep Flyway's output.
+		// Run to completion inside the apply and keep Flyway's output. A
+		// terminal keeps the output one plain stream: without it the logs
+		// carry Docker's binary frame headers.
 		Attach:  jsii.Bool(true),
+		Tty:     jsii.Bool(true),
 		Logs:    jsii.Bool(true),
 		MustRun: jsii.Bool(false),
 		Restart: jsii.String("no"),

@@ -87,13 +87,14 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network, Aliases: jsii.Strings(props.App)}},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(ContainerPort)+HealthPath),
-			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
 		},
-		Wait:        jsii.Bool(true),
-		WaitTimeout: jsii.Number(60),
-		LogDriver:   jsii.String(dockerlogs.Driver),
-		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:      dockerlabels.Container(labels),
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(60),
+		DestroyGraceSeconds: jsii.Number(10),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(labels),
 	}
 	if props.API != nil {
 		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API}

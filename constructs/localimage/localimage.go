@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/registryimage"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/registry"
 )
@@ -69,6 +70,8 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 		Name:         l.Build.Name(),
 		KeepRemotely: jsii.Bool(true),
 		Triggers:     trigger,
+		// The registry container counts as created once it answers.
+		DependsOn: &[]cdktf.ITerraformDependable{props.Registry.Container},
 	})
 	l.Image = image.NewImage(c, jsii.String("image"), &image.ImageConfig{
 		Name:         l.Push.Name(),

@@ -35,6 +35,10 @@ type Props struct {
 	// Password is the superuser password token (a sensitive variable).
 	// Required.
 	Password *string
+	// AllowVolumeDestroy lets Terraform delete the data volume, for a
+	// deliberate teardown with data. Default false: it carries
+	// prevent_destroy.
+	AllowVolumeDestroy bool
 	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
 	LogMaxSize  string
 	LogMaxFiles int
@@ -92,7 +96,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	cl.DataVolume = volume.NewVolume(c, jsii.String(idDataVolume), &volume.VolumeConfig{
 		Name:      jsii.String(name + "-data"),
 		Labels:    dockerlabels.Volume(props.Labels),
-		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
 	})
 	cl.Container = container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
 		Name:    jsii.String(name),
@@ -119,11 +123,14 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 			Test:     jsii.Strings("CMD", "pg_isready", "-U", props.AdminUser, "-h", "127.0.0.1", "-p", strconv.Itoa(ContainerPort)),
 			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(5), StartPeriod: jsii.String("30s"),
 		},
-		// Give PostgreSQL time for a clean shutdown checkpoint.
-		StopTimeout: jsii.Number(60),
-		LogDriver:   jsii.String(dockerlogs.Driver),
-		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:      dockerlabels.Container(props.Labels),
+		// Give PostgreSQL time for a clean shutdown checkpoint, on a plain
+		// stop and when Terraform replaces or destroys the container (the
+		// provider's default is to kill it at once).
+		StopTimeout:         jsii.Number(60),
+		DestroyGraceSeconds: jsii.Number(60),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
 		// Terraform waits for the health check, so a deploy fails if the
 		// server does not come up, and later steps find it ready.
 		Wait:        jsii.Bool(true),

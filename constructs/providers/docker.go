@@ -6,12 +6,43 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// NewDocker adds the docker provider for the Docker daemon at host
-// (e.g. "unix:///var/run/docker.sock" or "ssh://deploy@homeserver").
-func NewDocker(stack cdktf.TerraformStack, id, host string) dockerprovider.DockerProvider {
-	p := dockerprovider.NewDockerProvider(stack, jsii.String(id), &dockerprovider.DockerProviderConfig{
-		Host: jsii.String(host),
-	})
+// DockerProps configures the docker provider.
+type DockerProps struct {
+	// Host is the Docker daemon, e.g. "unix:///var/run/docker.sock" or
+	// "ssh://deploy@homeserver". Required.
+	Host string
+	// Registries the provider pushes to. The provider refuses to push to a
+	// registry it has no entry for. Default none.
+	Registries []RegistryAuth
+}
+
+// RegistryAuth is how the provider authenticates to one registry.
+type RegistryAuth struct {
+	// Address with its scheme: "http://127.0.0.1:5000" for a plain-HTTP
+	// registry (without the scheme the provider speaks HTTPS). Required.
+	Address string
+	// Username and Password (tokens of sensitive variables). Default nil:
+	// the registry needs no authentication.
+	Username, Password *string
+}
+
+// NewDocker adds the docker provider.
+func NewDocker(stack cdktf.TerraformStack, id string, props DockerProps) dockerprovider.DockerProvider {
+	auths := make([]*dockerprovider.DockerProviderRegistryAuth, 0, len(props.Registries))
+	for _, r := range props.Registries {
+		a := &dockerprovider.DockerProviderRegistryAuth{Address: jsii.String(r.Address)}
+		if r.Username == nil {
+			a.AuthDisabled = jsii.Bool(true)
+		} else {
+			a.Username, a.Password = r.Username, r.Password
+		}
+		auths = append(auths, a)
+	}
+	cfg := &dockerprovider.DockerProviderConfig{Host: jsii.String(props.Host)}
+	if len(auths) > 0 {
+		cfg.RegistryAuth = &auths
+	}
+	p := dockerprovider.NewDockerProvider(stack, jsii.String(id), cfg)
 	relaxVersion(stack, "docker", DockerVersion)
 	return p
 }

@@ -27,14 +27,24 @@ type PostgreSQLProps struct {
 // at least config.MinPasswordLength characters. Its value comes from
 // TF_VAR_<name> and never appears in cdk.tf.json.
 func PasswordVariable(stack cdktf.TerraformStack, name, description string) cdktf.TerraformVariable {
+	return SecretVariable(stack, name, description, config.MinPasswordLength)
+}
+
+// SecretVariable adds a sensitive string variable of at least minLength
+// characters. Its empty default means Terraform never prompts for it (a
+// deploy from CI would hang): a missing value fails the plan at once,
+// naming TF_VAR_<name>.
+func SecretVariable(stack cdktf.TerraformStack, name, description string, minLength int) cdktf.TerraformVariable {
 	return cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
 		Type:        jsii.String("string"),
 		Sensitive:   jsii.Bool(true),
 		Nullable:    jsii.Bool(false),
+		Default:     jsii.String(""),
 		Description: jsii.String(description + " (set TF_VAR_" + name + ")."),
 		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
-			Condition:    jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", name, config.MinPasswordLength)),
-			ErrorMessage: jsii.String(fmt.Sprintf("%s must be at least %d characters.", name, config.MinPasswordLength)),
+			Condition: jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", name, minLength)),
+			ErrorMessage: jsii.String(fmt.Sprintf("%s is not set or shorter than %d characters: export TF_VAR_%s (%s).",
+				name, minLength, name, description)),
 		}},
 	})
 }

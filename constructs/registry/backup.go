@@ -53,3 +53,14 @@ echo "registry restored from $snap"
 func Crontab(schedule string) string {
 	return fmt.Sprintf("%s %s\n", schedule, BackupCommand)
 }
+
+// RestoreShellCommand is a command line that restores the registry as
+// printed: it stops the registry, runs RestoreCommand in the backup
+// sidecar with the arguments appended to the line (none: the newest
+// snapshot), starts the registry again whether or not the restore worked,
+// and exits with the restore's status.
+func RestoreShellCommand(dockerHost, registryContainer, backupContainer string) string {
+	docker := "docker -H " + dockerHost
+	return fmt.Sprintf(`sh -c '%[1]s stop %[2]s >/dev/null && { %[1]s exec %[3]s %[4]s "$@"; rc=$?; %[1]s start %[2]s >/dev/null; exit $rc; }' registry-restore`,
+		docker, registryContainer, backupContainer, RestoreCommand)
+}

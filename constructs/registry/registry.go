@@ -15,6 +15,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
 // DefaultBackupImage runs the backup sidecar (busybox crond, tar, gzip).
@@ -40,6 +41,10 @@ type Props struct {
 	Backup config.RegistryBackup
 	// BackupImage runs the backup sidecar. Default DefaultBackupImage.
 	BackupImage string
+	// AllowVolumeDestroy lets Terraform delete the storage and backup
+	// volumes, for a deliberate teardown with data. Default false: they
+	// carry prevent_destroy.
+	AllowVolumeDestroy bool
 	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
 	LogMaxSize  string
 	LogMaxFiles int
@@ -57,6 +62,7 @@ type Registry struct {
 	Container       container.Container
 	BackupContainer container.Container
 	address         string
+	scheme          string
 }
 
 // Child ids. Renaming one replaces the resource (and a volume holds data).
@@ -76,8 +82,11 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	r := &Registry{Construct: c, address: Address(props.BindAddress, props.Port)}
-	keep := &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+	r := &Registry{Construct: c, address: Address(props.BindAddress, props.Port), scheme: "http"}
+	if props.TLS.Enabled() {
+		r.scheme = "https"
+	}
+	keep := &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)}
 	r.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{Name: jsii.String(props.Image), KeepLocally: jsii.Bool(true)})
 	r.BackupImage = image.NewImage(c, jsii.String(idBackupImage), &image.ImageConfig{Name: jsii.String(props.BackupImage), KeepLocally: jsii.Bool(true)})
 	r.DataVolume = volume.NewVolume(c, jsii.String(idDataVolume), &volume.VolumeConfig{
@@ -105,7 +114,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.CertFile), ContainerPath: jsii.String(ContainerTLSCert), ReadOnly: jsii.Bool(true)},
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(ContainerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
-	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: jsii.String(Config(settings))})
+	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
 	return container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-registry"),
 		Image:   r.Image.ImageId(),
@@ -118,12 +127,19 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 		Upload:           &uploads,
 		Healthcheck: &container.ContainerHealthcheck{
 			// The debug server answers on loopback inside the container only.
+			// Docker 20.10 runs the first check one interval after the start,
+			// and the deploy waits for it: keep the interval short.
 			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://"+ContainerDebug+"/debug/health"),
-			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("10s"),
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("10s"),
 		},
-		LogDriver: jsii.String(dockerlogs.Driver),
-		LogOpts:   dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:    dockerlabels.Container(props.Labels),
+		// Pushes depend on this container: it counts as created only once
+		// the registry answers, so no push meets a closed port.
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(120),
+		DestroyGraceSeconds: jsii.Number(30),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
 	})
 }
 
@@ -143,22 +159,29 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			{VolumeName: r.BackupVolume.Name(), ContainerPath: jsii.String(SidecarBackupDir)},
 		},
 		Upload: &[]*container.ContainerUpload{
-			{File: jsii.String("/etc/crontabs/root"), Content: jsii.String(Crontab(props.Backup.Schedule))},
-			{File: jsii.String(BackupCommand), Content: jsii.String(BackupScript), Executable: jsii.Bool(true)},
-			{File: jsii.String(RestoreCommand), Content: jsii.String(RestoreScript), Executable: jsii.Bool(true)},
+			{File: jsii.String("/etc/crontabs/root"), Content: tfstring.Literal(Crontab(props.Backup.Schedule))},
+			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
+			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
 		},
 		Healthcheck: &container.ContainerHealthcheck{
-			Test:     jsii.Strings("CMD", "pgrep", "crond"),
-			Interval: jsii.String("1m"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
+			Test: jsii.Strings("CMD", "pgrep", "crond"),
+			// Durations as Docker reads them back ("1m" would read "1m0s"
+			// and show a change on every plan).
+			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
 		},
-		LogDriver: jsii.String(dockerlogs.Driver),
-		LogOpts:   dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:    dockerlabels.Container(props.Labels),
+		DestroyGraceSeconds: jsii.Number(10),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
 	})
 }
 
 // Address is where images are pushed and pulled on the server.
 func (r *Registry) Address() string { return r.address }
+
+// URL is the registry's address with its scheme, as the docker provider's
+// registry_auth needs it (without a scheme it speaks HTTPS).
+func (r *Registry) URL() string { return r.scheme + "://" + r.address }
 
 // ImageRef names an image in this registry; see the package ImageRef.
 func (r *Registry) ImageRef(ns Namespace, app, tag string) (string, error) {

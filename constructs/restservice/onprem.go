@@ -17,6 +17,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
 // Database is how the app reaches its database on the platform network.
@@ -126,7 +127,7 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 		}
 		uploads = append(uploads, &container.ContainerUpload{
 			File:    jsii.String(PGPassFile),
-			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *pgpassEscape(db.Password))),
+			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *tfstring.BackslashEscape(db.Password, ":"))),
 		})
 	}
 	labels := map[string]string{SourceHashLabel: props.SourceHash}
@@ -143,16 +144,22 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 		}},
 		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network, Aliases: jsii.Strings(props.App)}},
 		Healthcheck: &container.ContainerHealthcheck{
-			Test:     jsii.Strings(props.HealthCheckCommand...),
-			Interval: jsii.String("30s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("20s"),
+			Test: jsii.Strings(props.HealthCheckCommand...),
+			// Docker 20.10 runs the first check one interval after the start,
+			// and the deploy waits for it: keep the interval short.
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("20s"),
 		},
 		// The deploy fails if the new version never becomes healthy.
-		Wait:        jsii.Bool(true),
-		WaitTimeout: jsii.Number(120),
-		Memory:      jsii.Number(float64(props.MemoryMiB)),
-		LogDriver:   jsii.String(dockerlogs.Driver),
-		LogOpts:     dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:      dockerlabels.Container(labels),
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(120),
+		DestroyGraceSeconds: jsii.Number(30),
+		Memory:              jsii.Number(float64(props.MemoryMiB)),
+		// No swap: the limit is the limit (Docker's default, twice the
+		// memory, is read back and would show a change on every plan).
+		MemorySwap: jsii.Number(float64(props.MemoryMiB)),
+		LogDriver:  jsii.String(dockerlogs.Driver),
+		LogOpts:    dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:     dockerlabels.Container(labels),
 	}
 	if len(uploads) > 0 {
 		cfg.Upload = &uploads
@@ -166,11 +173,6 @@ func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) containe
 // containerName is the container's name, and its host name on the
 // platform network.
 func containerName(p OnPremProps) string { return p.Project + "-" + p.App }
-
-// pgpassEscape escapes '\' and ':' as the password file format requires.
-func pgpassEscape(password *string) *string {
-	return cdktf.Fn_Replace(cdktf.Fn_Replace(password, jsii.String(`\`), jsii.String(`\\`)), jsii.String(":"), jsii.String(`\:`))
-}
 
 func sortedEnv(env map[string]string) *[]*string {
 	keys := make([]string, 0, len(env))

@@ -72,8 +72,36 @@ func TestCLIConfigUsesMirror(t *testing.T) {
 	}
 }
 
+func TestCLIConfigTwoMirrors(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	for _, p := range []string{
+		filepath.Join(first, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"),
+		filepath.Join(second, "registry.terraform.io", "hashicorp", "aws", "5.99.0", "linux_amd64"),
+		filepath.Join(second, "registry.terraform.io", "kreuzwerker", "docker", "3.0.2", "linux_amd64"),
+	} {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(MirrorEnv, first+string(os.PathListSeparator)+second)
+	mirrors, err := FindProviderMirrors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := CLIConfig(mirrors, "")
+	for _, want := range []string{
+		`path    = "` + first + `"` + "\n    include = [\"registry.terraform.io/hashicorp/aws\"]",
+		`path    = "` + second + `"` + "\n    include = [\"registry.terraform.io/kreuzwerker/docker\"]",
+		`exclude = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/kreuzwerker/docker"]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("CLI config lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestCLIConfigWithoutMirrorUsesRegistry(t *testing.T) {
-	got := CLIConfig("", "/cache")
+	got := CLIConfig(nil, "/cache")
 	if strings.Contains(got, "provider_installation") || !strings.Contains(got, `plugin_cache_dir = "/cache"`) {
 		t.Errorf("without a mirror the config must only set the cache:\n%s", got)
 	}
@@ -81,7 +109,7 @@ func TestCLIConfigWithoutMirrorUsesRegistry(t *testing.T) {
 
 func TestMirrorEnvMustHoldProviders(t *testing.T) {
 	t.Setenv(MirrorEnv, t.TempDir())
-	if _, err := FindProviderMirror(); err == nil || !strings.Contains(err.Error(), MirrorEnv) {
+	if _, err := FindProviderMirrors(); err == nil || !strings.Contains(err.Error(), MirrorEnv) {
 		t.Errorf("an empty mirror must be refused naming %s, got %v", MirrorEnv, err)
 	}
 }

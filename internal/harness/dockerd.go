@@ -1,0 +1,194 @@
+package harness
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DockerEngine is a private Docker daemon: its own data root (kept in a
+// cache directory, so stand-in images survive between runs), exec root,
+// socket and pidfile. It never touches the machine's default socket.
+type DockerEngine struct {
+	// Host is the daemon address for DOCKER_HOST, -H and the docker
+	// provider ("unix:///.../docker.sock").
+	Host string
+	// DataRoot holds images, containers and volumes.
+	DataRoot string
+	// LogPath holds dockerd's output.
+	LogPath string
+	proc    *process
+	runDir  string
+	lock    *os.File
+}
+
+// ErrNoDockerEngine says why no private engine can start here.
+var ErrNoDockerEngine = errors.New("no private Docker engine")
+
+// CanStartDockerEngine reports why a private engine cannot start on this
+// machine, or nil: it needs root and dockerd (Debian's docker.io).
+func CanStartDockerEngine() error {
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("%w: dockerd needs root (this runs as uid %d)", ErrNoDockerEngine, os.Geteuid())
+	}
+	if _, err := exec.LookPath("dockerd"); err != nil {
+		return fmt.Errorf("%w: dockerd is not installed (apt-get install docker.io)", ErrNoDockerEngine)
+	}
+	if _, err := exec.LookPath("docker"); err != nil {
+		return fmt.Errorf("%w: the docker CLI is not installed (apt-get install docker.io)", ErrNoDockerEngine)
+	}
+	return nil
+}
+
+// CacheDir is where the harness keeps what it can reuse between runs
+// (the engine's data root, the Debian base image's root file system):
+// $FULLSTACK_CACHE_DIR, else ~/.cache/fullstack.
+func CacheDir() (string, error) {
+	if d := os.Getenv("FULLSTACK_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "fullstack"), nil
+}
+
+// StartDockerEngine starts a private dockerd with its data root under
+// cacheDir and waits until it answers. One engine per data root: a second
+// caller is refused while the first runs.
+func StartDockerEngine(cacheDir string) (*DockerEngine, error) {
+	if err := CanStartDockerEngine(); err != nil {
+		return nil, err
+	}
+	dataRoot := filepath.Join(cacheDir, "docker-data")
+	if err := os.MkdirAll(dataRoot, 0o711); err != nil {
+		return nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(cacheDir, "docker.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("%w: %s is in use by another run (flock: %v)", ErrNoDockerEngine, dataRoot, err)
+	}
+	// Short paths: a unix socket path has at most 107 bytes.
+	runDir, err := os.MkdirTemp("", "fsd-")
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	e := &DockerEngine{
+		Host:     "unix://" + filepath.Join(runDir, "docker.sock"),
+		DataRoot: dataRoot,
+		LogPath:  filepath.Join(runDir, "dockerd.log"),
+		runDir:   runDir,
+		lock:     lock,
+	}
+	cmd := exec.Command("dockerd",
+		"--data-root", dataRoot,
+		"--exec-root", filepath.Join(runDir, "exec"),
+		"--pidfile", filepath.Join(runDir, "docker.pid"),
+		"-H", e.Host,
+		"--storage-driver", "overlay2",
+	)
+	if e.proc, err = startProcess(cmd, e.LogPath); err != nil {
+		e.release()
+		return nil, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := e.Docker("version", "--format", "{{.Server.Version}}"); err == nil {
+			return e, nil
+		}
+		select {
+		case <-e.proc.exited:
+			log, _ := os.ReadFile(e.LogPath)
+			e.release()
+			return nil, fmt.Errorf("dockerd exited at start:\n%s", tail(log, 40))
+		case <-time.After(250 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(e.LogPath)
+			e.Stop()
+			return nil, fmt.Errorf("dockerd did not answer on %s within 60 s:\n%s", e.Host, tail(log, 40))
+		}
+	}
+}
+
+// Docker runs the docker CLI against the engine and returns its stdout; an
+// error carries stderr.
+func (e *DockerEngine) Docker(args ...string) (string, error) {
+	cmd := exec.Command("docker", append([]string{"-H", e.Host}, args...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
+	}
+	return out.String(), nil
+}
+
+// RemoveLabelled removes every container, volume and network labelled
+// project=<project> (images stay: they are the cache).
+func (e *DockerEngine) RemoveLabelled(project string) error {
+	filter := "label=project=" + project
+	var errs []error
+	for _, kind := range []string{"container", "volume", "network"} {
+		out, err := e.Docker(kind, "ls", "-q", "--filter", filter, allFlag(kind))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids := strings.Fields(out)
+		if len(ids) == 0 {
+			continue
+		}
+		args := []string{kind, "rm"}
+		if kind != "network" {
+			args = append(args, "-f")
+		}
+		if _, err := e.Docker(append(args, ids...)...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func allFlag(kind string) string {
+	if kind == "container" {
+		return "--all"
+	}
+	return "--quiet"
+}
+
+// Stop stops dockerd (SIGTERM, then SIGKILL after 30 s) and removes its
+// run directory. The data root stays (the image cache).
+func (e *DockerEngine) Stop() {
+	if e.proc != nil {
+		e.proc.stop(30 * time.Second)
+	}
+	e.release()
+}
+
+func (e *DockerEngine) release() {
+	_ = os.RemoveAll(e.runDir)
+	if e.lock != nil {
+		_ = e.lock.Close()
+		e.lock = nil
+	}
+}
+
+func tail(b []byte, lines int) string {
+	ls := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(ls) > lines {
+		ls = ls[len(ls)-lines:]
+	}
+	return strings.Join(ls, "\n")
+}
