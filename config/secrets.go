@@ -1,6 +1,10 @@
 package config
 
-import "github.com/homecloud-dev/fullstack/naming"
+import (
+	"strings"
+
+	"github.com/homecloud-dev/fullstack/naming"
+)
 
 // Sensitive Terraform variables of the onprem stack. Their values never
 // enter the project file or cdk.tf.json; Terraform reads them from
@@ -51,6 +55,8 @@ func checkPassword(errs *problems, lookupEnv func(string) (string, bool), variab
 			errs.add(name, nil, "is empty: set %s (at least %d characters)", what, MinPasswordLength)
 		case len(pw) < MinPasswordLength:
 			errs.add(name, nil, "is too short (%d characters): use at least %d for %s", len(pw), MinPasswordLength, what)
+		case strings.Contains(pw, `\`):
+			errs.add(name, nil, "contains a backslash: choose %s without one (the postgresql provider doubles backslashes when it sets a role's password)", what)
 		}
 	}
 }

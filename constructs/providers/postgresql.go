@@ -24,10 +24,17 @@ type PostgreSQLProps struct {
 }
 
 // PasswordVariable adds a sensitive string variable holding a password of
-// at least config.MinPasswordLength characters. Its value comes from
-// TF_VAR_<name> and never appears in cdk.tf.json.
+// at least config.MinPasswordLength characters, without a backslash (the
+// postgresql provider doubles backslashes when it sets a role's password,
+// so the role would not accept the password it was given). Its value comes
+// from TF_VAR_<name> and never appears in cdk.tf.json.
 func PasswordVariable(stack cdktf.TerraformStack, name, description string) cdktf.TerraformVariable {
-	return SecretVariable(stack, name, description, config.MinPasswordLength)
+	v := SecretVariable(stack, name, description, config.MinPasswordLength)
+	v.AddValidation(&cdktf.TerraformVariableValidationConfig{
+		Condition:    jsii.String(fmt.Sprintf(`${!strcontains(var.%s, "\\")}`, name)),
+		ErrorMessage: jsii.String(fmt.Sprintf("%s contains a backslash: choose a password without one (the postgresql provider mangles it).", name)),
+	})
+	return v
 }
 
 // SecretVariable adds a sensitive string variable of at least minLength
