@@ -21,6 +21,7 @@ func TestCheckSecrets(t *testing.T) {
 		{"empty", map[string]string{"TF_VAR_onprem_postgres_password": ""}, "TF_VAR_onprem_postgres_password: is empty"},
 		{"too short", map[string]string{"TF_VAR_onprem_postgres_password": "hunter2"}, "TF_VAR_onprem_postgres_password: is too short (7 characters): use at least 12 for the PostgreSQL superuser password"},
 		{"short app password", map[string]string{"TF_VAR_onprem_db_password_order_api": "short"}, "TF_VAR_onprem_db_password_order_api: is too short (5 characters): use at least 12 for the password of app order-api's database role"},
+		{"backslash", map[string]string{"TF_VAR_onprem_postgres_password": `correct\horse-battery`}, "TF_VAR_onprem_postgres_password: contains a backslash"},
 		{"empty htpasswd", map[string]string{"TF_VAR_onprem_registry_htpasswd": ""}, "TF_VAR_onprem_registry_htpasswd: is empty"},
 	}
 	for _, c := range cases {

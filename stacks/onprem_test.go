@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
@@ -142,14 +143,19 @@ func TestRegistryBackupSidecar(t *testing.T) {
 		})
 		up := uploads(b)
 		eq(t, up["/etc/crontabs/root"], "content", c.schedule+" "+registry.BackupCommand+"\n")
-		eq(t, up[registry.BackupCommand], "content", registry.BackupScript)
+		// Terraform reads "${" as an interpolation: the scripts' shell
+		// expansions must reach the JSON escaped as "$${".
+		eq(t, up[registry.BackupCommand], "content", strings.ReplaceAll(registry.BackupScript, "${", "$${"))
 		eq(t, up[registry.BackupCommand], "executable", true)
-		eq(t, up[registry.RestoreCommand], "content", registry.RestoreScript)
+		eq(t, up[registry.RestoreCommand], "content", strings.ReplaceAll(registry.RestoreScript, "${", "$${"))
 		eq(t, up[registry.RestoreCommand], "executable", true)
+		eq(t, b, "healthcheck.interval", "1m0s")
 		idOf(t, s, "docker_image", "name", registry.DefaultBackupImage)
 	}
-	if cmd := fmt.Sprint(plain.Stacks["onprem"].Outputs()["registry_restore_command"]); !strings.Contains(cmd, "docker exec shop-registry-backup /usr/local/bin/registry-restore") {
-		t.Errorf("restore command output = %s", cmd)
+	cmd := get(t, plain.Stacks["onprem"].Outputs(), "registry_restore_command.value").(string)
+	want := `sh -c 'docker -H ssh://deploy@homeserver stop shop-registry >/dev/null && { docker -H ssh://deploy@homeserver exec shop-registry-backup /usr/local/bin/registry-restore "$@"; rc=$?; docker -H ssh://deploy@homeserver start shop-registry >/dev/null; exit $rc; }' registry-restore`
+	if cmd != want {
+		t.Errorf("restore command output =\n%s\nwant (runnable as printed, registry started again whatever happens)\n%s", cmd, want)
 	}
 }
 
@@ -223,7 +229,11 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 		t.Errorf("the password must not be in Flyway's environment: %s", env)
 	}
 	up := uploads(f)
-	eq(t, up[appdatabase.FlywayConf], "content", "flyway.password=${var."+config.AppPasswordVariable("orders")+"}\n")
+	// A Java properties file: backslashes escaped (cdktf writes the
+	// function's arguments into HCL verbatim, hence four).
+	eq(t, up[appdatabase.FlywayConf], "content", `flyway.password=${replace(var.`+config.AppPasswordVariable("orders")+`, "\\", "\\\\")}`+"\n")
+	eq(t, f, "tty", true) // one plain log stream, no frame headers
+
 	migrations, err := flyway.Load(filepath.Join(projectDir, "migrations", "orders"))
 	if err != nil {
 		t.Fatal(err)
@@ -247,4 +257,75 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID})
 	net := onlyID(t, s, "docker_network")
 	eq(t, f, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name")}})
+}
+
+// TestOnPremConverges: what Docker reads back must equal what the stack
+// writes, or every plan shows a change that applying never removes.
+func TestOnPremConverges(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	for id, c := range s.Resources("docker_container") {
+		if hc, ok := c["healthcheck"].(map[string]any); ok {
+			for _, k := range []string{"interval", "timeout", "start_period"} {
+				v, ok := hc[k].(string)
+				if !ok {
+					continue
+				}
+				if d, err := time.ParseDuration(v); err != nil || d.String() != v {
+					t.Errorf("%s healthcheck.%s = %q, Docker reads it back as %q", id, k, v, d)
+				}
+			}
+		}
+		if mem, ok := c["memory"]; ok && fmt.Sprint(c["memory_swap"]) != fmt.Sprint(mem) {
+			t.Errorf("%s memory_swap = %v, want the memory limit %v (Docker's default doubles it)", id, c["memory_swap"], mem)
+		}
+	}
+	eq(t, container(t, s, "shop-orders"), "memory_swap", 512)
+}
+
+// TestOnPremStopsGracefully: the provider kills a container at once on
+// destroy or replacement unless destroy_grace_seconds is set.
+func TestOnPremStopsGracefully(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	eq(t, container(t, s, "shop-postgres"), "destroy_grace_seconds", 60)
+	for id, c := range s.Resources("docker_container") {
+		if c["restart"] == "unless-stopped" && c["destroy_grace_seconds"] == nil {
+			t.Errorf("%s is a long-running container without destroy_grace_seconds", id)
+		}
+	}
+}
+
+// TestOnPremPushesAfterTheRegistry: pushes need the provider's
+// registry_auth entry (scheme included) and a registry that answers.
+func TestOnPremPushesAfterTheRegistry(t *testing.T) {
+	for _, c := range []struct {
+		out  *synth.Output
+		auth map[string]any
+	}{
+		{plain, map[string]any{"address": "http://127.0.0.1:5000", "auth_disabled": true}},
+		{emulated, map[string]any{"address": "https://127.0.0.1:5443",
+			"username": "${var." + config.RegistryUserVariable + "}", "password": "${var." + config.RegistryPasswordVariable + "}"}},
+	} {
+		s := c.out.Stacks["onprem"]
+		docker := get(t, s.JSON, "provider.docker").([]any)[0].(map[string]any)
+		eq(t, docker, "registry_auth", []any{c.auth})
+		reg := idOf(t, s, "docker_container", "name", "shop-registry")
+		eq(t, s.Resources("docker_container")[reg], "wait", true)
+		pushes := s.Resources("docker_registry_image")
+		if len(pushes) == 0 {
+			t.Fatal("no docker_registry_image")
+		}
+		for id, p := range pushes {
+			if !strings.Contains(fmt.Sprint(p["depends_on"]), "docker_container."+reg) {
+				t.Errorf("%s does not depend on the registry container: %v", id, p["depends_on"])
+			}
+		}
+	}
+}
+
+// TestOnPremDataTeardownOption: the data volumes are protected unless the
+// teardown asks for them.
+func TestOnPremDataTeardownOption(t *testing.T) {
+	for _, v := range teardown.Stacks["onprem"].Resources("docker_volume") {
+		eq(t, v, "lifecycle.prevent_destroy", false)
+	}
 }

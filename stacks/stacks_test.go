@@ -19,7 +19,7 @@ import (
 // Synthesize once per test binary (jsii start-up costs seconds): a plain
 // project (production: single NAT), one in emulator mode with a remote
 // state backend and no NAT, and one with per-az NAT and flow logs.
-var plain, emulated, perAZ *synth.Output
+var plain, emulated, perAZ, teardown *synth.Output
 
 const secretInEnv = "must-never-reach-cdk-tf-json"
 
@@ -104,6 +104,10 @@ func TestMain(m *testing.M) {
 		})
 		if perAZ, err = synth.Project(az3, filepath.Join(dir, "per-az")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth per-az:", err)
+			return 1
+		}
+		if teardown, err = synth.ProjectWith(project(nil), filepath.Join(dir, "teardown"), stacks.Options{DeleteOnPremData: true}); err != nil {
+			fmt.Fprintln(os.Stderr, "synth teardown:", err)
 			return 1
 		}
 		return m.Run()

@@ -41,10 +41,22 @@ var jsiiMu sync.Mutex
 // Project synthesizes p into outDir, with local state kept in outDir too.
 // It is safe to call from parallel tests.
 func Project(p *config.Project, outDir string) (*Output, error) {
+	return ProjectWith(p, outDir, stacks.Options{})
+}
+
+// ProjectWith is Project with synthesis options; StateDir and BuildDir
+// default to outDir.
+func ProjectWith(p *config.Project, outDir string, opts stacks.Options) (*Output, error) {
 	jsiiMu.Lock()
 	defer jsiiMu.Unlock()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outDir)})
-	if _, err := stacks.Build(app, p, stacks.Options{StateDir: outDir, BuildDir: filepath.Join(outDir, "build")}); err != nil {
+	if opts.StateDir == "" {
+		opts.StateDir = outDir
+	}
+	if opts.BuildDir == "" {
+		opts.BuildDir = filepath.Join(outDir, "build")
+	}
+	if _, err := stacks.Build(app, p, opts); err != nil {
 		return nil, err
 	}
 	app.Synth()
