@@ -2,11 +2,16 @@
 // purpose. The data volumes (registry storage and snapshots, PostgreSQL
 // data) carry prevent_destroy, so `cdktf destroy onprem` alone refuses.
 //
-//	go run ./cmd/teardown                     # remove the containers and network, keep the data volumes
+//	go run ./cmd/teardown                     # remove apps, sites and registry; keep every byte of data
 //	go run ./cmd/teardown -delete-data=notes  # remove everything, the data too (repeat the project name)
 //
-// Kept volumes are dropped from the Terraform state, not deleted: the next
-// `cdktf deploy onprem` reattaches them (Docker reuses a volume by name).
+// Keeping the data keeps PostgreSQL running: the app roles and databases
+// live inside its volume and Terraform manages them through the server, so
+// removing it would either drop them or leave a state the next deploy
+// cannot read. The registry's volumes are dropped from the state and left
+// on the server; the next `cdktf deploy onprem` reattaches them (Docker
+// reuses a volume by name) and brings everything else back.
+//
 // It runs the project's cdktf CLI and Terraform with the caller's
 // environment (TF_VAR_*, TF_CLI_CONFIG_FILE, FULLSTACK_PROJECT, ...).
 package main
@@ -58,27 +63,32 @@ func run(args []string) error {
 	if err := terraform(dir, env, "init", "-input=false"); err != nil {
 		return err
 	}
-	list, err := terraformOutput(dir, env, "state", "list")
+	shown, err := terraformOutput(dir, env, "show", "-json")
 	if err != nil {
 		return err
 	}
-	var kept []string
-	for _, addr := range strings.Fields(list) {
-		if strings.HasPrefix(addr, "docker_volume.") {
-			kept = append(kept, addr)
-		}
+	plan, err := planKeepData(p.Name, []byte(shown))
+	if err != nil {
+		return err
 	}
-	if len(kept) > 0 {
-		fmt.Println("==> keeping the data volumes (dropped from the state, left on the server)")
-		if err := terraform(dir, env, append([]string{"state", "rm"}, kept...)...); err != nil {
+	if len(plan.Release) > 0 {
+		fmt.Println("==> keeping the registry volumes (dropped from the state, left on the server)")
+		if err := terraform(dir, env, append([]string{"state", "rm"}, plan.Release...)...); err != nil {
 			return err
 		}
 	}
-	fmt.Println("==> cdktf destroy onprem")
-	if err := cdktf(env, "destroy", stacks.OnPremName, "--skip-synth", "--auto-approve", "--output", *output); err != nil {
-		return err
+	if len(plan.Destroy) > 0 {
+		fmt.Printf("==> terraform destroy: %d resources (apps, sites, registry, migrations runs)\n", len(plan.Destroy))
+		args := []string{"destroy", "-auto-approve", "-input=false"}
+		for _, a := range plan.Destroy {
+			args = append(args, "-target="+a)
+		}
+		if err := terraform(dir, env, args...); err != nil {
+			return err
+		}
 	}
-	fmt.Printf("Kept the data volumes of %s (docker volume ls --filter label=project=%s); the next deploy reattaches them.\n", p.Name, p.Name)
+	fmt.Printf("Kept the data of %s: volumes %s-registry-data and %s-registry-backup on the server, and PostgreSQL %s-postgres running with its volume. `cdktf deploy onprem` brings the rest back; `-delete-data=%s` removes everything.\n",
+		p.Name, p.Name, p.Name, p.Name, p.Name)
 	return nil
 }
 

@@ -1,0 +1,310 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/homecloud-dev/fullstack/flyway"
+	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/standins"
+)
+
+// TestOnPremDeploysForReal deploys the repository's project with the real
+// cdktf CLI, Terraform and the docker and postgresql providers to a
+// private Docker engine holding stand-ins for the public images, uses it,
+// changes it and tears it down. The steps depend on each other, so they
+// run in order in one test.
+func TestOnPremDeploysForReal(t *testing.T) {
+	if err := harness.CanStartDockerEngine(); err != nil {
+		if os.Geteuid() != 0 {
+			t.Skipf("%v: the on-prem deploy runs only as root (README: what runs where)", err)
+		}
+		t.Fatal(err)
+	}
+	cache, err := harness.CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	engine, err := harness.StartDockerEngine(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("figure: dockerd start %s", time.Since(start).Round(time.Millisecond))
+	defer engine.Stop()
+	timings, err := standins.Build(engine, cache, testLog{t})
+	for _, tm := range timings {
+		t.Logf("figure: stand-in %s built=%v %s", tm.Image, tm.Built, tm.Duration.Round(time.Millisecond))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newOnPremDeployment(t, engine)
+	defer func() {
+		if err := engine.RemoveLabelled(d.Name); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	}()
+
+	t.Run("a missing secret fails at once, naming it", func(t *testing.T) {
+		out, code := d.DeployWithout("TF_VAR_onprem_postgres_password")
+		if code == 0 || !strings.Contains(oneLine(out), "export TF_VAR_onprem_postgres_password") {
+			t.Errorf("deploy without the superuser password: exit %d, want a failure naming TF_VAR_onprem_postgres_password:\n%s", code, tailOf(out))
+		}
+		out, code = d.Deploy("FULLSTACK_DOCKER_HOST=unix:///nonexistent/docker.sock")
+		if code == 0 || !strings.Contains(oneLine(out), "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock") {
+			t.Errorf("deploy to an unreachable engine: exit %d, want a failure naming the host:\n%s", code, tailOf(out))
+		}
+		if ids := d.Docker("ps", "-aq", "--filter", "label=project="+d.Name); ids != "" {
+			t.Errorf("the refused deploy created containers: %s", ids)
+		}
+	})
+
+	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
+
+	t.Run("registry holds the images that run", func(t *testing.T) {
+		reg := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Registry)
+		_, catalog, _ := get(t, "GET", reg+"/v2/_catalog", "")
+		for _, repo := range []string{"api/notes-api", "site/notes-web"} {
+			if !strings.Contains(catalog, `"`+repo+`"`) {
+				t.Errorf("catalog %s lacks %s", catalog, repo)
+			}
+		}
+		for _, c := range []struct{ container, repo string }{{"notes-api", "api/notes-api"}, {"notes-web", "site/notes-web"}} {
+			tag := d.runningTag(c.container)
+			_, _, digest := get(t, "HEAD", reg+"/v2/"+c.repo+"/manifests/"+tag, "Docker-Content-Digest",
+				"Accept", "application/vnd.docker.distribution.manifest.v2+json")
+			running := d.Docker("image", "inspect", "--format", "{{json .RepoDigests}}", d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+c.container))
+			if digest == "" || !strings.Contains(running, c.repo+"@"+digest) {
+				t.Errorf("%s runs tag %s (digests %s), the registry holds %q for it", c.container, tag, running, digest)
+			}
+		}
+	})
+
+	api := "http://127.0.0.1:" + strconv.Itoa(d.Ports.API)
+	site := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Site)
+	t.Run("the API answers through its published port", func(t *testing.T) {
+		if code, body, _ := get(t, "GET", api+"/healthz", ""); code != 200 {
+			t.Errorf("GET /healthz: %d %s", code, body)
+		}
+		req := exec.Command("curl", "-s", "-f", "-X", "POST", "-H", "Content-Type: application/json", "-d", `{"title":"kept","body":"across deploys"}`, api+"/api/notes")
+		if out, err := req.CombinedOutput(); err != nil || !strings.Contains(string(out), `"title":"kept"`) {
+			t.Errorf("POST /api/notes: %v %s", err, out)
+		}
+	})
+
+	t.Run("the site serves index, deep links and /api/", func(t *testing.T) {
+		index, _ := os.ReadFile(filepath.Join(repoRoot, "apps/notes-web/index.html"))
+		for _, path := range []string{"/", "/notes/42"} {
+			if code, body, _ := get(t, "GET", site+path, ""); code != 200 || body != string(index) {
+				t.Errorf("GET %s: %d, want index.html", path, code)
+			}
+		}
+		if code, body, _ := get(t, "GET", site+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
+			t.Errorf("GET /api/notes through nginx: %d %s", code, body)
+		}
+	})
+
+	t.Run("the app role logs in and every migration is applied", func(t *testing.T) {
+		ctx := context.Background()
+		dsn := func(pw string) string {
+			return fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(pw, ":", "%3A"), d.Ports.Postgres)
+		}
+		if c, err := pgx.Connect(ctx, dsn("wrong-password-123")); err == nil {
+			c.Close(ctx)
+			t.Error("a wrong password was accepted")
+		}
+		conn, err := pgx.Connect(ctx, dsn(onPremAppPassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var applied int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM flyway_schema_history WHERE success").Scan(&applied); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := flyway.Load(filepath.Join(repoRoot, "migrations", "notes-api"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if applied != len(ms) {
+			t.Errorf("flyway_schema_history has %d successful rows, want %d", applied, len(ms))
+		}
+	})
+
+	t.Run("a second deploy with no change is a no-op", func(t *testing.T) {
+		start := time.Now()
+		d.MustDeploy()
+		t.Logf("figure: no-op deploy %s", time.Since(start).Round(time.Second))
+		assertNoChanges(t, d)
+	})
+
+	t.Run("a snapshot and the restore command bring back a deleted image", func(t *testing.T) {
+		reg := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Registry)
+		d.Docker("exec", d.Name+"-registry-backup", "/usr/local/bin/registry-backup")
+		manifest := reg + "/v2/site/notes-web/manifests/" + d.runningTag("notes-web")
+		accept := []string{"Accept", "application/vnd.docker.distribution.manifest.v2+json"}
+		_, _, digest := get(t, "HEAD", manifest, "Docker-Content-Digest", accept...)
+		if code, _, _ := get(t, "DELETE", reg+"/v2/site/notes-web/manifests/"+digest, ""); code != 202 {
+			t.Fatalf("DELETE manifest: %d", code)
+		}
+		if code, _, _ := get(t, "HEAD", manifest, "", accept...); code != 404 {
+			t.Fatalf("deleted manifest still answers %d", code)
+		}
+		restore := d.Output("registry_restore_command")
+		if out, err := exec.Command("sh", "-c", restore).CombinedOutput(); err != nil {
+			t.Fatalf("restore command as printed: %v\n%s", err, out)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			if code, _, _, _ := fetch("HEAD", manifest, accept...); code == 200 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the image did not come back within 30 s of the restore")
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		if out, err := exec.Command("sh", "-c", restore+" no-such-snapshot.tar.gz").CombinedOutput(); err == nil || !strings.Contains(string(out), "does not exist") {
+			t.Errorf("restore of a missing snapshot: %v %s", err, out)
+		}
+		if state := d.Docker("inspect", "--format", "{{.State.Status}}", d.Name+"-registry"); state != "running" {
+			t.Errorf("after a failed restore the registry is %s, want running", state)
+		}
+	})
+
+	t.Run("a broken migration fails the deploy readably and the old app keeps serving", func(t *testing.T) {
+		before := d.ContainerID("notes-api")
+		broken := filepath.Join(d.Dir, "migrations", "notes-api", "V90__broken.sql")
+		writeFile(t, broken, "CREATE TABLEE oops (id int);\n")
+		out, code := d.Deploy()
+		if code == 0 {
+			t.Fatal("a deploy with a broken migration succeeded")
+		}
+		for _, want := range []string{"flyway migrate failed for notes-api", "V90__broken.sql", "syntax error"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("deploy output lacks %q:\n%s", want, tailOf(out))
+			}
+		}
+		if strings.ContainsAny(out, "\x00\x01\x02") {
+			t.Errorf("Flyway's output carries binary log-frame headers:\n%q", tailOf(out))
+		}
+		if after := d.ContainerID("notes-api"); after != before {
+			t.Error("the app container was replaced although its migrations failed")
+		}
+		if code, _, _ := get(t, "GET", api+"/healthz", ""); code != 200 {
+			t.Errorf("the old app stopped serving: %d", code)
+		}
+		if err := os.Remove(broken); err != nil {
+			t.Fatal(err)
+		}
+		d.MustDeploy()
+	})
+
+	t.Run("a source change rebuilds and replaces only that app", func(t *testing.T) {
+		apiBefore, siteBefore := d.ContainerID("notes-api"), d.ContainerID("notes-web")
+		index := filepath.Join(d.Dir, "apps", "notes-web", "index.html")
+		data, _ := os.ReadFile(index)
+		writeFile(t, index, string(data)+"<!-- changed -->\n")
+		d.MustDeploy()
+		if d.ContainerID("notes-api") != apiBefore {
+			t.Error("the API container was replaced by a change of the site")
+		}
+		if d.ContainerID("notes-web") == siteBefore {
+			t.Error("the site container was not replaced after its source changed")
+		}
+		if _, body, _ := get(t, "GET", site+"/", ""); !strings.Contains(body, "<!-- changed -->") {
+			t.Error("the site does not serve the changed index.html")
+		}
+		writeFile(t, index, string(data))
+		d.MustDeploy()
+	})
+
+	t.Run("a fresh checkout deploys from the same state", func(t *testing.T) {
+		d.Checkout()
+		if _, err := os.Stat(d.Out); !os.IsNotExist(err) {
+			t.Fatalf("the checkout kept %s", d.Out)
+		}
+		d.MustDeploy()
+		assertNoChanges(t, d)
+	})
+
+	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
+		start := time.Now()
+		if out, code := d.Teardown(); code != 0 {
+			t.Fatalf("teardown: exit %d\n%s", code, tailOf(out))
+		}
+		t.Logf("figure: teardown keeping data %s", time.Since(start).Round(time.Second))
+		if names := d.Docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=project="+d.Name); names != d.Name+"-postgres" {
+			t.Errorf("containers after a teardown that keeps the data: %q, want only PostgreSQL", names)
+		}
+		vols := d.Docker("volume", "ls", "-q", "--filter", "label=project="+d.Name)
+		for _, v := range []string{"-registry-data", "-registry-backup", "-postgres-data"} {
+			if !strings.Contains(vols, d.Name+v) {
+				t.Errorf("volume %s%s was not kept (have %s)", d.Name, v, vols)
+			}
+		}
+		d.MustDeploy()
+		if code, body, _ := get(t, "GET", api+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
+			t.Errorf("after teardown and redeploy the note is gone: %d %s", code, body)
+		}
+		assertNoChanges(t, d)
+	})
+
+	t.Run("teardown with data removes everything and PostgreSQL stops cleanly", func(t *testing.T) {
+		events := exec.Command("docker", "-H", engine.Host, "events", "--filter", "container="+d.Name+"-postgres",
+			"--filter", "event=die", "--format", "{{.Status}} {{index .Actor.Attributes \"exitCode\"}}")
+		var buf strings.Builder
+		events.Stdout = &buf
+		if err := events.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if out, code := d.Teardown("-delete-data=not-" + d.Name); code == 0 || !strings.Contains(out, "does not match the project name") {
+			t.Errorf("a wrong confirmation was accepted: exit %d\n%s", code, tailOf(out))
+		}
+		start := time.Now()
+		out, code := d.Teardown("-delete-data=" + d.Name)
+		t.Logf("figure: teardown with data %s", time.Since(start).Round(time.Second))
+		time.Sleep(time.Second)
+		_ = events.Process.Kill()
+		_ = events.Wait()
+		if code != 0 {
+			t.Fatalf("teardown -delete-data: exit %d\n%s", code, tailOf(out))
+		}
+		if got := strings.TrimSpace(buf.String()); got != "die 0" {
+			t.Errorf("PostgreSQL's container ended with %q, want one clean exit (die 0)", got)
+		}
+		if vols := d.Docker("volume", "ls", "-q", "--filter", "label=project="+d.Name); vols != "" {
+			t.Errorf("volumes left: %s", vols)
+		}
+	})
+}
+
+// assertNoChanges plans the deployed stack: Terraform must see nothing to do.
+func assertNoChanges(t *testing.T, d *onPremDeployment) {
+	t.Helper()
+	changes, err := d.terraform().PlannedChanges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		t.Errorf("planned change after a deploy: %s %s", c.Address, c.What)
+	}
+}
+
+// testLog sends progress lines to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,289 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/homecloud-dev/fullstack/internal/harness"
+)
+
+// onPremDeployment is the repository's project deployed to a private
+// Docker engine: the same project file with the Docker host, the state
+// directory, the project name and the host ports changed (a shared
+// machine may use the defaults).
+type onPremDeployment struct {
+	t      *testing.T
+	engine *harness.DockerEngine
+	// Name is the unique project name; Dir holds the project (a copy of
+	// the repository's apps and migrations); Out is the cdktf output.
+	Name, Dir, Out, StateDir string
+	Ports                    struct{ Registry, Postgres, API, Site int }
+	Env                      []string
+	cliConfig                string
+}
+
+const (
+	onPremSuperPassword = "super-secret-pw-1"
+	// A ':' proves the .pgpass escaping.
+	onPremAppPassword = "app:pass:word-12"
+)
+
+func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDeployment {
+	t.Helper()
+	base := t.TempDir()
+	d := &onPremDeployment{
+		t: t, engine: engine,
+		Name:      fmt.Sprintf("t%d", time.Now().UnixNano()%1_000_000),
+		Dir:       filepath.Join(base, "checkout"),
+		Out:       filepath.Join(base, "checkout", "cdktf.out"),
+		StateDir:  filepath.Join(base, "state"),
+		cliConfig: harness.CLIConfigT(t),
+	}
+	for _, p := range []*int{&d.Ports.Registry, &d.Ports.Postgres, &d.Ports.API, &d.Ports.Site} {
+		port, err := harness.FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		*p = port
+	}
+	d.Env = []string{
+		"FULLSTACK_PROJECT=" + filepath.Join(d.Dir, "fullstack.yaml"),
+		"TF_CLI_CONFIG_FILE=" + d.cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
+		"TF_VAR_onprem_postgres_password=" + onPremSuperPassword,
+		"TF_VAR_onprem_db_password_notes_api=" + onPremAppPassword,
+	}
+	d.Checkout()
+	return d
+}
+
+// Checkout writes a fresh copy of the project, as a clean clone would:
+// the repository's project file with this deployment's settings, the
+// sample apps and their migrations. Nothing else survives.
+func (d *onPremDeployment) Checkout() {
+	t := d.t
+	t.Helper()
+	if err := os.RemoveAll(d.Dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"apps/notes-api", "apps/notes-web", "migrations/notes-api"} {
+		if out, err := exec.Command("mkdir", "-p", filepath.Join(d.Dir, filepath.Dir(dir))).CombinedOutput(); err != nil {
+			t.Fatal(err, string(out))
+		}
+		if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot, dir), filepath.Join(d.Dir, dir)).CombinedOutput(); err != nil {
+			t.Fatal(err, string(out))
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "fullstack.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var project map[string]any
+	if err := yaml.Unmarshal(raw, &project); err != nil {
+		t.Fatal(err)
+	}
+	project["project"] = d.Name
+	onprem := project["onprem"].(map[string]any)
+	onprem["docker_host"] = d.engine.Host
+	onprem["state_dir"] = d.StateDir
+	delete(onprem["network"].(map[string]any), "name") // derived from the project name
+	onprem["registry"].(map[string]any)["port"] = d.Ports.Registry
+	onprem["postgres"].(map[string]any)["port"] = d.Ports.Postgres
+	for _, a := range project["apps"].([]any) {
+		app := a.(map[string]any)
+		switch app["name"] {
+		case "notes-api":
+			app["host_port"] = d.Ports.API
+		case "notes-web":
+			app["host_port"] = d.Ports.Site
+		}
+	}
+	out, err := yaml.Marshal(project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(d.Dir, "fullstack.yaml"), string(out))
+}
+
+// run runs a command in the repository root with the deployment's
+// environment (plus extra), returning its output and exit code.
+func (d *onPremDeployment) run(timeout time.Duration, extra []string, name string, args ...string) (string, int) {
+	d.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = repoRoot
+	cmd.Env = append(append(os.Environ(), d.Env...), extra...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		d.t.Fatalf("%s %s: still running after %s (waiting for input?):\n%s", name, strings.Join(args, " "), timeout, tailOf(out.String()))
+	}
+	if exit, ok := err.(*exec.ExitError); ok {
+		return plainText(out.String()), exit.ExitCode()
+	} else if err != nil {
+		d.t.Fatal(err)
+	}
+	return plainText(out.String()), 0
+}
+
+// Deploy runs what a user runs: cdktf synth, terraform init (records the
+// providers this machine has; cdktf would lock against the registry),
+// cdktf deploy onprem.
+func (d *onPremDeployment) Deploy(extra ...string) (string, int) {
+	d.t.Helper()
+	cdktf := filepath.Join(repoRoot, "node_modules", ".bin", "cdktf")
+	if out, code := d.run(5*time.Minute, extra, cdktf, "synth", "--output", d.Out); code != 0 {
+		return out, code
+	}
+	if out, err := d.terraform().Run("init", "-input=false", "-no-color"); err != nil {
+		return out.Output, 1
+	}
+	return d.run(15*time.Minute, extra, cdktf, "deploy", "onprem", "--skip-synth", "--auto-approve", "--output", d.Out)
+}
+
+// DeployWithout deploys with the variable name missing from the
+// environment.
+func (d *onPremDeployment) DeployWithout(name string) (string, int) {
+	d.t.Helper()
+	saved := d.Env
+	defer func() { d.Env = saved }()
+	d.Env = nil
+	for _, kv := range saved {
+		if !strings.HasPrefix(kv, name+"=") {
+			d.Env = append(d.Env, kv)
+		}
+	}
+	return d.Deploy()
+}
+
+// MustDeploy deploys and fails the test when the deploy fails.
+func (d *onPremDeployment) MustDeploy() time.Duration {
+	d.t.Helper()
+	start := time.Now()
+	if out, code := d.Deploy(); code != 0 {
+		d.t.Fatalf("cdktf deploy onprem failed (exit %d):\n%s", code, tailOf(out))
+	}
+	return time.Since(start)
+}
+
+func (d *onPremDeployment) terraform() *harness.Terraform {
+	return &harness.Terraform{Dir: filepath.Join(d.Out, "stacks", "onprem"), CLIConfig: d.cliConfig, Env: d.Env}
+}
+
+// Teardown runs cmd/teardown with args.
+func (d *onPremDeployment) Teardown(args ...string) (string, int) {
+	d.t.Helper()
+	return d.run(10*time.Minute, nil, "go", append([]string{"run", "./cmd/teardown", "-output", d.Out}, args...)...)
+}
+
+// Output reads one stack output.
+func (d *onPremDeployment) Output(name string) string {
+	d.t.Helper()
+	res, err := d.terraform().Run("output", "-raw", name)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return res.Output
+}
+
+// Docker runs the docker CLI against the private engine.
+func (d *onPremDeployment) Docker(args ...string) string {
+	d.t.Helper()
+	out, err := d.engine.Docker(args...)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return strings.TrimSpace(out)
+}
+
+// ContainerID is the id of the project's container named <project>-<suffix>.
+func (d *onPremDeployment) ContainerID(suffix string) string {
+	d.t.Helper()
+	return d.Docker("inspect", "--format", "{{.Id}}", d.Name+"-"+suffix)
+}
+
+// runningTag is the registry tag of the image the container
+// <project>-<suffix> runs.
+func (d *onPremDeployment) runningTag(suffix string) string {
+	d.t.Helper()
+	image := d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+suffix)
+	prefix := "127.0.0.1:" + strconv.Itoa(d.Ports.Registry) + "/"
+	for _, ref := range strings.Split(strings.Trim(d.Docker("image", "inspect", "--format", "{{join .RepoTags \" \"}}", image), " "), " ") {
+		if strings.HasPrefix(ref, prefix) {
+			return ref[strings.LastIndex(ref, ":")+1:]
+		}
+	}
+	d.t.Fatalf("%s-%s runs an image without a tag of the registry %s", d.Name, suffix, prefix)
+	return ""
+}
+
+// oneLine joins wrapped output so a message can be matched whole.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// get fetches url and returns status, body and one response header; a
+// connection error fails the test.
+func get(t *testing.T, method, url, header string, reqHeaders ...string) (int, string, string) {
+	t.Helper()
+	code, body, h, err := fetch(method, url, reqHeaders...)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	return code, body, h.Get(header)
+}
+
+func fetch(method, url string, reqHeaders ...string) (int, string, http.Header, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	for i := 0; i+1 < len(reqHeaders); i += 2 {
+		req.Header.Set(reqHeaders[i], reqHeaders[i+1])
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header, nil
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+
+// plainText drops the terminal colours and cdktf's progress lines.
+func plainText(s string) string {
+	s = ansi.ReplaceAllString(s, "")
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "Stack deploying") || strings.Contains(l, "Stacks deploying") || strings.Contains(l, "Stack destroying") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+func tailOf(s string) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > 80 {
+		lines = lines[len(lines)-80:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestPlanKeepData(t *testing.T) {
+	show := `{"values":{"root_module":{"resources":[
+	 {"address":"docker_volume.pg","type":"docker_volume","values":{"name":"shop-postgres-data"}},
+	 {"address":"docker_volume.reg","type":"docker_volume","values":{"name":"shop-registry-data"}},
+	 {"address":"docker_volume.bak","type":"docker_volume","values":{"name":"shop-registry-backup"}},
+	 {"address":"docker_container.pg","type":"docker_container","values":{"name":"shop-postgres"}},
+	 {"address":"docker_image.pg","type":"docker_image","values":{"name":"postgres:16.6-bookworm"}},
+	 {"address":"docker_network.net","type":"docker_network","values":{"name":"shop-platform"}},
+	 {"address":"postgresql_database.db","type":"postgresql_database","values":{"name":"orders"}},
+	 {"address":"postgresql_role.role","type":"postgresql_role","values":{"name":"orders"}},
+	 {"address":"docker_container.api","type":"docker_container","values":{"name":"shop-orders"}},
+	 {"address":"docker_container.reg","type":"docker_container","values":{"name":"shop-registry"}},
+	 {"address":"docker_registry_image.push","type":"docker_registry_image","values":{"name":"127.0.0.1:5000/api/orders:src-1"}}
+	]}}}`
+	plan, err := planKeepData("shop", []byte(show))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"docker_volume.reg", "docker_volume.bak"}; !slices.Equal(plan.Release, want) {
+		t.Errorf("release %v, want %v", plan.Release, want)
+	}
+	if want := []string{"docker_container.api", "docker_container.reg", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
+		t.Errorf("destroy %v, want %v (PostgreSQL and the databases stay)", plan.Destroy, want)
+	}
+	if _, err := planKeepData("shop", []byte("not json")); err == nil {
+		t.Error("a bad state was accepted")
+	}
+}
