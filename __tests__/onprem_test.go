@@ -72,8 +72,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
 
 	t.Run("registry holds the images that run", func(t *testing.T) {
-		reg := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Registry)
-		_, catalog, _ := get(t, "GET", reg+"/v2/_catalog", "")
+		reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)
+		_, catalog, _ := httpGet(t, "GET", reg+"/v2/_catalog", "")
 		for _, repo := range []string{"api/notes-api", "site/notes-web"} {
 			if !strings.Contains(catalog, `"`+repo+`"`) {
 				t.Errorf("catalog %s lacks %s", catalog, repo)
@@ -81,7 +81,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 		for _, c := range []struct{ container, repo string }{{"notes-api", "api/notes-api"}, {"notes-web", "site/notes-web"}} {
 			tag := d.runningTag(c.container)
-			_, _, digest := get(t, "HEAD", reg+"/v2/"+c.repo+"/manifests/"+tag, "Docker-Content-Digest",
+			_, _, digest := httpGet(t, "HEAD", reg+"/v2/"+c.repo+"/manifests/"+tag, "Docker-Content-Digest",
 				"Accept", "application/vnd.docker.distribution.manifest.v2+json")
 			running := d.Docker("image", "inspect", "--format", "{{json .RepoDigests}}", d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+c.container))
 			if digest == "" || !strings.Contains(running, c.repo+"@"+digest) {
@@ -90,10 +90,10 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
-	api := "http://127.0.0.1:" + strconv.Itoa(d.Ports.API)
-	site := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Site)
+	api := "http://127.0.0.1:" + strconv.Itoa(d.Settings.APIPort)
+	site := "http://127.0.0.1:" + strconv.Itoa(d.Settings.SitePort)
 	t.Run("the API answers through its published port", func(t *testing.T) {
-		if code, body, _ := get(t, "GET", api+"/healthz", ""); code != 200 {
+		if code, body, _ := httpGet(t, "GET", api+"/healthz", ""); code != 200 {
 			t.Errorf("GET /healthz: %d %s", code, body)
 		}
 		req := exec.Command("curl", "-s", "-f", "-X", "POST", "-H", "Content-Type: application/json", "-d", `{"title":"kept","body":"across deploys"}`, api+"/api/notes")
@@ -105,11 +105,11 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	t.Run("the site serves index, deep links and /api/", func(t *testing.T) {
 		index, _ := os.ReadFile(filepath.Join(repoRoot, "apps/notes-web/index.html"))
 		for _, path := range []string{"/", "/notes/42"} {
-			if code, body, _ := get(t, "GET", site+path, ""); code != 200 || body != string(index) {
+			if code, body, _ := httpGet(t, "GET", site+path, ""); code != 200 || body != string(index) {
 				t.Errorf("GET %s: %d, want index.html", path, code)
 			}
 		}
-		if code, body, _ := get(t, "GET", site+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
+		if code, body, _ := httpGet(t, "GET", site+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
 			t.Errorf("GET /api/notes through nginx: %d %s", code, body)
 		}
 	})
@@ -117,7 +117,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	t.Run("the app role logs in and every migration is applied", func(t *testing.T) {
 		ctx := context.Background()
 		dsn := func(pw string) string {
-			return fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(pw, ":", "%3A"), d.Ports.Postgres)
+			return fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(pw, ":", "%3A"), d.Settings.PostgresPort)
 		}
 		if c, err := pgx.Connect(ctx, dsn("wrong-password-123")); err == nil {
 			c.Close(ctx)
@@ -149,15 +149,15 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	})
 
 	t.Run("a snapshot and the restore command bring back a deleted image", func(t *testing.T) {
-		reg := "http://127.0.0.1:" + strconv.Itoa(d.Ports.Registry)
+		reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)
 		d.Docker("exec", d.Name+"-registry-backup", "/usr/local/bin/registry-backup")
 		manifest := reg + "/v2/site/notes-web/manifests/" + d.runningTag("notes-web")
 		accept := []string{"Accept", "application/vnd.docker.distribution.manifest.v2+json"}
-		_, _, digest := get(t, "HEAD", manifest, "Docker-Content-Digest", accept...)
-		if code, _, _ := get(t, "DELETE", reg+"/v2/site/notes-web/manifests/"+digest, ""); code != 202 {
+		_, _, digest := httpGet(t, "HEAD", manifest, "Docker-Content-Digest", accept...)
+		if code, _, _ := httpGet(t, "DELETE", reg+"/v2/site/notes-web/manifests/"+digest, ""); code != 202 {
 			t.Fatalf("DELETE manifest: %d", code)
 		}
-		if code, _, _ := get(t, "HEAD", manifest, "", accept...); code != 404 {
+		if code, _, _ := httpGet(t, "HEAD", manifest, "", accept...); code != 404 {
 			t.Fatalf("deleted manifest still answers %d", code)
 		}
 		restore := d.Output("registry_restore_command")
@@ -201,7 +201,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if after := d.ContainerID("notes-api"); after != before {
 			t.Error("the app container was replaced although its migrations failed")
 		}
-		if code, _, _ := get(t, "GET", api+"/healthz", ""); code != 200 {
+		if code, _, _ := httpGet(t, "GET", api+"/healthz", ""); code != 200 {
 			t.Errorf("the old app stopped serving: %d", code)
 		}
 		if err := os.Remove(broken); err != nil {
@@ -222,7 +222,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if d.ContainerID("notes-web") == siteBefore {
 			t.Error("the site container was not replaced after its source changed")
 		}
-		if _, body, _ := get(t, "GET", site+"/", ""); !strings.Contains(body, "<!-- changed -->") {
+		if _, body, _ := httpGet(t, "GET", site+"/", ""); !strings.Contains(body, "<!-- changed -->") {
 			t.Error("the site does not serve the changed index.html")
 		}
 		writeFile(t, index, string(data))
@@ -254,7 +254,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 			}
 		}
 		d.MustDeploy()
-		if code, body, _ := get(t, "GET", api+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
+		if code, body, _ := httpGet(t, "GET", api+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
 			t.Errorf("after teardown and redeploy the note is gone: %d %s", code, body)
 		}
 		assertNoChanges(t, d)

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
@@ -29,9 +27,9 @@ type onPremDeployment struct {
 	engine *harness.DockerEngine
 	// Name is the unique project name; Dir holds the project (a copy of
 	// the repository's apps and migrations); Out is the cdktf output.
-	Name, Dir, Out, StateDir string
-	Ports                    struct{ Registry, Postgres, API, Site int }
-	Env                      []string
+	Name, Dir, Out string
+	Settings       harness.OnPremSettings
+	Env            []string
 	cliConfig                string
 }
 
@@ -49,15 +47,11 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 		Name:      fmt.Sprintf("t%d", time.Now().UnixNano()%1_000_000),
 		Dir:       filepath.Join(base, "checkout"),
 		Out:       filepath.Join(base, "checkout", "cdktf.out"),
-		StateDir:  filepath.Join(base, "state"),
 		cliConfig: harness.CLIConfigT(t),
 	}
-	for _, p := range []*int{&d.Ports.Registry, &d.Ports.Postgres, &d.Ports.API, &d.Ports.Site} {
-		port, err := harness.FreePort()
-		if err != nil {
-			t.Fatal(err)
-		}
-		*p = port
+	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state")}
+	if err := harness.FreeOnPremPorts(&d.Settings); err != nil {
+		t.Fatal(err)
 	}
 	d.Env = []string{
 		"FULLSTACK_PROJECT=" + filepath.Join(d.Dir, "fullstack.yaml"),
@@ -71,52 +65,12 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 	return d
 }
 
-// Checkout writes a fresh copy of the project, as a clean clone would:
-// the repository's project file with this deployment's settings, the
-// sample apps and their migrations. Nothing else survives.
+// Checkout writes a fresh copy of the project, as a clean clone would.
 func (d *onPremDeployment) Checkout() {
-	t := d.t
-	t.Helper()
-	if err := os.RemoveAll(d.Dir); err != nil {
-		t.Fatal(err)
+	d.t.Helper()
+	if err := harness.WriteOnPremProject(repoRoot, d.Dir, d.Settings); err != nil {
+		d.t.Fatal(err)
 	}
-	for _, dir := range []string{"apps/notes-api", "apps/notes-web", "migrations/notes-api"} {
-		if out, err := exec.Command("mkdir", "-p", filepath.Join(d.Dir, filepath.Dir(dir))).CombinedOutput(); err != nil {
-			t.Fatal(err, string(out))
-		}
-		if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot, dir), filepath.Join(d.Dir, dir)).CombinedOutput(); err != nil {
-			t.Fatal(err, string(out))
-		}
-	}
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "fullstack.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var project map[string]any
-	if err := yaml.Unmarshal(raw, &project); err != nil {
-		t.Fatal(err)
-	}
-	project["project"] = d.Name
-	onprem := project["onprem"].(map[string]any)
-	onprem["docker_host"] = d.engine.Host
-	onprem["state_dir"] = d.StateDir
-	delete(onprem["network"].(map[string]any), "name") // derived from the project name
-	onprem["registry"].(map[string]any)["port"] = d.Ports.Registry
-	onprem["postgres"].(map[string]any)["port"] = d.Ports.Postgres
-	for _, a := range project["apps"].([]any) {
-		app := a.(map[string]any)
-		switch app["name"] {
-		case "notes-api":
-			app["host_port"] = d.Ports.API
-		case "notes-web":
-			app["host_port"] = d.Ports.Site
-		}
-	}
-	out, err := yaml.Marshal(project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(d.Dir, "fullstack.yaml"), string(out))
 }
 
 // run runs a command in the repository root with the deployment's
@@ -223,7 +177,7 @@ func (d *onPremDeployment) ContainerID(suffix string) string {
 func (d *onPremDeployment) runningTag(suffix string) string {
 	d.t.Helper()
 	image := d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+suffix)
-	prefix := "127.0.0.1:" + strconv.Itoa(d.Ports.Registry) + "/"
+	prefix := "127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + "/"
 	for _, ref := range strings.Split(strings.Trim(d.Docker("image", "inspect", "--format", "{{join .RepoTags \" \"}}", image), " "), " ") {
 		if strings.HasPrefix(ref, prefix) {
 			return ref[strings.LastIndex(ref, ":")+1:]
@@ -236,9 +190,9 @@ func (d *onPremDeployment) runningTag(suffix string) string {
 // oneLine joins wrapped output so a message can be matched whole.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// get fetches url and returns status, body and one response header; a
+// httpGet fetches url and returns status, body and one response header; a
 // connection error fails the test.
-func get(t *testing.T, method, url, header string, reqHeaders ...string) (int, string, string) {
+func httpGet(t *testing.T, method, url, header string, reqHeaders ...string) (int, string, string) {
 	t.Helper()
 	code, body, h, err := fetch(method, url, reqHeaders...)
 	if err != nil {

@@ -123,6 +123,13 @@ func TestDeploysNeverOverlap(t *testing.T) {
 		if strings.HasPrefix(k, "TF_VAR_") && strings.Contains(k, "password") && !strings.HasPrefix(v, "${{ secrets.") {
 			t.Errorf("%s must come from GitHub secrets, is %q", k, v)
 		}
+		// actions/checkout cleans the workspace: state kept there is lost.
+		if k == "FULLSTACK_STATE_DIR" {
+			t.Errorf("deploy-onprem sets FULLSTACK_STATE_DIR=%q: the state must stay in onprem.state_dir, outside the workspace", v)
+		}
+	}
+	if dir := loadRepoProject(t).OnPrem.StateDir; !strings.HasPrefix(dir, "~/") && !filepath.IsAbs(dir) {
+		t.Errorf("onprem.state_dir %q is inside the workspace a checkout cleans", dir)
 	}
 }
 

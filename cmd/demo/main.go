@@ -1,9 +1,11 @@
 // Command demo is the README's main job on the embedded default: it
 // deploys the repository's project (fullstack.yaml) to a local AWS emulator
 // with the real cdktf CLI and Terraform (the cloud-bootstrap and cloud
-// stacks), prints their outputs, synthesizes the on-prem stack, then
-// destroys what it deployed and stops the emulator. No AWS account and no
-// home server are needed.
+// stacks) and prints their outputs; where it can start a private Docker
+// engine (root and dockerd), it deploys the onprem stack there too and
+// checks the API and the site answer. Then it removes what it deployed and
+// stops the emulator and the engine. No AWS account and no home server are
+// needed.
 //
 //	go run ./cmd/demo          # deploy, show, destroy
 //	go run ./cmd/demo -keep    # leave it running until Ctrl-C
@@ -88,7 +90,24 @@ func run(keep bool) error {
 	if err := printOutputs(outputs); err != nil {
 		return err
 	}
-	fmt.Println("   onprem stack synthesized (deploying it needs a home server):", filepath.Join("cdktf.out", "stacks", "onprem", "cdk.tf.json"))
+	fmt.Println("   onprem stack synthesized:", filepath.Join("cdktf.out", "stacks", "onprem", "cdk.tf.json"))
+
+	step("cdktf deploy onprem (to a private Docker engine)")
+	onprem, err := startOnPrem(work, cliConfig)
+	if err != nil {
+		return err
+	}
+	if onprem != nil {
+		defer func() {
+			step("teardown onprem (data included)")
+			if err := onprem.teardown(); err != nil {
+				fmt.Fprintln(os.Stderr, "demo: onprem teardown:", err)
+			}
+		}()
+		if err := onprem.deploy(); err != nil {
+			return err
+		}
+	}
 
 	if keep {
 		step("running; press Ctrl-C to destroy and stop")
