@@ -30,7 +30,7 @@ type onPremDeployment struct {
 	Name, Dir, Out string
 	Settings       harness.OnPremSettings
 	Env            []string
-	cliConfig                string
+	cliConfig      string
 }
 
 const (
