@@ -234,8 +234,16 @@ func plainText(s string) string {
 	return strings.Join(keep, "\n")
 }
 
+// tailOf is what to show of a command's output: from its first error on,
+// else its last lines.
 func tailOf(s string) string {
 	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "Error") || strings.Contains(l, "error:") {
+			lines = lines[i:]
+			break
+		}
+	}
 	if len(lines) > 80 {
 		lines = lines[len(lines)-80:]
 	}
