@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -191,6 +192,60 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 		if state := d.Docker("inspect", "--format", "{{.State.Status}}", d.Name+"-registry"); state != "running" {
 			t.Errorf("after a failed restore the registry is %s, want running", state)
+		}
+	})
+
+	t.Run("a database backup restores a dropped database and refuses a damaged one", func(t *testing.T) {
+		backup := d.Name + "-postgres-backup"
+		if out, err := engine.Docker("exec", backup, "/usr/local/bin/pg-backup"); err != nil || !strings.Contains(out, "notes_api-") || !strings.Contains(out, "globals-") {
+			t.Fatalf("pg-backup: %v\n%s", err, out)
+		}
+		ctx := context.Background()
+		super, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", onPremSuperPassword, d.Settings.PostgresPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer super.Close(ctx)
+		if _, err := super.Exec(ctx, "DROP DATABASE notes_api WITH (FORCE)"); err != nil {
+			t.Fatal(err)
+		}
+		var restores map[string]string
+		if err := json.Unmarshal([]byte(d.OutputJSON("postgres_restore_commands")), &restores); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command("sh", "-c", restores["notes-api"]).CombinedOutput(); err != nil {
+			t.Fatalf("restore command as printed: %v\n%s", err, out)
+		}
+		notes := func() string {
+			conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(onPremAppPassword, ":", "%3A"), d.Settings.PostgresPort))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			var titles string
+			if err := conn.QueryRow(ctx, "SELECT string_agg(title, ',') FROM notes").Scan(&titles); err != nil {
+				t.Fatal(err)
+			}
+			return titles
+		}
+		if got := notes(); got != "kept" {
+			t.Errorf("after the restore the notes are %q, want the row written before the backup", got)
+		}
+		assertNoChanges(t, d) // Terraform sees the same database, owner and grants
+
+		d.Docker("exec", backup, "sh", "-c", "f=$(ls /backup/notes_api-*.dump | tail -n 1); head -c 600 \"$f\" > /backup/damaged.dump")
+		for _, c := range []struct{ args, want string }{
+			{"notes_api damaged.dump", "damaged or not a pg_dump archive; nothing was changed"},
+			{"notes_api missing.dump", "does not exist; nothing was changed"},
+			{"no_such_app", "is not an app database of this stack"},
+		} {
+			out, err := exec.Command("sh", "-c", "docker -H "+engine.Host+" exec "+backup+" /usr/local/bin/pg-restore-app "+c.args).CombinedOutput()
+			if err == nil || !strings.Contains(string(out), c.want) {
+				t.Errorf("restore %s: %v %s, want a refusal saying %q", c.args, err, out, c.want)
+			}
+		}
+		if got := notes(); got != "kept" {
+			t.Errorf("a refused restore changed the data: %q", got)
 		}
 	})
 

@@ -156,6 +156,16 @@ func (d *onPremDeployment) Output(name string) string {
 	return res.Output
 }
 
+// OutputJSON reads one stack output as JSON.
+func (d *onPremDeployment) OutputJSON(name string) string {
+	d.t.Helper()
+	res, err := d.terraform().Run("output", "-json", name)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return res.Output
+}
+
 // Docker runs the docker CLI against the private engine.
 func (d *onPremDeployment) Docker(args ...string) string {
 	d.t.Helper()

@@ -15,6 +15,7 @@ const (
 	DefaultRegistryImage     = "registry:2.8.3"
 	DefaultBackupSchedule    = "17 3 * * *"
 	DefaultBackupKeep        = 7
+	DefaultPostgresBackupAt  = "03:47"
 	DefaultLogMaxSize        = "10m"
 	DefaultLogMaxFiles       = 3
 	DefaultPostgresBind      = "127.0.0.1"
@@ -78,6 +79,8 @@ func (p *Project) applyDefaults() {
 	setString(&o.Registry.Image, DefaultRegistryImage)
 	setString(&o.Registry.Backup.Schedule, DefaultBackupSchedule)
 	setInt(&o.Registry.Backup.Keep, DefaultBackupKeep)
+	setString(&o.Postgres.Backup.Time, DefaultPostgresBackupAt)
+	setInt(&o.Postgres.Backup.Keep, DefaultBackupKeep)
 	setString(&o.LogMaxSize, DefaultLogMaxSize)
 	setString(&o.AppsBindAddress, DefaultRegistryAddress)
 	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)

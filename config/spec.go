@@ -125,6 +125,16 @@ type Postgres struct {
 	Version string `yaml:"version"`
 	// SSLMode is the provider's sslmode. Default "disable" (loopback only).
 	SSLMode string `yaml:"sslmode"`
+	// Backup dumps every app database and the globals daily.
+	Backup PostgresBackup `yaml:"backup"`
+}
+
+// PostgresBackup schedules logical backups of the app databases.
+type PostgresBackup struct {
+	// Time is the daily backup time, HH:MM in UTC. Default "03:47".
+	Time string `yaml:"time"`
+	// Keep is how many backups of each database are kept. Default 7.
+	Keep int `yaml:"keep"`
 }
 
 // Cloud is the AWS target.

@@ -38,6 +38,9 @@ func (p *Project) validate() problems {
 	return errs
 }
 
+// backupTime is HH:MM on a 24-hour clock.
+var backupTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
 func validateOnPrem(errs *problems, o *OnPrem) {
 	if !isDNSLabel(o.Environment) {
 		errs.add("onprem.environment", o.Environment, ruleDNSLabel)
@@ -61,6 +64,12 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	}
 	checkPort(errs, "onprem.registry.port", o.Registry.Port)
 	validateRegistry(errs, o.Registry)
+	if !backupTime.MatchString(o.Postgres.Backup.Time) {
+		errs.add("onprem.postgres.backup.time", o.Postgres.Backup.Time, "is not a time of day HH:MM (24 h, UTC), e.g. \"03:47\"")
+	}
+	if o.Postgres.Backup.Keep < 1 {
+		errs.add("onprem.postgres.backup.keep", o.Postgres.Backup.Keep, "must keep at least 1 backup")
+	}
 	if !dockerLogSize.MatchString(o.LogMaxSize) {
 		errs.add("onprem.log_max_size", o.LogMaxSize, "is not a Docker log size: a number with k, m or g (e.g. 10m)")
 	}

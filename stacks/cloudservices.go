@@ -40,10 +40,13 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 	tag := cdktf.NewTerraformVariable(stack, jsii.String(ImageTagVariable), &cdktf.TerraformVariableConfig{
 		Type:        jsii.String("string"),
 		Nullable:    jsii.Bool(false),
+		// Empty by default so Terraform never prompts (a CI deploy would
+		// hang); the check below fails the plan instead, naming the fix.
+		Default:     jsii.String(""),
 		Description: jsii.String("Image tag every service runs (CI passes the git SHA)."),
 		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
 			Condition:    jsii.String(`${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.` + ImageTagVariable + `))}`),
-			ErrorMessage: jsii.String("image_tag must be a Docker tag: letters, digits, '_', '.', '-', at most 128 characters."),
+			ErrorMessage: jsii.String("image_tag is not set or not a Docker tag (letters, digits, '_', '.', '-', at most 128 characters): export TF_VAR_image_tag=<the tag pushed to ECR, e.g. the git SHA>."),
 		}},
 	}).StringValue()
 	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{

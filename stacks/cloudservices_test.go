@@ -44,8 +44,11 @@ func TestCloudServiceTaskDefinition(t *testing.T) {
 	}
 	eq(t, d, "logConfiguration.options.awslogs-group", "/shop/orders")
 	eq(t, s.Variables(), stacks.ImageTagVariable+".type", "string")
-	if _, ok := s.Variables()[stacks.ImageTagVariable].(map[string]any)["default"]; ok {
-		t.Error("image_tag must be given at deploy time, not defaulted")
+	// Given at deploy time: the empty default only stops Terraform from
+	// prompting; the validation refuses it.
+	eq(t, s.Variables(), stacks.ImageTagVariable+".default", "")
+	if v := fmt.Sprint(s.Variables()[stacks.ImageTagVariable]); !strings.Contains(v, "export TF_VAR_image_tag") {
+		t.Errorf("image_tag's check does not say how to set it: %s", v)
 	}
 }
 

@@ -25,6 +25,8 @@ type OnPrem struct {
 	Network  *dockernetwork.Network
 	Registry *registry.Registry
 	Postgres *postgrescluster.Cluster
+	// PostgresBackup dumps every app database and the globals daily.
+	PostgresBackup *postgrescluster.Backup
 	// PostgresPassword is the sensitive variable holding the superuser
 	// password, shared by the PostgreSQL container and the provider.
 	PostgresPassword cdktf.TerraformVariable
@@ -204,6 +206,22 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		}
 		databases[s.App] = db
 	}
+	var dbNames []string
+	var dbResources []cdktf.ITerraformDependable
+	for _, s := range specs {
+		dbNames = append(dbNames, s.Database())
+		dbResources = append(dbResources, databases[s.App].Database)
+	}
+	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", pg, postgrescluster.BackupProps{
+		Project: p.Name, Network: net.Name(), Databases: dbNames,
+		At: o.Postgres.Backup.Time, Keep: o.Postgres.Backup.Keep,
+		AllowVolumeDestroy: opts.DeleteOnPremData,
+		LogMaxSize:         o.LogMaxSize, LogMaxFiles: o.LogMaxFiles, Labels: labels,
+		After: dbResources,
+	})
+	if err != nil {
+		return nil, err
+	}
 	services, err := newOnPremServices(stack, p, reg, net, conn, databases)
 	if err != nil {
 		return nil, err
@@ -234,9 +252,17 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "registry_volumes", map[string]*string{"primary": reg.DataVolume.Name(), "backup": reg.BackupVolume.Name()}, "Registry storage and its snapshots.")
 	output(stack, "registry_restore_command", registry.RestoreShellCommand(o.DockerHost, p.Name+"-registry", p.Name+"-registry-backup"),
 		"Restores the registry from its newest snapshot (append a snapshot file name for another); the registry is started again whatever happens.")
+	restores := map[string]string{}
+	for _, s := range specs {
+		restores[s.App] = pgBackup.RestoreShellCommand(o.DockerHost, s.Database())
+	}
+	output(stack, "postgres_backup_volume", pgBackup.Volume.Name(), "Daily pg_dump backups of every app database and the globals.")
+	if len(restores) > 0 {
+		output(stack, "postgres_restore_commands", restores, "Restores an app's database from its newest backup (append an archive name for another); other databases are untouched.")
+	}
 	output(stack, "postgres_address", fmt.Sprintf("%s:%d", o.Postgres.Host, o.Postgres.Port), "Where the postgresql provider reaches the cluster.")
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresPassword: password, Databases: databases, Services: services, Sites: sites}, nil
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites}, nil
 }

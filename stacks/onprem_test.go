@@ -50,7 +50,7 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 	for _, v := range s.Resources("docker_volume") {
 		vols[v["name"].(string)] = v
 	}
-	for _, name := range []string{"shop-registry-data", "shop-registry-backup", "shop-postgres-data"} {
+	for _, name := range []string{"shop-registry-data", "shop-registry-backup", "shop-postgres-data", "shop-postgres-backup"} {
 		v, ok := vols[name]
 		if !ok {
 			t.Errorf("no volume %s (have %v)", name, vols)
@@ -61,8 +61,8 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 			t.Errorf("%s labels = %s", name, got)
 		}
 	}
-	if len(vols) != 3 {
-		t.Errorf("%d volumes, want 3", len(vols))
+	if len(vols) != 4 {
+		t.Errorf("%d volumes, want 4", len(vols))
 	}
 }
 
@@ -328,4 +328,35 @@ func TestOnPremDataTeardownOption(t *testing.T) {
 	for _, v := range teardown.Stacks["onprem"].Resources("docker_volume") {
 		eq(t, v, "lifecycle.prevent_destroy", false)
 	}
+}
+
+// TestPostgresBackupSidecar: daily dumps of every app database with the
+// cluster's own tools, the password as a file, scripts escaped for
+// Terraform, and a restore command per app that runs as printed.
+func TestPostgresBackupSidecar(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	b := container(t, s, "shop-postgres-backup")
+	pg := container(t, s, "shop-postgres")
+	eq(t, b, "image", pg["image"])
+	eq(t, b, "command", []any{postgrescluster.ScheduleCommand})
+	env := fmt.Sprint(b["env"])
+	for _, want := range []string{"PGHOST=shop-postgres", "PGUSER=postgres", "PGPASSFILE=/run/secrets/pgpass", "AT=03:47", "KEEP=7", "DATABASES=orders"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("backup env lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "PASSWORD=") {
+		t.Errorf("a password in the environment: %s", env)
+	}
+	up := uploads(b)
+	eq(t, up["/run/secrets/pgpass"], "content", `*:*:*:postgres:${replace(replace(var.`+config.PostgresPasswordVariable+`, "\\", "\\\\"), ":", "\\:")}`+"\n")
+	for file, script := range map[string]string{postgrescluster.BackupCommand: postgrescluster.BackupScript,
+		postgrescluster.RestoreCommand: postgrescluster.RestoreScript, postgrescluster.ScheduleCommand: postgrescluster.ScheduleScript} {
+		eq(t, up[file], "content", strings.ReplaceAll(script, "${", "$${"))
+		eq(t, up[file], "executable", true)
+	}
+	eq(t, b, "healthcheck.interval", "1m0s")
+	eq(t, s.Outputs(), "postgres_restore_commands.value", map[string]any{
+		"orders": "docker -H ssh://deploy@homeserver exec shop-postgres-backup " + postgrescluster.RestoreCommand + " orders",
+	})
 }

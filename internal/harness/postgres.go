@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Postgres is a throwaway PostgreSQL cluster on 127.0.0.1, with
@@ -90,13 +93,41 @@ func StartPostgres(parent string, opts PostgresOptions) (*Postgres, error) {
 	if pg.proc, err = startProcess(cmd, filepath.Join(dir, "postgres.log")); err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", pg.Port)
-	if err := waitForPort(addr, pg.proc.exited, 30*time.Second); err != nil {
+	// An open port is not readiness: PostgreSQL listens before it accepts
+	// logins ("the database system is starting up"). Ready is a login.
+	if err := pg.waitForLogin(60 * time.Second); err != nil {
 		pg.Stop()
 		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
-		return nil, fmt.Errorf("postgres: %w\n%s", err, log)
+		return nil, fmt.Errorf("postgres on 127.0.0.1:%d: %w\nserver log:\n%s", pg.Port, err, log)
 	}
 	return pg, nil
+}
+
+// waitForLogin waits until the superuser can log in and run a query, the
+// server exits, or timeout passes; the error carries the last failure.
+func (pg *Postgres) waitForLogin(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		select {
+		case <-pg.proc.exited:
+			return fmt.Errorf("the server exited during start-up (last login attempt: %v)", last)
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		conn, err := pgx.Connect(ctx, pg.DSN("postgres"))
+		if err == nil {
+			err = conn.Ping(ctx)
+			conn.Close(ctx)
+		}
+		cancel()
+		if err == nil {
+			return nil
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("no login within %s: %v", timeout, last)
 }
 
 // postgresBinDir finds the server binaries: on PATH, or in Debian's and
