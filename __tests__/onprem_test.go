@@ -328,8 +328,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	})
 
 	t.Run("teardown with data removes everything and PostgreSQL stops cleanly", func(t *testing.T) {
-		events := exec.Command("docker", "-H", engine.Host, "events", "--filter", "container="+d.Name+"-postgres",
-			"--filter", "event=die", "--format", "{{.Status}} {{index .Actor.Attributes \"exitCode\"}}")
+		events := exec.Command("docker", "-H", engine.Host, "events", "--filter", "event=die", "--filter", "event=kill",
+			"--format", "{{.Time}} {{.Actor.Attributes.name}} {{.Status}} {{index .Actor.Attributes \"exitCode\"}}{{index .Actor.Attributes \"signal\"}}")
 		var buf strings.Builder
 		events.Stdout = &buf
 		if err := events.Start(); err != nil {
@@ -347,8 +347,21 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("teardown -delete-data: exit %d\n%s", code, tailOf(out))
 		}
-		if got := strings.TrimSpace(buf.String()); got != "die 0" {
-			t.Errorf("PostgreSQL's container ended with %q, want one clean exit (die 0)", got)
+		var pgEvents []string
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 4 || f[2] != "die" {
+				continue
+			}
+			if f[1] == d.Name+"-postgres" {
+				pgEvents = append(pgEvents, f[2]+" "+f[3])
+			}
+			if f[3] == "137" {
+				t.Errorf("%s was killed (exit 137): it did not stop within its grace period", f[1])
+			}
+		}
+		if got := strings.Join(pgEvents, ", "); got != "die 0" {
+			t.Errorf("PostgreSQL's container ended with %q, want one clean exit (die 0); every die and kill:\n%s", got, buf.String())
 		}
 		if vols := d.Docker("volume", "ls", "-q", "--filter", "label=project="+d.Name); vols != "" {
 			t.Errorf("volumes left: %s", vols)

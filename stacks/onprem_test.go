@@ -340,7 +340,7 @@ func TestPostgresBackupSidecar(t *testing.T) {
 	eq(t, b, "image", pg["image"])
 	eq(t, b, "command", []any{postgrescluster.ScheduleCommand})
 	env := fmt.Sprint(b["env"])
-	for _, want := range []string{"PGHOST=shop-postgres", "PGUSER=postgres", "PGPASSFILE=/run/secrets/pgpass", "AT=03:47", "KEEP=7", "DATABASES=orders"} {
+	for _, want := range []string{"PGHOST=shop-postgres", "PGUSER=postgres", "PGPASSFILE=/tmp/.pgpass", "PGPASS_UPLOAD=/run/secrets/pgpass", "AT=03:47", "KEEP=7", "DATABASES=orders"} {
 		if !strings.Contains(env, want) {
 			t.Errorf("backup env lacks %s: %s", want, env)
 		}

@@ -71,10 +71,12 @@ func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupP
 		Name:    jsii.String(b.Name),
 		Image:   cl.Image.ImageId(),
 		Command: jsii.Strings(ScheduleCommand),
+		// A shell as process 1 ignores the stop signal; Docker's init forwards it.
+		Init: jsii.Bool(true),
 		Restart: jsii.String("unless-stopped"),
 		Env: jsii.Strings(
 			"PGHOST="+conn.InternalHost, "PGPORT="+strconv.Itoa(conn.InternalPort), "PGUSER="+conn.AdminUser,
-			"PGPASSFILE=/run/secrets/pgpass", "PGSSLMODE=disable",
+			"PGPASS_UPLOAD="+PgpassUpload, "PGPASSFILE="+PgpassFile, "PGSSLMODE=disable",
 			"BACKUP_DIR="+SidecarBackupDir, "KEEP="+strconv.Itoa(props.Keep), "AT="+props.At,
 			"DATABASES="+strings.Join(props.Databases, " "),
 		),
@@ -82,7 +84,7 @@ func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupP
 		Volumes:          &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
 		Upload: &[]*container.ContainerUpload{
 			// The password reaches the tools as a file, not as an environment value.
-			{File: jsii.String("/run/secrets/pgpass"), Content: jsii.String(pgpass)},
+			{File: jsii.String(PgpassUpload), Content: jsii.String(pgpass)},
 			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(ScheduleCommand), Content: tfstring.Literal(ScheduleScript), Executable: jsii.Bool(true)},

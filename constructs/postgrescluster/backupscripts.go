@@ -13,7 +13,17 @@ const (
 	ScheduleCommand  = "/usr/local/bin/pg-backup-daily"
 	// LastStatusFile records the last backup's outcome for the health check.
 	LastStatusFile = SidecarBackupDir + "/.last-status"
+	// PgpassUpload is where the password file is uploaded (mode 0644, the
+	// provider sets no mode); the scripts copy it to PgpassFile with mode
+	// 0600, because libpq ignores a password file others can read.
+	PgpassUpload = "/run/secrets/pgpass"
+	PgpassFile   = "/tmp/.pgpass"
 )
+
+// privatePgpass is the scripts' first step: the private password file.
+const privatePgpass = `umask 077
+cp "${PGPASS_UPLOAD:-/run/secrets/pgpass}" "${PGPASSFILE:-/tmp/.pgpass}"
+`
 
 // BackupScript dumps each database of DATABASES (pg_dump custom format)
 // and the globals (roles, pg_dumpall --globals-only) into BACKUP_DIR as
@@ -23,7 +33,7 @@ const (
 // The server and credentials come from PGHOST, PGPORT, PGUSER, PGPASSFILE.
 const BackupScript = `#!/bin/sh
 set -u
-backups="${BACKUP_DIR:-/backup}"
+` + privatePgpass + `backups="${BACKUP_DIR:-/backup}"
 keep="${KEEP:-7}"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 status=ok
@@ -66,7 +76,7 @@ echo "$status $stamp" > "$backups/.last-status"
 // first, owned by the app role of the same name, closed to PUBLIC.
 const RestoreScript = `#!/bin/sh
 set -eu
-backups="${BACKUP_DIR:-/backup}"
+` + privatePgpass + `backups="${BACKUP_DIR:-/backup}"
 db="${1:-}"
 archive="${2:-}"
 fail() { echo "pg-restore-app: $*; nothing was changed" >&2; exit 1; }

@@ -148,6 +148,8 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 		Name:    jsii.String(props.Project + "-registry-backup"),
 		Image:   r.BackupImage.ImageId(),
 		Command: jsii.Strings("crond", "-f", "-l", "8"),
+		// crond as process 1 ignores SIGTERM; Docker's init forwards it.
+		Init: jsii.Bool(true),
 		Restart: jsii.String("unless-stopped"),
 		// It only moves files between volumes: no network at all.
 		NetworkMode: jsii.String("none"),
