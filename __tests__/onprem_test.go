@@ -161,6 +161,15 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		assertNoChanges(t, d)
 	})
 
+	t.Run("a wrong superuser password fails the plan, before anything changes", func(t *testing.T) {
+		tf := d.terraform()
+		tf.Env = append(slices.Clone(tf.Env), "TF_VAR_onprem_postgres_password=not-the-password-1")
+		res, err := tf.Run("plan", "-input=false", "-no-color")
+		if err == nil || !strings.Contains(oneLine(res.Output), `password authentication failed for user "postgres"`) {
+			t.Errorf("plan with a wrong superuser password: %v, want PostgreSQL's refusal:\n%s", err, tailOf(res.Output))
+		}
+	})
+
 	t.Run("a snapshot and the restore command bring back a deleted image", func(t *testing.T) {
 		reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)
 		d.Docker("exec", d.Name+"-registry-backup", "/usr/local/bin/registry-backup")

@@ -105,16 +105,20 @@ fi
 echo "pg-restore-app: $db restored from $archive"
 `
 
-// ScheduleScript runs BackupCommand every day at AT (HH:MM, UTC).
+// ScheduleScript runs BackupCommand every day at AT (HH:MM, UTC). It
+// sleeps in the background and waits, so the stop signal ends it at once
+// (a shell waiting for a foreground sleep would not stop until killed).
 const ScheduleScript = `#!/bin/sh
 set -u
+trap 'exit 0' INT TERM
 at="${AT:-03:47}"
 echo "pg-backup-daily: backups at $at UTC into ${BACKUP_DIR:-/backup}"
 while :; do
   now=$(date -u +%s)
   next=$(date -u -d "today $at" +%s)
   [ "$next" -gt "$now" ] || next=$(date -u -d "tomorrow $at" +%s)
-  sleep $((next - now))
+  sleep $((next - now)) &
+  wait $!
   ` + BackupCommand + ` || echo "pg-backup-daily: the backup failed; see above" >&2
 done
 `

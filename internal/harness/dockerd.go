@@ -106,6 +106,13 @@ func StartDockerEngine(cacheDir string) (*DockerEngine, error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if _, err := e.Docker("version", "--format", "{{.Server.Version}}"); err == nil {
+			// The data root outlives a run (it caches images): whatever an
+			// interrupted run left (containers restart with the daemon)
+			// would hold ports and names. Only the images are kept.
+			if err := e.reset(); err != nil {
+				e.Stop()
+				return nil, err
+			}
 			return e, nil
 		}
 		select {
@@ -133,6 +140,26 @@ func (e *DockerEngine) Docker(args ...string) (string, error) {
 		return out.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
 	}
 	return out.String(), nil
+}
+
+// reset removes every container, volume and user-defined network.
+func (e *DockerEngine) reset() error {
+	var errs []error
+	if ids, err := e.Docker("ps", "-aq"); err != nil {
+		errs = append(errs, err)
+	} else if f := strings.Fields(ids); len(f) > 0 {
+		_, err := e.Docker(append([]string{"rm", "-f", "-v"}, f...)...)
+		errs = append(errs, err)
+	}
+	if ids, err := e.Docker("volume", "ls", "-q"); err != nil {
+		errs = append(errs, err)
+	} else if f := strings.Fields(ids); len(f) > 0 {
+		_, err := e.Docker(append([]string{"volume", "rm", "-f"}, f...)...)
+		errs = append(errs, err)
+	}
+	_, err := e.Docker("network", "prune", "-f")
+	errs = append(errs, err)
+	return errors.Join(errs...)
 }
 
 // RemoveLabelled removes every container, volume and network labelled
