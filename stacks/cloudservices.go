@@ -38,8 +38,8 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		return out, nil
 	}
 	tag := cdktf.NewTerraformVariable(stack, jsii.String(ImageTagVariable), &cdktf.TerraformVariableConfig{
-		Type:        jsii.String("string"),
-		Nullable:    jsii.Bool(false),
+		Type:     jsii.String("string"),
+		Nullable: jsii.Bool(false),
 		// Empty by default so Terraform never prompts (a CI deploy would
 		// hang); the check below fails the plan instead, naming the fix.
 		Default:     jsii.String(""),

@@ -72,7 +72,7 @@ func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupP
 		Image:   cl.Image.ImageId(),
 		Command: jsii.Strings(ScheduleCommand),
 		// A shell as process 1 ignores the stop signal; Docker's init forwards it.
-		Init: jsii.Bool(true),
+		Init:    jsii.Bool(true),
 		Restart: jsii.String("unless-stopped"),
 		Env: jsii.Strings(
 			"PGHOST="+conn.InternalHost, "PGPORT="+strconv.Itoa(conn.InternalPort), "PGUSER="+conn.AdminUser,

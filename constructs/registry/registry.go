@@ -149,7 +149,7 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 		Image:   r.BackupImage.ImageId(),
 		Command: jsii.Strings("crond", "-f", "-l", "8"),
 		// crond as process 1 ignores SIGTERM; Docker's init forwards it.
-		Init: jsii.Bool(true),
+		Init:    jsii.Bool(true),
 		Restart: jsii.String("unless-stopped"),
 		// It only moves files between volumes: no network at all.
 		NetworkMode: jsii.String("none"),
