@@ -16,7 +16,9 @@ func TestDirFollowsContentNamesAndModes(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), mode); err != nil {
 			t.Fatal(err)
 		}
-		os.Chmod(filepath.Join(dir, name), mode)
+		if err := os.Chmod(filepath.Join(dir, name), mode); err != nil {
+			t.Fatal(err)
+		}
 	}
 	hash := func() string {
 		t.Helper()
@@ -42,11 +44,15 @@ func TestDirFollowsContentNamesAndModes(t *testing.T) {
 		t.Error("content change not seen")
 	}
 	write("main.go", "package main // changed", 0o755)
-	if hash() == changed {
+	executable := hash()
+	if executable == changed {
 		t.Error("executable bit not seen")
 	}
-	os.Rename(filepath.Join(dir, "main.go"), filepath.Join(dir, "app.go"))
-	if hash() == changed {
+	// Compared with the hash just before the rename: only the name differs.
+	if err := os.Rename(filepath.Join(dir, "main.go"), filepath.Join(dir, "app.go")); err != nil {
+		t.Fatal(err)
+	}
+	if hash() == executable {
 		t.Error("rename not seen")
 	}
 	if _, err := Dir(filepath.Join(dir, "missing")); err == nil {
