@@ -1,9 +1,11 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -129,8 +131,18 @@ func get(t *testing.T, m map[string]any, path string) any {
 
 func eq(t *testing.T, m map[string]any, path string, want any) {
 	t.Helper()
-	if got := get(t, m, path); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("%s = %v, want %v", path, got, want)
+	// want goes through JSON like the synthesized value did, so types
+	// count: "true" is not true, "5000" is not 5000.
+	raw, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var norm any
+	if err := json.Unmarshal(raw, &norm); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, m, path); !reflect.DeepEqual(got, norm) {
+		t.Errorf("%s = %#v, want %#v", path, got, norm)
 	}
 }
 
