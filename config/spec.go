@@ -269,13 +269,14 @@ type GitHub struct {
 // is set, the aws provider sends every service to it with dummy
 // credentials and skips account checks. Never set it for real AWS.
 type Emulator struct {
-	// Endpoint URL, e.g. "https://127.0.0.1:5000". Default empty (real
-	// AWS). The FULLSTACK_AWS_ENDPOINT environment variable overrides it.
+	// Endpoint URL, e.g. "http://127.0.0.1:5000" (the harness runs moto
+	// on plain HTTP). Default empty (real AWS). The FULLSTACK_AWS_ENDPOINT
+	// environment variable overrides it.
 	Endpoint string `yaml:"endpoint"`
-	// CABundle is a PEM file of the CA that signed the emulator's HTTPS
-	// certificate, trusted by the provider and the S3 backend (an emulator
-	// on plain HTTP fails the state bucket's TLS-only policy). Default
-	// empty: the system roots. FULLSTACK_AWS_CA_BUNDLE overrides it.
+	// CABundle is a PEM file of the CA that signed the certificate of an
+	// emulator served over HTTPS, trusted by the provider and the S3
+	// backend. Default empty: the system roots. FULLSTACK_AWS_CA_BUNDLE
+	// overrides it.
 	CABundle string `yaml:"ca_bundle"`
 }
 

@@ -24,8 +24,8 @@ import (
 
 // CloudProps configures the cloud site.
 type CloudProps struct {
-	// Project and App name things; Name is the prefix of the bucket name
-	// (AWS adds a unique suffix). Required.
+	// Project and App name things; "<project>-<app>" prefixes the bucket
+	// name (AWS adds a unique suffix). Required.
 	Project, App string
 	// BuildOutput is the static build (absolute). Required.
 	BuildOutput string
@@ -49,9 +49,10 @@ type CloudProps struct {
 	// OmitResponseHeadersPolicy leaves the security-headers policy out
 	// (emulator mode: moto 5.2.1 has no CreateResponseHeadersPolicy).
 	OmitResponseHeadersPolicy bool
-	// Invalidation runs `aws cloudfront create-invalidation` when the
-	// content changes; Environment is added to its process (the emulator's
-	// endpoint in emulator mode). Default: on, real AWS.
+	// SkipInvalidation leaves out the step that runs `aws cloudfront
+	// create-invalidation` when the content changes. Default false: the
+	// invalidation runs. Environment is added to its process (the
+	// emulator's endpoint in emulator mode).
 	SkipInvalidation bool
 	Environment      map[string]*string
 }
