@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,7 +83,29 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
+	t.Run("preflight names a taken port before anything changes", func(t *testing.T) {
+		taken, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(d.Settings.APIPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight")
+		taken.Close()
+		want := fmt.Sprintf("apps[0].host_port (notes-api) %d on 127.0.0.1 is in use by another program", d.Settings.APIPort)
+		if code == 0 || !strings.Contains(out, want) {
+			t.Errorf("preflight with a taken port: exit %d, want %q:\n%s", code, want, out)
+		}
+		if out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight"); code != 0 {
+			t.Errorf("preflight on a free machine: exit %d\n%s", code, out)
+		}
+	})
+
 	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
+
+	t.Run("preflight passes against the deployed stack (its own ports)", func(t *testing.T) {
+		if out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight"); code != 0 {
+			t.Errorf("preflight after a deploy: exit %d\n%s", code, out)
+		}
+	})
 
 	t.Run("registry holds the images that run", func(t *testing.T) {
 		reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)

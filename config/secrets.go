@@ -60,3 +60,17 @@ func checkPassword(errs *problems, lookupEnv func(string) (string, bool), variab
 		}
 	}
 }
+
+// OnPremSecrets are the TF_VAR_ names a deploy of the onprem stack needs.
+func OnPremSecrets(p *Project) []string {
+	names := []string{"TF_VAR_" + PostgresPasswordVariable}
+	for _, a := range p.Apps {
+		if a.Database {
+			names = append(names, "TF_VAR_"+AppPasswordVariable(a.Name))
+		}
+	}
+	if p.OnPrem.Registry.HTPasswd {
+		names = append(names, "TF_VAR_"+RegistryHTPasswdVariable, "TF_VAR_"+RegistryUserVariable, "TF_VAR_"+RegistryPasswordVariable)
+	}
+	return names
+}

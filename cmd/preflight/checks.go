@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+// engine runs the docker CLI against one daemon.
+type engine struct{ host string }
+
+func (e engine) run(args ...string) (string, error) {
+	cmd := exec.Command("docker", append([]string{"-H", e.host}, args...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(errOut.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("%s", msg)
+	}
+	return out.String(), nil
+}
+
+// hostPort is one port the stack publishes.
+type hostPort struct {
+	field, address string
+	port           int
+}
+
+func hostPorts(p *config.Project) []hostPort {
+	o := p.OnPrem
+	ports := []hostPort{
+		{"onprem.registry.port", o.Registry.BindAddress, o.Registry.Port},
+		{"onprem.postgres.port", o.Postgres.BindAddress, o.Postgres.Port},
+	}
+	for i, a := range p.Apps {
+		ports = append(ports, hostPort{fmt.Sprintf("apps[%d].host_port (%s)", i, a.Name), o.AppsBindAddress, a.HostPort})
+	}
+	return ports
+}
+
+// checkPorts reports each stack port that something other than this
+// project's containers listens on.
+func checkPorts(p *config.Project, e engine) []error {
+	if !strings.HasPrefix(p.OnPrem.DockerHost, "unix://") {
+		fmt.Printf("preflight: %s is a remote engine: host ports are not checked from here\n", p.OnPrem.DockerHost)
+		return nil
+	}
+	ours := map[int]bool{}
+	if out, err := e.run("ps", "--filter", "label=project="+p.Name, "--format", "{{.Ports}}"); err == nil {
+		for _, mapping := range strings.FieldsFunc(out, func(r rune) bool { return r == ',' || r == '\n' }) {
+			// e.g. 127.0.0.1:5000->5000/tcp
+			if from, _, ok := strings.Cut(strings.TrimSpace(mapping), "->"); ok {
+				if port, err := strconv.Atoi(from[strings.LastIndex(from, ":")+1:]); err == nil {
+					ours[port] = true
+				}
+			}
+		}
+	}
+	var errs []error
+	for _, hp := range hostPorts(p) {
+		if ours[hp.port] {
+			continue
+		}
+		addr := hp.address
+		if ip := net.ParseIP(addr); ip != nil && ip.IsUnspecified() {
+			addr = "127.0.0.1"
+		}
+		conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(hp.port)), time.Second)
+		if err == nil {
+			conn.Close()
+			errs = append(errs, fmt.Errorf("%s %d on %s is in use by another program: stop it or choose another port", hp.field, hp.port, hp.address))
+		}
+	}
+	return errs
+}
+
+// checkRegistry: a running registry of this project must answer /v2/.
+func checkRegistry(p *config.Project, e engine) error {
+	name := p.Name + "-registry"
+	if out, err := e.run("ps", "--filter", "name=^"+name+"$", "--format", "{{.Names}}"); err != nil || strings.TrimSpace(out) != name {
+		return nil // not deployed yet: the deploy starts it
+	}
+	scheme := "http"
+	if p.OnPrem.Registry.TLS.Enabled() {
+		scheme = "https"
+	}
+	host := p.OnPrem.Registry.BindAddress
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	url := scheme + "://" + net.JoinHostPort(host, strconv.Itoa(p.OnPrem.Registry.Port)) + "/v2/"
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return fmt.Errorf("the registry %s runs but does not answer at %s (%v): see `docker logs %s`", name, url, err, name)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusUnauthorized {
+		return fmt.Errorf("the registry %s answers %s at %s: see `docker logs %s`", name, resp.Status, url, name)
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+// Command preflight checks, before `cdktf deploy onprem` changes anything,
+// what would make the deploy fail half-way, and reports every problem at
+// once with its fix:
+//
+//   - a sensitive variable that is missing or invalid;
+//   - no Docker engine answering at onprem.docker_host;
+//   - a host port of the stack (registry, PostgreSQL, each app and site)
+//     held by something other than this project's own containers;
+//   - the project's registry running but not answering.
+//
+// Port checks need the engine on this machine (a unix:// docker_host);
+// for a remote engine they are skipped with a note.
+//
+//	go run ./cmd/preflight && npx cdktf deploy onprem
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+func main() {
+	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
+	project := fs.String("project", envOr("FULLSTACK_PROJECT", config.DefaultFile), "project file (env FULLSTACK_PROJECT)")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	p, err := config.Load(*project)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "preflight: the project file has problems:\n%v\n", err)
+		os.Exit(1)
+	}
+	if h := os.Getenv("FULLSTACK_DOCKER_HOST"); h != "" {
+		p.OnPrem.DockerHost = h
+	}
+	if err := check(p, os.LookupEnv); err != nil {
+		fmt.Fprintf(os.Stderr, "preflight: the onprem deploy would fail; nothing was changed:\n%v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println("preflight: ready to deploy onprem to", p.OnPrem.DockerHost)
+}
+
+// check runs every check and joins the problems.
+func check(p *config.Project, lookupEnv func(string) (string, bool)) error {
+	var errs []error
+	for _, name := range config.OnPremSecrets(p) {
+		if v, ok := lookupEnv(name); !ok || v == "" {
+			errs = append(errs, fmt.Errorf("%s is not set: export it (see README, Program settings)", name))
+		}
+	}
+	if err := config.CheckSecrets(p, lookupEnv); err != nil {
+		errs = append(errs, err)
+	}
+	docker := engine{host: p.OnPrem.DockerHost}
+	if _, err := docker.run("version", "--format", "{{.Server.Version}}"); err != nil {
+		errs = append(errs, fmt.Errorf("onprem.docker_host %s: no Docker engine answers (%v): start Docker or fix docker_host", p.OnPrem.DockerHost, err))
+		return errors.Join(errs...)
+	}
+	errs = append(errs, checkPorts(p, docker)...)
+	if err := checkRegistry(p, docker); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
