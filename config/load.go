@@ -45,22 +45,25 @@ func Parse(name string, data []byte) (*Project, error) {
 
 	var p Project
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	err := dec.Decode(&p)
-	if err != nil {
+	// A type error leaves that field empty and decodes the rest, so the
+	// rules still run and every problem is reported at once.
+	wrongType := map[string]bool{}
+	if err := dec.Decode(&p); err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
 			return nil, &FieldError{File: name, Path: "YAML", Rule: err.Error()}
 		}
-		pathAt := invert(lines)
-		for _, msg := range te.Errors {
-			line := yamlErrorLine(errors.New(msg))
-			errs = append(errs, &FieldError{Line: line, Path: pathAt[line], Rule: "has the wrong type: " + trimYAMLPrefix(msg)})
+		for _, e := range typeProblems(te, root.Content[0], invert(lines)) {
+			errs = append(errs, e)
+			wrongType[e.Path] = true
 		}
 	}
-	if err == nil { // values of the wrong type would only repeat as rule errors
-		p.Dir = filepath.Dir(name)
-		p.applyDefaults()
-		errs = append(errs, p.validate()...)
+	p.Dir = filepath.Dir(name)
+	p.applyDefaults()
+	for _, e := range p.validate() {
+		if !wrongType[e.Path] { // already reported as a type error
+			errs = append(errs, e)
+		}
 	}
 	for _, e := range errs {
 		e.File = name
