@@ -41,6 +41,10 @@ func Parse(name string, data []byte) (*Project, error) {
 	}
 	lines := map[string]int{}
 	var errs problems
+	if line, ok := secondDocument(data); ok {
+		errs = append(errs, &FieldError{Line: line, Path: "YAML",
+			Rule: "a second document (after ---) would be ignored: keep the whole project in one document"})
+	}
 	checkKeys(&errs, root.Content[0], projectType, "", lines)
 
 	var p Project
@@ -131,3 +135,13 @@ func fieldPath(parent, key string) string {
 }
 
 func indexPath(parent string, i int) string { return fmt.Sprintf("%s[%d]", parent, i) }
+
+// secondDocument reports the line of a second YAML document in data.
+func secondDocument(data []byte) (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) != nil || dec.Decode(&second) != nil {
+		return 0, false
+	}
+	return second.Line, true
+}

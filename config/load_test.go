@@ -135,6 +135,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown top-level key", "project: shop\nfoo: 1\n", []string{`fullstack.yaml:2: foo: is not a known key here (known keys: apps, cloud, migrations, onprem, project)`}},
 		{"wrong type", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty-eighty-eighty-eighty-eighty\n", []string{`fullstack.yaml:5: apps[0].port: "eighty-eighty-eighty-eighty-eighty" is a text, but this field takes a whole number (e.g. 8080), within range`}},
 		{"number out of range", "project: shop\napps:\n  - name: a\n    kind: api\n    port: 99999999999999999999\n", []string{`fullstack.yaml:5: apps[0].port: "99999999999999999999" is a number, but this field takes a whole number`}},
+		{"yes as a boolean", "project: shop\napps:\n  - {name: a, kind: api, database: yes}\n", []string{`fullstack.yaml:3: apps[0].database: "yes" is not a boolean here: write true or false`}},
+		{"second document", "project: shop\n---\nproject: other\n", []string{`fullstack.yaml:2: YAML: a second document (after ---) would be ignored`}},
 		{"type error and rule error together", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty\n  - name: Bad_Name\n    kind: api\n", []string{`apps[0].port: "eighty" is a text`, `apps[1].name: "Bad_Name" is not a lowercase DNS label`}},
 		{"missing project", "apps: []\n", []string{"project: is required"}},
 		{"duplicate app names", "project: shop\napps:\n  - {name: orders, kind: api}\n  - {name: orders, kind: site}\n", []string{`fullstack.yaml:4: apps[1].name: "orders" is already the name of apps[0]`}},

@@ -29,6 +29,13 @@ func checkKeys(errs *problems, n *yaml.Node, t reflect.Type, path string, lines 
 			*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: "0",
 				Rule: "is not allowed: give a positive value, or omit the key for the default"})
 		}
+	case reflect.Bool:
+		// YAML 1.1 readers take yes/no/on/off as booleans, others as text:
+		// only true and false mean the same everywhere.
+		if n.Kind == yaml.ScalarNode && n.Value != "true" && n.Value != "false" {
+			*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: `"` + n.Value + `"`,
+				Rule: "is not a boolean here: write true or false"})
+		}
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
 			return // the decoder reports the type error
