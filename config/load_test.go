@@ -135,6 +135,10 @@ func TestBadInput(t *testing.T) {
 		{"unknown top-level key", "project: shop\nfoo: 1\n", []string{`fullstack.yaml:2: foo: is not a known key here (known keys: apps, cloud, migrations, onprem, project)`}},
 		{"wrong type", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty-eighty-eighty-eighty-eighty\n", []string{`fullstack.yaml:5: apps[0].port: "eighty-eighty-eighty-eighty-eighty" is a text, but this field takes a whole number (e.g. 8080), within range`}},
 		{"number out of range", "project: shop\napps:\n  - name: a\n    kind: api\n    port: 99999999999999999999\n", []string{`fullstack.yaml:5: apps[0].port: "99999999999999999999" is a number, but this field takes a whole number`}},
+		{"app named like the registry", "project: shop\napps:\n  - {name: registry, kind: api}\n", []string{`apps[0].name: "registry" is taken by the platform`}},
+		{"app named like a flyway run", "project: shop\napps:\n  - {name: orders-flyway, kind: api}\n", []string{`apps[0].name: "orders-flyway" is taken by the platform`}},
+		{"migrations leave the project", "project: shop\nmigrations: ../../etc\n", []string{`fullstack.yaml:2: migrations: "../../etc" must be a directory inside the project`}},
+		{"absolute migrations", "project: shop\nmigrations: /srv/migrations\n", []string{`migrations: "/srv/migrations" must be a directory inside the project`}},
 		{"yes as a boolean", "project: shop\napps:\n  - {name: a, kind: api, database: yes}\n", []string{`fullstack.yaml:3: apps[0].database: "yes" is not a boolean here: write true or false`}},
 		{"second document", "project: shop\n---\nproject: other\n", []string{`fullstack.yaml:2: YAML: a second document (after ---) would be ignored`}},
 		{"type error and rule error together", "project: shop\napps:\n  - name: a\n    kind: api\n    port: eighty\n  - name: Bad_Name\n    kind: api\n", []string{`apps[0].port: "eighty" is a text`, `apps[1].name: "Bad_Name" is not a lowercase DNS label`}},
@@ -306,5 +310,13 @@ func TestNormalizeForLibraryUsers(t *testing.T) {
 	err := bad.Normalize()
 	if fes := FieldErrors(err); len(fes) != 1 || fes[0].Path != "project" || fes[0].File != "" {
 		t.Errorf("want one project error without a file, got %v", err)
+	}
+}
+
+func TestDockerfileThatIsADirectory(t *testing.T) {
+	dir := projectDir(t, map[string]string{"apps/odd/Dockerfile/README": "not a build file"})
+	_, err := Parse(filepath.Join(dir, "fullstack.yaml"), []byte("project: shop\napps:\n  - {name: odd, kind: api, source: apps/odd}\n"))
+	if err == nil || !strings.Contains(err.Error(), `apps[0].source: "apps/odd" has a Dockerfile that is not a file`) {
+		t.Errorf("a Dockerfile directory was accepted or misreported: %v", err)
 	}
 }

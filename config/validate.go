@@ -32,6 +32,9 @@ func (p *Project) validate() problems {
 	case !isDNSLabel(p.Name):
 		errs.add("project", p.Name, ruleDNSLabel)
 	}
+	if filepath.IsAbs(p.Migrations) || strings.HasPrefix(filepath.Clean(p.Migrations), "..") {
+		errs.add("migrations", p.Migrations, "must be a directory inside the project (relative, not leaving it)")
+	}
 	validateOnPrem(&errs, &p.OnPrem)
 	validateCloud(&errs, &p.Cloud)
 	validateApps(&errs, p)
@@ -270,6 +273,10 @@ func validateApps(errs *problems, p *Project) {
 		case !isDNSLabel(a.Name):
 			errs.add(at("name"), a.Name, ruleDNSLabel)
 		default:
+			if slices.Contains(platformNames, a.Name) || strings.HasSuffix(a.Name, "-flyway") {
+				errs.add(at("name"), a.Name, "is taken by the platform (its containers are <project>-%s; reserved: %s and names ending in -flyway): rename the app",
+					a.Name, strings.Join(platformNames, ", "))
+			}
 			if j, dup := firstIndex[a.Name]; dup {
 				errs.add(at("name"), a.Name, "is already the name of apps[%d]: app names must be unique", j)
 			} else {
@@ -293,8 +300,10 @@ func validateApps(errs *problems, p *Project) {
 		checkPort(errs, at("host_port"), a.HostPort)
 		if a.Kind != KindSite && a.Source != "" {
 			dockerfile := filepath.Join(p.Dir, a.Source, "Dockerfile")
-			if _, err := os.Stat(dockerfile); err != nil {
+			if fi, err := os.Stat(dockerfile); err != nil {
 				errs.add(at("source"), a.Source, "has no Dockerfile (%s): %s apps are built from one", dockerfile, a.Kind)
+			} else if !fi.Mode().IsRegular() {
+				errs.add(at("source"), a.Source, "has a Dockerfile that is not a file (%s): it must be the build file itself", dockerfile)
 			}
 		}
 		if a.Kind == KindSite {
@@ -326,6 +335,10 @@ func validateApps(errs *problems, p *Project) {
 		}
 	}
 }
+
+// platformNames are the on-prem platform's own container suffixes: an
+// app of the same name would collide with them.
+var platformNames = []string{"registry", "registry-backup", "postgres", "postgres-backup", "platform"}
 
 // reservedDatabases cannot be an app's database or role name.
 var reservedDatabases = []string{"postgres", "template0", "template1", "public", "rdsadmin", "flyway"}
