@@ -34,7 +34,7 @@ func main() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("fullstack", flag.ContinueOnError)
-	path := fs.String("project", envOr("FULLSTACK_PROJECT", config.DefaultFile), "project file (env FULLSTACK_PROJECT)")
+	path := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,15 +42,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("fullstack: the project file has problems:\n%w", err)
 	}
-	if e := os.Getenv("FULLSTACK_AWS_ENDPOINT"); e != "" {
-		project.Cloud.Emulator.Endpoint = e
-	}
-	if b := os.Getenv("FULLSTACK_AWS_CA_BUNDLE"); b != "" {
-		project.Cloud.Emulator.CABundle = b
-	}
-	if h := os.Getenv("FULLSTACK_DOCKER_HOST"); h != "" {
-		project.OnPrem.DockerHost = h
-	}
+	config.ApplyEnv(project, os.Getenv)
 	deleteData := false
 	switch v := os.Getenv("FULLSTACK_ONPREM_DELETE_DATA"); v {
 	case "", "no":
@@ -71,11 +63,4 @@ func run(args []string) error {
 	app.Synth()
 	jsii.Close()
 	return nil
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

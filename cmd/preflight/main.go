@@ -25,7 +25,7 @@ import (
 
 func main() {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
-	project := fs.String("project", envOr("FULLSTACK_PROJECT", config.DefaultFile), "project file (env FULLSTACK_PROJECT)")
+	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -34,9 +34,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "preflight: the project file has problems:\n%v\n", err)
 		os.Exit(1)
 	}
-	if h := os.Getenv("FULLSTACK_DOCKER_HOST"); h != "" {
-		p.OnPrem.DockerHost = h
-	}
+	config.ApplyEnv(p, os.Getenv)
 	if err := check(p, os.LookupEnv); err != nil {
 		fmt.Fprintf(os.Stderr, "preflight: the onprem deploy would fail; nothing was changed:\n%v\n", err)
 		os.Exit(1)
@@ -65,11 +63,4 @@ func check(p *config.Project, lookupEnv func(string) (string, bool)) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -37,7 +37,7 @@ func main() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("teardown", flag.ContinueOnError)
-	project := fs.String("project", envOr("FULLSTACK_PROJECT", config.DefaultFile), "project file (env FULLSTACK_PROJECT)")
+	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	deleteData := fs.String("delete-data", "", "also delete the data volumes: give the project name to confirm")
 	output := fs.String("output", "cdktf.out", "cdktf output directory")
 	if err := fs.Parse(args); err != nil {
@@ -122,11 +122,4 @@ func runCmd(cmd *exec.Cmd, env []string) error {
 		return fmt.Errorf("%s %s: %w", filepath.Base(cmd.Path), strings.Join(cmd.Args[1:], " "), err)
 	}
 	return nil
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
