@@ -113,7 +113,7 @@ func ensureBase(e *harness.DockerEngine, cacheDir string, log io.Writer) (bool, 
 		defer os.RemoveAll(root)
 		fmt.Fprintln(log, "standins: debootstrap --variant=minbase bookworm (a few minutes, once per machine)")
 		if out, err := exec.Command("debootstrap", "--variant=minbase", "bookworm", root, "http://deb.debian.org/debian").CombinedOutput(); err != nil {
-			return false, fmt.Errorf("debootstrap: %w\n%s", err, lastLines(out, 30))
+			return false, fmt.Errorf("debootstrap: %w\n%s", err, harness.LastLines(out, 30))
 		}
 		partial := tarball + ".partial"
 		if out, err := exec.Command("tar", "-C", root, "-cf", partial, ".").CombinedOutput(); err != nil {
@@ -238,12 +238,4 @@ func fileHash(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func lastLines(b []byte, n int) string {
-	ls := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(ls) > n {
-		ls = ls[len(ls)-n:]
-	}
-	return strings.Join(ls, "\n")
 }

@@ -24,6 +24,8 @@ type onPremDemo struct {
 	dir, out string
 	log      string
 	env      []string
+	// cliConfig is the Terraform CLI configuration (provider mirrors).
+	cliConfig string
 }
 
 // startOnPrem starts the private engine and builds the stand-ins. It
@@ -43,7 +45,7 @@ func startOnPrem(work, cliConfig string) (*onPremDemo, error) {
 		return nil, err
 	}
 	fmt.Printf("   private Docker engine %s (%s)\n", engine.Host, time.Since(start).Round(time.Millisecond))
-	o := &onPremDemo{engine: engine, dir: filepath.Join(work, "onprem"), log: filepath.Join(work, "onprem.log")}
+	o := &onPremDemo{engine: engine, dir: filepath.Join(work, "onprem"), log: filepath.Join(work, "onprem.log"), cliConfig: cliConfig}
 	o.out = filepath.Join(o.dir, "cdktf.out")
 	start = time.Now()
 	if _, err := standins.Build(engine, cache, os.Stdout); err != nil {
@@ -77,7 +79,7 @@ func (o *onPremDemo) deploy() error {
 	if err := o.cdktf("synth", "--output", o.out); err != nil {
 		return err
 	}
-	tf := &harness.Terraform{Dir: filepath.Join(o.out, "stacks", "onprem"), CLIConfig: envValue(o.env, "TF_CLI_CONFIG_FILE"), Env: o.env}
+	tf := &harness.Terraform{Dir: filepath.Join(o.out, "stacks", "onprem"), CLIConfig: o.cliConfig, Env: o.env}
 	if err := tf.Init(); err != nil {
 		return err
 	}
@@ -137,13 +139,4 @@ func secret() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func envValue(env []string, name string) string {
-	for i := len(env) - 1; i >= 0; i-- {
-		if len(env[i]) > len(name) && env[i][:len(name)+1] == name+"=" {
-			return env[i][len(name)+1:]
-		}
-	}
-	return ""
 }

@@ -1,34 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/harness"
 )
-
-// engine runs the docker CLI against one daemon.
-type engine struct{ host string }
-
-func (e engine) run(args ...string) (string, error) {
-	cmd := exec.Command("docker", append([]string{"-H", e.host}, args...)...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(errOut.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", fmt.Errorf("%s", msg)
-	}
-	return out.String(), nil
-}
 
 // hostPort is one port the stack publishes.
 type hostPort struct {
@@ -50,13 +32,13 @@ func hostPorts(p *config.Project) []hostPort {
 
 // checkPorts reports each stack port that something other than this
 // project's containers listens on.
-func checkPorts(p *config.Project, e engine) []error {
+func checkPorts(p *config.Project, e *harness.DockerEngine) []error {
 	if !strings.HasPrefix(p.OnPrem.DockerHost, "unix://") {
 		fmt.Printf("preflight: %s is a remote engine: host ports are not checked from here\n", p.OnPrem.DockerHost)
 		return nil
 	}
 	ours := map[int]bool{}
-	if out, err := e.run("ps", "--filter", "label=project="+p.Name, "--format", "{{.Ports}}"); err == nil {
+	if out, err := e.Docker("ps", "--filter", "label=project="+p.Name, "--format", "{{.Ports}}"); err == nil {
 		for _, mapping := range strings.FieldsFunc(out, func(r rune) bool { return r == ',' || r == '\n' }) {
 			// e.g. 127.0.0.1:5000->5000/tcp
 			if from, _, ok := strings.Cut(strings.TrimSpace(mapping), "->"); ok {
@@ -71,11 +53,7 @@ func checkPorts(p *config.Project, e engine) []error {
 		if ours[hp.port] {
 			continue
 		}
-		addr := hp.address
-		if ip := net.ParseIP(addr); ip != nil && ip.IsUnspecified() {
-			addr = "127.0.0.1"
-		}
-		conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(hp.port)), time.Second)
+		conn, err := net.DialTimeout("tcp", reachable(hp.address, hp.port), time.Second)
 		if err == nil {
 			conn.Close()
 			errs = append(errs, fmt.Errorf("%s %d on %s is in use by another program: stop it or choose another port", hp.field, hp.port, hp.address))
@@ -85,20 +63,16 @@ func checkPorts(p *config.Project, e engine) []error {
 }
 
 // checkRegistry: a running registry of this project must answer /v2/.
-func checkRegistry(p *config.Project, e engine) error {
+func checkRegistry(p *config.Project, e *harness.DockerEngine) error {
 	name := p.Name + "-registry"
-	if out, err := e.run("ps", "--filter", "name=^"+name+"$", "--format", "{{.Names}}"); err != nil || strings.TrimSpace(out) != name {
+	if out, err := e.Docker("ps", "--filter", "name=^"+name+"$", "--format", "{{.Names}}"); err != nil || strings.TrimSpace(out) != name {
 		return nil // not deployed yet: the deploy starts it
 	}
 	scheme := "http"
 	if p.OnPrem.Registry.TLS.Enabled() {
 		scheme = "https"
 	}
-	host := p.OnPrem.Registry.BindAddress
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	url := scheme + "://" + net.JoinHostPort(host, strconv.Itoa(p.OnPrem.Registry.Port)) + "/v2/"
+	url := scheme + "://" + reachable(p.OnPrem.Registry.BindAddress, p.OnPrem.Registry.Port) + "/v2/"
 	client := &http.Client{Timeout: 5 * time.Second}
 	resp, err := client.Get(url)
 	if err != nil {
@@ -109,4 +83,13 @@ func checkRegistry(p *config.Project, e engine) error {
 		return fmt.Errorf("the registry %s answers %s at %s: see `docker logs %s`", name, resp.Status, url, name)
 	}
 	return nil
+}
+
+// reachable is where this machine reaches a port published on bind
+// address addr: loopback for "every interface".
+func reachable(addr string, port int) string {
+	if ip := net.ParseIP(addr); ip != nil && ip.IsUnspecified() {
+		addr = "127.0.0.1"
+	}
+	return net.JoinHostPort(addr, strconv.Itoa(port))
 }

@@ -21,6 +21,7 @@ import (
 	"os"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 func main() {
@@ -53,8 +54,9 @@ func check(p *config.Project, lookupEnv func(string) (string, bool)) error {
 	if err := config.CheckSecrets(p, lookupEnv); err != nil {
 		errs = append(errs, err)
 	}
-	docker := engine{host: p.OnPrem.DockerHost}
-	if _, err := docker.run("version", "--format", "{{.Server.Version}}"); err != nil {
+	// Only the harness's docker CLI runner is used: no engine is started.
+	docker := &harness.DockerEngine{Host: p.OnPrem.DockerHost}
+	if _, err := docker.Docker("version", "--format", "{{.Server.Version}}"); err != nil {
 		errs = append(errs, fmt.Errorf("onprem.docker_host %s: no Docker engine answers (%v): start Docker or fix docker_host", p.OnPrem.DockerHost, err))
 		return errors.Join(errs...)
 	}

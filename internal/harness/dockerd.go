@@ -119,13 +119,13 @@ func StartDockerEngine(cacheDir string) (*DockerEngine, error) {
 		case <-e.proc.exited:
 			log, _ := os.ReadFile(e.LogPath)
 			e.release()
-			return nil, fmt.Errorf("dockerd exited at start:\n%s", tail(log, 40))
+			return nil, fmt.Errorf("dockerd exited at start:\n%s", LastLines(log, 40))
 		case <-time.After(250 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(e.LogPath)
 			e.Stop()
-			return nil, fmt.Errorf("dockerd did not answer on %s within 60 s:\n%s", e.Host, tail(log, 40))
+			return nil, fmt.Errorf("dockerd did not answer on %s within 60 s:\n%s", e.Host, LastLines(log, 40))
 		}
 	}
 }
@@ -143,56 +143,41 @@ func (e *DockerEngine) Docker(args ...string) (string, error) {
 }
 
 // reset removes every container, volume and user-defined network.
-func (e *DockerEngine) reset() error {
-	var errs []error
-	if ids, err := e.Docker("ps", "-aq"); err != nil {
-		errs = append(errs, err)
-	} else if f := strings.Fields(ids); len(f) > 0 {
-		_, err := e.Docker(append([]string{"rm", "-f", "-v"}, f...)...)
-		errs = append(errs, err)
-	}
-	if ids, err := e.Docker("volume", "ls", "-q"); err != nil {
-		errs = append(errs, err)
-	} else if f := strings.Fields(ids); len(f) > 0 {
-		_, err := e.Docker(append([]string{"volume", "rm", "-f"}, f...)...)
-		errs = append(errs, err)
-	}
-	_, err := e.Docker("network", "prune", "-f")
-	errs = append(errs, err)
-	return errors.Join(errs...)
-}
+func (e *DockerEngine) reset() error { return e.remove() }
 
 // RemoveLabelled removes every container, volume and network labelled
 // project=<project> (images stay: they are the cache).
 func (e *DockerEngine) RemoveLabelled(project string) error {
-	filter := "label=project=" + project
-	var errs []error
-	for _, kind := range []string{"container", "volume", "network"} {
-		out, err := e.Docker(kind, "ls", "-q", "--filter", filter, allFlag(kind))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		ids := strings.Fields(out)
-		if len(ids) == 0 {
-			continue
-		}
-		args := []string{kind, "rm"}
-		if kind != "network" {
-			args = append(args, "-f")
-		}
-		if _, err := e.Docker(append(args, ids...)...); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return e.remove("--filter", "label=project="+project)
 }
 
-func allFlag(kind string) string {
-	if kind == "container" {
-		return "--all"
+// remove removes the containers, volumes and networks that match filter
+// (all of them without one), in that order: a network or volume in use
+// cannot go first. The default networks are never listed by a filter and
+// cannot be removed, so without one they are pruned instead.
+func (e *DockerEngine) remove(filter ...string) error {
+	var errs []error
+	for _, kind := range []string{"container", "volume", "network"} {
+		if kind == "network" && len(filter) == 0 {
+			_, err := e.Docker("network", "prune", "-f")
+			errs = append(errs, err)
+			continue
+		}
+		list := append([]string{kind, "ls", "-q"}, filter...)
+		if kind == "container" {
+			list = append(list, "--all")
+		}
+		out, err := e.Docker(list...)
+		if ids := strings.Fields(out); err == nil && len(ids) > 0 {
+			rm := []string{kind, "rm"}
+			if kind != "network" {
+				rm = append(rm, "-f")
+			}
+			_, err = e.Docker(append(rm, ids...)...)
+		}
+		errs = append(errs, err)
 	}
-	return "--quiet"
+	return errors.Join(errs...)
 }
 
 // Stop stops dockerd (SIGTERM, then SIGKILL after 30 s) and removes its
@@ -212,10 +197,11 @@ func (e *DockerEngine) release() {
 	}
 }
 
-func tail(b []byte, lines int) string {
+// LastLines is the last n lines of b, for error messages that quote a log.
+func LastLines(b []byte, n int) string {
 	ls := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(ls) > lines {
-		ls = ls[len(ls)-lines:]
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
 	}
 	return strings.Join(ls, "\n")
 }
