@@ -2,7 +2,6 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -88,13 +87,13 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight")
+		out, code := d.Preflight()
 		taken.Close()
 		want := fmt.Sprintf("apps[0].host_port (notes-api) %d on 127.0.0.1 is in use by another program", d.Settings.APIPort)
 		if code == 0 || !strings.Contains(out, want) {
 			t.Errorf("preflight with a taken port: exit %d, want %q:\n%s", code, want, out)
 		}
-		if out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight"); code != 0 {
+		if out, code := d.Preflight(); code != 0 {
 			t.Errorf("preflight on a free machine: exit %d\n%s", code, out)
 		}
 	})
@@ -102,7 +101,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
 
 	t.Run("preflight passes against the deployed stack (its own ports)", func(t *testing.T) {
-		if out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight"); code != 0 {
+		if out, code := d.Preflight(); code != 0 {
 			t.Errorf("preflight after a deploy: exit %d\n%s", code, out)
 		}
 	})
@@ -152,14 +151,11 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 	t.Run("the app role logs in and every migration is applied", func(t *testing.T) {
 		ctx := context.Background()
-		dsn := func(pw string) string {
-			return fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(pw, ":", "%3A"), d.Settings.PostgresPort)
-		}
-		if c, err := pgx.Connect(ctx, dsn("wrong-password-123")); err == nil {
+		if c, err := pgx.Connect(ctx, d.DSN("notes_api", "wrong-password-123")); err == nil {
 			c.Close(ctx)
 			t.Error("a wrong password was accepted")
 		}
-		conn, err := pgx.Connect(ctx, dsn(onPremAppPassword))
+		conn, err := pgx.Connect(ctx, d.DSN("notes_api", onPremAppPassword))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +201,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if code, _, _ := httpGet(t, "HEAD", manifest, "", accept...); code != 404 {
 			t.Fatalf("deleted manifest still answers %d", code)
 		}
-		restore := d.Output("registry_restore_command")
+		var restore string
+		d.Output("registry_restore_command", &restore)
 		if out, err := exec.Command("sh", "-c", restore).CombinedOutput(); err != nil {
 			t.Fatalf("restore command as printed: %v\n%s", err, out)
 		}
@@ -233,7 +230,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 			t.Fatalf("pg-backup: %v\n%s", err, out)
 		}
 		ctx := context.Background()
-		super, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", onPremSuperPassword, d.Settings.PostgresPort))
+		super, err := pgx.Connect(ctx, d.DSN("postgres", onPremSuperPassword))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,14 +239,12 @@ func TestOnPremDeploysForReal(t *testing.T) {
 			t.Fatal(err)
 		}
 		var restores map[string]string
-		if err := json.Unmarshal([]byte(d.OutputJSON("postgres_restore_commands")), &restores); err != nil {
-			t.Fatal(err)
-		}
+		d.Output("postgres_restore_commands", &restores)
 		if out, err := exec.Command("sh", "-c", restores["notes-api"]).CombinedOutput(); err != nil {
 			t.Fatalf("restore command as printed: %v\n%s", err, out)
 		}
 		notes := func() string {
-			conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://notes_api:%s@127.0.0.1:%d/notes_api?sslmode=disable", strings.ReplaceAll(onPremAppPassword, ":", "%3A"), d.Settings.PostgresPort))
+			conn, err := pgx.Connect(ctx, d.DSN("notes_api", onPremAppPassword))
 			if err != nil {
 				t.Fatal(err)
 			}

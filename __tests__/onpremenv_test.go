@@ -3,9 +3,11 @@ package tests
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,24 +148,30 @@ func (d *onPremDeployment) Teardown(args ...string) (string, int) {
 	return d.run(10*time.Minute, nil, "go", append([]string{"run", "./cmd/teardown", "-output", d.Out}, args...)...)
 }
 
-// Output reads one stack output.
-func (d *onPremDeployment) Output(name string) string {
+// Preflight runs cmd/preflight.
+func (d *onPremDeployment) Preflight() (string, int) {
 	d.t.Helper()
-	res, err := d.terraform().Run("output", "-raw", name)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	return res.Output
+	return d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight")
 }
 
-// OutputJSON reads one stack output as JSON.
-func (d *onPremDeployment) OutputJSON(name string) string {
+// Output decodes one stack output into v.
+func (d *onPremDeployment) Output(name string, v any) {
 	d.t.Helper()
 	res, err := d.terraform().Run("output", "-json", name)
-	if err != nil {
-		d.t.Fatal(err)
+	if err == nil {
+		err = json.Unmarshal([]byte(res.Output), v)
 	}
-	return res.Output
+	if err != nil {
+		d.t.Fatalf("output %s: %v", name, err)
+	}
+}
+
+// DSN is a libpq URL for user's own database (postgres for the
+// superuser) on the published PostgreSQL port.
+func (d *onPremDeployment) DSN(user, password string) string {
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(user, password),
+		Host: fmt.Sprintf("127.0.0.1:%d", d.Settings.PostgresPort), Path: "/" + user, RawQuery: "sslmode=disable"}
+	return u.String()
 }
 
 // Docker runs the docker CLI against the private engine.

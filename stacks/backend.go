@@ -12,9 +12,9 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 )
 
-// localBackend keeps state in <StateDir>/terraform.<stack>.tfstate.
-func localBackend(stack cdktf.TerraformStack, name string, opts Options) {
-	dir := opts.StateDir
+// localBackend keeps state in <dir>/terraform.<stack>.tfstate (dir ""
+// is the working directory).
+func localBackend(stack cdktf.TerraformStack, name string, dir string) {
 	if dir == "" {
 		dir = "."
 	}
@@ -31,7 +31,7 @@ func localBackend(stack cdktf.TerraformStack, name string, opts Options) {
 func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key string, opts Options) {
 	sb := c.StateBackend
 	if sb.Bucket == "" {
-		localBackend(stack, name, opts)
+		localBackend(stack, name, opts.StateDir)
 		return
 	}
 	cfg := &cdktf.S3BackendConfig{

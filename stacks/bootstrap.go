@@ -30,7 +30,7 @@ type Bootstrap struct {
 func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts Options) (*Bootstrap, error) {
 	c := p.Cloud
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
-	localBackend(stack, id, opts)
+	localBackend(stack, id, opts.StateDir)
 	newAWSProvider(stack, p)
 	state, err := statebackend.New(stack, "state", statebackend.Props{
 		Bucket:     p.BootstrapBucket(),

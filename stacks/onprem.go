@@ -120,7 +120,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	localBackend(stack, id, Options{StateDir: stateDir})
+	localBackend(stack, id, stateDir)
 	_, password := providers.NewPostgreSQL(stack, "postgresql", providers.PostgreSQLProps{
 		Host:     o.Postgres.Host,
 		Port:     o.Postgres.Port,
@@ -190,6 +190,8 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	databases := map[string]*appdatabase.OnPrem{}
+	var dbNames []string
+	var dbResources []cdktf.ITerraformDependable
 	for _, s := range specs {
 		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
 		db, err := appdatabase.NewOnPrem(stack, "database-"+s.App, appdatabase.OnPremProps{
@@ -205,12 +207,8 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 			return nil, err
 		}
 		databases[s.App] = db
-	}
-	var dbNames []string
-	var dbResources []cdktf.ITerraformDependable
-	for _, s := range specs {
 		dbNames = append(dbNames, s.Database())
-		dbResources = append(dbResources, databases[s.App].Database)
+		dbResources = append(dbResources, db.Database)
 	}
 	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", pg, postgrescluster.BackupProps{
 		Project: p.Name, Network: net.Name(), Databases: dbNames,
