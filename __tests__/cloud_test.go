@@ -38,9 +38,11 @@ func variant(t *testing.T, name string, change func(*config.Project)) *config.Pr
 	return p
 }
 
-// TestAWSStacksValidate runs terraform init and validate on every AWS
-// stack, configured for real AWS, with every optional resource switched on.
-func TestAWSStacksValidate(t *testing.T) {
+// TestStacksValidate runs terraform init and validate on every stack with
+// the real providers: the AWS stacks configured for real AWS with every
+// optional resource switched on, and the onprem stack (see
+// checkOnPremStack, which shares this synthesis).
+func TestStacksValidate(t *testing.T) {
 	p := variant(t, "notes", func(p *config.Project) {
 		p.Cloud.NAT = config.NATPerAZ
 		p.Cloud.FlowLogs = true
@@ -53,6 +55,7 @@ func TestAWSStacksValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli := harness.CLIConfigT(t)
+	t.Run(stacks.OnPremName, func(t *testing.T) { checkOnPremStack(t, out.Stacks[stacks.OnPremName], cli) })
 	for _, name := range []string{stacks.BootstrapName, stacks.CloudName} {
 		t.Run(name, func(t *testing.T) {
 			tf := &harness.Terraform{Dir: out.Stacks[name].Dir, CLIConfig: cli}

@@ -11,21 +11,15 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/clientsite"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
-	"github.com/homecloud-dev/fullstack/stacks"
 	"github.com/homecloud-dev/fullstack/standins"
 )
 
-// TestOnPremStackValidates runs terraform init and validate on the
-// repository's onprem stack with the real docker and postgresql providers
-// (no Docker engine needed), and checks that every public image it or an
-// app's Dockerfile names has a stand-in for the deploy test.
-func TestOnPremStackValidates(t *testing.T) {
-	out, err := synth.Project(loadRepoProject(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := out.Stacks[stacks.OnPremName]
-	tf := &harness.Terraform{Dir: s.Dir, CLIConfig: harness.CLIConfigT(t)}
+// checkOnPremStack runs terraform init and validate on the repository's
+// onprem stack s with the real docker and postgresql providers (no Docker
+// engine needed), and checks that every public image it or an app's
+// Dockerfile names has a stand-in for the deploy test.
+func checkOnPremStack(t *testing.T, s *synth.Stack, cli string) {
+	tf := &harness.Terraform{Dir: s.Dir, CLIConfig: cli}
 	if _, err := tf.Run("init", "-backend=false", "-input=false", "-no-color"); err != nil {
 		t.Fatal(err)
 	}
