@@ -153,7 +153,7 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 		t.Errorf("subnets: %d public, %d private, want %d each", len(pub), len(priv), zones)
 	}
 	wantSvc := priv
-	if p.Cloud.NAT == config.NATNone {
+	if p.Cloud.NAT == config.NATNone && !p.Cloud.InterfaceEndpoints {
 		wantSvc = pub
 	}
 	if fmt.Sprint(svc) != fmt.Sprint(wantSvc) {
@@ -174,7 +174,9 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 			continue
 		}
 		u := fmt.Sprint(services[a.Name])
-		if !strings.HasPrefix(u, "http://") || !strings.HasSuffix(u, strings.TrimSuffix(strings.TrimSuffix(a.Route.Path, "*"), "/")) {
+		// No certificate: HTTPS through CloudFront, under a site's /api or
+		// at the app's own distribution.
+		if !strings.HasPrefix(u, "https://") || !strings.HasSuffix(u, strings.TrimSuffix(strings.TrimSuffix(a.Route.Path, "*"), "/")) && !strings.HasSuffix(u, "/api") {
 			t.Errorf("service URL of %s = %s", a.Name, u)
 		}
 	}
@@ -193,7 +195,15 @@ func TestCloudOnEmulator(t *testing.T) {
 		name   string
 		change func(*config.Project)
 	}{
-		{"nat-none", func(p *config.Project) { p.Cloud.NAT = config.NATNone }},
+		{"nat-none-waf-access-logs-kms", func(p *config.Project) {
+			p.Cloud.NAT = config.NATNone
+			// Every option of cloud.security at once.
+			p.Cloud.Security = config.Security{
+				WAF:        config.WAF{Enabled: true, RateLimit: 500},
+				AccessLogs: config.AccessLogs{Enabled: true, RetentionDays: 30},
+				KMS:        true,
+			}
+		}},
 		{"nat-per-az-flow-logs-two-apps", func(p *config.Project) {
 			p.Cloud.NAT = config.NATPerAZ
 			p.Cloud.FlowLogs = true
@@ -203,6 +213,10 @@ func TestCloudOnEmulator(t *testing.T) {
 				HealthCheckCommand: []string{"CMD", "/notes-api", "-healthcheck"}})
 			p.Apps[0].Route = config.Route{Path: "/notes/*"}
 			p.Apps[2].Route = config.Route{Path: "/rank/*"}
+			// Private services reaching AWS through interface endpoints,
+			// and an app's own egress group.
+			p.Cloud.InterfaceEndpoints = true
+			p.Apps[2].Egress = []config.Egress{{To: "203.0.113.0/24", Port: 25, Protocol: "tcp"}}
 		}},
 	}
 	for i, v := range localVariants {

@@ -45,6 +45,9 @@ const (
 	DefaultDesiredCount      = 1
 	DefaultMinCount          = 1
 	DefaultMaxCount          = 2
+	DefaultWAFRateLimit      = 2000
+	DefaultAccessLogDays     = 90
+	DefaultEgressProtocol    = "tcp"
 )
 
 // PostgresImageTags pins the official postgres image per major version.
@@ -114,6 +117,8 @@ func (p *Project) applyDefaults() {
 	if c.Database.BackupRetentionDays == 0 && !c.Database.Disposable {
 		c.Database.BackupRetentionDays = DefaultBackupRetention
 	}
+	setInt(&c.Security.WAF.RateLimit, DefaultWAFRateLimit)
+	setInt(&c.Security.AccessLogs.RetentionDays, DefaultAccessLogDays)
 	setString(&p.Migrations, DefaultMigrations)
 	setString(&p.Dir, ".")
 
@@ -144,6 +149,9 @@ func (p *Project) applyDefaults() {
 		}
 		if len(a.HealthCheckCommand) == 0 {
 			a.HealthCheckCommand = []string{"CMD-SHELL", fmt.Sprintf("wget -q -O /dev/null http://127.0.0.1:%d%s || exit 1", a.Port, a.HealthCheckPath)}
+		}
+		for j := range a.Egress {
+			setString(&a.Egress[j].Protocol, DefaultEgressProtocol)
 		}
 		setInt(&a.Size.CPU, DefaultCPU)
 		setInt(&a.Size.Memory, DefaultMemory)

@@ -95,6 +95,12 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"cloud.database.backup_retention_days", p.Cloud.Database.BackupRetentionDays, 7},
 		{"cloud.database.disposable", p.Cloud.Database.Disposable, false},
 		{"migrations", p.Migrations, "migrations"},
+		{"cloud.interface_endpoints", p.Cloud.InterfaceEndpoints, false},
+		{"cloud.security.waf.enabled", p.Cloud.Security.WAF.Enabled, false},
+		{"cloud.security.waf.rate_limit", p.Cloud.Security.WAF.RateLimit, 2000},
+		{"cloud.security.access_logs.enabled", p.Cloud.Security.AccessLogs.Enabled, false},
+		{"cloud.security.access_logs.retention_days", p.Cloud.Security.AccessLogs.RetentionDays, 90},
+		{"cloud.security.kms", p.Cloud.Security.KMS, false},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -215,6 +221,13 @@ func TestBadInput(t *testing.T) {
 		{"site ttl negative", "project: shop\napps:\n  - {name: front, kind: site, site: {min_ttl: -1}}\n", []string{"apps[0].site.min_ttl: -1 must not be negative"}},
 		{"site ttl order", "project: shop\napps:\n  - {name: front, kind: site, site: {default_ttl: 100, max_ttl: 50}}\n", []string{`apps[0].site: "0/100/50" cache TTLs (min/default/max) must satisfy`}},
 		{"site api unknown", "project: shop\napps:\n  - {name: front, kind: site, site: {api: nope}}\n", []string{`apps[0].site.api: "nope" is not the name of an api or model app`}},
+		{"egress not a cidr", "project: shop\napps:\n  - name: orders\n    kind: api\n    egress:\n      - {to: smtp.example.com, port: 25}\n", []string{`fullstack.yaml:6: apps[0].egress[0].to: "smtp.example.com" is not an IPv4 CIDR block`}},
+		{"egress port and protocol", "project: shop\napps:\n  - name: orders\n    kind: api\n    egress:\n      - {to: 10.9.0.0/16, port: 0, protocol: icmp}\n", []string{`apps[0].egress[0].port: 0 is not allowed`, `apps[0].egress[0].protocol: "icmp" is not tcp or udp`}},
+		{"egress already allowed", "project: shop\napps:\n  - name: orders\n    kind: api\n    egress: [{to: 0.0.0.0/0, port: 443}]\n", []string{`apps[0].egress[0]: "0.0.0.0/0" is already allowed`}},
+		{"egress on a site", "project: shop\napps:\n  - name: web\n    kind: site\n    egress: [{to: 10.0.0.0/8, port: 25}]\n", []string{`apps[0].egress: 1 is only for api and model apps`}},
+		{"waf rate limit", "project: shop\ncloud:\n  security:\n    waf: {enabled: true, rate_limit: 5}\n", []string{`fullstack.yaml:4: cloud.security.waf.rate_limit: 5 is outside what a WAF rate-based rule accepts`}},
+		{"access log retention", "project: shop\ncloud:\n  security:\n    access_logs: {enabled: true, retention_days: -1}\n", []string{`cloud.security.access_logs.retention_days: -1 must be at least 1 day`}},
+		{"waf on the home server", "project: shop\nonprem:\n  security: {waf: {enabled: true}}\n", []string{`fullstack.yaml:3: onprem.security: is not a known key here`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},

@@ -171,8 +171,49 @@ type Cloud struct {
 	// Database configures every app's RDS PostgreSQL instance. Its engine
 	// major version is onprem.postgres.version: one version on both targets.
 	Database Database `yaml:"database"`
+	// InterfaceEndpoints adds VPC interface endpoints for ECR, CloudWatch
+	// Logs and Secrets Manager, so that services in private subnets run
+	// without NAT (with nat: none they then have no internet at all).
+	// Billed per endpoint, zone and hour: see README "Security defaults".
+	// Default false. The S3 gateway endpoint is always there (free).
+	InterfaceEndpoints bool `yaml:"interface_endpoints"`
+	// Security holds the protections that cost money; all off by default.
+	Security Security `yaml:"security"`
 	// Emulator points every AWS endpoint at a local AWS emulator.
 	Emulator Emulator `yaml:"emulator"`
+}
+
+// Security is the optional protections of the cloud target, each with a
+// monthly cost stated in README "Security defaults".
+type Security struct {
+	// WAF puts an AWS WAF web ACL (AWS managed common rules and a per-IP
+	// rate limit) on every CloudFront distribution and the load balancer.
+	WAF WAF `yaml:"waf"`
+	// AccessLogs writes load balancer and CloudFront access logs to a log
+	// bucket.
+	AccessLogs AccessLogs `yaml:"access_logs"`
+	// KMS encrypts the site buckets, log groups, database secrets and RDS
+	// storage with a customer-managed KMS key (rotated yearly) instead of
+	// AWS-owned keys. Changing it replaces the databases: set it before the
+	// first deploy. Default false.
+	KMS bool `yaml:"kms"`
+}
+
+// WAF configures the web ACLs.
+type WAF struct {
+	// Enabled attaches the web ACLs. Default false.
+	Enabled bool `yaml:"enabled"`
+	// RateLimit is how many requests one IP address may send in 5 minutes
+	// before it is blocked, 10 to 2000000000. Default 2000.
+	RateLimit int `yaml:"rate_limit"`
+}
+
+// AccessLogs configures the log bucket.
+type AccessLogs struct {
+	// Enabled writes the access logs. Default false.
+	Enabled bool `yaml:"enabled"`
+	// RetentionDays after which a log object is deleted. Default 90.
+	RetentionDays int `yaml:"retention_days"`
 }
 
 // NATStrategy is the cloud network's NAT layout.
@@ -319,6 +360,10 @@ type App struct {
 	Database bool `yaml:"database"`
 	// Env is plain environment for the container. Never put secrets here.
 	Env map[string]string `yaml:"env"`
+	// Egress is what the app's cloud tasks may reach besides HTTPS
+	// anywhere and its database, e.g. {to: 203.0.113.0/24, port: 25}.
+	// Default none. (Containers on the home server are not filtered.)
+	Egress []Egress `yaml:"egress"`
 	// Size is the app's capacity.
 	Size Size `yaml:"size"`
 }
@@ -340,6 +385,16 @@ type Site struct {
 	MinTTL     *int `yaml:"min_ttl"`
 	DefaultTTL *int `yaml:"default_ttl"`
 	MaxTTL     *int `yaml:"max_ttl"`
+}
+
+// Egress is one outbound rule of an app.
+type Egress struct {
+	// To is the destination, an IPv4 CIDR block. Required.
+	To string `yaml:"to"`
+	// Port is the destination port. Required.
+	Port int `yaml:"port"`
+	// Protocol is "tcp" or "udp". Default "tcp".
+	Protocol string `yaml:"protocol"`
 }
 
 // Route is a load balancer listener rule: host and/or path pattern.

@@ -177,6 +177,7 @@ func validateCloud(errs *problems, c *Cloud) {
 		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
 	validateDatabase(errs, c.Database)
+	validateSecurity(errs, c)
 	if a := c.CertificateARN; a != "" {
 		if m := acmARN.FindStringSubmatch(a); m == nil {
 			errs.add("cloud.certificate_arn", a, "is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
@@ -321,6 +322,7 @@ func validateApps(errs *problems, p *Project) {
 			}
 		}
 		validateSize(errs, at, a.Size)
+		validateEgress(errs, at, a)
 		if a.Database && isDNSLabel(a.Name) {
 			validateDatabaseApp(errs, p, a.Name, at("database"))
 		}
@@ -475,6 +477,40 @@ func validateSize(errs *problems, at func(string) string, s Size) {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must not be negative")
 	} else if s.MinCount > s.DesiredCount || s.DesiredCount > s.MaxCount {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must satisfy min_count <= desired_count <= max_count")
+	}
+}
+
+// WAF's rate-based rule accepts these limits (requests per 5 minutes).
+const minWAFRateLimit, maxWAFRateLimit = 10, 2_000_000_000
+
+func validateSecurity(errs *problems, c *Cloud) {
+	s := c.Security
+	if r := s.WAF.RateLimit; r < minWAFRateLimit || r > maxWAFRateLimit {
+		errs.add("cloud.security.waf.rate_limit", r, "is outside what a WAF rate-based rule accepts: %d to %d requests per 5 minutes", minWAFRateLimit, maxWAFRateLimit)
+	}
+	if d := s.AccessLogs.RetentionDays; d < 1 {
+		errs.add("cloud.security.access_logs.retention_days", d, "must be at least 1 day")
+	}
+}
+
+// egressProtocols are the protocols an app's egress rule may name.
+var egressProtocols = []string{"tcp", "udp"}
+
+func validateEgress(errs *problems, at func(string) string, a *App) {
+	for j, e := range a.Egress {
+		path := fmt.Sprintf("egress[%d]", j)
+		if p, err := parseNetwork(e.To); err != nil {
+			errs.add(at(path+".to"), e.To, "%s", err)
+		} else if p.Bits() == 0 && e.Port == 443 && e.Protocol == "tcp" {
+			errs.add(at(path), e.To, "is already allowed: every app may reach HTTPS anywhere")
+		}
+		checkPort(errs, at(path+".port"), e.Port)
+		if !slices.Contains(egressProtocols, e.Protocol) {
+			errs.add(at(path+".protocol"), e.Protocol, "is not tcp or udp")
+		}
+	}
+	if len(a.Egress) > 0 && a.Kind == KindSite {
+		errs.add(at("egress"), len(a.Egress), "is only for api and model apps: a site runs no tasks")
 	}
 }
 

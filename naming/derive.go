@@ -1,5 +1,7 @@
 package naming
 
+import "strings"
+
 // Project-level names. project is the validated project name; env is the
 // environment name of the target ("production", "staging", ...).
 
@@ -88,3 +90,20 @@ func ProjectNames(project, cloudEnv string) []Name {
 		DeployRole(project, cloudEnv),
 	}
 }
+
+// BucketPrefix keeps an S3 bucket_prefix within S3's 37-character limit
+// (AWS appends 26 unique characters to reach the 63 of a bucket name).
+func BucketPrefix(p string) string {
+	p = strings.ToLower(p)
+	if len(p) > 37 {
+		p = p[:36] + "-"
+	}
+	return p
+}
+
+// LogBucketPrefix starts the name of the access log bucket.
+func LogBucketPrefix(project, env string) string { return BucketPrefix(project + "-" + env + "-logs-") }
+
+// WebACL names a WAF web ACL; two DNS labels and a target word stay well
+// within WAF's 128 characters.
+func WebACL(project, env, target string) string { return project + "-" + env + "-" + target }

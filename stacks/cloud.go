@@ -10,6 +10,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/kmskey"
 	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/constructs/restservice"
@@ -38,6 +39,10 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	cloudBackend(stack, id, c, stateKey(p, id), opts)
 	newAWSProvider(stack, p)
 	env := c.Environment
+	key, err := newProjectKey(stack, p)
+	if err != nil {
+		return nil, err
+	}
 
 	net, err := network.New(stack, "network", network.Props{
 		CIDR:                 c.VPCCIDR,
@@ -47,6 +52,9 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		ServicePorts:         servicePorts(p.Apps),
 		FlowLogs:             c.FlowLogs,
 		FlowLogRetentionDays: c.LogRetentionDays,
+		Region:               c.Region,
+		InterfaceEndpoints:   c.InterfaceEndpoints,
+		KMSKeyARN:            key,
 	})
 	if err != nil {
 		return nil, err
@@ -62,6 +70,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		KeepTaggedImages:   c.ECR.KeepTaggedImages,
 		UntaggedExpiryDays: c.ECR.UntaggedExpiryDays,
 		ForceDelete:        c.Emulator.Enabled(),
+		KMSKeyARN:          key,
 	})
 	if err != nil {
 		return nil, err
@@ -72,7 +81,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		logs = append(logs, ecscluster.AppLog{App: a.Name, Name: naming.AppLogGroup(p.Name, a.Name).Value})
 		pulls = append(pulls, *reg.Repositories[a.Name].Arn())
 	}
-	databases, err := newCloudDatabases(stack, p, net)
+	databases, err := newCloudDatabases(stack, p, net, key)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +102,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		LogRetentionDays:  c.LogRetentionDays,
 		RepositoryARNs:    pulls,
 		SecretARNs:        secrets,
+		KMSKeyARN:         key,
 	})
 	if err != nil {
 		return nil, err
@@ -102,20 +112,27 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		return nil, err
 	}
 
-	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations)
+	edge, err := newEdge(stack, p)
 	if err != nil {
 		return nil, err
 	}
-	sites, siteURLs, err := newCloudSites(stack, p, services)
+	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations, edge)
 	if err != nil {
+		return nil, err
+	}
+	sites, siteURLs, err := newCloudSites(stack, p, services, edge)
+	if err != nil {
+		return nil, err
+	}
+	if err := newAPIDistributions(stack, p, services, siteURLs, edge); err != nil {
 		return nil, err
 	}
 	if len(sites) > 0 {
 		output(stack, "site_urls", siteURLs, "Where each site answers (CloudFront).")
 	}
 	if services.LoadBalancer != nil {
-		output(stack, "load_balancer_url", services.LoadBalancer.URL(), "Base URL of the shared load balancer.")
-		output(stack, "service_urls", services.URLs, "Where each api/model app answers.")
+		output(stack, "load_balancer_url", services.LoadBalancer.URL(), "Base URL of the shared load balancer (without a certificate only CloudFront reaches it).")
+		output(stack, "service_urls", services.URLs, "Where each api/model app answers (HTTPS).")
 	}
 	output(stack, "region", c.Region, "AWS region of the cloud stack.")
 	output(stack, "vpc_id", net.VPCID(), "Id of the project's VPC.")
@@ -145,6 +162,20 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
 	}
 	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services, Sites: sites}, nil
+}
+
+// newProjectKey is the customer-managed key's ARN (a token) when
+// cloud.security.kms is on, else empty: AWS-managed encryption.
+func newProjectKey(stack cdktf.TerraformStack, p *config.Project) (string, error) {
+	if !p.Cloud.Security.KMS {
+		return "", nil
+	}
+	key, err := kmskey.New(stack, "kms", kmskey.Props{Alias: naming.VPC(p.Name, p.Cloud.Environment).Value, Region: p.Cloud.Region})
+	if err != nil {
+		return "", err
+	}
+	output(stack, "kms_key_arn", key.ARN(), "Customer-managed key of the logs, images, databases and their secrets.")
+	return *key.ARN(), nil
 }
 
 // newAWSProvider is the aws provider of every cloud-side stack.

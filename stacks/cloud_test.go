@@ -138,17 +138,22 @@ func TestSecurityGroupTiers(t *testing.T) {
 		if r["source_security_group_id"] != nil {
 			from = r["source_security_group_id"].(string)
 		}
+		if r["prefix_list_ids"] != nil {
+			from = fmt.Sprint(r["prefix_list_ids"])
+		}
 		got = append(got, fmt.Sprint(rule{r["security_group_id"].(string), r["type"].(string), fmt.Sprint(r["from_port"]) + "-" + fmt.Sprint(r["to_port"]) + "/" + r["protocol"].(string), from}))
 	}
 	sgRef := func(id string) string { return ref("aws_security_group", id, "id") }
+	cloudFront := "[${data.aws_ec2_managed_prefix_list." + onlyDataID(t, s, "aws_ec2_managed_prefix_list") + ".id}]"
 	want := []string{
-		fmt.Sprint(rule{sgRef(alb), "ingress", "80-80/tcp", "[0.0.0.0/0]"}),
-		fmt.Sprint(rule{sgRef(alb), "ingress", "443-443/tcp", "[0.0.0.0/0]"}),
+		// No certificate: only CloudFront reaches the load balancer.
+		fmt.Sprint(rule{sgRef(alb), "ingress", "80-80/tcp", cloudFront}),
 		fmt.Sprint(rule{sgRef(alb), "egress", "8080-8080/tcp", sgRef(svc)}),
 		fmt.Sprint(rule{sgRef(alb), "egress", "9000-9000/tcp", sgRef(svc)}),
 		fmt.Sprint(rule{sgRef(svc), "ingress", "8080-8080/tcp", sgRef(alb)}),
 		fmt.Sprint(rule{sgRef(svc), "ingress", "9000-9000/tcp", sgRef(alb)}),
-		fmt.Sprint(rule{sgRef(svc), "egress", "0-0/-1", "[0.0.0.0/0]"}),
+		fmt.Sprint(rule{sgRef(svc), "egress", "443-443/tcp", "[0.0.0.0/0]"}),
+		fmt.Sprint(rule{sgRef(svc), "egress", "5432-5432/tcp", sgRef(db)}),
 		fmt.Sprint(rule{sgRef(db), "ingress", "5432-5432/tcp", sgRef(svc)}),
 	}
 	sort.Strings(got)

@@ -15,7 +15,7 @@ import (
 // newCloudDatabases gives every app with a database its RDS instance, in
 // the private subnets behind the database security group. The engine
 // major version is onprem.postgres.version: one version on both targets.
-func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network) (map[string]*appdatabase.Cloud, error) {
+func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network, key string) (map[string]*appdatabase.Cloud, error) {
 	specs, err := databaseSpecs(p)
 	if err != nil {
 		return nil, err
@@ -31,6 +31,7 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 			Database:        spec,
 			SubnetIDs:       net.PrivateSubnetIDs(),
 			SecurityGroupID: net.SecurityGroups.Database.Id(),
+			KMSKeyARN:       key,
 		})
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/apidistribution"
 	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
@@ -31,7 +32,7 @@ type cloudServices struct {
 }
 
 func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
-	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask) (*cloudServices, error) {
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask, edge *edge) (*cloudServices, error) {
 	apps := containerApps(p.Apps)
 	out := &cloudServices{Services: map[string]*restservice.Cloud{}, URLs: map[string]string{}}
 	if len(apps) == 0 {
@@ -54,8 +55,12 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		SubnetIDs:       net.PublicSubnetIDs(),
 		SecurityGroupID: net.SecurityGroups.LoadBalancer.Id(),
 		CertificateARN:  p.Cloud.CertificateARN,
+		AccessLogs:      edge.logs,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := edge.protectLoadBalancer(lb.LB.Arn()); err != nil {
 		return nil, err
 	}
 	out.LoadBalancer = lb
@@ -68,6 +73,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 			VPCID: net.VPCID(), SubnetIDs: net.ServiceSubnetIDs(), SecurityGroupID: net.SecurityGroups.Services.Id(),
 			AssignPublicIP: net.AssignPublicIP(),
 			Listener:       lb.Listener, Route: a.Route, Priority: 10 * (i + 1), Exec: a.Exec,
+			Origin: lb.Origin, Egress: a.Egress,
 		}
 		if a.Route == (config.Route{}) {
 			props.Priority = restservice.CatchAllPriority
@@ -83,16 +89,52 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 			return nil, err
 		}
 		out.Services[a.Name] = svc
-		out.URLs[a.Name] = serviceURL(lb, a.Route)
+		if lb.Origin == nil {
+			out.URLs[a.Name] = serviceURL(lb.URL(), a.Route)
+		}
 	}
 	return out, nil
 }
 
-// serviceURL is where an app answers through the load balancer.
-func serviceURL(lb *loadbalancer.LoadBalancer, r config.Route) string {
-	base := lb.URL()
+// serviceURL is where an app answers below base (the load balancer's URL,
+// or its CloudFront distribution's).
+func serviceURL(base string, r config.Route) string {
 	if r.Host != "" {
 		base = strings.SplitN(base, "://", 2)[0] + "://" + strings.TrimPrefix(r.Host, "*.")
 	}
 	return fmt.Sprintf("%s%s", base, strings.TrimSuffix(strings.TrimSuffix(r.Path, "*"), "/"))
+}
+
+// newAPIDistributions gives clients HTTPS when the load balancer has no
+// certificate: an app a site serves answers under the site's /api/, any
+// other app gets a distribution of its own.
+func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, siteURLs map[string]string, edge *edge) error {
+	if services.LoadBalancer == nil || services.LoadBalancer.Origin == nil {
+		return nil
+	}
+	served := map[string]string{}
+	for _, a := range p.Apps {
+		if a.Kind == config.KindSite && a.Site.API != "" {
+			served[a.Site.API] = siteURLs[a.Name] + "/api"
+		}
+	}
+	for _, a := range containerApps(p.Apps) {
+		if url, ok := served[a.Name]; ok {
+			services.URLs[a.Name] = url
+			continue
+		}
+		acl, err := edge.CloudFrontACL()
+		if err != nil {
+			return err
+		}
+		d, err := apidistribution.New(stack, "api-distribution-"+a.Name, apidistribution.Props{
+			Project: p.Name, App: a.Name, LoadBalancer: services.LoadBalancer,
+			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
+		})
+		if err != nil {
+			return err
+		}
+		services.URLs[a.Name] = serviceURL(d.URL(), a.Route)
+	}
+	return nil
 }

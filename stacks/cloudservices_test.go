@@ -125,11 +125,18 @@ func TestLoadBalancerRoutes(t *testing.T) {
 		}
 		priorities[r["priority"]] = true
 	}
-	want := map[string]string{"[map[path_pattern:map[values:[/orders/*]]]]": "10", "[map[path_pattern:map[values:[/ranker/*]]]]": "20"}
+	// Behind CloudFront every rule also needs the origin secret header.
+	secret := "map[http_header:map[http_header_name:X-Origin-Verify values:[" + ref("terraform_data", "load-balancer_origin-secret_E7A51272", "output") + "]]]"
+	want := map[string]string{"[" + secret + " map[path_pattern:map[values:[/orders/*]]]]": "10", "[" + secret + " map[path_pattern:map[values:[/ranker/*]]]]": "20"}
 	if fmt.Sprint(rules) != fmt.Sprint(want) {
 		t.Errorf("rules = %v, want %v", rules, want)
 	}
-	eq(t, s.Outputs(), "service_urls.value.orders", "http://"+ref("aws_lb", lbID, "dns_name")+"/orders")
+	// HTTPS through CloudFront: orders under its site's /api, ranker
+	// through a distribution of its own.
+	site := idOf(t, s, "aws_cloudfront_distribution", "comment", "shop web")
+	api := idOf(t, s, "aws_cloudfront_distribution", "comment", "shop ranker API")
+	eq(t, s.Outputs(), "service_urls.value.orders", "https://"+ref("aws_cloudfront_distribution", site, "domain_name")+"/api")
+	eq(t, s.Outputs(), "service_urls.value.ranker", "https://"+ref("aws_cloudfront_distribution", api, "domain_name")+"/ranker")
 
 	e := emulated.Stacks["cloud"]
 	var https, http map[string]any
@@ -150,5 +157,12 @@ func TestLoadBalancerRoutes(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(r["listener_arn"]), "https") {
 			t.Errorf("rules must hang on the HTTPS listener: %v", r["listener_arn"])
 		}
+		if strings.Contains(fmt.Sprint(r["condition"]), "http_header") {
+			t.Errorf("with a certificate the load balancer is public: no origin secret condition, got %v", r["condition"])
+		}
+	}
+	eq(t, e.Outputs(), "service_urls.value.orders", "https://"+ref("aws_lb", onlyID(t, e, "aws_lb"), "dns_name")+"/orders")
+	if n := len(e.Resources("aws_cloudfront_distribution")); n != 1 {
+		t.Errorf("with a certificate only the site has a distribution, found %d", n)
 	}
 }

@@ -9,15 +9,13 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/clientsite"
-	"github.com/homecloud-dev/fullstack/constructs/providers"
 )
 
 // newCloudSites serves every site from S3 through CloudFront, with /api/
 // forwarded to the shared load balancer when the site names its API app.
-func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices) (map[string]*clientsite.Cloud, map[string]string, error) {
+func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, edge *edge) (map[string]*clientsite.Cloud, map[string]string, error) {
 	out, urls := map[string]*clientsite.Cloud{}, map[string]string{}
 	emu := p.Cloud.Emulator
-	var usEast1 cdktf.TerraformProvider
 	for _, a := range p.Apps {
 		if a.Kind != config.KindSite {
 			continue
@@ -26,13 +24,17 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 		if err != nil {
 			return nil, nil, err
 		}
+		acl, err := edge.CloudFrontACL()
+		if err != nil {
+			return nil, nil, err
+		}
 		props := clientsite.CloudProps{
 			Project: p.Name, App: a.Name, BuildOutput: build, Site: a.Site,
 			OmitTLSOnlyPolicy: emu.Enabled(), OmitResponseHeadersPolicy: emu.Enabled(), Unversioned: emu.Enabled(),
+			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
 		}
 		if _, ok := services.Services[a.Site.API]; ok {
-			props.APIOrigin = services.LoadBalancer.LB.DnsName()
-			props.APIOriginHTTPS = p.Cloud.CertificateARN != ""
+			props.API = services.LoadBalancer
 		}
 		if emu.Enabled() {
 			// The invalidation's AWS CLI talks to the emulator too.
@@ -48,14 +50,8 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 		if a.Site.Domain != "" && a.Site.CertificateARN == "" {
 			// CloudFront certificates live in us-east-1, whatever the
 			// stack's region: look the domain's one up there.
-			if usEast1 == nil {
-				usEast1 = providers.NewAWS(stack, "aws-us-east-1", providers.AWSProps{
-					Region: "us-east-1", Alias: "us_east_1", Tags: tags(p.Name, p.Cloud.Environment),
-					EmulatorEndpoint: emu.Endpoint, EmulatorCABundle: emu.CABundle,
-				})
-			}
 			cert := dataawsacmcertificate.NewDataAwsAcmCertificate(stack, jsii.String("certificate-"+a.Name), &dataawsacmcertificate.DataAwsAcmCertificateConfig{
-				Provider: usEast1, Domain: jsii.String(a.Site.Domain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
+				Provider: edge.USEast1(), Domain: jsii.String(a.Site.Domain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
 			})
 			props.CertificateARN = cert.Arn()
 		}

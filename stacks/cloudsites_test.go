@@ -24,7 +24,7 @@ func TestCloudSite(t *testing.T) {
 	if _, err := s.Only("aws_s3_bucket_server_side_encryption_configuration"); err != nil {
 		t.Error(err)
 	}
-	distID := onlyID(t, s, "aws_cloudfront_distribution")
+	distID := idOf(t, s, "aws_cloudfront_distribution", "comment", "shop web")
 	pol, _ := s.Only("aws_s3_bucket_policy")
 	doc := policyDoc(t, pol["policy"])
 	text := fmt.Sprint(doc)
@@ -112,10 +112,7 @@ func TestSiteDomainCertificateFromUSEast1(t *testing.T) {
 	eq(t, data, "provider", "aws.us_east_1")
 	eq(t, data, "domain", "shop.example.com")
 	eq(t, data, "statuses", []any{"ISSUED"})
-	d, err := s.Only("aws_cloudfront_distribution")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := s.Resources("aws_cloudfront_distribution")[idOf(t, s, "aws_cloudfront_distribution", "comment", "shop web")]
 	eq(t, d, "aliases", []any{"shop.example.com"})
 	eq(t, d, "viewer_certificate.acm_certificate_arn", "${data.aws_acm_certificate.certificate-web.arn}")
 	eq(t, d, "viewer_certificate.ssl_support_method", "sni-only")

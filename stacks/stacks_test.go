@@ -21,7 +21,7 @@ import (
 // Synthesize once per test binary (jsii start-up costs seconds): a plain
 // project (production: single NAT), one in emulator mode with a remote
 // state backend and no NAT, and one with per-az NAT and flow logs.
-var plain, emulated, perAZ, teardown *synth.Output
+var plain, emulated, perAZ, secured, teardown *synth.Output
 
 const secretInEnv = "must-never-reach-cdk-tf-json"
 
@@ -103,9 +103,19 @@ func TestMain(m *testing.M) {
 			p.Cloud.LogRetentionDays = 90
 			p.Cloud.Database.Disposable = true
 			p.Apps[2].Site.Domain = "shop.example.com" // certificate looked up in us-east-1
+			p.Cloud.InterfaceEndpoints = true
+			p.Apps[1].Egress = []config.Egress{{To: "203.0.113.0/24", Port: 25}, {To: "198.51.100.7/32", Port: 123, Protocol: "udp"}}
 		})
 		if perAZ, err = synth.Project(az3, filepath.Join(dir, "per-az")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth per-az:", err)
+			return 1
+		}
+		all := project(func(p *config.Project) {
+			p.Cloud.Security = config.Security{WAF: config.WAF{Enabled: true, RateLimit: 300}, AccessLogs: config.AccessLogs{Enabled: true, RetentionDays: 30}, KMS: true}
+			p.Cloud.FlowLogs = true
+		})
+		if secured, err = synth.Project(all, filepath.Join(dir, "secured")); err != nil {
+			fmt.Fprintln(os.Stderr, "synth secured:", err)
 			return 1
 		}
 		if teardown, err = synth.ProjectWith(project(nil), filepath.Join(dir, "teardown"), stacks.Options{DeleteOnPremData: true}); err != nil {
@@ -144,6 +154,20 @@ func eq(t *testing.T, m map[string]any, path string, want any) {
 	if got := get(t, m, path); !reflect.DeepEqual(got, norm) {
 		t.Errorf("%s = %#v, want %#v", path, got, norm)
 	}
+}
+
+// onlyDataID is the logical id of the single data source of a type.
+func onlyDataID(t *testing.T, s *synth.Stack, typ string) string {
+	t.Helper()
+	data, _ := s.JSON["data"].(map[string]any)
+	of, _ := data[typ].(map[string]any)
+	if len(of) != 1 {
+		t.Fatalf("%d %s data sources, want 1", len(of), typ)
+	}
+	for id := range of {
+		return id
+	}
+	return ""
 }
 
 // onlyID is the logical id of the single resource of a type.

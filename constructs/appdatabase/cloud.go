@@ -27,6 +27,11 @@ type CloudProps struct {
 	SubnetIDs *[]*string
 	// SecurityGroupID is the database tier's group (token). Required.
 	SecurityGroupID *string
+	// KMSKeyARN encrypts the storage, snapshots and the master secret with
+	// a customer-managed key. Changing it replaces the instance (which
+	// deletion protection refuses): choose before the first deploy.
+	// Default empty: AWS-managed keys.
+	KMSKeyARN string
 }
 
 // Cloud is an app's RDS PostgreSQL instance.
@@ -108,6 +113,10 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		DeletionProtection:       jsii.Bool(!d.Disposable),
 		SkipFinalSnapshot:        jsii.Bool(d.Disposable),
 		Tags:                     &map[string]*string{"app": jsii.String(props.App)},
+	}
+	if props.KMSKeyARN != "" {
+		cfg.KmsKeyId = jsii.String(props.KMSKeyARN)
+		cfg.MasterUserSecretKmsKeyId = jsii.String(props.KMSKeyARN)
 	}
 	if !d.Disposable {
 		cfg.FinalSnapshotIdentifier = jsii.String(name + "-final")

@@ -20,6 +20,8 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // CloudProps configures the cloud site.
@@ -35,10 +37,13 @@ type CloudProps struct {
 	// CertificateARN overrides Site.CertificateARN (a token, e.g. from a
 	// us-east-1 lookup). Default: Site.CertificateARN.
 	CertificateARN *string
-	// APIOrigin is the load balancer DNS name (token) serving /api/*;
-	// APIOriginHTTPS says it listens with TLS. Default nil: no API.
-	APIOrigin      *string
-	APIOriginHTTPS bool
+	// API is the load balancer serving /api/*. Default nil: no API.
+	API *loadbalancer.LoadBalancer
+	// WebACLID attaches a WAF web ACL (CLOUDFRONT scope, its ARN). Default
+	// nil: none.
+	WebACLID *string
+	// Logging writes CloudFront access logs. Default nil: none.
+	Logging *cloudfrontdistribution.CloudfrontDistributionLoggingConfig
 	// OmitTLSOnlyPolicy leaves the bucket policy's TLS-only statement out
 	// (emulator mode: moto ignores Deny conditions).
 	OmitTLSOnlyPolicy bool
@@ -80,7 +85,7 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Cloud{Construct: c, Files: files}
 	s.Bucket = s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
-		BucketPrefix: jsii.String(prefix(props.Project + "-" + props.App + "-")),
+		BucketPrefix: jsii.String(naming.BucketPrefix(props.Project + "-" + props.App + "-")),
 		// The content is rebuilt from the repository on every deploy.
 		ForceDestroy: jsii.Bool(true),
 		Tags:         &map[string]*string{"app": jsii.String(props.App)},
@@ -141,11 +146,7 @@ func bucketPolicy(bucketARN, distributionARN string, tlsOnly bool) iampolicy.Doc
 	read.Condition = map[string]map[string]any{"StringEquals": {"AWS:SourceArn": distributionARN}}
 	doc := iampolicy.New(read)
 	if tlsOnly {
-		doc.Statement = append(doc.Statement, iampolicy.Statement{
-			Sid: "DenyInsecureTransport", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
-			Action: []string{"s3:*"}, Resource: []string{bucketARN, bucketARN + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		})
+		doc.Statement = append(doc.Statement, iampolicy.DenyInsecureTransport(bucketARN))
 	}
 	return doc
 }
@@ -166,15 +167,6 @@ func newResponseHeaders(c constructs.Construct, props CloudProps) cloudfrontresp
 			},
 		},
 	})
-}
-
-// prefix keeps a bucket prefix within S3's 37-character limit.
-func prefix(p string) string {
-	p = strings.ToLower(p)
-	if len(p) > 37 {
-		p = p[:36] + "-"
-	}
-	return p
 }
 
 // URL is the site's address.

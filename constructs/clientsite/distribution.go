@@ -24,19 +24,8 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 		OriginAccessControlId: oac.Id(),
 	}}
 	var ordered []*cf.CloudfrontDistributionOrderedCacheBehavior
-	if props.APIOrigin != nil {
-		policy := "http-only"
-		if props.APIOriginHTTPS {
-			policy = "https-only"
-		}
-		origins = append(origins, &cf.CloudfrontDistributionOrigin{
-			OriginId:   jsii.String(apiOrigin),
-			DomainName: props.APIOrigin,
-			CustomOriginConfig: &cf.CloudfrontDistributionOriginCustomOriginConfig{
-				HttpPort: jsii.Number(80), HttpsPort: jsii.Number(443), OriginProtocolPolicy: jsii.String(policy),
-				OriginSslProtocols: jsii.Strings("TLSv1.2"),
-			},
-		})
+	if props.API != nil {
+		origins = append(origins, props.API.CloudFrontOrigin(apiOrigin))
 		// The API is never cached and gets every header, cookie and query.
 		ordered = append(ordered, &cf.CloudfrontDistributionOrderedCacheBehavior{
 			PathPattern:          jsii.String("/api/*"),
@@ -103,6 +92,8 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 			GeoRestriction: &cf.CloudfrontDistributionRestrictionsGeoRestriction{RestrictionType: jsii.String("none")},
 		},
 		ViewerCertificate: cert,
+		WebAclId:          props.WebACLID,
+		LoggingConfig:     props.Logging,
 		Tags:              &map[string]*string{"app": jsii.String(props.App)},
 	})
 }

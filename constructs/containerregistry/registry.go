@@ -36,6 +36,17 @@ type Props struct {
 	// ForceDelete deletes repositories that still hold images on destroy.
 	// Default false: images are not lost by accident. Emulator mode sets it.
 	ForceDelete bool
+	// KMSKeyARN encrypts the images with a customer-managed key. Changing
+	// it replaces the repositories: choose before the first push. Default
+	// empty: AES-256 with ECR's own key.
+	KMSKeyARN string
+}
+
+func encryption(key string) *[]*ecrrepository.EcrRepositoryEncryptionConfiguration {
+	if key == "" {
+		return &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("AES256")}}
+	}
+	return &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("KMS"), KmsKey: jsii.String(key)}}
 }
 
 // Registry is the set of ECR repositories.
@@ -70,7 +81,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 			Name:                       jsii.String(name),
 			ImageTagMutability:         jsii.String(mutability),
 			ImageScanningConfiguration: &ecrrepository.EcrRepositoryImageScanningConfiguration{ScanOnPush: jsii.Bool(true)},
-			EncryptionConfiguration:    &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("AES256")}},
+			EncryptionConfiguration:    encryption(props.KMSKeyARN),
 			ForceDelete:                jsii.Bool(props.ForceDelete),
 			Tags:                       &map[string]*string{"app": jsii.String(repo.App)},
 		})

@@ -37,6 +37,10 @@ type Props struct {
 	// SecretARNs the execution role may read (injected as ECS secrets).
 	// Default none.
 	SecretARNs []string
+	// KMSKeyARN encrypts the log groups with a customer-managed key, and
+	// lets the execution role decrypt secrets encrypted with it. Default
+	// empty: CloudWatch's own encryption.
+	KMSKeyARN string
 }
 
 // Cluster is the ECS cluster, its log groups and its execution role.
@@ -81,15 +85,23 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		g := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(idLogGroup+l.App), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 			Name:            jsii.String(l.Name),
 			RetentionInDays: jsii.Number(float64(props.LogRetentionDays)),
+			KmsKeyId:        optional(props.KMSKeyARN),
 			Tags:            &map[string]*string{"app": jsii.String(l.App)},
 		})
 		cl.LogGroups[l.App] = g
 		logARNs = append(logARNs, *g.Arn())
 	}
 	cl.ExecutionRole = newExecutionRole(c, props.ExecutionRoleName, executionGrants{
-		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs,
+		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs, key: props.KMSKeyARN,
 	})
 	return cl, nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
 }
 
 // Name is the cluster name token.

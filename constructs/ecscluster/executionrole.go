@@ -23,6 +23,8 @@ const (
 
 type executionGrants struct {
 	repositories, logGroups, secrets []string
+	// key is the customer-managed key the secrets are encrypted with.
+	key string
 }
 
 // executionPolicy grants exactly what starting a task needs, on this
@@ -49,6 +51,9 @@ func executionPolicy(g executionGrants) iampolicy.Document {
 	if len(g.secrets) > 0 {
 		statements = append(statements, iampolicy.Allow("ReadGivenSecrets",
 			[]string{"secretsmanager:GetSecretValue"}, g.secrets))
+		if g.key != "" {
+			statements = append(statements, iampolicy.Allow("DecryptGivenSecrets", []string{"kms:Decrypt"}, []string{g.key}))
+		}
 	}
 	return iampolicy.New(statements...)
 }

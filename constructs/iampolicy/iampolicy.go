@@ -28,6 +28,16 @@ func Allow(sid string, actions, resources []string) Statement {
 	return Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: resources}
 }
 
+// DenyInsecureTransport refuses every request to a bucket (and its
+// objects) that is not made over TLS.
+func DenyInsecureTransport(bucketARN string) Statement {
+	return Statement{
+		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
+		Action: []string{"s3:*"}, Resource: []string{bucketARN, bucketARN + "/*"},
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+	}
+}
+
 // ServiceTrust is the trust policy letting an AWS service assume a role.
 func ServiceTrust(service string) Document {
 	return New(Statement{

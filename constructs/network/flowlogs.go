@@ -31,6 +31,9 @@ func newFlowLogs(c constructs.Construct, vpcID *string, props Props) *FlowLogs {
 		Name:            jsii.String("/" + props.Name + "/vpc-flow-logs"),
 		RetentionInDays: jsii.Number(float64(props.FlowLogRetentionDays)),
 	})
+	if props.KMSKeyARN != "" {
+		f.LogGroup.SetKmsKeyId(jsii.String(props.KMSKeyARN))
+	}
 	f.Role = iamrole.NewIamRole(c, jsii.String(idFlowLogRole), &iamrole.IamRoleConfig{
 		Name:             jsii.String(props.Name + "-flow-logs"),
 		AssumeRolePolicy: jsii.String(iampolicy.ServiceTrust("vpc-flow-logs.amazonaws.com").JSON()),

@@ -32,6 +32,17 @@ type Props struct {
 	FlowLogs bool
 	// FlowLogRetentionDays of the flow log group. Default 30.
 	FlowLogRetentionDays int
+	// Region names the VPC endpoint services (com.amazonaws.<region>.*).
+	// Required.
+	Region string
+	// InterfaceEndpoints adds ECR, CloudWatch Logs and Secrets Manager
+	// interface endpoints in the private subnets (billed per hour and zone,
+	// see README "Security defaults"); with NAT none, services then run in
+	// the private subnets with no public IP and no internet. Default false.
+	InterfaceEndpoints bool
+	// KMSKeyARN encrypts the flow log group with a customer-managed key.
+	// Default empty: CloudWatch's own encryption.
+	KMSKeyARN string
 }
 
 // Network is the VPC and everything in it.
@@ -42,9 +53,12 @@ type Network struct {
 	PrivateSubnets []subnet.Subnet
 	Routing        *Routing
 	SecurityGroups *SecurityGroups
+	Endpoints      *Endpoints
 	// FlowLogs is nil unless Props.FlowLogs.
 	FlowLogs *FlowLogs
 	nat      config.NATStrategy
+	// private: services run in the private subnets.
+	private bool
 }
 
 // Child ids. Renaming one replaces the resource.
@@ -67,7 +81,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	n := &Network{Construct: c, nat: props.NAT}
+	n := &Network{Construct: c, nat: props.NAT, private: props.NAT != config.NATNone || props.InterfaceEndpoints}
 	n.VPC = vpc.NewVpc(c, jsii.String(idVPC), &vpc.VpcConfig{
 		CidrBlock: jsii.String(props.CIDR),
 		// Both are needed for RDS endpoints and private DNS of VPC endpoints.
@@ -95,6 +109,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	}
 	n.Routing = newRouting(c, n, props)
 	n.SecurityGroups = newSecurityGroups(c, n.VPC.Id(), props)
+	n.Endpoints = newEndpoints(c, n, props)
 	if props.FlowLogs {
 		n.FlowLogs = newFlowLogs(c, n.VPC.Id(), props)
 	}
@@ -113,18 +128,18 @@ func (n *Network) PublicSubnetIDs() *[]*string { return ids(n.PublicSubnets) }
 // PrivateSubnetIDs are the private subnet id tokens, in zone order.
 func (n *Network) PrivateSubnetIDs() *[]*string { return ids(n.PrivateSubnets) }
 
-// ServiceSubnetIDs are where tasks run: private subnets behind NAT, or
-// public subnets (with a public IP) when the strategy is none.
+// ServiceSubnetIDs are where tasks run: private subnets behind NAT or
+// interface endpoints, else public subnets (with a public IP).
 func (n *Network) ServiceSubnetIDs() *[]*string {
-	if n.nat == config.NATNone {
-		return n.PublicSubnetIDs()
+	if n.private {
+		return n.PrivateSubnetIDs()
 	}
-	return n.PrivateSubnetIDs()
+	return n.PublicSubnetIDs()
 }
 
-// AssignPublicIP reports whether tasks need a public IP to reach the
-// internet (image pulls, AWS APIs): only without NAT.
-func (n *Network) AssignPublicIP() bool { return n.nat == config.NATNone }
+// AssignPublicIP reports whether tasks need a public IP to reach image
+// registries and AWS APIs: only without NAT and interface endpoints.
+func (n *Network) AssignPublicIP() bool { return !n.private }
 
 func ids(subnets []subnet.Subnet) *[]*string {
 	out := make([]*string, len(subnets))
@@ -138,6 +153,9 @@ func (p Props) plan() (public, private []netip.Prefix, err error) {
 	var errs []error
 	if p.Name == "" {
 		errs = append(errs, errors.New("network: Name is required"))
+	}
+	if p.Region == "" {
+		errs = append(errs, errors.New("network: Region is required (it names the VPC endpoint services)"))
 	}
 	if len(p.Zones) < 2 {
 		errs = append(errs, fmt.Errorf("network: Zones %v: at least 2 availability zones are required", p.Zones))

@@ -10,10 +10,13 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygrouprule"
 )
 
-// SecurityGroups are the three tiers: the internet reaches the load
-// balancer, the load balancer reaches services on their ports, services
-// reach the database on 5432. Rules are separate resources
-// (aws_security_group_rule) so apps can add ports without replacing groups.
+// SecurityGroups are the three tiers: the load balancer reaches services
+// on their ports, services reach the database on 5432 and HTTPS anywhere,
+// the database reaches nothing. Who may reach the load balancer is the
+// load balancer construct's rule (CloudFront only, or the internet with a
+// certificate). Rules are separate resources (aws_security_group_rule) so
+// apps can add ports without replacing groups. Terraform removes the
+// allow-all egress rule AWS adds to a new group.
 type SecurityGroups struct {
 	LoadBalancer securitygroup.SecurityGroup
 	Services     securitygroup.SecurityGroup
@@ -39,20 +42,14 @@ func newSecurityGroups(c constructs.Construct, vpcID *string, props Props) *Secu
 		})
 	}
 	sg := &SecurityGroups{
+		// The description is unchanged since the group admitted the
+		// internet: changing it would replace a group the load balancer uses.
 		LoadBalancer: group(idLoadBalancerSG, "load-balancer", "Load balancer: HTTP and HTTPS from the internet"),
 		Services:     group(idServicesSG, "services", "Services: app ports from the load balancer only"),
 		Database:     group(idDatabaseSG, "database", "Database: PostgreSQL from the services only"),
 	}
 	rule := func(id string, cfg *securitygrouprule.SecurityGroupRuleConfig) {
 		securitygrouprule.NewSecurityGroupRule(c, jsii.String(id), cfg)
-	}
-	for _, port := range []int{80, 443} {
-		rule(fmt.Sprintf("%s-in-%d", idLoadBalancerSG, port), &securitygrouprule.SecurityGroupRuleConfig{
-			SecurityGroupId: sg.LoadBalancer.Id(), Type: jsii.String("ingress"), Protocol: jsii.String("tcp"),
-			FromPort: jsii.Number(float64(port)), ToPort: jsii.Number(float64(port)),
-			CidrBlocks:  &[]*string{jsii.String(anywhere)},
-			Description: jsii.String(fmt.Sprintf("port %d from the internet", port)),
-		})
 	}
 	ports := slices.Clone(props.ServicePorts)
 	slices.Sort(ports)
@@ -70,12 +67,21 @@ func newSecurityGroups(c constructs.Construct, vpcID *string, props Props) *Secu
 			Description:           jsii.String(fmt.Sprintf("port %d from the load balancer", port)),
 		})
 	}
-	// Services pull images and call AWS APIs (ECR, Secrets Manager, logs).
-	rule(idServicesSG+"-out-all", &securitygrouprule.SecurityGroupRuleConfig{
-		SecurityGroupId: sg.Services.Id(), Type: jsii.String("egress"), Protocol: jsii.String("-1"),
-		FromPort: jsii.Number(0), ToPort: jsii.Number(0),
+	// Least egress: HTTPS covers image pulls, the AWS APIs (ECR, Secrets
+	// Manager, CloudWatch Logs, S3 through its gateway endpoint) and, through
+	// NAT, web APIs; PostgreSQL only towards the database tier. Anything else
+	// an app needs it declares (apps[].egress), in a group of its own.
+	rule(idServicesSG+"-out-443", &securitygrouprule.SecurityGroupRuleConfig{
+		SecurityGroupId: sg.Services.Id(), Type: jsii.String("egress"), Protocol: jsii.String("tcp"),
+		FromPort: jsii.Number(443), ToPort: jsii.Number(443),
 		CidrBlocks:  &[]*string{jsii.String(anywhere)},
-		Description: jsii.String("outbound for image pulls and AWS APIs"),
+		Description: jsii.String("HTTPS to AWS APIs, image pulls and web APIs"),
+	})
+	rule(fmt.Sprintf("%s-out-%d", idServicesSG, PostgresPort), &securitygrouprule.SecurityGroupRuleConfig{
+		SecurityGroupId: sg.Services.Id(), Type: jsii.String("egress"), Protocol: jsii.String("tcp"),
+		FromPort: jsii.Number(PostgresPort), ToPort: jsii.Number(PostgresPort),
+		SourceSecurityGroupId: sg.Database.Id(),
+		Description:           jsii.String("PostgreSQL to the database tier"),
 	})
 	rule(fmt.Sprintf("%s-in-%d", idDatabaseSG, PostgresPort), &securitygrouprule.SecurityGroupRuleConfig{
 		SecurityGroupId: sg.Database.Id(), Type: jsii.String("ingress"), Protocol: jsii.String("tcp"),

@@ -29,7 +29,7 @@ type AWSProps struct {
 // mode: every service the product's stacks use.
 var EmulatedServices = []string{
 	"acm", "applicationautoscaling", "cloudfront", "cloudwatch", "dynamodb", "ec2", "ecr", "ecs",
-	"elbv2", "iam", "kms", "logs", "rds", "route53", "s3", "secretsmanager", "sts", "ssm",
+	"elbv2", "iam", "kms", "logs", "rds", "route53", "s3", "secretsmanager", "sts", "ssm", "wafv2",
 }
 
 // NewAWS adds the aws provider to stack and relaxes its version pin.
@@ -66,7 +66,7 @@ func emulatorEndpoints(url string) *awsprovider.AwsProviderEndpoints {
 	return &awsprovider.AwsProviderEndpoints{
 		Acm: u, Applicationautoscaling: u, Cloudfront: u, Cloudwatch: u, Dynamodb: u, Ec2: u,
 		Ecr: u, Ecs: u, Elbv2: u, Iam: u, Kms: u, Logs: u, Rds: u, Route53: u, S3: u,
-		Secretsmanager: u, Sts: u, Ssm: u,
+		Secretsmanager: u, Sts: u, Ssm: u, Wafv2: u,
 	}
 }
 

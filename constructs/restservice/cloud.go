@@ -19,10 +19,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -66,12 +68,20 @@ type CloudProps struct {
 	Listener lblistener.LbListener
 	Priority int
 	Route    config.Route
+	// Origin, when the load balancer sits behind CloudFront, makes the
+	// rule forward only requests carrying CloudFront's origin secret.
+	// Default nil: the rule matches on Route alone.
+	Origin *loadbalancer.Origin
 	// Database is the app's RDS database. Default nil: none.
 	Database *CloudDatabase
 	// After must succeed before the service changes (its migrations).
 	After []cdktf.ITerraformDependable
 	// Exec enables ECS Exec. Default false.
 	Exec bool
+	// Egress is what the tasks may reach besides the services group's
+	// HTTPS and database rules: a security group of the app's own. Default
+	// none.
+	Egress []config.Egress
 }
 
 // Cloud is an app's ECS service behind the shared load balancer.
@@ -84,6 +94,8 @@ type Cloud struct {
 	Service        ecsservice.EcsService
 	ScalingTarget  appautoscalingtarget.AppautoscalingTarget
 	ScalingPolicy  appautoscalingpolicy.AppautoscalingPolicy
+	// EgressGroup holds the app's declared egress; nil without any.
+	EgressGroup securitygroup.SecurityGroup
 }
 
 const (
@@ -155,9 +167,13 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		ListenerArn: props.Listener.Arn(),
 		Priority:    jsii.Number(float64(props.Priority)),
 		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-		Condition:   conditions(props.Route),
+		Condition:   conditions(props.Route, props.Origin),
 		Tags:        &map[string]*string{"app": jsii.String(props.App)},
 	})
+	groups := []*string{props.SecurityGroupID}
+	if s.EgressGroup = newEgressGroup(c, props); s.EgressGroup != nil {
+		groups = append(groups, s.EgressGroup.Id())
+	}
 	publicIP := props.AssignPublicIP
 	deps := append([]cdktf.ITerraformDependable{s.Rule}, props.After...)
 	s.Service = ecsservice.NewEcsService(c, jsii.String(idService), &ecsservice.EcsServiceConfig{
@@ -167,7 +183,7 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		DesiredCount:   jsii.Number(float64(props.Size.DesiredCount)),
 		LaunchType:     jsii.String("FARGATE"),
 		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
-			Subnets: props.SubnetIDs, SecurityGroups: &[]*string{props.SecurityGroupID}, AssignPublicIp: jsii.Bool(publicIP),
+			Subnets: props.SubnetIDs, SecurityGroups: &groups, AssignPublicIp: jsii.Bool(publicIP),
 		},
 		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
 			TargetGroupArn: s.TargetGroup.Arn(), ContainerName: jsii.String(props.App), ContainerPort: jsii.Number(float64(props.Port)),
@@ -212,9 +228,14 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 }
 
 // conditions turns a route into listener rule conditions; an empty route
-// matches every path.
-func conditions(r config.Route) *[]*lblistenerrule.LbListenerRuleCondition {
+// matches every path. Behind CloudFront the origin secret is one more.
+func conditions(r config.Route, origin *loadbalancer.Origin) *[]*lblistenerrule.LbListenerRuleCondition {
 	var out []*lblistenerrule.LbListenerRuleCondition
+	if origin != nil {
+		out = append(out, &lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
+			HttpHeaderName: jsii.String(origin.Header), Values: &[]*string{origin.Secret},
+		}})
+	}
 	if r.Host != "" {
 		out = append(out, &lblistenerrule.LbListenerRuleCondition{HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(r.Host)}})
 	}

@@ -118,14 +118,7 @@ func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
 
 // TLSOnlyPolicy denies every request to the bucket that is not over TLS.
 func TLSOnlyPolicy(bucketARN string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{
-		Sid:       "DenyInsecureTransport",
-		Effect:    "Deny",
-		Principal: map[string]any{"AWS": "*"},
-		Action:    []string{"s3:*"},
-		Resource:  []string{bucketARN, bucketARN + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	})
+	return iampolicy.New(iampolicy.DenyInsecureTransport(bucketARN))
 }
 
 // BucketName is the bucket name token.

@@ -1,0 +1,102 @@
+package stacks
+
+import (
+	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/accesslogs"
+	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/constructs/webacl"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// edge holds what the CloudFront distributions and the load balancer
+// share, each made on first use: the us-east-1 provider (CloudFront's
+// certificates and web ACLs live there), the web ACLs and the access log
+// bucket of cloud.security.
+type edge struct {
+	stack         cdktf.TerraformStack
+	p             *config.Project
+	usEast1       cdktf.TerraformProvider
+	cloudFrontACL *webacl.WebACL
+	logs          *accesslogs.AccessLogs
+}
+
+func newEdge(stack cdktf.TerraformStack, p *config.Project) (*edge, error) {
+	e := &edge{stack: stack, p: p}
+	sec := p.Cloud.Security
+	if !sec.AccessLogs.Enabled {
+		return e, nil
+	}
+	emu := p.Cloud.Emulator.Enabled()
+	logs, err := accesslogs.New(stack, "access-logs", accesslogs.Props{
+		BucketPrefix:  naming.LogBucketPrefix(p.Name, p.Cloud.Environment),
+		RetentionDays: sec.AccessLogs.RetentionDays,
+		// The emulator's buckets are thrown away with the test.
+		ForceDestroy: emu, OmitTLSOnlyPolicy: emu,
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.logs = logs
+	return e, nil
+}
+
+// USEast1 is the aws provider for us-east-1.
+func (e *edge) USEast1() cdktf.TerraformProvider {
+	if e.usEast1 == nil {
+		emu := e.p.Cloud.Emulator
+		e.usEast1 = providers.NewAWS(e.stack, "aws-us-east-1", providers.AWSProps{
+			Region: "us-east-1", Alias: "us_east_1", Tags: tags(e.p.Name, e.p.Cloud.Environment),
+			EmulatorEndpoint: emu.Endpoint, EmulatorCABundle: emu.CABundle,
+		})
+	}
+	return e.usEast1
+}
+
+// CloudFrontACL is the web ACL ARN every distribution names; nil unless
+// cloud.security.waf is enabled.
+func (e *edge) CloudFrontACL() (*string, error) {
+	waf := e.p.Cloud.Security.WAF
+	if !waf.Enabled {
+		return nil, nil
+	}
+	if e.cloudFrontACL == nil {
+		acl, err := webacl.New(e.stack, "waf-cloudfront", webacl.Props{
+			Name: naming.WebACL(e.p.Name, e.p.Cloud.Environment, "cloudfront"), Scope: webacl.ScopeCloudFront,
+			RateLimit: waf.RateLimit, Provider: e.USEast1(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		e.cloudFrontACL = acl
+	}
+	return e.cloudFrontACL.ARN(), nil
+}
+
+// CloudFrontLogging is app's distribution logging; nil unless
+// cloud.security.access_logs is enabled.
+func (e *edge) CloudFrontLogging(app string) *cf.CloudfrontDistributionLoggingConfig {
+	if e.logs == nil {
+		return nil
+	}
+	return e.logs.CloudFrontLogging(app)
+}
+
+// protectLoadBalancer attaches the regional web ACL to the load balancer
+// when cloud.security.waf is enabled.
+func (e *edge) protectLoadBalancer(lbARN *string) error {
+	waf := e.p.Cloud.Security.WAF
+	if !waf.Enabled {
+		return nil
+	}
+	acl, err := webacl.New(e.stack, "waf-load-balancer", webacl.Props{
+		Name: naming.WebACL(e.p.Name, e.p.Cloud.Environment, "load-balancer"), Scope: webacl.ScopeRegional, RateLimit: waf.RateLimit,
+	})
+	if err != nil {
+		return err
+	}
+	acl.Associate("association", lbARN)
+	return nil
+}
