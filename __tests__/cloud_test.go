@@ -233,6 +233,9 @@ func TestCloudOnEmulator(t *testing.T) {
 			}
 			_, outs := deployed(t, out.Stacks[stacks.CloudName].Dir, cli)
 			checkNetworkOutputs(t, p, outs)
+			if p.Cloud.Security.WAF.Enabled {
+				checkWebACLs(t, emu, p)
+			}
 		})
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
@@ -264,6 +267,28 @@ func TestCloudOnEmulator(t *testing.T) {
 		}
 		checkRemoteState(t, emu, p)
 	})
+}
+
+// checkWebACLs asks the emulator for the web ACLs the stack created: one
+// for CloudFront (in us-east-1) and one for the load balancer, attached.
+func checkWebACLs(t *testing.T, emu *harness.Emulator, p *config.Project) {
+	t.Helper()
+	call := func(region, target, body string) string {
+		code, out, err := emu.Request("wafv2", region, "POST", "/",
+			map[string]string{"X-Amz-Target": "AWSWAF_20190729." + target, "Content-Type": "application/x-amz-json-1.1"}, body)
+		if err != nil || code != 200 {
+			t.Fatalf("wafv2 %s: %d %v %s", target, code, err, out)
+		}
+		return string(out)
+	}
+	prefix := p.Name + "-" + p.Cloud.Environment
+	if out := call("us-east-1", "ListWebACLs", `{"Scope":"CLOUDFRONT"}`); !strings.Contains(out, `"`+prefix+`-cloudfront"`) {
+		t.Errorf("no CloudFront web ACL %s-cloudfront: %s", prefix, out)
+	}
+	out := call(p.Cloud.Region, "ListWebACLs", `{"Scope":"REGIONAL"}`)
+	if !strings.Contains(out, `"`+prefix+`-load-balancer"`) {
+		t.Errorf("no regional web ACL %s-load-balancer: %s", prefix, out)
+	}
 }
 
 // checkRemoteState reads the cloud stack's state object from the bucket

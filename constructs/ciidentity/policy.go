@@ -59,6 +59,7 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 			"iam:GetOpenIDConnectProvider", "sts:GetCallerIdentity",
 			"secretsmanager:DescribeSecret", "ecr:DescribeRepositories",
+			"ec2:GetManagedPrefixListEntries", "wafv2:Get*", "wafv2:List*", "kms:Describe*", "kms:Get*", "kms:List*",
 		}, []string{"*"}),
 		// AWS offers no resource-level permission for these.
 		iampolicy.Allow("UnscopableByAWS", []string{
@@ -97,7 +98,12 @@ func DeployPolicy(s Scope) iampolicy.Document {
 		iampolicy.Allow("ProjectLogs", []string{
 			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
 			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup",
-		}, []string{s.arn("logs", "log-group:/"+s.Project+"/*")}),
+			"logs:AssociateKmsKey", "logs:DisassociateKmsKey",
+		}, []string{s.arn("logs", "log-group:/"+s.Project+"/*"), s.arn("logs", "log-group:/"+prefix+"*")}),
+
+		// Aliases carry no tags; their names carry the project.
+		iampolicy.Allow("ProjectKeyAliases", []string{"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"},
+			[]string{s.arn("kms", "alias/"+prefix+"*")}),
 
 		iampolicy.Allow("ProjectBuckets", []string{
 			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:Get*", "s3:Put*", "s3:DeleteObject",
@@ -111,8 +117,9 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"rds:CreateDBInstance", "rds:CreateDBSubnetGroup", "rds:CreateDBParameterGroup",
 			"cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags",
 			"application-autoscaling:RegisterScalableTarget",
+			"ec2:CreateVpcEndpoint", "wafv2:CreateWebACL", "kms:CreateKey",
 		}, []string{"*"}), taggedCreate),
-		withCond(iampolicy.Allow("TagOnCreate", []string{"ec2:CreateTags", "elasticloadbalancing:AddTags", "rds:AddTagsToResource"},
+		withCond(iampolicy.Allow("TagOnCreate", []string{"ec2:CreateTags", "elasticloadbalancing:AddTags", "rds:AddTagsToResource", "wafv2:TagResource", "kms:TagResource"},
 			[]string{"*"}), taggedCreate),
 		withCond(iampolicy.Allow("ChangeTaggedInfrastructure", []string{
 			"ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
@@ -138,6 +145,12 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"cloudfront:TagResource", "cloudfront:UntagResource",
 			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
 			"application-autoscaling:DeregisterScalableTarget",
+			"ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints",
+			"wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+			"wafv2:TagResource", "wafv2:UntagResource", "elasticloadbalancing:SetWebACL",
+			"kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:UpdateKeyDescription",
+			"kms:TagResource", "kms:UntagResource", "kms:CreateAlias", "kms:DeleteAlias",
+			"kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt",
 		}, []string{"*"}), taggedResource),
 	)
 }

@@ -69,7 +69,8 @@ func TestDeployPolicyScopes(t *testing.T) {
 		"TerraformLock":           {"arn:aws:dynamodb:eu-west-1:123456789012:table/shop-production-tflock"},
 		"ProjectRepositories":     {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
 		"PassProjectRolesToTasks": {"arn:aws:iam::123456789012:role/shop-*"},
-		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*"},
+		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*", "arn:aws:logs:eu-west-1:123456789012:log-group:/shop-*"},
+		"ProjectKeyAliases":       {"arn:aws:kms:eu-west-1:123456789012:alias/shop-*"},
 	}
 	for sid, w := range want {
 		if got := find(sid); !slices.Equal(got, w) {
