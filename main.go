@@ -16,7 +16,10 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -42,7 +45,9 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("fullstack: the project file has problems:\n%w", err)
 	}
-	config.ApplyEnv(project, os.Getenv)
+	if err := config.ApplyEnv(project, os.Getenv); err != nil {
+		return fmt.Errorf("fullstack: an environment setting has problems:\n%w", err)
+	}
 	deleteData := false
 	switch v := os.Getenv("FULLSTACK_ONPREM_DELETE_DATA"); v {
 	case "", "no":
@@ -61,6 +66,35 @@ func run(args []string) error {
 		return fmt.Errorf("fullstack: cannot build the stacks:\n%w", err)
 	}
 	app.Synth()
-	jsii.Close()
+	closeJSII()
 	return nil
+}
+
+// closeJSII stops the jsii runtime. jsii-runtime-go waits for its node
+// process twice (in Close and in a watcher goroutine); whichever loses the
+// race reports "Runtime process exited abnormally: waitid: no child
+// processes" although node exited cleanly, and cdktf shows it as [ERROR]
+// on a good synth. Only that report is dropped; anything else jsii writes
+// still reaches stderr.
+func closeJSII() {
+	real := os.Stderr
+	r, w, err := os.Pipe()
+	if err != nil {
+		jsii.Close()
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out, _ := io.ReadAll(r)
+		text := strings.ReplaceAll(string(out), "Runtime process exited abnormally: waitid: no child processes", "")
+		real.WriteString(text)
+	}()
+	os.Stderr = w
+	jsii.Close()
+	// The watcher reports right after its wait returns: give it that moment.
+	time.Sleep(50 * time.Millisecond)
+	os.Stderr = real
+	w.Close()
+	<-done
 }

@@ -1,6 +1,13 @@
 package config
 
-import "os"
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+)
 
 // ProjectFile is the project file to read when no -project flag is given:
 // $FULLSTACK_PROJECT, else DefaultFile.
@@ -11,18 +18,73 @@ func ProjectFile() string {
 	return DefaultFile
 }
 
+// envOverride is one setting the environment may override without editing
+// the project file, and the rule its value must follow.
+type envOverride struct {
+	name  string
+	field func(*Project) *string
+	check func(*Project, string) string // "" when the value is fine
+}
+
+var envOverrides = []envOverride{
+	{"FULLSTACK_AWS_ENDPOINT", func(p *Project) *string { return &p.Cloud.Emulator.Endpoint }, func(_ *Project, v string) string {
+		return endpointRule(v)
+	}},
+	{"FULLSTACK_AWS_CA_BUNDLE", func(p *Project) *string { return &p.Cloud.Emulator.CABundle }, func(p *Project, v string) string {
+		if p.Cloud.Emulator.Endpoint == "" {
+			return "needs an emulator endpoint (FULLSTACK_AWS_ENDPOINT or cloud.emulator.endpoint): the bundle is only trusted for the emulator"
+		}
+		if _, err := os.Stat(v); err != nil {
+			return fmt.Sprintf("cannot be read: %v", errors.Unwrap(err))
+		}
+		return ""
+	}},
+	{"FULLSTACK_DOCKER_HOST", func(p *Project) *string { return &p.OnPrem.DockerHost }, func(_ *Project, v string) string {
+		return dockerHostRule(v)
+	}},
+}
+
 // ApplyEnv applies the settings the environment overrides without editing
 // the project file: FULLSTACK_AWS_ENDPOINT (cloud.emulator.endpoint),
 // FULLSTACK_AWS_CA_BUNDLE (cloud.emulator.ca_bundle) and
-// FULLSTACK_DOCKER_HOST (onprem.docker_host).
-func ApplyEnv(p *Project, getenv func(string) string) {
-	for name, field := range map[string]*string{
-		"FULLSTACK_AWS_ENDPOINT":  &p.Cloud.Emulator.Endpoint,
-		"FULLSTACK_AWS_CA_BUNDLE": &p.Cloud.Emulator.CABundle,
-		"FULLSTACK_DOCKER_HOST":   &p.OnPrem.DockerHost,
-	} {
-		if v := getenv(name); v != "" {
-			*field = v
+// FULLSTACK_DOCKER_HOST (onprem.docker_host). A bad value is reported under
+// the variable's name, never the project key it replaces, and changes
+// nothing.
+func ApplyEnv(p *Project, getenv func(string) string) error {
+	next := *p
+	var errs []error
+	for _, o := range envOverrides {
+		if v := getenv(o.name); v != "" {
+			*o.field(&next) = v
 		}
 	}
+	for _, o := range envOverrides {
+		if v := getenv(o.name); v != "" {
+			if rule := o.check(&next, v); rule != "" {
+				errs = append(errs, fmt.Errorf("environment %s: %q %s", o.name, v, rule))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	*p = next
+	return nil
+}
+
+// endpointRule is the rule an emulator endpoint breaks, or "".
+func endpointRule(e string) string {
+	u, err := url.Parse(e)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "is not an http(s) URL (e.g. https://127.0.0.1:5000)"
+	}
+	return ""
+}
+
+// dockerHostRule is the rule a Docker daemon address breaks, or "".
+func dockerHostRule(h string) string {
+	if !slices.ContainsFunc(dockerSchemes, func(s string) bool { return strings.HasPrefix(h, s) }) {
+		return "must start with one of " + strings.Join(dockerSchemes, ", ")
+	}
+	return ""
 }

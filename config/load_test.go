@@ -228,6 +228,10 @@ func TestBadInput(t *testing.T) {
 		{"waf rate limit", "project: shop\ncloud:\n  security:\n    waf: {enabled: true, rate_limit: 5}\n", []string{`fullstack.yaml:4: cloud.security.waf.rate_limit: 5 is outside what a WAF rate-based rule accepts`}},
 		{"access log retention", "project: shop\ncloud:\n  security:\n    access_logs: {enabled: true, retention_days: -1}\n", []string{`cloud.security.access_logs.retention_days: -1 must be at least 1 day`}},
 		{"waf on the home server", "project: shop\nonprem:\n  security: {waf: {enabled: true}}\n", []string{`fullstack.yaml:3: onprem.security: is not a known key here`}},
+		{"region that does not exist", "project: shop\ncloud:\n  region: eu-west-9\n", []string{`fullstack.yaml:3: cloud.region: "eu-west-9" is not a region AWS has (known: af-south-1`}},
+		{"zone letter no region has", "project: shop\ncloud:\n  region: eu-west-1\n  availability_zones: [eu-west-1a, eu-west-1q]\n", []string{`cloud.availability_zones[1]: "eu-west-1q" is not a zone of region eu-west-1 (eu-west-1a to eu-west-1f at most`}},
+		{"more tasks than a service allows", "project: shop\napps:\n  - name: orders\n    kind: api\n    size: {max_count: 100000}\n", []string{`apps[0].size.max_count: 100000 is more tasks than one ECS service can run (5000)`}},
+		{"ipv6 registry address", "project: shop\nonprem:\n  registry: {bind_address: '::1'}\n", []string{`onprem.registry.bind_address: "::1" is not an IPv4 address: image names embed the registry address`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},

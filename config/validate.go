@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,8 +47,8 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if !isDNSLabel(o.Environment) {
 		errs.add("onprem.environment", o.Environment, ruleDNSLabel)
 	}
-	if !slices.ContainsFunc(dockerSchemes, func(s string) bool { return strings.HasPrefix(o.DockerHost, s) }) {
-		errs.add("onprem.docker_host", o.DockerHost, "must start with one of %s", strings.Join(dockerSchemes, ", "))
+	if rule := dockerHostRule(o.DockerHost); rule != "" {
+		errs.add("onprem.docker_host", o.DockerHost, "%s", rule)
 	}
 	if o.StateDir != "" && !strings.HasPrefix(o.StateDir, "~/") && !filepath.IsAbs(o.StateDir) {
 		errs.add("onprem.state_dir", o.StateDir, "must be absolute or start with ~/ (state must not depend on the directory a deploy runs in)")
@@ -62,7 +61,9 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 			errs.add("onprem.network.subnet", o.Network.Subnet, "%s", err)
 		}
 	}
-	if _, err := netip.ParseAddr(o.Registry.BindAddress); err != nil {
+	if addr, err := netip.ParseAddr(o.Registry.BindAddress); err == nil && !addr.Is4() {
+		errs.add("onprem.registry.bind_address", o.Registry.BindAddress, "is not an IPv4 address: image names embed the registry address, and an IPv6 one makes them invalid (use 127.0.0.1 or 0.0.0.0)")
+	} else if err != nil {
 		errs.add("onprem.registry.bind_address", o.Registry.BindAddress, "is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
 	}
 	checkPort(errs, "onprem.registry.port", o.Registry.Port)
@@ -137,6 +138,9 @@ func validateCloud(errs *problems, c *Cloud) {
 	regionOK := awsRegion.MatchString(c.Region)
 	if !regionOK {
 		errs.add("cloud.region", c.Region, "is not an AWS region name (e.g. us-east-1, eu-west-2)")
+	} else if !slices.Contains(AWSRegions, c.Region) {
+		errs.add("cloud.region", c.Region, "is not a region AWS has (known: %s)", strings.Join(AWSRegions, ", "))
+		regionOK = false
 	}
 	if cidr, err := parseNetwork(c.VPCCIDR); err != nil {
 		errs.add("cloud.vpc_cidr", c.VPCCIDR, "%s", err)
@@ -156,8 +160,8 @@ func validateCloud(errs *problems, c *Cloud) {
 	seen := map[string]bool{}
 	for i, az := range c.AvailabilityZones {
 		path := fmt.Sprintf("cloud.availability_zones[%d]", i)
-		if regionOK && (!strings.HasPrefix(az, c.Region) || len(az) != len(c.Region)+1 || az[len(az)-1] < 'a' || az[len(az)-1] > 'z') {
-			errs.add(path, az, "is not a zone of region %s (e.g. %sa)", c.Region, c.Region)
+		if regionOK && (!strings.HasPrefix(az, c.Region) || len(az) != len(c.Region)+1 || az[len(az)-1] < 'a' || az[len(az)-1] > maxZoneLetter) {
+			errs.add(path, az, "is not a zone of region %s (%sa to %s%c at most; check the zones your account sees)", c.Region, c.Region, c.Region, maxZoneLetter)
 		}
 		if seen[az] {
 			errs.add(path, az, "is listed twice")
@@ -188,9 +192,8 @@ func validateCloud(errs *problems, c *Cloud) {
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)
 	if e := c.Emulator.Endpoint; e != "" {
-		u, err := url.Parse(e)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs.add("cloud.emulator.endpoint", e, "is not an http(s) URL (e.g. https://127.0.0.1:5000)")
+		if rule := endpointRule(e); rule != "" {
+			errs.add("cloud.emulator.endpoint", e, "%s", rule)
 		}
 	}
 	if b := c.Emulator.CABundle; b != "" {
@@ -475,6 +478,8 @@ func validateSize(errs *problems, at func(string) string, s Size) {
 	}
 	if s.MinCount < 0 || s.MaxCount < 0 || s.DesiredCount < 0 {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must not be negative")
+	} else if s.MaxCount > MaxTasksPerService {
+		errs.add(at("size.max_count"), s.MaxCount, "is more tasks than one ECS service can run (%d)", MaxTasksPerService)
 	} else if s.MinCount > s.DesiredCount || s.DesiredCount > s.MaxCount {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must satisfy min_count <= desired_count <= max_count")
 	}

@@ -35,7 +35,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "preflight: the project file has problems:\n%v\n", err)
 		os.Exit(1)
 	}
-	config.ApplyEnv(p, os.Getenv)
+	if err := config.ApplyEnv(p, os.Getenv); err != nil {
+		fmt.Fprintf(os.Stderr, "preflight: an environment setting has problems:\n%v\n", err)
+		os.Exit(1)
+	}
 	if err := check(p, os.LookupEnv); err != nil {
 		fmt.Fprintf(os.Stderr, "preflight: the onprem deploy would fail; nothing was changed:\n%v\n", err)
 		os.Exit(1)

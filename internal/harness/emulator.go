@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,7 +43,10 @@ func EmulatorPython() string {
 // StartEmulator starts moto_server on a free loopback port, logging into
 // dir, and waits until it answers. It speaks plain HTTP: moto's HTTPS
 // server drops connections under parallel load.
-func StartEmulator(dir string) (*Emulator, error) {
+func StartEmulator(dir string) (*Emulator, error) { return StartEmulatorOn(dir, 0) }
+
+// StartEmulatorOn is StartEmulator on a given port (0: a free one).
+func StartEmulatorOn(dir string, port int) (*Emulator, error) {
 	python, err := exec.LookPath(EmulatorPython())
 	if err != nil {
 		return nil, fmt.Errorf("python %q for the local AWS emulator: %w", EmulatorPython(), err)
@@ -54,9 +58,14 @@ func StartEmulator(dir string) (*Emulator, error) {
 	if err := os.WriteFile(script, launcher, 0o644); err != nil {
 		return nil, err
 	}
-	port, err := FreePort()
-	if err != nil {
-		return nil, err
+	if port == 0 {
+		if port, err = FreePort(); err != nil {
+			return nil, err
+		}
+	} else if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
+		return nil, fmt.Errorf("port %d is taken (another emulator?): %w", port, err)
+	} else {
+		l.Close()
 	}
 	cmd := exec.Command(python, script, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	// Without it, attaching AWS-managed IAM policies fails with NoSuchEntity.
