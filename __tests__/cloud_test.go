@@ -88,10 +88,15 @@ var emulatorReadBack = map[string]bool{
 
 // deployed applies a synthesized stack to the emulator, requires a clean
 // second plan, and registers its destroy (checked) for the end of the test.
-func deployed(t *testing.T, dir, cli string) (*harness.Terraform, map[string]any) {
+func deployed(t *testing.T, p *config.Project, dir, cli string) (*harness.Terraform, map[string]any) {
 	t.Helper()
-	// CI passes the git SHA; any tag will do in the emulator.
-	tf := &harness.Terraform{Dir: dir, CLIConfig: cli, Env: []string{"TF_VAR_image_tag=test"}}
+	// CI passes the git SHA; any tag will do in the emulator. Each app
+	// secret gets a value of its own.
+	env := []string{"TF_VAR_image_tag=test"}
+	for _, name := range config.AppSecretEnv(p) {
+		env = append(env, name+"=emulator-value-of-"+name)
+	}
+	tf := &harness.Terraform{Dir: dir, CLIConfig: cli, Env: env}
 	if err := tf.Init(); err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +202,7 @@ func TestCloudOnEmulator(t *testing.T) {
 	}{
 		{"nat-none-waf-access-logs-kms", func(p *config.Project) {
 			p.Cloud.NAT = config.NATNone
+			p.Apps[0].Secrets = []string{"NOTES_SIGNING_KEY"}
 			// Every option of cloud.security at once.
 			p.Cloud.Security = config.Security{
 				WAF:        config.WAF{Enabled: true, RateLimit: 500},
@@ -231,11 +237,12 @@ func TestCloudOnEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, outs := deployed(t, out.Stacks[stacks.CloudName].Dir, cli)
+			_, outs := deployed(t, p, out.Stacks[stacks.CloudName].Dir, cli)
 			checkNetworkOutputs(t, p, outs)
 			if p.Cloud.Security.WAF.Enabled {
 				checkWebACLs(t, emu, p)
 			}
+			checkAppSecrets(t, emu, p)
 		})
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
@@ -253,20 +260,37 @@ func TestCloudOnEmulator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, boot := deployed(t, out.Stacks[stacks.BootstrapName].Dir, cli)
+		_, boot := deployed(t, p, out.Stacks[stacks.BootstrapName].Dir, cli)
 		if boot["state_bucket"] != p.Cloud.StateBackend.Bucket || boot["lock_table"] != p.Cloud.StateBackend.LockTable {
 			t.Fatalf("bootstrap outputs = %v", boot)
 		}
 		if arn := fmt.Sprint(boot["deploy_role_arn"]); !strings.HasSuffix(arn, ":role/notes-production-deploy") {
 			t.Errorf("deploy_role_arn = %s", arn)
 		}
-		_, outs := deployed(t, out.Stacks[stacks.CloudName].Dir, cli)
+		_, outs := deployed(t, p, out.Stacks[stacks.CloudName].Dir, cli)
 		checkNetworkOutputs(t, p, outs)
 		if outs["deploy_role_arn"] != boot["deploy_role_arn"] {
 			t.Errorf("cloud deploy_role_arn %v differs from the bootstrap's %v", outs["deploy_role_arn"], boot["deploy_role_arn"])
 		}
 		checkRemoteState(t, emu, p)
 	})
+}
+
+// checkAppSecrets reads each app secret back from the emulator's Secrets
+// Manager: the value deployed() passed in its TF_VAR_.
+func checkAppSecrets(t *testing.T, emu *harness.Emulator, p *config.Project) {
+	t.Helper()
+	for _, a := range p.Apps {
+		for _, name := range a.Secrets {
+			code, out, err := emu.Request("secretsmanager", p.Cloud.Region, "POST", "/",
+				map[string]string{"X-Amz-Target": "secretsmanager.GetSecretValue", "Content-Type": "application/x-amz-json-1.1"},
+				`{"SecretId":"`+p.Name+"/"+a.Name+"/"+name+`"}`)
+			want := "emulator-value-of-TF_VAR_" + config.AppSecretVariable(a.Name, name)
+			if err != nil || code != 200 || !strings.Contains(string(out), want) {
+				t.Errorf("secret %s/%s/%s: %d %v %s (want the value %s)", p.Name, a.Name, name, code, err, out, want)
+			}
+		}
+	}
 }
 
 // checkWebACLs asks the emulator for the web ACLs the stack created: one

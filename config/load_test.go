@@ -232,6 +232,13 @@ func TestBadInput(t *testing.T) {
 		{"zone letter no region has", "project: shop\ncloud:\n  region: eu-west-1\n  availability_zones: [eu-west-1a, eu-west-1q]\n", []string{`cloud.availability_zones[1]: "eu-west-1q" is not a zone of region eu-west-1 (eu-west-1a to eu-west-1f at most`}},
 		{"more tasks than a service allows", "project: shop\napps:\n  - name: orders\n    kind: api\n    size: {max_count: 100000}\n", []string{`apps[0].size.max_count: 100000 is more tasks than one ECS service can run (5000)`}},
 		{"ipv6 registry address", "project: shop\nonprem:\n  registry: {bind_address: '::1'}\n", []string{`onprem.registry.bind_address: "::1" is not an IPv4 address: image names embed the registry address`}},
+		{"literal secret in env", "project: shop\napps:\n  - name: orders\n    kind: api\n    env: {LOG_LEVEL: info, TOKEN_URL: 'https://id.example.com/token', DB_PASSWORD: hunter2hunter2, stripe_api_key: sk_live_x}\n", []string{
+			`fullstack.yaml:5: apps[0].env.DB_PASSWORD: "hunter2hunter2" looks like a secret`, "list DB_PASSWORD under apps[0].secrets instead and export TF_VAR_app_secret_orders_db_password",
+			`apps[0].env.stripe_api_key: "sk_live_x" looks like a secret`}},
+		{"secret names", "project: shop\napps:\n  - name: orders\n    kind: api\n    env: {STRIPE_KEY_ID: abc}\n    secrets: [STRIPE_KEY_ID, 9BAD, PGPASSWORD, X, X]\n", []string{
+			`apps[0].secrets[0]: "STRIPE_KEY_ID" is also in env`, `apps[0].secrets[1]: "9BAD" is not an environment variable name`,
+			`apps[0].secrets[2]: "PGPASSWORD" is set by the platform`, `apps[0].secrets[4]: "X" is listed twice`}},
+		{"secrets on a site", "project: shop\napps:\n  - name: web\n    kind: site\n    secrets: [KEY]\n", []string{`apps[0].secrets: "KEY" is only for api and model apps`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},
@@ -335,5 +342,16 @@ func TestDockerfileThatIsADirectory(t *testing.T) {
 	_, err := Parse(filepath.Join(dir, "fullstack.yaml"), []byte("project: shop\napps:\n  - {name: odd, kind: api, source: apps/odd}\n"))
 	if err == nil || !strings.Contains(err.Error(), `apps[0].source: "apps/odd" has a Dockerfile that is not a file`) {
 		t.Errorf("a Dockerfile directory was accepted or misreported: %v", err)
+	}
+}
+
+func TestPlainEnvNamesAreNotSecrets(t *testing.T) {
+	yaml := strings.Replace(validYAML, "      LOG_LEVEL: info\n", "      LOG_LEVEL: info\n      TOKEN_URL: https://id.example.com/token\n      KEY_ID: abc\n", 1)
+	p, err := Parse(filepath.Join(projectDir(t, nil), "fullstack.yaml"), []byte(yaml))
+	if err != nil {
+		t.Fatalf("plain values refused as secrets: %v", err)
+	}
+	if p.Apps[0].Env["TOKEN_URL"] == "" {
+		t.Error("TOKEN_URL lost")
 	}
 }

@@ -35,11 +35,28 @@ func CheckSecrets(p *Project, lookupEnv func(string) (string, bool)) error {
 			checkPassword(&errs, lookupEnv, AppPasswordVariable(a.Name), "the password of app "+a.Name+"'s database role")
 		}
 	}
+	for _, a := range p.Apps {
+		for _, s := range a.Secrets {
+			name := "TF_VAR_" + AppSecretVariable(a.Name, s)
+			if v, ok := lookupEnv(name); ok && v == "" {
+				errs.add(name, nil, "is empty: set app %s's secret %s", a.Name, s)
+			}
+		}
+	}
 	name := "TF_VAR_" + RegistryHTPasswdVariable
 	if ht, ok := lookupEnv(name); ok && ht == "" && p.OnPrem.Registry.HTPasswd {
 		errs.add(name, nil, "is empty but onprem.registry.htpasswd is on: give htpasswd lines (user:bcrypt-hash)")
 	}
 	return errs.join()
+}
+
+// AppSecretVariablePrefix + <app as a database name> + "_" + <lowercase
+// name> holds one of an app's secrets, e.g. app_secret_notes_api_stripe_key.
+const AppSecretVariablePrefix = "app_secret_"
+
+// AppSecretVariable is the sensitive variable of one of app's secrets.
+func AppSecretVariable(app, name string) string {
+	return AppSecretVariablePrefix + naming.AppDatabase(app).Value + "_" + strings.ToLower(name)
 }
 
 // AppPasswordVariable is the sensitive variable of an app's role password.
@@ -69,8 +86,21 @@ func OnPremSecrets(p *Project) []string {
 			names = append(names, "TF_VAR_"+AppPasswordVariable(a.Name))
 		}
 	}
+	names = append(names, AppSecretEnv(p)...)
 	if p.OnPrem.Registry.HTPasswd {
 		names = append(names, "TF_VAR_"+RegistryHTPasswdVariable, "TF_VAR_"+RegistryUserVariable, "TF_VAR_"+RegistryPasswordVariable)
+	}
+	return names
+}
+
+// AppSecretEnv are the TF_VAR_ names of every app secret; deploys of both
+// stacks need them.
+func AppSecretEnv(p *Project) []string {
+	var names []string
+	for _, a := range p.Apps {
+		for _, s := range a.Secrets {
+			names = append(names, "TF_VAR_"+AppSecretVariable(a.Name, s))
+		}
 	}
 	return names
 }

@@ -358,8 +358,17 @@ type App struct {
 	Site Site `yaml:"site"`
 	// Database gives the app its own PostgreSQL database. Default false.
 	Database bool `yaml:"database"`
-	// Env is plain environment for the container. Never put secrets here.
+	// Env is plain environment for the container. Never put secrets here:
+	// a value under a secret-looking name (…PASSWORD, …TOKEN, …API_KEY, …)
+	// is refused.
 	Env map[string]string `yaml:"env"`
+	// Secrets are the names of environment variables whose values are
+	// secret (api and model apps). Each value comes from the sensitive
+	// Terraform variable app_secret_<app>_<name> (TF_VAR_…, see
+	// AppSecretVariable): on the home server into the container's
+	// environment, on AWS through a Secrets Manager secret
+	// "<project>/<app>/<NAME>" the task reads at start. Default none.
+	Secrets []string `yaml:"secrets"`
 	// Egress is what the app's cloud tasks may reach besides HTTPS
 	// anywhere and its database, e.g. {to: 203.0.113.0/24, port: 25}.
 	// Default none. (Containers on the home server are not filtered.)

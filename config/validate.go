@@ -322,8 +322,11 @@ func validateApps(errs *problems, p *Project) {
 		for _, k := range sortedKeys(a.Env) {
 			if !envVarName.MatchString(k) {
 				errs.add(at("env."+k), k, "is not an environment variable name: letters, digits and '_', not starting with a digit")
+			} else if looksSecret(k) && a.Env[k] != "" {
+				errs.add(at("env."+k), a.Env[k], "looks like a secret: a value here is stored in plain text in cdk.tf.json, the Terraform state and the task definition; list %s under apps[%d].secrets instead and export TF_VAR_%s", k, i, AppSecretVariable(a.Name, k))
 			}
 		}
+		validateSecrets(errs, at, a)
 		validateSize(errs, at, a.Size)
 		validateEgress(errs, at, a)
 		if a.Database && isDNSLabel(a.Name) {
@@ -482,6 +485,39 @@ func validateSize(errs *problems, at func(string) string, s Size) {
 		errs.add(at("size.max_count"), s.MaxCount, "is more tasks than one ECS service can run (%d)", MaxTasksPerService)
 	} else if s.MinCount > s.DesiredCount || s.DesiredCount > s.MaxCount {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must satisfy min_count <= desired_count <= max_count")
+	}
+}
+
+// secretName marks an environment variable whose value is a secret: its
+// name ends like one (DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY) or has
+// SECRET or PASSWORD anywhere (SECRET_KEY_BASE); TOKEN_URL is plain.
+var secretName = regexp.MustCompile(`((^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY)$)|SECRET|PASSWORD`)
+
+func looksSecret(name string) bool { return secretName.MatchString(strings.ToUpper(name)) }
+
+// platformEnv are variables the platform sets in every app container.
+var platformEnv = []string{"PORT", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSSLMODE", "PGPASSFILE"}
+
+func validateSecrets(errs *problems, at func(string) string, a *App) {
+	seen := map[string]bool{}
+	for j, s := range a.Secrets {
+		path := at(fmt.Sprintf("secrets[%d]", j))
+		switch {
+		case !envVarName.MatchString(s):
+			errs.add(path, s, "is not an environment variable name: letters, digits and '_', not starting with a digit")
+		case seen[s]:
+			errs.add(path, s, "is listed twice")
+		case slices.Contains(platformEnv, s):
+			errs.add(path, s, "is set by the platform (%s)", strings.Join(platformEnv, ", "))
+		default:
+			if _, dup := a.Env[s]; dup {
+				errs.add(path, s, "is also in env: a variable is either plain (env) or secret (secrets)")
+			}
+		}
+		seen[s] = true
+	}
+	if len(a.Secrets) > 0 && a.Kind == KindSite {
+		errs.add(at("secrets"), strings.Join(a.Secrets, ","), "is only for api and model apps: a site is static files")
 	}
 }
 

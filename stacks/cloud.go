@@ -85,7 +85,10 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	var secrets []string
+	appSecrets, secrets, err := newCloudAppSecrets(stack, p, key)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range p.Apps {
 		if db, ok := databases[a.Name]; ok {
 			logs = append(logs, ecscluster.AppLog{App: a.Name + "-flyway", Name: naming.AppFlywayLogGroup(p.Name, a.Name).Value})
@@ -116,7 +119,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations, edge)
+	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations, appSecrets, edge)
 	if err != nil {
 		return nil, err
 	}

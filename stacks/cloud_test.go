@@ -262,8 +262,9 @@ func TestClusterAndExecutionRole(t *testing.T) {
 					t.Errorf("log scope %s", res)
 				}
 			case "ReadGivenSecrets":
-				if res != "[${aws_db_instance."+onlyID(t, s, "aws_db_instance")+".master_user_secret[0].secret_arn}]" {
-					t.Errorf("secret scope %s: only the RDS-managed secret", res)
+				// The app's declared secret, then the RDS-managed one.
+				if res != "[${aws_secretsmanager_secret.secrets-orders_STRIPE_API_KEY_BD6A11D6.arn} ${aws_db_instance."+onlyID(t, s, "aws_db_instance")+".master_user_secret[0].secret_arn}]" {
+					t.Errorf("secret scope %s: only the app secrets and the RDS-managed secret", res)
 				}
 			case "RegistryLogin":
 			default:

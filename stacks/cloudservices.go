@@ -10,6 +10,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/apidistribution"
 	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/appsecrets"
 	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
@@ -32,7 +33,7 @@ type cloudServices struct {
 }
 
 func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
-	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask, edge *edge) (*cloudServices, error) {
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets, edge *edge) (*cloudServices, error) {
 	apps := containerApps(p.Apps)
 	out := &cloudServices{Services: map[string]*restservice.Cloud{}, URLs: map[string]string{}}
 	if len(apps) == 0 {
@@ -74,6 +75,9 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 			AssignPublicIP: net.AssignPublicIP(),
 			Listener:       lb.Listener, Route: a.Route, Priority: 10 * (i + 1), Exec: a.Exec,
 			Origin: lb.Origin, Egress: a.Egress,
+		}
+		if s, ok := secrets[a.Name]; ok {
+			props.Secrets = s.ARNs
 		}
 		if a.Route == (config.Route{}) {
 			props.Priority = restservice.CatchAllPriority

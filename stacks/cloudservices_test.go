@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/config"
 	"strings"
 	"testing"
 
@@ -39,8 +40,18 @@ func TestCloudServiceTaskDefinition(t *testing.T) {
 		t.Errorf("credentials in the plain environment: %s", env)
 	}
 	secret := "${aws_db_instance." + db + ".master_user_secret[0].secret_arn}"
-	if got := fmt.Sprint(d["secrets"]); got != "[map[name:PGUSER valueFrom:"+secret+":username::] map[name:PGPASSWORD valueFrom:"+secret+":password::]]" {
+	stripe := idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/STRIPE_API_KEY")
+	if got := fmt.Sprint(d["secrets"]); got != "[map[name:STRIPE_API_KEY valueFrom:"+ref("aws_secretsmanager_secret", stripe, "arn")+"] map[name:PGUSER valueFrom:"+secret+":username::] map[name:PGPASSWORD valueFrom:"+secret+":password::]]" {
 		t.Errorf("secrets = %s", got)
+	}
+	// The app's secret: its value from the sensitive variable, nowhere else.
+	version := s.Resources("aws_secretsmanager_secret_version")[idOf(t, s, "aws_secretsmanager_secret_version", "secret_id", ref("aws_secretsmanager_secret", stripe, "id"))]
+	eq(t, version, "secret_string", "${var."+config.AppSecretVariable("orders", "STRIPE_API_KEY")+"}")
+	eq(t, s.Variables(), config.AppSecretVariable("orders", "STRIPE_API_KEY")+".sensitive", true)
+	eq(t, s.Resources("aws_secretsmanager_secret")[stripe], "recovery_window_in_days", 7)
+	// A user's value is taken literally, never as a Terraform expression.
+	if !strings.Contains(env, "name:GREETING value:$${not_an_expression}") {
+		t.Errorf("env value not escaped: %s", env)
 	}
 	eq(t, d, "logConfiguration.options.awslogs-group", "/shop/orders")
 	eq(t, s.Variables(), stacks.ImageTagVariable+".type", "string")

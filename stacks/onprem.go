@@ -93,6 +93,7 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *regis
 			Port: a.Port, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
 			HealthCheckCommand: a.HealthCheckCommand,
 			Env:                a.Env,
+			SecretEnv:          secretVariables(stack, a),
 			MemoryMiB:          a.Size.Memory,
 			LogMaxSize:         p.OnPrem.LogMaxSize,
 			LogMaxFiles:        p.OnPrem.LogMaxFiles,

@@ -360,3 +360,19 @@ func TestPostgresBackupSidecar(t *testing.T) {
 		"orders": "docker -H ssh://deploy@homeserver exec shop-postgres-backup " + postgrescluster.RestoreCommand + " orders",
 	})
 }
+
+func TestOnPremAppSecretsAndLiteralEnv(t *testing.T) {
+	s := plain.Stacks["onprem"]
+	env := fmt.Sprint(container(t, s, "shop-orders")["env"])
+	variable := config.AppSecretVariable("orders", "STRIPE_API_KEY")
+	for _, want := range []string{"STRIPE_API_KEY=${var." + variable + "}", "GREETING=$${not_an_expression}"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("env lacks %s: %s", want, env)
+		}
+	}
+	eq(t, s.Variables(), variable+".sensitive", true)
+	eq(t, s.Variables(), variable+".default", "")
+	if v := fmt.Sprint(s.Variables()[variable]); !strings.Contains(v, "export TF_VAR_"+variable) {
+		t.Errorf("the variable's check does not say how to set it: %s", v)
+	}
+}

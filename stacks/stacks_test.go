@@ -35,7 +35,8 @@ func project(mut func(*config.Project)) *config.Project {
 		OnPrem: config.OnPrem{DockerHost: "ssh://deploy@homeserver", Network: config.DockerNetwork{Subnet: "172.30.0.0/16"}},
 		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
 		Apps: []config.App{
-			{Name: "orders", Kind: config.KindAPI, Database: true},
+			{Name: "orders", Kind: config.KindAPI, Database: true, Secrets: []string{"STRIPE_API_KEY"},
+				Env: map[string]string{"GREETING": "${not_an_expression}"}},
 			{Name: "ranker", Kind: config.KindModel, Port: 9000, HealthCheckCommand: []string{"CMD", "/ranker", "-healthcheck"}},
 			{Name: "web", Kind: config.KindSite, Site: config.Site{API: "orders"}},
 		},
@@ -77,6 +78,7 @@ func TestMain(m *testing.M) {
 		}
 		// A password in the environment must not leak into the JSON.
 		os.Setenv("TF_VAR_"+config.PostgresPasswordVariable, secretInEnv)
+		os.Setenv("TF_VAR_"+config.AppSecretVariable("orders", "STRIPE_API_KEY"), secretInEnv)
 		if plain, err = synth.Project(project(nil), filepath.Join(dir, "plain")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth plain:", err)
 			return 1

@@ -49,13 +49,17 @@ func run(keep bool) error {
 	if err != nil {
 		return err
 	}
-	step("starting the local AWS emulator")
-	emu, err := harness.StartEmulator(work)
-	if err != nil {
+	r := newReport()
+	log := filepath.Join(work, "cloud.log")
+	fmt.Println("Full output of cdktf and Terraform:", log, "and", filepath.Join(work, "onprem.log"))
+	var emu *harness.Emulator
+	if err := r.step("start the local AWS emulator", func() (err error) {
+		emu, err = harness.StartEmulator(work)
+		return err
+	}); err != nil {
 		return err
 	}
 	defer emu.Stop()
-	fmt.Println("   emulator:", emu.Endpoint)
 
 	env := append(os.Environ(),
 		"FULLSTACK_AWS_ENDPOINT="+emu.Endpoint,
@@ -66,82 +70,93 @@ func run(keep bool) error {
 		"TF_VAR_image_tag=demo",
 		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
 	)
-	step("cdktf synth (all stacks)")
-	if err := cdktf(env, "synth"); err != nil {
+	if err := r.step("cdktf synth (all stacks)", func() error { return cdktf(env, log, "synth") }); err != nil {
 		return err
 	}
 	// cdktf locks providers against the public registry when a stack has no
 	// lock file yet; initialising first with the CLI config records the
 	// providers this machine has (its mirror, or the registry).
 	for _, stack := range awsStacks {
-		step("terraform init (" + stack + ")")
 		tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: cliConfig, Env: env}
-		if err := tf.Init(); err != nil {
+		if err := r.step("terraform init ("+stack+")", tf.Init); err != nil {
 			return err
 		}
 	}
 	outputs := filepath.Join(work, "outputs.json")
-	step("cdktf deploy " + strings.Join(awsStacks, " ") + " (against the emulator)")
-	deploy := append([]string{"deploy"}, awsStacks...)
-	if err := cdktf(env, append(deploy, "--skip-synth", "--auto-approve", "--outputs-file", outputs, "--outputs-file-include-sensitive-outputs=false")...); err != nil {
+	deploy := append(append([]string{"deploy"}, awsStacks...), "--skip-synth", "--auto-approve", "--outputs-file", outputs, "--outputs-file-include-sensitive-outputs=false")
+	if err := r.step("cdktf deploy "+strings.Join(awsStacks, " ")+" (to the emulator)", func() error { return cdktf(env, log, deploy...) }); err != nil {
 		return err
 	}
-	step("stack outputs")
-	if err := printOutputs(outputs); err != nil {
+	if err := summarizeOutputs(r, emu.Endpoint, outputs); err != nil {
 		return err
 	}
-	fmt.Println("   onprem stack synthesized:", filepath.Join("cdktf.out", "stacks", "onprem", "cdk.tf.json"))
 
-	step("cdktf deploy onprem (to a private Docker engine)")
-	onprem, err := startOnPrem(work, cliConfig)
-	if err != nil {
+	var onprem *onPremDemo
+	if err := r.step("start a private Docker engine and the stand-in images", func() (err error) {
+		onprem, err = startOnPrem(r, work, cliConfig)
+		return err
+	}); err != nil {
 		return err
 	}
 	if onprem != nil {
 		defer func() {
-			step("teardown onprem (data included)")
-			if err := onprem.teardown(); err != nil {
+			if err := r.step("teardown onprem (data included)", onprem.teardown); err != nil {
 				fmt.Fprintln(os.Stderr, "demo: onprem teardown:", err)
 			}
+			r.summary()
 		}()
-		if err := onprem.deploy(); err != nil {
+		if err := r.step("cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
 			return err
 		}
+		if err := r.step("check the API and the site answer", onprem.check); err != nil {
+			return err
+		}
+	} else {
+		defer r.summary()
 	}
 
 	if keep {
-		step("running; press Ctrl-C to destroy and stop")
+		fmt.Println("Running; press Ctrl-C to destroy and stop.")
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
 	}
-	step("cdktf destroy " + strings.Join(awsStacks, " "))
-	destroy := append([]string{"destroy"}, awsStacks...)
-	return cdktf(env, append(destroy, "--skip-synth", "--auto-approve")...)
+	destroy := append(append([]string{"destroy"}, awsStacks...), "--skip-synth", "--auto-approve")
+	return r.step("cdktf destroy "+strings.Join(awsStacks, " "), func() error { return cdktf(env, log, destroy...) })
 }
 
 // awsStacks are the stacks the demo deploys to the emulator.
 var awsStacks = []string{stacks.BootstrapName, stacks.CloudName}
 
-func step(msg string) { fmt.Println("==>", msg) }
-
-// cdktf runs the project's pinned cdktf CLI, streaming its output.
-func cdktf(env []string, args ...string) error {
+// cdktf runs the project's pinned cdktf CLI, its output appended to log.
+func cdktf(env []string, log string, args ...string) error {
 	bin := filepath.Join("node_modules", ".bin", "cdktf")
 	if _, err := os.Stat(bin); err != nil {
 		return fmt.Errorf("the cdktf CLI is not installed: run `npm ci` first")
 	}
+	f, err := os.OpenFile(log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, f, f
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("cdktf %v: %w", args, err)
+		return failed(fmt.Errorf("cdktf %s: %w", args[0], err), log)
 	}
 	return nil
 }
 
-// printOutputs prints the outputs file cdktf wrote ({stack: {name: value}}).
-func printOutputs(path string) error {
+// summaryOutputs are the outputs the summary shows, by stack; the rest
+// are in the outputs file.
+var summaryOutputs = map[string][]string{
+	stacks.BootstrapName: {"state_bucket", "lock_table", "deploy_role_arn"},
+	stacks.CloudName:     {"service_urls", "site_urls", "repository_urls", "database_endpoints"},
+}
+
+// summarizeOutputs adds the main outputs cdktf wrote ({stack: {name:
+// value}}) to the summary.
+func summarizeOutputs(r *report, endpoint, path string) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -150,15 +165,16 @@ func printOutputs(path string) error {
 	if err := json.Unmarshal(raw, &byStack); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	for stack, outs := range byStack {
-		names := make([]string, 0, len(outs))
-		for n := range outs {
-			names = append(names, n)
-		}
+	r.note("AWS stacks %s on the emulator %s (all outputs: %s):", strings.Join(awsStacks, ", "), endpoint, path)
+	for _, stack := range awsStacks {
+		names := summaryOutputs[stack]
 		sort.Strings(names)
 		for _, n := range names {
-			fmt.Printf("   %s.%s = %v\n", stack, n, outs[n])
+			if v, ok := byStack[stack][n]; ok {
+				r.note("  %s.%s = %v", stack, n, v)
+			}
 		}
 	}
+	r.note("onprem stack synthesized: %s", filepath.Join("cdktf.out", "stacks", "onprem", "cdk.tf.json"))
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/standins"
@@ -26,33 +25,44 @@ type onPremDemo struct {
 	env      []string
 	// cliConfig is the Terraform CLI configuration (provider mirrors).
 	cliConfig string
+	report    *report
 }
 
 // startOnPrem starts the private engine and builds the stand-ins. It
 // returns nil and says why in one line when this machine cannot run one.
-func startOnPrem(work, cliConfig string) (*onPremDemo, error) {
+func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 	if err := harness.CanStartDockerEngine(); err != nil {
-		fmt.Printf("   onprem: not deployed here (%v); the stack is synthesized only\n", err)
+		r.note("onprem: not deployed here (%v); the stack is synthesized only", err)
 		return nil, nil
 	}
 	cache, err := harness.CacheDir()
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	engine, err := harness.StartDockerEngine(cache)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Printf("   private Docker engine %s (%s)\n", engine.Host, time.Since(start).Round(time.Millisecond))
-	o := &onPremDemo{engine: engine, dir: filepath.Join(work, "onprem"), log: filepath.Join(work, "onprem.log"), cliConfig: cliConfig}
+	o := &onPremDemo{engine: engine, dir: filepath.Join(work, "onprem"), log: filepath.Join(work, "onprem.log"), cliConfig: cliConfig, report: r}
 	o.out = filepath.Join(o.dir, "cdktf.out")
-	start = time.Now()
-	if _, err := standins.Build(engine, cache, os.Stdout); err != nil {
+	log, err := os.OpenFile(o.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
 		o.stop()
 		return nil, err
 	}
-	fmt.Printf("   stand-in images ready (%s)\n", time.Since(start).Round(time.Second))
+	defer log.Close()
+	timings, err := standins.Build(engine, cache, log)
+	if err != nil {
+		o.stop()
+		return nil, failed(err, o.log)
+	}
+	built := 0
+	for _, t := range timings {
+		if t.Built {
+			built++
+		}
+	}
+	r.note("onprem: private Docker engine %s; %d stand-in images, %d built this run", engine.Host, len(timings), built)
 	o.settings = harness.OnPremSettings{Name: "demo", DockerHost: engine.Host, StateDir: filepath.Join(work, "onprem-state")}
 	if err := harness.FreeOnPremPorts(&o.settings); err != nil {
 		o.stop()
@@ -71,11 +81,8 @@ func startOnPrem(work, cliConfig string) (*onPremDemo, error) {
 	return o, nil
 }
 
-// deploy runs cdktf synth, terraform init and cdktf deploy onprem, then
-// checks the API and the site answer.
+// deploy runs cdktf synth, terraform init and cdktf deploy onprem.
 func (o *onPremDemo) deploy() error {
-	fmt.Println("   output of cdktf and Terraform:", o.log)
-	start := time.Now()
 	if err := o.cdktf("synth", "--output", o.out); err != nil {
 		return err
 	}
@@ -83,10 +90,12 @@ func (o *onPremDemo) deploy() error {
 	if err := tf.Init(); err != nil {
 		return err
 	}
-	if err := o.cdktf("deploy", "onprem", "--skip-synth", "--auto-approve", "--output", o.out); err != nil {
-		return err
-	}
-	fmt.Printf("   deployed in %s\n", time.Since(start).Round(time.Second))
+	return o.cdktf("deploy", "onprem", "--skip-synth", "--auto-approve", "--output", o.out)
+}
+
+// check asks the API's health check and, through the site's nginx, the
+// API's notes; both must answer 200.
+func (o *onPremDemo) check() error {
 	for name, url := range map[string]string{
 		"notes-api": "http://127.0.0.1:" + strconv.Itoa(o.settings.APIPort) + "/healthz",
 		"notes-web": "http://127.0.0.1:" + strconv.Itoa(o.settings.SitePort) + "/api/notes",
@@ -96,7 +105,7 @@ func (o *onPremDemo) deploy() error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		resp.Body.Close()
-		fmt.Printf("   %s answers %d at %s\n", name, resp.StatusCode, url)
+		o.report.note("onprem: %s answers %d at %s", name, resp.StatusCode, url)
 		if resp.StatusCode != 200 {
 			return fmt.Errorf("%s answered %d at %s", name, resp.StatusCode, url)
 		}
@@ -130,7 +139,7 @@ func (o *onPremDemo) run(cmd *exec.Cmd) error {
 	defer log.Close()
 	cmd.Env, cmd.Stdout, cmd.Stderr = o.env, log, log
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %w (see %s)", filepath.Base(cmd.Path), err, o.log)
+		return failed(fmt.Errorf("%s %s: %w", filepath.Base(cmd.Path), cmd.Args[1], err), o.log)
 	}
 	return nil
 }

@@ -105,6 +105,12 @@ func DeployPolicy(s Scope) iampolicy.Document {
 		iampolicy.Allow("ProjectKeyAliases", []string{"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"},
 			[]string{s.arn("kms", "alias/"+prefix+"*")}),
 
+		iampolicy.Allow("ProjectSecrets", []string{
+			"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:UpdateSecret",
+			"secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:GetResourcePolicy",
+			"secretsmanager:TagResource", "secretsmanager:UntagResource",
+		}, []string{s.arn("secretsmanager", "secret:"+s.Project+"/*")}),
+
 		iampolicy.Allow("ProjectBuckets", []string{
 			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:Get*", "s3:Put*", "s3:DeleteObject",
 		}, []string{"arn:" + s.Partition + ":s3:::" + prefix + "*"}),

@@ -25,6 +25,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -78,6 +79,10 @@ type CloudProps struct {
 	After []cdktf.ITerraformDependable
 	// Exec enables ECS Exec. Default false.
 	Exec bool
+	// Secrets are the app's secrets: environment variable name => ARN of
+	// the Secrets Manager secret ECS reads at task start (the execution
+	// role must be allowed to). Default none.
+	Secrets map[string]*string
 	// Egress is what the tasks may reach besides the services group's
 	// HTTPS and database rules: a security group of the app's own. Default
 	// none.
@@ -249,20 +254,32 @@ func conditions(r config.Route, origin *loadbalancer.Origin) *[]*lblistenerrule.
 	return &out
 }
 
+func sortedNames(m map[string]*string) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // containerDefinitions is the app's container: the database credentials
 // come from the RDS-managed secret as ECS secrets, never as plain values.
 func containerDefinitions(p CloudProps) string {
 	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
 	for k, v := range p.Env {
-		env[k] = v
+		env[k] = tfstring.Escape(v)
 	}
 	var secrets []map[string]string
+	for _, name := range sortedNames(p.Secrets) {
+		secrets = append(secrets, map[string]string{"name": name, "valueFrom": *p.Secrets[name]})
+	}
 	if db := p.Database; db != nil {
 		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint, "5432", db.Name, "require"
-		secrets = []map[string]string{
-			{"name": "PGUSER", "valueFrom": *db.SecretARN + ":username::"},
-			{"name": "PGPASSWORD", "valueFrom": *db.SecretARN + ":password::"},
-		}
+		secrets = append(secrets,
+			map[string]string{"name": "PGUSER", "valueFrom": *db.SecretARN + ":username::"},
+			map[string]string{"name": "PGPASSWORD", "valueFrom": *db.SecretARN + ":password::"},
+		)
 	}
 	keys := make([]string, 0, len(env))
 	for k := range env {

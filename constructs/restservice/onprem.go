@@ -53,8 +53,12 @@ type OnPremProps struct {
 	// HealthCheckCommand in exec form ("CMD", ...) or ("CMD-SHELL", ...).
 	// Required.
 	HealthCheckCommand []string
-	// Env is the app's plain environment. Default none.
+	// Env is the app's plain environment; values are taken literally.
+	// Default none.
 	Env map[string]string
+	// SecretEnv are the app's secrets by variable name (tokens of sensitive
+	// Terraform variables). Default none.
+	SecretEnv map[string]*string
 	// Database is the app's database. Default nil: none.
 	Database *Database
 	// After are resources that must succeed first (its migrations).
@@ -114,7 +118,10 @@ func NewOnPrem(scope constructs.Construct, id string, props OnPremProps) (*OnPre
 func newContainer(c constructs.Construct, s *OnPrem, props OnPremProps) container.Container {
 	env := map[string]string{"PORT": strconv.Itoa(props.Port)}
 	for k, v := range props.Env {
-		env[k] = v
+		env[k] = tfstring.Escape(v)
+	}
+	for k, v := range props.SecretEnv {
+		env[k] = *v
 	}
 	var uploads []*container.ContainerUpload
 	if db := props.Database; db != nil {

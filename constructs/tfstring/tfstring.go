@@ -13,10 +13,14 @@ import (
 )
 
 // Literal returns s as a Terraform string that evaluates to exactly s.
-func Literal(s string) *string {
+func Literal(s string) *string { return jsii.String(Escape(s)) }
+
+// Escape is s with Terraform's template sequences escaped, to embed a
+// user's value in a longer string (an environment entry, a JSON document)
+// that must evaluate to the value itself, never to an expression.
+func Escape(s string) string {
 	s = strings.ReplaceAll(s, "${", "$${")
-	s = strings.ReplaceAll(s, "%{", "%%{")
-	return jsii.String(s)
+	return strings.ReplaceAll(s, "%{", "%%{")
 }
 
 // BackslashEscape returns an expression that evaluates to value with every

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/internal/harness"
+)
+
+// report prints one line per step with the time it took, keeps the
+// per-phase times for the summary, and points at the log on failure:
+// the full cdktf and Terraform output goes to log files, not the screen.
+type report struct {
+	start  time.Time
+	phases []phaseTime
+	lines  []string // summary lines, in order
+}
+
+type phaseTime struct {
+	name string
+	took time.Duration
+}
+
+func newReport() *report { return &report{start: time.Now()} }
+
+// step runs fn as one step: "[mm:ss] what ... ok (took)" or the error.
+func (r *report) step(what string, fn func() error) error {
+	fmt.Printf("[%s] %s ... ", clock(time.Since(r.start)), what)
+	start := time.Now()
+	err := fn()
+	took := time.Since(start)
+	r.phases = append(r.phases, phaseTime{what, took})
+	if err != nil {
+		fmt.Printf("FAILED (%s)\n", took.Round(time.Second))
+		return err
+	}
+	fmt.Printf("ok (%s)\n", took.Round(time.Second))
+	return nil
+}
+
+// note adds a line to the summary.
+func (r *report) note(format string, args ...any) { r.lines = append(r.lines, fmt.Sprintf(format, args...)) }
+
+// summary prints what was deployed where, the notes and the time of
+// every phase.
+func (r *report) summary() {
+	fmt.Printf("\nSummary (%s in all)\n", time.Since(r.start).Round(time.Second))
+	for _, l := range r.lines {
+		fmt.Println("  " + l)
+	}
+	fmt.Println("  Time per step:")
+	for _, p := range r.phases {
+		fmt.Printf("    %-58s %6s\n", p.name, p.took.Round(time.Second))
+	}
+}
+
+// failed explains a failure: the last lines of the log and its path.
+func failed(err error, log string) error {
+	raw, readErr := os.ReadFile(log)
+	if readErr != nil {
+		return err
+	}
+	return fmt.Errorf("%w\nlast lines of %s:\n%s", err, log, harness.LastLines(raw, 25))
+}
+
+func clock(d time.Duration) string {
+	s := int(d.Seconds())
+	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}

@@ -1,0 +1,94 @@
+// Package appsecrets keeps an app's secrets in AWS Secrets Manager, one
+// secret "<project>/<app>/<NAME>" per environment variable, for ECS to
+// inject at task start. The values come from sensitive Terraform
+// variables: they are in the Terraform state (keep it private) but never
+// in the synthesized JSON or the task definition.
+package appsecrets
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+)
+
+// Props configures the secrets.
+type Props struct {
+	// Project and App prefix every secret's name. Required.
+	Project, App string
+	// Values by environment variable name (tokens of sensitive variables).
+	// Required, at least one.
+	Values map[string]*string
+	// RecoveryWindowDays is how long a deleted secret can be restored,
+	// 7-30, or 0 with ForceDelete. Default 7.
+	RecoveryWindowDays int
+	// ForceDelete deletes at once on destroy (emulator mode). Default
+	// false.
+	ForceDelete bool
+	// KMSKeyARN encrypts the secrets with a customer-managed key. Default
+	// empty: the account's aws/secretsmanager key.
+	KMSKeyARN string
+}
+
+// DefaultRecoveryWindowDays is the shortest window AWS allows.
+const DefaultRecoveryWindowDays = 7
+
+// Secrets are the app's secrets.
+type Secrets struct {
+	constructs.Construct
+	// ARNs by environment variable name.
+	ARNs map[string]*string
+}
+
+// New creates the secrets under scope.
+func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
+	window := props.RecoveryWindowDays
+	if window == 0 && !props.ForceDelete {
+		window = DefaultRecoveryWindowDays
+	}
+	if props.ForceDelete {
+		window = 0
+	}
+	var errs []error
+	if props.Project == "" || props.App == "" || len(props.Values) == 0 {
+		errs = append(errs, fmt.Errorf("appsecrets %s: Project, App and at least one of Values are required", id))
+	}
+	if !props.ForceDelete && (window < 7 || window > 30) {
+		errs = append(errs, fmt.Errorf("appsecrets %s: RecoveryWindowDays %d is outside 7-30", id, window))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	s := &Secrets{Construct: c, ARNs: map[string]*string{}}
+	names := make([]string, 0, len(props.Values))
+	for n := range props.Values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String(name), &secretsmanagersecret.SecretsmanagerSecretConfig{
+			Name:                 jsii.String(props.Project + "/" + props.App + "/" + name),
+			Description:          jsii.String("Secret " + name + " of app " + props.App),
+			RecoveryWindowInDays: jsii.Number(float64(window)),
+			KmsKeyId:             optional(props.KMSKeyARN),
+			Tags:                 &map[string]*string{"app": jsii.String(props.App)},
+		})
+		secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String(name+"-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+			SecretId: secret.Id(), SecretString: props.Values[name],
+		})
+		s.ARNs[name] = secret.Arn()
+	}
+	return s, nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
+}
