@@ -40,7 +40,9 @@ func (r *report) step(what string, fn func() error) error {
 }
 
 // note adds a line to the summary.
-func (r *report) note(format string, args ...any) { r.lines = append(r.lines, fmt.Sprintf(format, args...)) }
+func (r *report) note(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
 
 // summary prints what was deployed where, the notes and the time of
 // every phase.
