@@ -79,6 +79,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		if s, ok := secrets[a.Name]; ok {
 			props.Secrets = s.ARNs
 		}
+		props.Sites = siteRules(p, a.Name)
 		if a.Route == (config.Route{}) {
 			props.Priority = restservice.CatchAllPriority
 		}
@@ -98,6 +99,24 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		}
 	}
 	return out, nil
+}
+
+// siteRules are the listener rules of the sites that serve app under
+// their /api/: priorities 5, 15, 25, ... in site order, between the apps'
+// own (10, 20, ...).
+func siteRules(p *config.Project, app string) []restservice.SiteRule {
+	var out []restservice.SiteRule
+	k := 0
+	for _, a := range p.Apps {
+		if a.Kind != config.KindSite || a.Site.API == "" {
+			continue
+		}
+		k++
+		if a.Site.API == app {
+			out = append(out, restservice.SiteRule{Site: a.Name, Priority: 10*k - 5})
+		}
+	}
+	return out
 }
 
 // serviceURL is where an app answers below base (the load balancer's URL,

@@ -138,7 +138,9 @@ func TestLoadBalancerRoutes(t *testing.T) {
 	}
 	// Behind CloudFront every rule also needs the origin secret header.
 	secret := "map[http_header:map[http_header_name:X-Origin-Verify values:[" + ref("terraform_data", "load-balancer_origin-secret_E7A51272", "output") + "]]]"
-	want := map[string]string{"[" + secret + " map[path_pattern:map[values:[/orders/*]]]]": "10", "[" + secret + " map[path_pattern:map[values:[/ranker/*]]]]": "20"}
+	want := map[string]string{"[" + secret + " map[path_pattern:map[values:[/orders/*]]]]": "10", "[" + secret + " map[path_pattern:map[values:[/ranker/*]]]]": "20",
+		// The site web's /api/ goes to its API whatever the API's route.
+		"[" + secret + " map[path_pattern:map[values:[/api/*]]] map[http_header:map[http_header_name:X-Fullstack-Site values:[web]]]]": "5"}
 	if fmt.Sprint(rules) != fmt.Sprint(want) {
 		t.Errorf("rules = %v, want %v", rules, want)
 	}
@@ -168,7 +170,7 @@ func TestLoadBalancerRoutes(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(r["listener_arn"]), "https") {
 			t.Errorf("rules must hang on the HTTPS listener: %v", r["listener_arn"])
 		}
-		if strings.Contains(fmt.Sprint(r["condition"]), "http_header") {
+		if strings.Contains(fmt.Sprint(r["condition"]), "X-Origin-Verify") {
 			t.Errorf("with a certificate the load balancer is public: no origin secret condition, got %v", r["condition"])
 		}
 	}

@@ -25,7 +25,7 @@ func newDistribution(c constructs.Construct, s *Cloud, props CloudProps, oac clo
 	}}
 	var ordered []*cf.CloudfrontDistributionOrderedCacheBehavior
 	if props.API != nil {
-		origins = append(origins, props.API.CloudFrontOrigin(apiOrigin))
+		origins = append(origins, props.API.CloudFrontOrigin(apiOrigin, props.App))
 		// The API is never cached and gets every header, cookie and query.
 		ordered = append(ordered, &cf.CloudfrontDistributionOrderedCacheBehavior{
 			PathPattern:          jsii.String("/api/*"),

@@ -29,6 +29,14 @@ type Origin struct {
 // OriginHeader names the header CloudFront sends to the load balancer.
 const OriginHeader = "X-Origin-Verify"
 
+// SiteHeader names the header a site's distribution adds to its /api/*
+// requests: the site's name, which selects the site's API app whatever
+// that app's own route is (nginx does the same on the home server).
+const SiteHeader = "X-Fullstack-Site"
+
+// SitePath is the path a site forwards to its API, unchanged.
+const SitePath = "/api/*"
+
 // CloudFrontPrefixList is the AWS-managed prefix list of the addresses
 // CloudFront connects to origins from.
 const CloudFrontPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
@@ -62,13 +70,17 @@ func newOrigin(c constructs.Construct, securityGroupID *string) *Origin {
 }
 
 // CloudFrontOrigin is the load balancer as a CloudFront origin named id:
-// HTTPS with a certificate, else HTTP with the origin secret header.
-func (l *LoadBalancer) CloudFrontOrigin(id string) *cf.CloudfrontDistributionOrigin {
+// HTTPS with a certificate, else HTTP with the origin secret header; a
+// site's origin (site not empty) also names the site in SiteHeader.
+func (l *LoadBalancer) CloudFrontOrigin(id, site string) *cf.CloudfrontDistributionOrigin {
 	policy := "https-only"
-	var headers *[]*cf.CloudfrontDistributionOriginCustomHeader
+	var headers []*cf.CloudfrontDistributionOriginCustomHeader
 	if l.Origin != nil {
 		policy = "http-only"
-		headers = &[]*cf.CloudfrontDistributionOriginCustomHeader{{Name: jsii.String(l.Origin.Header), Value: l.Origin.Secret}}
+		headers = append(headers, &cf.CloudfrontDistributionOriginCustomHeader{Name: jsii.String(l.Origin.Header), Value: l.Origin.Secret})
+	}
+	if site != "" {
+		headers = append(headers, &cf.CloudfrontDistributionOriginCustomHeader{Name: jsii.String(SiteHeader), Value: jsii.String(site)})
 	}
 	return &cf.CloudfrontDistributionOrigin{
 		OriginId:   jsii.String(id),
@@ -77,6 +89,6 @@ func (l *LoadBalancer) CloudFrontOrigin(id string) *cf.CloudfrontDistributionOri
 			HttpPort: jsii.Number(80), HttpsPort: jsii.Number(443), OriginProtocolPolicy: jsii.String(policy),
 			OriginSslProtocols: jsii.Strings("TLSv1.2"),
 		},
-		CustomHeader: headers,
+		CustomHeader: &headers,
 	}
 }

@@ -73,6 +73,10 @@ type CloudProps struct {
 	// rule forward only requests carrying CloudFront's origin secret.
 	// Default nil: the rule matches on Route alone.
 	Origin *loadbalancer.Origin
+	// Sites that serve this app under their /api/ get a rule each:
+	// loadbalancer.SitePath with the site's loadbalancer.SiteHeader, at its
+	// priority (unique per listener). Default none.
+	Sites []SiteRule
 	// Database is the app's RDS database. Default nil: none.
 	Database *CloudDatabase
 	// After must succeed before the service changes (its migrations).
@@ -87,6 +91,12 @@ type CloudProps struct {
 	// HTTPS and database rules: a security group of the app's own. Default
 	// none.
 	Egress []config.Egress
+}
+
+// SiteRule is a site that forwards its /api/ requests to the app.
+type SiteRule struct {
+	Site     string
+	Priority int
 }
 
 // Cloud is an app's ECS service behind the shared load balancer.
@@ -181,6 +191,20 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 	}
 	publicIP := props.AssignPublicIP
 	deps := append([]cdktf.ITerraformDependable{s.Rule}, props.After...)
+	for _, site := range props.Sites {
+		conds := append(*conditions(config.Route{Path: loadbalancer.SitePath}, props.Origin),
+			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
+				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site),
+			}})
+		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site), &lblistenerrule.LbListenerRuleConfig{
+			ListenerArn: props.Listener.Arn(),
+			Priority:    jsii.Number(float64(site.Priority)),
+			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
+			Condition:   &conds,
+			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site)},
+		})
+		deps = append(deps, rule)
+	}
 	s.Service = ecsservice.NewEcsService(c, jsii.String(idService), &ecsservice.EcsServiceConfig{
 		Name:           jsii.String(props.App),
 		Cluster:        props.Cluster,
