@@ -64,7 +64,7 @@ func TestRepositoryMigrations(t *testing.T) {
 	defer cancel()
 	apps := 0
 	for _, a := range p.Apps {
-		if !a.Database {
+		if !a.Database.Enabled {
 			continue
 		}
 		apps++

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,6 +240,13 @@ func TestBadInput(t *testing.T) {
 			`apps[0].secrets[0]: "STRIPE_KEY_ID" is also in env`, `apps[0].secrets[1]: "9BAD" is not an environment variable name`,
 			`apps[0].secrets[2]: "PGPASSWORD" is set by the platform`, `apps[0].secrets[4]: "X" is listed twice`}},
 		{"secrets on a site", "project: shop\napps:\n  - name: web\n    kind: site\n    secrets: [KEY]\n", []string{`apps[0].secrets: "KEY" is only for api and model apps`}},
+		{"app database settings", "project: shop\ncloud:\n  database: {instance_class: db.t4g.micro}\napps:\n  - name: orders\n    kind: api\n    database:\n      instance_class: t3.large\n      allocated_storage: 10\n      max_allocated_storage: 200\n      backup_retention_days: 40\n      disposable: yes\n      size: big\n", []string{
+			`fullstack.yaml:8: apps[0].database.instance_class: "t3.large" is not an RDS instance class`,
+			`fullstack.yaml:9: apps[0].database.allocated_storage: 10 is outside what RDS PostgreSQL on gp3 accepts`,
+			`apps[0].database.backup_retention_days: 40 is outside 0-35 days`,
+			`fullstack.yaml:12: apps[0].database.disposable: "yes" is not a boolean here`,
+			`fullstack.yaml:13: apps[0].database.size: is not a known key here`}},
+		{"app database yes", "project: shop\napps:\n  - {name: orders, kind: api, database: on}\n", []string{`apps[0].database: "on" is not a boolean here: write true or false`}},
 		{"all problems at once", "project: shop\ntypo: 1\ncloud:\n  region: nowhere\n  vpc_cidr: bad\napps:\n  - {name: A, kind: x, port: 99999}\n", []string{
 			"typo: is not a known key", "cloud.region:", "cloud.vpc_cidr:", "apps[0].name:", "apps[0].kind:", "apps[0].port:",
 		}},
@@ -353,5 +361,32 @@ func TestPlainEnvNamesAreNotSecrets(t *testing.T) {
 	}
 	if p.Apps[0].Env["TOKEN_URL"] == "" {
 		t.Error("TOKEN_URL lost")
+	}
+}
+
+func TestAppDatabaseSettings(t *testing.T) {
+	yaml := strings.Replace(validYAML, "    database: true\n", "    database:\n      instance_class: db.t4g.small\n      allocated_storage: 200\n", 1)
+	p, err := Parse(filepath.Join(projectDir(t, nil), "fullstack.yaml"), []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := p.Apps[0].Database
+	if !d.Enabled {
+		t.Fatal("a mapping must turn the database on")
+	}
+	got := d.Settings(p.Cloud.Database)
+	want := Database{InstanceClass: "db.t4g.small", AllocatedStorage: 200, MaxAllocatedStorage: 200, BackupRetentionDays: 7}
+	if got != want {
+		t.Errorf("settings = %+v, want %+v (project-wide values for the rest)", got, want)
+	}
+	yes := true
+	if got := (AppDatabase{Enabled: true, Disposable: &yes}).Settings(p.Cloud.Database); !got.Disposable || got.BackupRetentionDays != 0 {
+		t.Errorf("disposable app database = %+v, want no backups", got)
+	}
+	// A bad project-wide value is reported once, at cloud.database.
+	bad := strings.Replace(validYAML, "  vpc_cidr: 10.20.0.0/16\n", "  vpc_cidr: 10.20.0.0/16\n  database: {instance_class: t3.micro}\n", 1)
+	_, err = Parse(filepath.Join(projectDir(t, nil), "fullstack.yaml"), []byte(bad))
+	if n := strings.Count(fmt.Sprint(err), "t3.micro"); n != 1 {
+		t.Errorf("the project-wide class is reported %d times: %v", n, err)
 	}
 }

@@ -31,7 +31,7 @@ func CheckSecrets(p *Project, lookupEnv func(string) (string, bool)) error {
 	var errs problems
 	checkPassword(&errs, lookupEnv, PostgresPasswordVariable, "the PostgreSQL superuser password")
 	for _, a := range p.Apps {
-		if a.Database {
+		if a.Database.Enabled {
 			checkPassword(&errs, lookupEnv, AppPasswordVariable(a.Name), "the password of app "+a.Name+"'s database role")
 		}
 	}
@@ -82,7 +82,7 @@ func checkPassword(errs *problems, lookupEnv func(string) (string, bool), variab
 func OnPremSecrets(p *Project) []string {
 	names := []string{"TF_VAR_" + PostgresPasswordVariable}
 	for _, a := range p.Apps {
-		if a.Database {
+		if a.Database.Enabled {
 			names = append(names, "TF_VAR_"+AppPasswordVariable(a.Name))
 		}
 	}

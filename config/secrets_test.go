@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckSecrets(t *testing.T) {
-	p := &Project{Name: "shop", Apps: []App{{Name: "order-api", Database: true}}}
+	p := &Project{Name: "shop", Apps: []App{{Name: "order-api", Database: AppDatabase{Enabled: true}}}}
 	p.OnPrem.Registry.HTPasswd = true
 	env := func(vars map[string]string) func(string) (string, bool) {
 		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }

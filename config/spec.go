@@ -1,6 +1,10 @@
 package config
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Project is the whole project definition. Field comments give the YAML key
 // and the default applied by Normalize when the field is left empty.
@@ -249,6 +253,74 @@ type Database struct {
 	Disposable bool `yaml:"disposable"`
 }
 
+// AppDatabase is an app's database. In the project file it is a boolean,
+// or a mapping of the cloud.database settings this app overrides (on the
+// home server every app database lives in the one PostgreSQL cluster and
+// its daily backups; these settings size the app's RDS instance).
+type AppDatabase struct {
+	// Enabled is true for `database: true` and for a mapping.
+	Enabled bool
+	// InstanceClass overrides cloud.database.instance_class.
+	InstanceClass string `yaml:"instance_class"`
+	// AllocatedStorage overrides cloud.database.allocated_storage.
+	AllocatedStorage int `yaml:"allocated_storage"`
+	// MaxAllocatedStorage overrides cloud.database.max_allocated_storage.
+	MaxAllocatedStorage int `yaml:"max_allocated_storage"`
+	// BackupRetentionDays overrides cloud.database.backup_retention_days.
+	BackupRetentionDays int `yaml:"backup_retention_days"`
+	// Disposable overrides cloud.database.disposable.
+	Disposable *bool `yaml:"disposable"`
+}
+
+// appDatabaseSettings decodes the mapping form of AppDatabase.
+type appDatabaseSettings AppDatabase
+
+// UnmarshalYAML takes `true`/`false` or a mapping of settings.
+func (d *AppDatabase) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*d = AppDatabase{}
+		return n.Decode(&d.Enabled)
+	}
+	var s appDatabaseSettings
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	*d = AppDatabase(s)
+	d.Enabled = true
+	return nil
+}
+
+// Settings are the app's RDS settings: cloud.database with the app's
+// overrides applied (a larger storage also raises the autoscaling ceiling
+// when the app sets no ceiling of its own).
+func (d AppDatabase) Settings(project Database) Database {
+	out := project
+	if d.InstanceClass != "" {
+		out.InstanceClass = d.InstanceClass
+	}
+	if d.AllocatedStorage != 0 {
+		out.AllocatedStorage = d.AllocatedStorage
+		if d.MaxAllocatedStorage == 0 {
+			out.MaxAllocatedStorage = max(out.MaxAllocatedStorage, d.AllocatedStorage)
+		}
+	}
+	if d.MaxAllocatedStorage != 0 {
+		out.MaxAllocatedStorage = d.MaxAllocatedStorage
+	}
+	if d.Disposable != nil {
+		out.Disposable = *d.Disposable
+		if *d.Disposable && d.BackupRetentionDays == 0 {
+			out.BackupRetentionDays = 0
+		} else if !*d.Disposable && out.BackupRetentionDays == 0 {
+			out.BackupRetentionDays = DefaultBackupRetention
+		}
+	}
+	if d.BackupRetentionDays != 0 {
+		out.BackupRetentionDays = d.BackupRetentionDays
+	}
+	return out
+}
+
 // ECR configures the cloud container repositories.
 type ECR struct {
 	// MutableTags lets a pushed tag be overwritten. Default false: tags
@@ -356,8 +428,10 @@ type App struct {
 	// Site configures a site app (kind site): Source is its static build
 	// output, holding index.html.
 	Site Site `yaml:"site"`
-	// Database gives the app its own PostgreSQL database. Default false.
-	Database bool `yaml:"database"`
+	// Database gives the app its own PostgreSQL database: true, or the
+	// settings in which its RDS instance differs from cloud.database (which
+	// implies true). Default false.
+	Database AppDatabase `yaml:"database"`
 	// Env is plain environment for the container. Never put secrets here:
 	// a value under a secret-looking name (…PASSWORD, …TOKEN, …API_KEY, …)
 	// is refused.

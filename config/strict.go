@@ -10,6 +10,11 @@ import (
 
 var projectType = reflect.TypeFor[Project]()
 
+var (
+	appDatabaseType = reflect.TypeFor[AppDatabase]()
+	boolType        = reflect.TypeFor[bool]()
+)
+
 // checkKeys walks the YAML tree alongside the Go type it decodes into,
 // reporting every unknown key (with a suggestion for typos) and recording
 // the line of every field path. yaml.v3's own strict mode stops at type
@@ -20,6 +25,11 @@ func checkKeys(errs *problems, n *yaml.Node, t reflect.Type, path string, lines 
 	}
 	if path != "" {
 		lines[path] = n.Line
+	}
+	// `database: true` is a boolean; a *bool is checked as a bool (a *int
+	// stays a pointer: there an explicit 0 means 0).
+	if (t == appDatabaseType && n.Kind == yaml.ScalarNode) || (t.Kind() == reflect.Pointer && t.Elem() == boolType) {
+		t = boolType
 	}
 	switch t.Kind() {
 	case reflect.Int:

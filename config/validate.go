@@ -180,7 +180,7 @@ func validateCloud(errs *problems, c *Cloud) {
 	if c.ECR.UntaggedExpiryDays < 1 {
 		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
-	validateDatabase(errs, c.Database)
+	validateDatabase(errs, "cloud.database.", c.Database)
 	validateSecurity(errs, c)
 	if a := c.CertificateARN; a != "" {
 		if m := acmARN.FindStringSubmatch(a); m == nil {
@@ -212,18 +212,42 @@ var acmARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:cert
 
 var instanceClass = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
 
-func validateDatabase(errs *problems, d Database) {
+// validateAppDatabase checks an app's RDS settings merged with the
+// project's, reporting only the settings the app itself wrote: a problem
+// in cloud.database is reported once, there.
+func validateAppDatabase(errs *problems, path string, d AppDatabase, project Database) {
+	var all problems
+	validateDatabase(&all, path+".", d.Settings(project))
+	own := map[string]bool{
+		"instance_class":        d.InstanceClass != "",
+		"allocated_storage":     d.AllocatedStorage != 0,
+		"max_allocated_storage": d.MaxAllocatedStorage != 0 || d.AllocatedStorage != 0,
+		"backup_retention_days": d.BackupRetentionDays != 0,
+	}
+	for _, e := range all {
+		if own[strings.TrimPrefix(e.Path, path+".")] {
+			*errs = append(*errs, e)
+		}
+	}
+	if !d.Enabled && d != (AppDatabase{}) {
+		errs.add(path, "false", "has settings but is off")
+	}
+}
+
+// validateDatabase checks RDS settings under prefix ("cloud.database." or
+// "apps[i].database.").
+func validateDatabase(errs *problems, prefix string, d Database) {
 	if !instanceClass.MatchString(d.InstanceClass) {
-		errs.add("cloud.database.instance_class", d.InstanceClass, "is not an RDS instance class (db.<family>.<size>, e.g. db.t4g.micro)")
+		errs.add(prefix+"instance_class", d.InstanceClass, "is not an RDS instance class (db.<family>.<size>, e.g. db.t4g.micro)")
 	}
 	if d.AllocatedStorage < MinAllocatedStorage || d.AllocatedStorage > 65536 {
-		errs.add("cloud.database.allocated_storage", d.AllocatedStorage, "is outside what RDS PostgreSQL on gp3 accepts: %d to 65536 GiB", MinAllocatedStorage)
+		errs.add(prefix+"allocated_storage", d.AllocatedStorage, "is outside what RDS PostgreSQL on gp3 accepts: %d to 65536 GiB", MinAllocatedStorage)
 	}
 	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > 65536 {
-		errs.add("cloud.database.max_allocated_storage", d.MaxAllocatedStorage, "must be from allocated_storage (%d) to 65536 GiB", d.AllocatedStorage)
+		errs.add(prefix+"max_allocated_storage", d.MaxAllocatedStorage, "must be from allocated_storage (%d) to 65536 GiB", d.AllocatedStorage)
 	}
 	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > 35 {
-		errs.add("cloud.database.backup_retention_days", d.BackupRetentionDays, "is outside 0-35 days (what RDS allows)")
+		errs.add(prefix+"backup_retention_days", d.BackupRetentionDays, "is outside 0-35 days (what RDS allows)")
 	}
 }
 
@@ -329,9 +353,10 @@ func validateApps(errs *problems, p *Project) {
 		validateSecrets(errs, at, a)
 		validateSize(errs, at, a.Size)
 		validateEgress(errs, at, a)
-		if a.Database && isDNSLabel(a.Name) {
+		if a.Database.Enabled && isDNSLabel(a.Name) {
 			validateDatabaseApp(errs, p, a.Name, at("database"))
 		}
+		validateAppDatabase(errs, at("database"), a.Database, p.Cloud.Database)
 	}
 	checkHostPorts(errs, p)
 	checkRoutes(errs, p)

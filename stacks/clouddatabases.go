@@ -20,9 +20,13 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 	if err != nil {
 		return nil, err
 	}
+	settings := map[string]config.Database{}
+	for _, a := range p.Apps {
+		settings[a.Name] = a.Database.Settings(p.Cloud.Database)
+	}
 	out := map[string]*appdatabase.Cloud{}
 	for _, s := range specs {
-		spec := p.Cloud.Database
+		spec := settings[s.App]
 		// Emulator mode is disposable by nature: destroys must finish.
 		spec.Disposable = spec.Disposable || p.Cloud.Emulator.Enabled()
 		db, err := appdatabase.NewCloud(stack, "database-"+s.App, appdatabase.CloudProps{
@@ -46,7 +50,7 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 func databaseSpecs(p *config.Project) ([]appdatabase.Spec, error) {
 	var specs []appdatabase.Spec
 	for _, a := range p.Apps {
-		if !a.Database {
+		if !a.Database.Enabled {
 			continue
 		}
 		migrations, err := flyway.Load(p.MigrationsDir(a.Name))

@@ -120,3 +120,16 @@ func TestFlywayTaskOnAWS(t *testing.T) {
 		}
 	}
 }
+
+func TestPerAppDatabaseSettings(t *testing.T) {
+	// per-az: orders overrides class and storage; the rest (disposable,
+	// see TestRDSDisposable) is cloud.database's.
+	db := perAZ.Stacks["cloud"].Resources("aws_db_instance")[onlyID(t, perAZ.Stacks["cloud"], "aws_db_instance")]
+	eq(t, db, "instance_class", "db.r6g.large")
+	eq(t, db, "allocated_storage", 100)
+	eq(t, db, "max_allocated_storage", 100)
+	// plain: the project-wide defaults.
+	def := plain.Stacks["cloud"].Resources("aws_db_instance")[onlyID(t, plain.Stacks["cloud"], "aws_db_instance")]
+	eq(t, def, "instance_class", "db.t4g.micro")
+	eq(t, def, "allocated_storage", 20)
+}

@@ -35,7 +35,7 @@ func project(mut func(*config.Project)) *config.Project {
 		OnPrem: config.OnPrem{DockerHost: "ssh://deploy@homeserver", Network: config.DockerNetwork{Subnet: "172.30.0.0/16"}},
 		Cloud:  config.Cloud{Region: "eu-west-2", VPCCIDR: "10.20.0.0/16"},
 		Apps: []config.App{
-			{Name: "orders", Kind: config.KindAPI, Database: true, Secrets: []string{"STRIPE_API_KEY"},
+			{Name: "orders", Kind: config.KindAPI, Database: config.AppDatabase{Enabled: true}, Secrets: []string{"STRIPE_API_KEY"},
 				Env: map[string]string{"GREETING": "${not_an_expression}"}},
 			{Name: "ranker", Kind: config.KindModel, Port: 9000, HealthCheckCommand: []string{"CMD", "/ranker", "-healthcheck"}},
 			{Name: "web", Kind: config.KindSite, Site: config.Site{API: "orders"}},
@@ -106,6 +106,7 @@ func TestMain(m *testing.M) {
 			p.Cloud.Database.Disposable = true
 			p.Apps[2].Site.Domain = "shop.example.com" // certificate looked up in us-east-1
 			p.Cloud.InterfaceEndpoints = true
+			p.Apps[0].Database = config.AppDatabase{Enabled: true, InstanceClass: "db.r6g.large", AllocatedStorage: 100}
 			p.Apps[1].Egress = []config.Egress{{To: "203.0.113.0/24", Port: 25}, {To: "198.51.100.7/32", Port: 123, Protocol: "udp"}}
 		})
 		if perAZ, err = synth.Project(az3, filepath.Join(dir, "per-az")); err != nil {

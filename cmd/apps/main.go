@@ -34,7 +34,7 @@ func main() {
 	}
 	for _, a := range p.Apps {
 		tag := ""
-		if a.Database {
+		if a.Database.Enabled {
 			ms, err := flyway.Load(p.MigrationsDir(a.Name))
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)

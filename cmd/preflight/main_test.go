@@ -8,7 +8,7 @@ import (
 )
 
 func TestCheckReportsEveryProblemAtOnce(t *testing.T) {
-	p := &config.Project{Name: "shop", Apps: []config.App{{Name: "orders", Kind: config.KindAPI, Database: true}}}
+	p := &config.Project{Name: "shop", Apps: []config.App{{Name: "orders", Kind: config.KindAPI, Database: config.AppDatabase{Enabled: true}}}}
 	p.OnPrem.DockerHost = "unix:///nonexistent/docker.sock"
 	env := map[string]string{"TF_VAR_onprem_postgres_password": "short"}
 	err := check(p, func(k string) (string, bool) { v, ok := env[k]; return v, ok })

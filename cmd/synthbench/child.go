@@ -73,7 +73,7 @@ func generated(n int, dir string) (*config.Project, error) {
 		a := config.App{
 			Name:     fmt.Sprintf("app-%02d", i),
 			Kind:     kinds[i%len(kinds)],
-			Database: i%2 == 0,
+			Database: config.AppDatabase{Enabled: i%2 == 0},
 			HostPort: 8000 + i,
 			Env:      map[string]string{"INDEX": strconv.Itoa(i)},
 		}
@@ -81,7 +81,7 @@ func generated(n int, dir string) (*config.Project, error) {
 		if a.Kind == config.KindSite {
 			files = map[string]string{filepath.Join("apps", a.Name, "index.html"): "<!doctype html>\n"}
 		}
-		if a.Database {
+		if a.Database.Enabled {
 			files[filepath.Join("migrations", a.Name, "V1__init.sql")] = "create table items (id bigint primary key);\n"
 		}
 		for rel, content := range files {
