@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -98,7 +99,9 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		MaxAllocatedStorage: jsii.Number(float64(d.MaxAllocatedStorage)),
 		StorageType:         jsii.String("gp3"),
 		StorageEncrypted:    jsii.Bool(true),
-		DbName:              jsii.String(props.Spec.Database()),
+		// The port the database security group admits.
+		Port:   jsii.Number(network.PostgresPort),
+		DbName: jsii.String(props.Spec.Database()),
 		// The same role name as on the home server; RDS keeps its password
 		// in Secrets Manager and rotates it.
 		Username:                 jsii.String(props.Spec.Database()),

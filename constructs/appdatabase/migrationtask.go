@@ -3,6 +3,8 @@ package appdatabase
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -10,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/flyway"
 )
 
@@ -67,9 +70,14 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		props.SubnetIDs == nil || props.SecurityGroupID == nil || props.LogGroup == "" || props.Region == "" {
 		return nil, errors.New("appdatabase.NewMigrationTask: DB, Repository, ExecutionRoleARN, LogGroup, Region, Cluster, SubnetIDs and SecurityGroupID are required")
 	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
 	spec := props.DB.Spec()
-	m := &MigrationTask{Construct: c, Image: *props.Repository + ":" + spec.MigrationImageTag()}
+	image := *props.Repository + ":" + spec.MigrationImageTag()
+	defs, err := flywayContainer(image, props)
+	if err != nil {
+		return nil, fmt.Errorf("appdatabase.NewMigrationTask %s: container definitions: %w", spec.App, err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	m := &MigrationTask{Construct: c, Image: image}
 	m.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(spec.Project + "-" + spec.App + "-flyway"),
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
@@ -77,7 +85,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		Cpu:                     jsii.String("256"),
 		Memory:                  jsii.String("512"),
 		ExecutionRoleArn:        props.ExecutionRoleARN,
-		ContainerDefinitions:    jsii.String(flywayContainer(m.Image, props)),
+		ContainerDefinitions:    jsii.String(defs),
 	})
 	if props.SkipRun {
 		return m, nil
@@ -114,7 +122,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 // flywayContainer is the task's container definition: Flyway reads the
 // credentials from the RDS-managed secret as ECS secrets, never as plain
 // environment values.
-func flywayContainer(image string, props MigrationTaskProps) string {
+func flywayContainer(image string, props MigrationTaskProps) (string, error) {
 	spec := props.DB.Spec()
 	secret := *props.DB.SecretARN()
 	def := []map[string]any{{
@@ -123,7 +131,7 @@ func flywayContainer(image string, props MigrationTaskProps) string {
 		"essential": true,
 		"command":   []string{"migrate"},
 		"environment": []map[string]string{
-			{"name": "FLYWAY_URL", "value": "jdbc:postgresql://" + *props.DB.Endpoint() + ":5432/" + spec.Database() + "?sslmode=require"},
+			{"name": "FLYWAY_URL", "value": "jdbc:postgresql://" + *props.DB.Endpoint() + ":" + strconv.Itoa(network.PostgresPort) + "/" + spec.Database() + "?sslmode=require"},
 			{"name": "FLYWAY_CONNECT_RETRIES", "value": "10"},
 			{"name": "FLYWAY_VALIDATE_MIGRATION_NAMING", "value": "true"},
 		},
@@ -138,8 +146,8 @@ func flywayContainer(image string, props MigrationTaskProps) string {
 			},
 		},
 	}}
-	b, _ := json.Marshal(def)
-	return string(b)
+	b, err := json.Marshal(def)
+	return string(b), err
 }
 
 // RunScript runs the Flyway task once and fails (so does the apply) unless

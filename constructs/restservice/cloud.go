@@ -25,6 +25,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/network"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 	"github.com/homecloud-dev/fullstack/naming"
 )
@@ -154,6 +155,10 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 			}, []string{"*"})).JSON()),
 		})
 	}
+	defs, err := containerDefinitions(props)
+	if err != nil {
+		return nil, fmt.Errorf("restservice.NewCloud %s: container definitions: %w", props.App, err)
+	}
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(props.Project + "-" + props.App),
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
@@ -162,7 +167,7 @@ func NewCloud(scope constructs.Construct, id string, props CloudProps) (*Cloud, 
 		Memory:                  jsii.String(strconv.Itoa(props.Size.Memory)),
 		ExecutionRoleArn:        props.ExecutionRoleARN,
 		TaskRoleArn:             s.TaskRole.Arn(),
-		ContainerDefinitions:    jsii.String(containerDefinitions(props)),
+		ContainerDefinitions:    jsii.String(defs),
 		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
 	})
 	s.TargetGroup = lbtargetgroup.NewLbTargetGroup(c, jsii.String(idTargetGroup), &lbtargetgroup.LbTargetGroupConfig{
@@ -289,7 +294,7 @@ func sortedNames(m map[string]*string) []string {
 
 // containerDefinitions is the app's container: the database credentials
 // come from the RDS-managed secret as ECS secrets, never as plain values.
-func containerDefinitions(p CloudProps) string {
+func containerDefinitions(p CloudProps) (string, error) {
 	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
 	for k, v := range p.Env {
 		env[k] = tfstring.Escape(v)
@@ -299,7 +304,7 @@ func containerDefinitions(p CloudProps) string {
 		secrets = append(secrets, map[string]string{"name": name, "valueFrom": *p.Secrets[name]})
 	}
 	if db := p.Database; db != nil {
-		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint, "5432", db.Name, "require"
+		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint, strconv.Itoa(network.PostgresPort), db.Name, "require"
 		secrets = append(secrets,
 			map[string]string{"name": "PGUSER", "valueFrom": *db.SecretARN + ":username::"},
 			map[string]string{"name": "PGPASSWORD", "valueFrom": *db.SecretARN + ":password::"},
@@ -329,8 +334,8 @@ func containerDefinitions(p CloudProps) string {
 	if len(secrets) > 0 {
 		def["secrets"] = secrets
 	}
-	b, _ := json.Marshal([]any{def})
-	return string(b)
+	b, err := json.Marshal([]any{def})
+	return string(b), err
 }
 
 func (p CloudProps) validate() error {
