@@ -137,15 +137,6 @@ func deployed(t *testing.T, p *config.Project, dir, cli string) (*harness.Terraf
 	return tf, outs
 }
 
-func strings_(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i] = fmt.Sprint(x)
-	}
-	return out
-}
-
 // checkNetworkOutputs checks the applied network against the project.
 func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 	t.Helper()
@@ -153,7 +144,7 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 		t.Errorf("vpc_id = %v", outs["vpc_id"])
 	}
 	zones := len(p.Cloud.AvailabilityZones)
-	pub, priv, svc := strings_(outs["public_subnet_ids"]), strings_(outs["private_subnet_ids"]), strings_(outs["service_subnet_ids"])
+	pub, priv, svc := synth.Strings(outs["public_subnet_ids"]), synth.Strings(outs["private_subnet_ids"]), synth.Strings(outs["service_subnet_ids"])
 	if len(pub) != zones || len(priv) != zones {
 		t.Errorf("subnets: %d public, %d private, want %d each", len(pub), len(priv), zones)
 	}

@@ -21,15 +21,14 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 		// Without a certificate only CloudFront's addresses get in, and
 		// only requests carrying the origin secret reach an app.
 		for _, r := range def.Resources("aws_security_group_rule") {
-			if r["type"] == "ingress" && slices.Contains(strings_(r["cidr_blocks"]), "0.0.0.0/0") {
+			if r["type"] == "ingress" && slices.Contains(synth.Strings(r["cidr_blocks"]), "0.0.0.0/0") {
 				t.Errorf("ingress from the internet: %v", r)
 			}
 		}
 		rule := def.Resources("aws_security_group_rule")[idOf(t, def, "aws_security_group_rule", "description", "HTTP from the CloudFront origin-facing addresses only")]
 		eq(t, rule, "from_port", 80)
-		prefix, _ := def.JSON["data"].(map[string]any)["aws_ec2_managed_prefix_list"].(map[string]any)
-		for _, p := range prefix {
-			eq(t, p.(map[string]any), "name", loadbalancer.CloudFrontPrefixList)
+		for _, p := range def.Data("aws_ec2_managed_prefix_list") {
+			eq(t, p, "name", loadbalancer.CloudFrontPrefixList)
 		}
 		for _, r := range def.Resources("aws_lb_listener_rule") {
 			if !strings.Contains(fmt.Sprint(r["condition"]), loadbalancer.OriginHeader) {
@@ -61,7 +60,7 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 			if r["protocol"] == "-1" {
 				t.Errorf("all-protocol rule: %v", r)
 			}
-			if r["type"] == "egress" && slices.Contains(strings_(r["cidr_blocks"]), "0.0.0.0/0") && r["from_port"] != float64(443) {
+			if r["type"] == "egress" && slices.Contains(synth.Strings(r["cidr_blocks"]), "0.0.0.0/0") && r["from_port"] != float64(443) {
 				t.Errorf("egress to anywhere beyond HTTPS: %v", r)
 			}
 		}
@@ -234,15 +233,6 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 			t.Error(err)
 		}
 	},
-}
-
-func strings_(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i] = fmt.Sprint(x)
-	}
-	return out
 }
 
 // TestSecurityDefaults checks every row of the README's security table,

@@ -162,8 +162,7 @@ func eq(t *testing.T, m map[string]any, path string, want any) {
 // onlyDataID is the logical id of the single data source of a type.
 func onlyDataID(t *testing.T, s *synth.Stack, typ string) string {
 	t.Helper()
-	data, _ := s.JSON["data"].(map[string]any)
-	of, _ := data[typ].(map[string]any)
+	of := s.Data(typ)
 	if len(of) != 1 {
 		t.Fatalf("%d %s data sources, want 1", len(of), typ)
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
 // Props configures the secrets.
@@ -75,7 +77,7 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 			Name:                 jsii.String(props.Project + "/" + props.App + "/" + name),
 			Description:          jsii.String("Secret " + name + " of app " + props.App),
 			RecoveryWindowInDays: jsii.Number(float64(window)),
-			KmsKeyId:             optional(props.KMSKeyARN),
+			KmsKeyId:             tfstring.OrNil(props.KMSKeyARN),
 			Tags:                 &map[string]*string{"app": jsii.String(props.App)},
 		})
 		secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String(name+"-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
@@ -84,11 +86,4 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 		s.ARNs[name] = secret.Arn()
 	}
 	return s, nil
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return jsii.String(s)
 }

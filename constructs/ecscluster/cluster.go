@@ -12,6 +12,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
 
 	"github.com/homecloud-dev/fullstack/config"
+
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
 // AppLog names one app's log group.
@@ -85,7 +87,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		g := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(idLogGroup+l.App), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 			Name:            jsii.String(l.Name),
 			RetentionInDays: jsii.Number(float64(props.LogRetentionDays)),
-			KmsKeyId:        optional(props.KMSKeyARN),
+			KmsKeyId:        tfstring.OrNil(props.KMSKeyARN),
 			Tags:            &map[string]*string{"app": jsii.String(l.App)},
 		})
 		cl.LogGroups[l.App] = g
@@ -95,13 +97,6 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs, key: props.KMSKeyARN,
 	})
 	return cl, nil
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return jsii.String(s)
 }
 
 // Name is the cluster name token.

@@ -34,3 +34,11 @@ func BackslashEscape(value *string, special string) *string {
 	}
 	return out
 }
+
+// OrNil is s, or nil when s is empty: an optional argument left unset.
+func OrNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
+}

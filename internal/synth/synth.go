@@ -81,6 +81,21 @@ func (s *Stack) Resources(typ string) map[string]map[string]any {
 	return objects(s.JSON, "resource", typ)
 }
 
+// Data returns every data source of a type, by logical id.
+func (s *Stack) Data(typ string) map[string]map[string]any {
+	return objects(s.JSON, "data", typ)
+}
+
+// Strings is a JSON list as strings (nil for anything else).
+func Strings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = fmt.Sprint(x)
+	}
+	return out
+}
+
 // Only returns the single resource of a type, or an error naming how many
 // there were.
 func (s *Stack) Only(typ string) (map[string]any, error) {
