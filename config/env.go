@@ -31,13 +31,7 @@ var envOverrides = []envOverride{
 		return endpointRule(v)
 	}},
 	{"FULLSTACK_AWS_CA_BUNDLE", func(p *Project) *string { return &p.Cloud.Emulator.CABundle }, func(p *Project, v string) string {
-		if p.Cloud.Emulator.Endpoint == "" {
-			return "needs an emulator endpoint (FULLSTACK_AWS_ENDPOINT or cloud.emulator.endpoint): the bundle is only trusted for the emulator"
-		}
-		if _, err := os.Stat(v); err != nil {
-			return fmt.Sprintf("cannot be read: %v", errors.Unwrap(err))
-		}
-		return ""
+		return caBundleRule(p.Cloud.Emulator.Endpoint, v)
 	}},
 	{"FULLSTACK_DOCKER_HOST", func(p *Project) *string { return &p.OnPrem.DockerHost }, func(_ *Project, v string) string {
 		return dockerHostRule(v)
@@ -77,6 +71,17 @@ func endpointRule(e string) string {
 	u, err := url.Parse(e)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "is not an http(s) URL (e.g. https://127.0.0.1:5000)"
+	}
+	return ""
+}
+
+// caBundleRule is the rule an emulator CA bundle breaks, or "".
+func caBundleRule(endpoint, bundle string) string {
+	if endpoint == "" {
+		return "needs cloud.emulator.endpoint (or FULLSTACK_AWS_ENDPOINT): the bundle is only trusted for the emulator"
+	}
+	if _, err := os.Stat(bundle); err != nil {
+		return fmt.Sprintf("cannot be read: %v", errors.Unwrap(err))
 	}
 	return ""
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -197,10 +196,8 @@ func validateCloud(errs *problems, c *Cloud) {
 		}
 	}
 	if b := c.Emulator.CABundle; b != "" {
-		if c.Emulator.Endpoint == "" {
-			errs.add("cloud.emulator.ca_bundle", b, "needs cloud.emulator.endpoint: the bundle is only trusted for the emulator")
-		} else if _, err := os.Stat(b); err != nil {
-			errs.add("cloud.emulator.ca_bundle", b, "cannot be read: %v", errors.Unwrap(err))
+		if rule := caBundleRule(c.Emulator.Endpoint, b); rule != "" {
+			errs.add("cloud.emulator.ca_bundle", b, "%s", rule)
 		}
 	}
 }

@@ -54,12 +54,12 @@ func run(dir string, port int) error {
 		return err
 	}
 	defer emu.Stop()
-	envFile := filepath.Join(dir, "env.sh")
-	if err := os.WriteFile(envFile, []byte(envScript(emu.Endpoint, cliConfig, filepath.Join(dir, "state"))), 0o644); err != nil {
+	envFile, script := filepath.Join(dir, "env.sh"), envScript(emu.Endpoint, cliConfig, filepath.Join(dir, "state"))
+	if err := os.WriteFile(envFile, []byte(script), 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("emulator: AWS APIs on %s (log: %s)\n", emu.Endpoint, emu.LogPath)
-	fmt.Printf("In another shell, in the repository: . %s\n\n%s\nCtrl-C stops the emulator; what was deployed to it is lost.\n", envFile, envScript(emu.Endpoint, cliConfig, filepath.Join(dir, "state")))
+	fmt.Printf("In another shell, in the repository: . %s\n\n%s\nCtrl-C stops the emulator; what was deployed to it is lost.\n", envFile, script)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
