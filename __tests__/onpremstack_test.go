@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/standins"

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/siteheaders"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
@@ -130,7 +131,7 @@ http {
 		if strings.HasPrefix(c.path, "/api/") {
 			continue // the upstream's own headers
 		}
-		for _, h := range clientsite.SecurityHeaders(clientsite.DefaultCSP) {
+		for _, h := range siteheaders.Headers(siteheaders.DefaultCSP) {
 			if got := resp.Header.Get(h[0]); got != h[1] {
 				t.Errorf("%s (%d): %s = %q, want %q", c.path, resp.StatusCode, h[0], got, h[1])
 			}

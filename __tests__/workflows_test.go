@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/homecloud-dev/fullstack/constructs/ciidentity"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ciidentity"
 )
 
 type workflow struct {

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/appsecrets"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appsecrets"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/ciidentity"
-	"github.com/homecloud-dev/fullstack/constructs/statebackend"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ciidentity"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/statebackend"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

@@ -6,14 +6,14 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
-	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
-	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
-	"github.com/homecloud-dev/fullstack/constructs/kmskey"
-	"github.com/homecloud-dev/fullstack/constructs/network"
-	"github.com/homecloud-dev/fullstack/constructs/providers"
-	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/kmskey"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -24,12 +24,12 @@ type Cloud struct {
 	Registry *containerregistry.Registry
 	Cluster  *ecscluster.Cluster
 	// Databases and Migrations by app name, for apps with a database.
-	Databases  map[string]*appdatabase.Cloud
+	Databases  map[string]*appdatabase.Database
 	Migrations map[string]*appdatabase.MigrationTask
 	// Services by app name, for api and model apps.
-	Services map[string]*restservice.Cloud
+	Services map[string]*restservice.Service
 	// Sites by app name.
-	Sites map[string]*clientsite.Cloud
+	Sites map[string]*clientsite.Site
 }
 
 // NewCloud builds the cloud stack from a normalized project.
@@ -37,7 +37,9 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	c := p.Cloud
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	cloudBackend(stack, id, c, stateKey(p, id), opts)
-	newAWSProvider(stack, p)
+	if err := newAWSProvider(stack, p); err != nil {
+		return nil, err
+	}
 	env := c.Environment
 	key, err := newProjectKey(stack, p)
 	if err != nil {
@@ -48,7 +50,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		CIDR:                 c.VPCCIDR,
 		Name:                 naming.VPC(p.Name, env).Value,
 		Zones:                c.AvailabilityZones,
-		NAT:                  c.NAT,
+		NAT:                  network.NATStrategy(c.NAT),
 		ServicePorts:         servicePorts(p.Apps),
 		FlowLogs:             c.FlowLogs,
 		FlowLogRetentionDays: c.LogRetentionDays,
@@ -61,7 +63,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	}
 	var repos []containerregistry.Repository
 	for _, a := range p.Apps {
-		repos = append(repos, containerregistry.Repository{App: a.Name, Kind: a.Kind})
+		repos = append(repos, containerregistry.Repository{App: a.Name, Kind: string(a.Kind)})
 	}
 	reg, err := containerregistry.New(stack, "registry", containerregistry.Props{
 		Project:            p.Name,
@@ -182,13 +184,22 @@ func newProjectKey(stack cdktf.TerraformStack, p *config.Project) (string, error
 }
 
 // newAWSProvider is the aws provider of every cloud-side stack.
-func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) {
-	providers.NewAWS(stack, "aws", providers.AWSProps{
-		Region:           p.Cloud.Region,
-		Tags:             tags(p.Name, p.Cloud.Environment),
-		EmulatorEndpoint: p.Cloud.Emulator.Endpoint,
-		EmulatorCABundle: p.Cloud.Emulator.CABundle,
+func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) error {
+	_, err := awsprovider.New(stack, "aws", awsprovider.Props{
+		Region:   p.Cloud.Region,
+		Tags:     tags(p.Name, p.Cloud.Environment),
+		Emulator: emulator(p),
 	})
+	return err
+}
+
+// emulator is the project's local AWS emulator, nil for real AWS: the one
+// value every construct that behaves differently there is given.
+func emulator(p *config.Project) *awsprovider.Emulator {
+	if !p.Cloud.Emulator.Enabled() {
+		return nil
+	}
+	return &awsprovider.Emulator{Endpoint: p.Cloud.Emulator.Endpoint, CABundle: p.Cloud.Emulator.CABundle}
 }
 
 // containerApps are the apps that run as containers in the cloud; sites

@@ -4,10 +4,11 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
-	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
-	"github.com/homecloud-dev/fullstack/constructs/network"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
 )
@@ -15,7 +16,7 @@ import (
 // newCloudDatabases gives every app with a database its RDS instance, in
 // the private subnets behind the database security group. The engine
 // major version is onprem.postgres.version: one version on both targets.
-func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network, key string) (map[string]*appdatabase.Cloud, error) {
+func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network, key string) (map[string]*appdatabase.Database, error) {
 	specs, err := databaseSpecs(p)
 	if err != nil {
 		return nil, err
@@ -24,18 +25,21 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 	for _, a := range p.Apps {
 		settings[a.Name] = a.Database.Settings(p.Cloud.Database)
 	}
-	out := map[string]*appdatabase.Cloud{}
+	out := map[string]*appdatabase.Database{}
 	for _, s := range specs {
 		spec := settings[s.App]
 		// Emulator mode is disposable by nature: destroys must finish.
 		spec.Disposable = spec.Disposable || p.Cloud.Emulator.Enabled()
-		db, err := appdatabase.NewCloud(stack, "database-"+s.App, appdatabase.CloudProps{
-			Spec:            s,
-			EngineVersion:   p.OnPrem.Postgres.Version,
-			Database:        spec,
-			SubnetIDs:       net.PrivateSubnetIDs(),
-			SecurityGroupID: net.SecurityGroups.Database.Id(),
-			KMSKeyARN:       key,
+		db, err := appdatabase.New(stack, "database-"+s.App, appdatabase.Props{
+			Spec:                s,
+			EngineVersion:       p.OnPrem.Postgres.Version,
+			Network:             net,
+			InstanceClass:       spec.InstanceClass,
+			AllocatedStorage:    spec.AllocatedStorage,
+			MaxAllocatedStorage: spec.MaxAllocatedStorage,
+			BackupRetentionDays: spec.BackupRetentionDays,
+			Disposable:          spec.Disposable,
+			KMSKeyARN:           key,
 		})
 		if err != nil {
 			return nil, err
@@ -47,8 +51,8 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 
 // databaseSpecs is the one spec of every app with a database, shared by
 // the on-prem and cloud variants, in app order.
-func databaseSpecs(p *config.Project) ([]appdatabase.Spec, error) {
-	var specs []appdatabase.Spec
+func databaseSpecs(p *config.Project) ([]dbspec.Spec, error) {
+	var specs []dbspec.Spec
 	for _, a := range p.Apps {
 		if !a.Database.Enabled {
 			continue
@@ -57,7 +61,7 @@ func databaseSpecs(p *config.Project) ([]appdatabase.Spec, error) {
 		if err != nil {
 			return nil, err
 		}
-		specs = append(specs, appdatabase.Spec{Project: p.Name, App: a.Name, Migrations: migrations})
+		specs = append(specs, dbspec.Spec{Project: p.Name, App: a.Name, Migrations: migrations})
 	}
 	return specs, nil
 }
@@ -65,7 +69,7 @@ func databaseSpecs(p *config.Project) ([]appdatabase.Spec, error) {
 // newMigrationTasks defines each database app's Flyway task and runs it
 // during apply (not in emulator mode: the emulator never stops a task).
 func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
-	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud) (map[string]*appdatabase.MigrationTask, error) {
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database) (map[string]*appdatabase.MigrationTask, error) {
 	out := map[string]*appdatabase.MigrationTask{}
 	for _, a := range p.Apps {
 		db, ok := databases[a.Name]
@@ -73,16 +77,13 @@ func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *netwo
 			continue
 		}
 		task, err := appdatabase.NewMigrationTask(stack, "migrations-"+a.Name, appdatabase.MigrationTaskProps{
-			DB:               db,
-			Repository:       reg.URL(a.Name),
-			ExecutionRoleARN: cluster.ExecutionRole.ARN(),
-			LogGroup:         naming.AppFlywayLogGroup(p.Name, a.Name).Value,
-			Region:           p.Cloud.Region,
-			Cluster:          cluster.Name(),
-			SubnetIDs:        net.ServiceSubnetIDs(),
-			SecurityGroupID:  net.SecurityGroups.Services.Id(),
-			AssignPublicIP:   net.AssignPublicIP(),
-			SkipRun:          p.Cloud.Emulator.Enabled(),
+			DB:         db,
+			Repository: reg.URL(a.Name),
+			Cluster:    cluster,
+			Network:    net,
+			LogGroup:   naming.AppFlywayLogGroup(p.Name, a.Name).Value,
+			Region:     p.Cloud.Region,
+			SkipRun:    p.Cloud.Emulator.Enabled(),
 		})
 		if err != nil {
 			return nil, err

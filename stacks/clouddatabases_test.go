@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
 )
 
 func TestRDSInstance(t *testing.T) {

@@ -5,9 +5,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/accesslogs"
-	"github.com/homecloud-dev/fullstack/constructs/providers"
-	"github.com/homecloud-dev/fullstack/constructs/webacl"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/accesslogs"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/webacl"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -46,10 +46,10 @@ func newEdge(stack cdktf.TerraformStack, p *config.Project) (*edge, error) {
 // USEast1 is the aws provider for us-east-1.
 func (e *edge) USEast1() cdktf.TerraformProvider {
 	if e.usEast1 == nil {
-		emu := e.p.Cloud.Emulator
-		e.usEast1 = providers.NewAWS(e.stack, "aws-us-east-1", providers.AWSProps{
+		// Only a missing region fails, and it is a constant here.
+		e.usEast1, _ = awsprovider.New(e.stack, "aws-us-east-1", awsprovider.Props{
 			Region: "us-east-1", Alias: "us_east_1", Tags: tags(e.p.Name, e.p.Cloud.Environment),
-			EmulatorEndpoint: emu.Endpoint, EmulatorCABundle: emu.CABundle,
+			Emulator: emulator(e.p),
 		})
 	}
 	return e.usEast1

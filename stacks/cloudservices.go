@@ -8,14 +8,14 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/apidistribution"
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/appsecrets"
-	"github.com/homecloud-dev/fullstack/constructs/containerregistry"
-	"github.com/homecloud-dev/fullstack/constructs/ecscluster"
-	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
-	"github.com/homecloud-dev/fullstack/constructs/network"
-	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/apidistribution"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appsecrets"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -28,14 +28,14 @@ const ImageTagVariable = "image_tag"
 // cloudServices puts every api and model app behind one load balancer.
 type cloudServices struct {
 	LoadBalancer *loadbalancer.LoadBalancer
-	Services     map[string]*restservice.Cloud
+	Services     map[string]*restservice.Service
 	URLs         map[string]string
 }
 
 func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
-	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Cloud, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets, edge *edge) (*cloudServices, error) {
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets, edge *edge) (*cloudServices, error) {
 	apps := containerApps(p.Apps)
-	out := &cloudServices{Services: map[string]*restservice.Cloud{}, URLs: map[string]string{}}
+	out := &cloudServices{Services: map[string]*restservice.Service{}, URLs: map[string]string{}}
 	if len(apps) == 0 {
 		return out, nil
 	}
@@ -66,15 +66,14 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 	}
 	out.LoadBalancer = lb
 	for i, a := range apps {
-		props := restservice.CloudProps{
-			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env, Size: a.Size,
+		props := restservice.Props{
+			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env,
+			Size:       restservice.Size(a.Size),
 			Repository: reg.URL(a.Name), ImageTag: tag,
-			Cluster: cluster.Name(), ExecutionRoleARN: cluster.ExecutionRole.ARN(),
+			Cluster: cluster, Network: net, LoadBalancer: lb,
 			LogGroup: naming.AppLogGroup(p.Name, a.Name).Value, Region: p.Cloud.Region,
-			VPCID: net.VPCID(), SubnetIDs: net.ServiceSubnetIDs(), SecurityGroupID: net.SecurityGroups.Services.Id(),
-			AssignPublicIP: net.AssignPublicIP(),
-			Listener:       lb.Listener, Route: a.Route, Priority: 10 * (i + 1), Exec: a.Exec,
-			Origin: lb.Origin, Egress: a.Egress,
+			Route: restservice.Route(a.Route), Priority: 10 * (i + 1), Exec: a.Exec,
+			Egress: serviceEgress(a.Egress),
 		}
 		if s, ok := secrets[a.Name]; ok {
 			props.Secrets = s.ARNs
@@ -84,12 +83,12 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 			props.Priority = restservice.CatchAllPriority
 		}
 		if db, ok := databases[a.Name]; ok {
-			props.Database = &restservice.CloudDatabase{Endpoint: db.Endpoint(), Name: db.Spec().Database(), SecretARN: db.SecretARN()}
+			props.Database = &restservice.Database{Endpoint: db.Endpoint(), Name: db.Spec().Database(), SecretARN: db.SecretARN()}
 			if run := migrations[a.Name].Run; run != nil {
 				props.After = []cdktf.ITerraformDependable{run}
 			}
 		}
-		svc, err := restservice.NewCloud(stack, "service-"+a.Name, props)
+		svc, err := restservice.New(stack, "service-"+a.Name, props)
 		if err != nil {
 			return nil, err
 		}
@@ -160,4 +159,13 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 		services.URLs[a.Name] = serviceURL(d.URL(), a.Route)
 	}
 	return nil
+}
+
+// serviceEgress is an app's egress as the service's own security group rules.
+func serviceEgress(egress []config.Egress) []restservice.Egress {
+	out := make([]restservice.Egress, len(egress))
+	for i, e := range egress {
+		out[i] = restservice.Egress(e)
+	}
+	return out
 }

@@ -3,11 +3,12 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/homecloud-dev/fullstack/config"
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/config"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 

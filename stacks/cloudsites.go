@@ -8,14 +8,13 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
 )
 
 // newCloudSites serves every site from S3 through CloudFront, with /api/
 // forwarded to the shared load balancer when the site names its API app.
-func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, edge *edge) (map[string]*clientsite.Cloud, map[string]string, error) {
-	out, urls := map[string]*clientsite.Cloud{}, map[string]string{}
-	emu := p.Cloud.Emulator
+func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, edge *edge) (map[string]*clientsite.Site, map[string]string, error) {
+	out, urls := map[string]*clientsite.Site{}, map[string]string{}
 	for _, a := range p.Apps {
 		if a.Kind != config.KindSite {
 			continue
@@ -28,26 +27,17 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 		if err != nil {
 			return nil, nil, err
 		}
-		props := clientsite.CloudProps{
-			Project: p.Name, App: a.Name, BuildOutput: build, Site: a.Site,
-			OmitTLSOnlyPolicy: emu.Enabled(), OmitResponseHeadersPolicy: emu.Enabled(), Unversioned: emu.Enabled(),
-			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
+		props := clientsite.Props{
+			Project: p.Name, App: a.Name, BuildOutput: build,
+			Domain: a.Site.Domain, MinTTL: a.Site.MinTTL, DefaultTTL: a.Site.DefaultTTL, MaxTTL: a.Site.MaxTTL,
+			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name), Emulator: emulator(p),
 		}
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.API = services.LoadBalancer
 		}
-		if emu.Enabled() {
-			// The invalidation's AWS CLI talks to the emulator too.
-			props.Environment = map[string]*string{
-				"AWS_ENDPOINT_URL": jsii.String(emu.Endpoint), "AWS_ACCESS_KEY_ID": jsii.String("emulator"),
-				"AWS_SECRET_ACCESS_KEY": jsii.String("emulator"), "AWS_REGION": jsii.String(p.Cloud.Region),
-				"AWS_DEFAULT_REGION": jsii.String(p.Cloud.Region), // AWS CLI v1
-			}
-			if emu.CABundle != "" {
-				props.Environment["AWS_CA_BUNDLE"] = jsii.String(emu.CABundle)
-			}
-		}
-		if a.Site.Domain != "" && a.Site.CertificateARN == "" {
+		if a.Site.CertificateARN != "" {
+			props.CertificateARN = jsii.String(a.Site.CertificateARN)
+		} else if a.Site.Domain != "" {
 			// CloudFront certificates live in us-east-1, whatever the
 			// stack's region: look the domain's one up there.
 			cert := dataawsacmcertificate.NewDataAwsAcmCertificate(stack, jsii.String("certificate-"+a.Name), &dataawsacmcertificate.DataAwsAcmCertificateConfig{
@@ -55,7 +45,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *clou
 			})
 			props.CertificateARN = cert.Arn()
 		}
-		site, err := clientsite.NewCloud(stack, "site-"+a.Name, props)
+		site, err := clientsite.New(stack, "site-"+a.Name, props)
 		if err != nil {
 			return nil, nil, err
 		}

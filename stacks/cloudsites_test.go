@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
 )
 
 func TestCloudSite(t *testing.T) {

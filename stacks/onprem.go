@@ -9,13 +9,15 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
-	"github.com/homecloud-dev/fullstack/constructs/dockernetwork"
-	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
-	"github.com/homecloud-dev/fullstack/constructs/registry"
-	"github.com/homecloud-dev/fullstack/constructs/restservice"
 	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
@@ -31,18 +33,18 @@ type OnPrem struct {
 	// password, shared by the PostgreSQL container and the provider.
 	PostgresPassword cdktf.TerraformVariable
 	// Databases by app name, for apps with a database.
-	Databases map[string]*appdatabase.OnPrem
+	Databases map[string]*appdatabase.Database
 	// Services by app name, for api and model apps.
-	Services map[string]*restservice.OnPrem
+	Services map[string]*restservice.Service
 	// Sites by app name.
-	Sites map[string]*clientsite.OnPrem
+	Sites map[string]*clientsite.Site
 }
 
 // newOnPremSites builds every site into an nginx image and runs it, with
 // /api/ forwarded to its API app's container when it names one.
 func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options, reg *registry.Registry,
-	net *dockernetwork.Network, services map[string]*restservice.OnPrem) (map[string]*clientsite.OnPrem, error) {
-	out := map[string]*clientsite.OnPrem{}
+	net *dockernetwork.Network, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
+	out := map[string]*clientsite.Site{}
 	for _, a := range p.Apps {
 		if a.Kind != config.KindSite {
 			continue
@@ -55,15 +57,15 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options,
 		if err != nil {
 			return nil, err
 		}
-		props := clientsite.OnPremProps{
+		props := clientsite.Props{
 			Project: p.Name, App: a.Name, BuildOutput: build, ContextDir: context,
-			Registry: reg, Network: net.Name(), HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
+			Registry: reg, Network: net, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
 			LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
 		}
 		if api, ok := services[a.Site.API]; ok {
-			props.APIUpstream, props.API = api.InternalURL, api.Container
+			props.API = api
 		}
-		site, err := clientsite.NewOnPrem(stack, "site-"+a.Name, props)
+		site, err := clientsite.New(stack, "site-"+a.Name, props)
 		if err != nil {
 			return nil, err
 		}
@@ -75,8 +77,8 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options,
 // newOnPremServices builds, pushes and runs every api and model app, each
 // after its migrations.
 func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *registry.Registry, net *dockernetwork.Network,
-	conn postgrescluster.Connection, databases map[string]*appdatabase.OnPrem) (map[string]*restservice.OnPrem, error) {
-	out := map[string]*restservice.OnPrem{}
+	conn postgrescluster.Connection, databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
+	out := map[string]*restservice.Service{}
 	for _, a := range containerApps(p.Apps) {
 		dir, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
 		if err != nil {
@@ -86,10 +88,10 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *regis
 		if err != nil {
 			return nil, fmt.Errorf("apps %s: source %s: %w", a.Name, a.Source, err)
 		}
-		props := restservice.OnPremProps{
-			Project: p.Name, App: a.Name, Kind: a.Kind,
+		props := restservice.Props{
+			Project: p.Name, App: a.Name, Kind: registry.Namespace(a.Kind),
 			SourceDir: dir, SourceHash: hash,
-			Registry: reg, Network: net.Name(),
+			Registry: reg, Network: net,
 			Port: a.Port, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
 			HealthCheckCommand: a.HealthCheckCommand,
 			Env:                a.Env,
@@ -100,11 +102,9 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *regis
 			Labels:             tags(p.Name, p.OnPrem.Environment),
 		}
 		if db, ok := databases[a.Name]; ok {
-			name, password := db.Connection()
-			props.Database = &restservice.Database{Host: conn.InternalHost, Port: conn.InternalPort, Name: name, Password: password}
-			props.After = []cdktf.ITerraformDependable{db.Flyway}
+			props.Database = db
 		}
-		svc, err := restservice.NewOnPrem(stack, "service-"+a.Name, props)
+		svc, err := restservice.New(stack, "service-"+a.Name, props)
 		if err != nil {
 			return nil, err
 		}
@@ -122,13 +122,18 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	localBackend(stack, id, stateDir)
-	_, password := providers.NewPostgreSQL(stack, "postgresql", providers.PostgreSQLProps{
-		Host:     o.Postgres.Host,
-		Port:     o.Postgres.Port,
-		Username: o.Postgres.AdminUser,
-		SSLMode:  o.Postgres.SSLMode,
-		Version:  o.Postgres.Version,
+	pgProvider, err := postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{
+		Host:             o.Postgres.Host,
+		Port:             o.Postgres.Port,
+		Username:         o.Postgres.AdminUser,
+		SSLMode:          o.Postgres.SSLMode,
+		Version:          o.Postgres.Version,
+		PasswordVariable: config.PostgresPasswordVariable,
 	})
+	if err != nil {
+		return nil, err
+	}
+	password := pgProvider.Password
 	labels := tags(p.Name, o.Environment)
 	net, err := dockernetwork.New(stack, "platform-network", dockernetwork.Props{
 		Name:   o.Network.Name,
@@ -149,13 +154,13 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	}
 	reg, err := registry.New(stack, "registry", registry.Props{
 		Project:            p.Name,
-		Network:            net.Name(),
+		Network:            net,
 		BindAddress:        o.Registry.BindAddress,
 		Port:               o.Registry.Port,
 		Image:              o.Registry.Image,
 		HTPasswd:           htpasswd,
-		TLS:                o.Registry.TLS,
-		Backup:             o.Registry.Backup,
+		TLS:                registry.TLS(o.Registry.TLS),
+		Backup:             registry.Backup(o.Registry.Backup),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
 		LogMaxSize:         o.LogMaxSize,
 		LogMaxFiles:        o.LogMaxFiles,
@@ -165,13 +170,15 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	// The provider pushes app and site images to the local registry.
-	providers.NewDocker(stack, "docker", providers.DockerProps{
+	if _, err := dockerprovider.New(stack, "docker", dockerprovider.Props{
 		Host:       o.DockerHost,
-		Registries: []providers.RegistryAuth{{Address: reg.URL(), Username: pushUser, Password: pushPassword}},
-	})
+		Registries: []dockerprovider.RegistryAuth{{Address: reg.URL(), Username: pushUser, Password: pushPassword}},
+	}); err != nil {
+		return nil, err
+	}
 	pg, err := postgrescluster.New(stack, "postgres", postgrescluster.Props{
 		Project:            p.Name,
-		Network:            net.Name(),
+		Network:            net,
 		ImageTag:           o.Postgres.ImageTag,
 		BindAddress:        o.Postgres.BindAddress,
 		Port:               o.Postgres.Port,
@@ -190,19 +197,17 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	databases := map[string]*appdatabase.OnPrem{}
+	databases := map[string]*appdatabase.Database{}
 	var dbNames []string
 	var dbResources []cdktf.ITerraformDependable
 	for _, s := range specs {
 		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
-		db, err := appdatabase.NewOnPrem(stack, "database-"+s.App, appdatabase.OnPremProps{
-			Spec:       s,
-			Password:   pw.StringValue(),
-			ServerHost: conn.InternalHost,
-			ServerPort: conn.InternalPort,
-			Network:    net.Name(),
-			Server:     pg.Container,
-			Labels:     labels,
+		db, err := appdatabase.New(stack, "database-"+s.App, appdatabase.Props{
+			Spec:     s,
+			Password: pw.StringValue(),
+			Cluster:  pg,
+			Network:  net,
+			Labels:   labels,
 		})
 		if err != nil {
 			return nil, err
@@ -212,7 +217,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		dbResources = append(dbResources, db.Database)
 	}
 	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", pg, postgrescluster.BackupProps{
-		Project: p.Name, Network: net.Name(), Databases: dbNames,
+		Project: p.Name, Network: net, Databases: dbNames,
 		At: o.Postgres.Backup.Time, Keep: o.Postgres.Backup.Keep,
 		AllowVolumeDestroy: opts.DeleteOnPremData,
 		LogMaxSize:         o.LogMaxSize, LogMaxFiles: o.LogMaxFiles, Labels: labels,

@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/postgrescluster"
-	"github.com/homecloud-dev/fullstack/constructs/registry"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
@@ -216,7 +217,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	eq(t, g, "database", ref("postgresql_database", dbID, "name"))
 
 	f := container(t, s, "shop-orders-flyway")
-	img := idOf(t, s, "docker_image", "name", appdatabase.FlywayImage)
+	img := idOf(t, s, "docker_image", "name", dbspec.FlywayImage)
 	eq(t, f, "image", ref("docker_image", img, "image_id"))
 	eq(t, f, "command", []any{"migrate"})
 	env := fmt.Sprint(f["env"])
@@ -231,7 +232,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	up := uploads(f)
 	// A Java properties file: backslashes escaped (cdktf writes the
 	// function's arguments into HCL verbatim, hence four).
-	eq(t, up[appdatabase.FlywayConf], "content", `flyway.password=${replace(var.`+config.AppPasswordVariable("orders")+`, "\\", "\\\\")}`+"\n")
+	eq(t, up[dbspec.FlywayConf], "content", `flyway.password=${replace(var.`+config.AppPasswordVariable("orders")+`, "\\", "\\\\")}`+"\n")
 	eq(t, f, "tty", true) // one plain log stream, no frame headers
 
 	migrations, err := flyway.Load(filepath.Join(projectDir, "migrations", "orders"))
@@ -239,7 +240,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range migrations {
-		eq(t, up[appdatabase.FlywaySQLDir+"/"+m.File], "content", string(m.SQL))
+		eq(t, up[dbspec.FlywaySQLDir+"/"+m.File], "content", string(m.SQL))
 	}
 	if len(up) != 1+len(migrations) {
 		t.Errorf("%d uploads, want the conf and %d migrations", len(up), len(migrations))

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/contenthash"
 )
 

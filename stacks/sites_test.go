@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/contenthash"
 )
 

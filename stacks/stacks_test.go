@@ -13,7 +13,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
@@ -211,7 +213,7 @@ func TestCloudProvider(t *testing.T) {
 			t.Errorf("real-AWS provider must not set %s: %v", k, aws[k])
 		}
 	}
-	eq(t, s.Terraform(), "required_providers.aws.version", providers.AWSVersion)
+	eq(t, s.Terraform(), "required_providers.aws.version", awsprovider.Version)
 	eq(t, s.Terraform(), "backend.local.path", filepath.Join(plain.Dir, "terraform.cloud.tfstate"))
 }
 
@@ -232,7 +234,7 @@ func TestCloudOutputs(t *testing.T) {
 func TestEmulatorMode(t *testing.T) {
 	aws := emulated.Stacks["cloud"].Provider("aws")
 	endpoints := get(t, aws, "endpoints").([]any)[0].(map[string]any)
-	for _, svc := range providers.EmulatedServices {
+	for _, svc := range awsprovider.EmulatedServices {
 		if endpoints[svc] != "http://127.0.0.1:4566" {
 			t.Errorf("endpoint %s = %v, want the emulator", svc, endpoints[svc])
 		}
@@ -269,8 +271,8 @@ func TestOnPremProviders(t *testing.T) {
 	v := s.Variables()
 	eq(t, v, config.PostgresPasswordVariable+".sensitive", true)
 	eq(t, v, config.PostgresPasswordVariable+".type", "string")
-	eq(t, s.Terraform(), "required_providers.docker.version", providers.DockerVersion)
-	eq(t, s.Terraform(), "required_providers.postgresql.version", providers.PostgreSQLVersion)
+	eq(t, s.Terraform(), "required_providers.docker.version", dockerprovider.Version)
+	eq(t, s.Terraform(), "required_providers.postgresql.version", postgresqlprovider.Version)
 	eq(t, s.Terraform(), "backend.local.path", filepath.Join(plain.Dir, "terraform.onprem.tfstate"))
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 
@@ -32,7 +32,9 @@ func runChild(c string) error {
 		// jsii, load the AWS bindings, write one stack.
 		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
 		stack := cdktf.NewTerraformStack(app, jsii.String("floor"))
-		providers.NewAWS(stack, "aws", providers.AWSProps{Region: "us-east-1"})
+		if _, err := awsprovider.New(stack, "aws", awsprovider.Props{Region: "us-east-1"}); err != nil {
+			return err
+		}
 		app.Synth()
 	case strings.HasPrefix(c, "apps:"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(c, "apps:"))

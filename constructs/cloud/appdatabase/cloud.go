@@ -1,0 +1,180 @@
+package appdatabase
+
+import (
+	"regexp"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// Defaults of the zero-valued Props fields.
+const (
+	DefaultInstanceClass       = "db.t4g.micro"
+	DefaultAllocatedStorage    = 20
+	DefaultMaxAllocatedStorage = 100
+	MinAllocatedStorage        = 20
+)
+
+// Props configures an app's RDS instance.
+type Props struct {
+	dbspec.Spec
+	// EngineVersion is the PostgreSQL major version, e.g. "16". Required.
+	EngineVersion string
+	// Network places the instance in its private subnets, behind its
+	// database security group. Required.
+	Network *network.Network
+	// InstanceClass. Default DefaultInstanceClass.
+	InstanceClass string
+	// AllocatedStorage in GiB, at least MinAllocatedStorage. Default
+	// DefaultAllocatedStorage.
+	AllocatedStorage int
+	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB.
+	// Default the larger of DefaultMaxAllocatedStorage and AllocatedStorage.
+	MaxAllocatedStorage int
+	// BackupRetentionDays, 0-35. Default 0: no automated backups, so set
+	// it unless the database is Disposable.
+	BackupRetentionDays int
+	// Disposable drops deletion protection and the final snapshot (test
+	// and emulator environments). Default false: the data is protected.
+	Disposable bool
+	// KMSKeyARN encrypts the storage, snapshots and the master secret with
+	// a customer-managed key. Changing it replaces the instance (which
+	// deletion protection refuses): choose before the first deploy.
+	// Default empty: AWS-managed keys.
+	KMSKeyARN string
+}
+
+// Database is an app's RDS PostgreSQL instance.
+type Database struct {
+	constructs.Construct
+	SubnetGroup    dbsubnetgroup.DbSubnetGroup
+	ParameterGroup dbparametergroup.DbParameterGroup
+	Instance       dbinstance.DbInstance
+	spec           dbspec.Spec
+}
+
+const (
+	idSubnetGroup    = "subnet-group"
+	idParameterGroup = "parameter-group"
+	idInstance       = "instance"
+)
+
+var majorVersion = regexp.MustCompile(`^[0-9]{2}$`)
+
+// New creates the app's RDS instance: encrypted gp3 storage with
+// autoscaling, the master password managed by RDS in Secrets Manager, no
+// public access, TLS forced, backups kept, and (unless disposable)
+// deletion protection and a final snapshot.
+func New(scope constructs.Construct, id string, props Props) (*Database, error) {
+	d := &props
+	if d.InstanceClass == "" {
+		d.InstanceClass = DefaultInstanceClass
+	}
+	if d.AllocatedStorage == 0 {
+		d.AllocatedStorage = DefaultAllocatedStorage
+	}
+	if d.MaxAllocatedStorage == 0 {
+		d.MaxAllocatedStorage = max(DefaultMaxAllocatedStorage, d.AllocatedStorage)
+	}
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	name := naming.AppDBInstance(props.Project, props.App).Value
+	cl := &Database{Construct: c, spec: props.Spec}
+	cl.SubnetGroup = dbsubnetgroup.NewDbSubnetGroup(c, jsii.String(idSubnetGroup), &dbsubnetgroup.DbSubnetGroupConfig{
+		Name:        jsii.String(name),
+		Description: jsii.String("Private subnets of " + props.App + "'s database"),
+		SubnetIds:   props.Network.PrivateSubnetIDs(),
+	})
+	cl.ParameterGroup = dbparametergroup.NewDbParameterGroup(c, jsii.String(idParameterGroup), &dbparametergroup.DbParameterGroupConfig{
+		// The family is in the name: a major upgrade creates a new group
+		// before the old one is released.
+		Name:        jsii.String(name + "-pg" + props.EngineVersion),
+		Family:      jsii.String("postgres" + props.EngineVersion),
+		Description: jsii.String("TLS-only connections for " + props.App),
+		Parameter: &[]*dbparametergroup.DbParameterGroupParameter{
+			{Name: jsii.String("rds.force_ssl"), Value: jsii.String("1")},
+			{Name: jsii.String("password_encryption"), Value: jsii.String("scram-sha-256")},
+		},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+	})
+	cfg := &dbinstance.DbInstanceConfig{
+		Identifier:          jsii.String(name),
+		Engine:              jsii.String("postgres"),
+		EngineVersion:       jsii.String(props.EngineVersion),
+		InstanceClass:       jsii.String(d.InstanceClass),
+		AllocatedStorage:    jsii.Number(float64(d.AllocatedStorage)),
+		MaxAllocatedStorage: jsii.Number(float64(d.MaxAllocatedStorage)),
+		StorageType:         jsii.String("gp3"),
+		StorageEncrypted:    jsii.Bool(true),
+		// The port the database security group admits.
+		Port:   jsii.Number(network.PostgresPort),
+		DbName: jsii.String(props.Spec.Database()),
+		// The same role name as on the home server; RDS keeps its password
+		// in Secrets Manager and rotates it.
+		Username:                 jsii.String(props.Spec.Database()),
+		ManageMasterUserPassword: jsii.Bool(true),
+		DbSubnetGroupName:        cl.SubnetGroup.Name(),
+		ParameterGroupName:       cl.ParameterGroup.Name(),
+		VpcSecurityGroupIds:      &[]*string{props.Network.SecurityGroups.Database.Id()},
+		PubliclyAccessible:       jsii.Bool(false),
+		BackupRetentionPeriod:    jsii.Number(float64(d.BackupRetentionDays)),
+		CopyTagsToSnapshot:       jsii.Bool(true),
+		AutoMinorVersionUpgrade:  jsii.Bool(true),
+		DeletionProtection:       jsii.Bool(!d.Disposable),
+		SkipFinalSnapshot:        jsii.Bool(d.Disposable),
+		Tags:                     &map[string]*string{"app": jsii.String(props.App)},
+	}
+	if props.KMSKeyARN != "" {
+		cfg.KmsKeyId = jsii.String(props.KMSKeyARN)
+		cfg.MasterUserSecretKmsKeyId = jsii.String(props.KMSKeyARN)
+	}
+	if !d.Disposable {
+		cfg.FinalSnapshotIdentifier = jsii.String(name + "-final")
+	}
+	cl.Instance = dbinstance.NewDbInstance(c, jsii.String(idInstance), cfg)
+	return cl, nil
+}
+
+// Endpoint is the instance's host name token.
+func (c *Database) Endpoint() *string { return c.Instance.Address() }
+
+// Port is the instance's port token.
+func (c *Database) Port() *float64 { return c.Instance.Port() }
+
+// SecretARN is the ARN token of the Secrets Manager secret RDS keeps the
+// master credentials in (JSON with "username" and "password").
+func (c *Database) SecretARN() *string {
+	return c.Instance.MasterUserSecret().Get(jsii.Number(0)).SecretArn()
+}
+
+// Spec is the shared spec.
+func (c *Database) Spec() dbspec.Spec { return c.spec }
+
+func (p Props) validate(check *propcheck.Errors) error {
+	p.Spec.Check(check)
+	if !majorVersion.MatchString(p.EngineVersion) {
+		check.Add("EngineVersion", p.EngineVersion, "is not a PostgreSQL major version (two digits, e.g. \"16\")")
+	}
+	check.Missing("Network", p.Network == nil)
+	if p.AllocatedStorage < MinAllocatedStorage {
+		check.Add("AllocatedStorage", p.AllocatedStorage, "must be at least %d GiB", MinAllocatedStorage)
+	}
+	if p.MaxAllocatedStorage < p.AllocatedStorage {
+		check.Add("MaxAllocatedStorage", p.MaxAllocatedStorage, "must be at least AllocatedStorage (%d)", p.AllocatedStorage)
+	}
+	if p.BackupRetentionDays < 0 || p.BackupRetentionDays > 35 {
+		check.Add("BackupRetentionDays", p.BackupRetentionDays, "must be 0-35")
+	}
+	return check.Err()
+}

@@ -1,0 +1,175 @@
+package appdatabase
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+)
+
+// MigrationTaskProps configures Flyway on AWS.
+type MigrationTaskProps struct {
+	// DB is the app's RDS instance. Required.
+	DB *Database
+	// Repository is the app's ECR repository URL (token). The migration
+	// image is <Repository>:<MigrationImageTag>. Required.
+	Repository *string
+	// Cluster runs the one-off task with its execution role, which may
+	// pull the image, write LogGroup and read the database secret. Required.
+	Cluster *ecscluster.Cluster
+	// Network places the task like the app's tasks: its service subnets,
+	// the services security group (which the database admits) and a public
+	// IP only when there is no NAT. Required.
+	Network *network.Network
+	// LogGroup is Flyway's own log group name. Required.
+	LogGroup string
+	// Region of the log group. Required.
+	Region string
+	// SkipRun defines the task without running it during apply. Default
+	// false. Emulator mode sets it: moto never stops a task.
+	SkipRun bool
+}
+
+// MigrationTask is the Flyway task definition and its run.
+type MigrationTask struct {
+	constructs.Construct
+	TaskDefinition ecstaskdefinition.EcsTaskDefinition
+	// Run runs the task during apply (nil when SkipRun). App services
+	// depend on it, so they never move to a new version whose migrations
+	// failed.
+	Run cdktf.TerraformResource
+	// Image is the migration image reference.
+	Image string
+}
+
+const (
+	idTaskDefinition = "flyway-task"
+	idRun            = "run-migrations"
+)
+
+// NewMigrationTask defines the Flyway task and, unless SkipRun, runs it on
+// every apply whose task definition or migrations changed.
+func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
+	check := propcheck.For(scope, id)
+	check.Missing("DB", props.DB == nil)
+	check.Missing("Repository", props.Repository == nil)
+	check.Missing("Cluster", props.Cluster == nil)
+	check.Missing("Network", props.Network == nil)
+	check.Required("LogGroup", props.LogGroup)
+	check.Required("Region", props.Region)
+	if err := check.Err(); err != nil {
+		return nil, err
+	}
+	spec := props.DB.Spec()
+	image := *props.Repository + ":" + spec.MigrationImageTag()
+	defs, err := flywayContainer(image, props)
+	if err != nil {
+		return nil, fmt.Errorf("appdatabase.NewMigrationTask %s: container definitions: %w", spec.App, err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	m := &MigrationTask{Construct: c, Image: image}
+	m.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  jsii.String(spec.Project + "-" + spec.App + "-flyway"),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		NetworkMode:             jsii.String("awsvpc"),
+		Cpu:                     jsii.String("256"),
+		Memory:                  jsii.String("512"),
+		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
+		ContainerDefinitions:    jsii.String(defs),
+	})
+	if props.SkipRun {
+		return m, nil
+	}
+	publicIP := "DISABLED"
+	if props.Network.AssignPublicIP() {
+		publicIP = "ENABLED"
+	}
+	m.Run = cdktf.NewTerraformResource(c, jsii.String(idRun), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
+			Type:        jsii.String("local-exec"),
+			Interpreter: jsii.Strings("/bin/sh", "-c"),
+			// Terraform would read the shell's ${...} as its own templates.
+			Command: jsii.String(strings.ReplaceAll(RunScript, "${", "$${")),
+			Environment: &map[string]*string{
+				"CLUSTER":          props.Cluster.Name(),
+				"TASK_DEFINITION":  m.TaskDefinition.Arn(),
+				"SUBNETS":          cdktf.Fn_Join(jsii.String(","), props.Network.ServiceSubnetIDs()),
+				"SECURITY_GROUP":   props.Network.SecurityGroups.Services.Id(),
+				"ASSIGN_PUBLIC_IP": jsii.String(publicIP),
+				"IMAGE":            jsii.String(m.Image),
+				"LOG_GROUP":        jsii.String(props.LogGroup),
+				"AWS_REGION":       jsii.String(props.Region),
+				"APP":              jsii.String(spec.App),
+			},
+		}},
+	})
+	// A new task definition revision or new migrations run Flyway again.
+	m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash()})
+	return m, nil
+}
+
+// flywayContainer is the task's container definition: Flyway reads the
+// credentials from the RDS-managed secret as ECS secrets, never as plain
+// environment values.
+func flywayContainer(image string, props MigrationTaskProps) (string, error) {
+	spec := props.DB.Spec()
+	secret := *props.DB.SecretARN()
+	def := []map[string]any{{
+		"name":      "flyway",
+		"image":     image,
+		"essential": true,
+		"command":   []string{"migrate"},
+		"environment": []map[string]string{
+			{"name": "FLYWAY_URL", "value": "jdbc:postgresql://" + *props.DB.Endpoint() + ":" + strconv.Itoa(network.PostgresPort) + "/" + spec.Database() + "?sslmode=require"},
+			{"name": "FLYWAY_CONNECT_RETRIES", "value": "10"},
+			{"name": "FLYWAY_VALIDATE_MIGRATION_NAMING", "value": "true"},
+		},
+		"secrets": []map[string]string{
+			{"name": "FLYWAY_USER", "valueFrom": secret + ":username::"},
+			{"name": "FLYWAY_PASSWORD", "valueFrom": secret + ":password::"},
+		},
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options": map[string]string{
+				"awslogs-group": props.LogGroup, "awslogs-region": props.Region, "awslogs-stream-prefix": "flyway",
+			},
+		},
+	}}
+	b, err := json.Marshal(def)
+	return string(b), err
+}
+
+// RunScript runs the Flyway task once and fails (so does the apply) unless
+// it exits 0. It first checks the migration image exists and otherwise
+// prints how to build it. It needs the AWS CLI and the deploy credentials.
+var RunScript = strings.TrimSpace(`
+set -eu
+repo="${IMAGE%:*}"; tag="${IMAGE##*:}"
+if ! aws ecr describe-images --repository-name "${repo#*/}" --image-ids imageTag="$tag" >/dev/null 2>&1; then
+  echo "migration image $IMAGE is missing; build and push it, then deploy again:" >&2
+  echo "  printf 'FROM `+dbspec.FlywayImage+`\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" >&2
+  exit 1
+fi
+task=$(aws ecs run-task --cluster "$CLUSTER" --task-definition "$TASK_DEFINITION" --launch-type FARGATE \
+  --network-configuration "awsvpcConfiguration={subnets=[$SUBNETS],securityGroups=[$SECURITY_GROUP],assignPublicIp=$ASSIGN_PUBLIC_IP}" \
+  --query 'tasks[0].taskArn' --output text)
+echo "flyway migrate for $APP: task $task"
+aws ecs wait tasks-stopped --cluster "$CLUSTER" --tasks "$task"
+code=$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$task" --query 'tasks[0].containers[0].exitCode' --output text)
+if [ "$code" != "0" ]; then
+  echo "flyway migrate for $APP failed (exit $code); Flyway's output is in CloudWatch log group $LOG_GROUP (stream flyway/flyway/${task##*/})" >&2
+  exit 1
+fi
+echo "flyway migrate for $APP succeeded"
+`) + "\n"

@@ -1,0 +1,143 @@
+package containerregistry
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
+
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// Repository names one app's repository.
+type Repository struct {
+	// App is the app name. Required.
+	App string
+	// Kind is the app kind, which is the namespace. Required.
+	Kind string
+}
+
+// Defaults of the zero-valued Props fields.
+const (
+	DefaultKeepTaggedImages   = 30
+	DefaultUntaggedExpiryDays = 7
+)
+
+// Props configures the registry.
+type Props struct {
+	// Project prefixes every repository name. Required.
+	Project string
+	// Repositories to create, one per app. Default none.
+	Repositories []Repository
+	// MutableTags lets a tag be overwritten. Default false (immutable).
+	MutableTags bool
+	// KeepTaggedImages per repository. Default 30.
+	KeepTaggedImages int
+	// UntaggedExpiryDays before untagged images expire. Default 7.
+	UntaggedExpiryDays int
+	// ForceDelete deletes repositories that still hold images on destroy.
+	// Default false: images are not lost by accident. Emulator mode sets it.
+	ForceDelete bool
+	// KMSKeyARN encrypts the images with a customer-managed key. Changing
+	// it replaces the repositories: choose before the first push. Default
+	// empty: AES-256 with ECR's own key.
+	KMSKeyARN string
+}
+
+func encryption(key string) *[]*ecrrepository.EcrRepositoryEncryptionConfiguration {
+	if key == "" {
+		return &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("AES256")}}
+	}
+	return &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("KMS"), KmsKey: jsii.String(key)}}
+}
+
+// Registry is the set of ECR repositories.
+type Registry struct {
+	constructs.Construct
+	// Repositories by app name.
+	Repositories map[string]ecrrepository.EcrRepository
+}
+
+// New creates one repository per app under scope.
+func New(scope constructs.Construct, id string, props Props) (*Registry, error) {
+	if props.KeepTaggedImages == 0 {
+		props.KeepTaggedImages = DefaultKeepTaggedImages
+	}
+	if props.UntaggedExpiryDays == 0 {
+		props.UntaggedExpiryDays = DefaultUntaggedExpiryDays
+	}
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	r := &Registry{Construct: c, Repositories: map[string]ecrrepository.EcrRepository{}}
+	mutability := "IMMUTABLE"
+	if props.MutableTags {
+		mutability = "MUTABLE"
+	}
+	policy := lifecyclePolicy(props.KeepTaggedImages, props.UntaggedExpiryDays)
+	for _, repo := range props.Repositories {
+		name := naming.AppRepository(props.Project, string(repo.Kind), repo.App).Value
+		// Child id is the app name: stable as long as the app keeps its name.
+		ecr := ecrrepository.NewEcrRepository(c, jsii.String(repo.App), &ecrrepository.EcrRepositoryConfig{
+			Name:                       jsii.String(name),
+			ImageTagMutability:         jsii.String(mutability),
+			ImageScanningConfiguration: &ecrrepository.EcrRepositoryImageScanningConfiguration{ScanOnPush: jsii.Bool(true)},
+			EncryptionConfiguration:    encryption(props.KMSKeyARN),
+			ForceDelete:                jsii.Bool(props.ForceDelete),
+			Tags:                       &map[string]*string{"app": jsii.String(repo.App)},
+		})
+		ecrlifecyclepolicy.NewEcrLifecyclePolicy(c, jsii.String(repo.App+"-lifecycle"), &ecrlifecyclepolicy.EcrLifecyclePolicyConfig{
+			Repository: ecr.Name(),
+			Policy:     jsii.String(policy),
+		})
+		r.Repositories[repo.App] = ecr
+	}
+	return r, nil
+}
+
+// URL is the repository URL token of an app (nil for an unknown app).
+func (r *Registry) URL(app string) *string {
+	if repo, ok := r.Repositories[app]; ok {
+		return repo.RepositoryUrl()
+	}
+	return nil
+}
+
+// URLs maps app name to repository URL token.
+func (r *Registry) URLs() map[string]*string {
+	out := map[string]*string{}
+	for app, repo := range r.Repositories {
+		out[app] = repo.RepositoryUrl()
+	}
+	return out
+}
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Project == "" {
+		errs = append(errs, errors.New("containerregistry: Project is required"))
+	}
+	if p.KeepTaggedImages < 1 {
+		errs = append(errs, fmt.Errorf("containerregistry: KeepTaggedImages %d must be at least 1", p.KeepTaggedImages))
+	}
+	if p.UntaggedExpiryDays < 1 {
+		errs = append(errs, fmt.Errorf("containerregistry: UntaggedExpiryDays %d must be at least 1", p.UntaggedExpiryDays))
+	}
+	seen := map[string]bool{}
+	for i, repo := range p.Repositories {
+		if repo.App == "" || seen[repo.App] {
+			errs = append(errs, fmt.Errorf("containerregistry: Repositories[%d].App %q must be set and unique", i, repo.App))
+		}
+		seen[repo.App] = true
+		switch repo.Kind {
+		case "api", "site", "model":
+		default:
+			errs = append(errs, fmt.Errorf("containerregistry: Repositories[%d].Kind %q is not a namespace (api, site, model)", i, repo.Kind))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,130 @@
+package ecscluster
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
+
+
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+)
+
+// AppLog names one app's log group.
+type AppLog struct {
+	// App is the app name (the map key of Cluster.LogGroups). Required.
+	App string
+	// Name of the log group. Required.
+	Name string
+}
+
+// DefaultLogRetentionDays is how long logs are kept when Props leaves it 0.
+const DefaultLogRetentionDays = 30
+
+// LogRetentionDays are the retention values CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// Props configures the cluster.
+type Props struct {
+	// Name of the cluster. Required.
+	Name string
+	// ExecutionRoleName is the task execution role's name. Required.
+	ExecutionRoleName string
+	// Logs are the apps' log groups. Default none.
+	Logs []AppLog
+	// LogRetentionDays of every app log group. Default 30.
+	LogRetentionDays int
+	// RepositoryARNs the execution role may pull from. Default none.
+	RepositoryARNs []string
+	// SecretARNs the execution role may read (injected as ECS secrets).
+	// Default none.
+	SecretARNs []string
+	// KMSKeyARN encrypts the log groups with a customer-managed key, and
+	// lets the execution role decrypt secrets encrypted with it. Default
+	// empty: CloudWatch's own encryption.
+	KMSKeyARN string
+}
+
+// Cluster is the ECS cluster, its log groups and its execution role.
+type Cluster struct {
+	constructs.Construct
+	Cluster       ecscluster.EcsCluster
+	ExecutionRole *ExecutionRole
+	// LogGroups by app name.
+	LogGroups map[string]cloudwatchloggroup.CloudwatchLogGroup
+}
+
+const (
+	idCluster           = "cluster"
+	idCapacityProviders = "capacity-providers"
+	idLogGroup          = "log-group-" // + app
+)
+
+// New creates the cluster under scope.
+func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
+	if props.LogRetentionDays == 0 {
+		props.LogRetentionDays = DefaultLogRetentionDays
+	}
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	cl := &Cluster{Construct: c, LogGroups: map[string]cloudwatchloggroup.CloudwatchLogGroup{}}
+	cl.Cluster = ecscluster.NewEcsCluster(c, jsii.String(idCluster), &ecscluster.EcsClusterConfig{
+		Name:    jsii.String(props.Name),
+		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
+	})
+	// On-demand Fargate by default; services may opt into Spot.
+	ecsclustercapacityproviders.NewEcsClusterCapacityProviders(c, jsii.String(idCapacityProviders), &ecsclustercapacityproviders.EcsClusterCapacityProvidersConfig{
+		ClusterName:       cl.Cluster.Name(),
+		CapacityProviders: jsii.Strings("FARGATE", "FARGATE_SPOT"),
+		DefaultCapacityProviderStrategy: &[]*ecsclustercapacityproviders.EcsClusterCapacityProvidersDefaultCapacityProviderStrategy{
+			{CapacityProvider: jsii.String("FARGATE"), Base: jsii.Number(0), Weight: jsii.Number(1)},
+		},
+	})
+	var logARNs []string
+	for _, l := range props.Logs {
+		g := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String(idLogGroup+l.App), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+			Name:            jsii.String(l.Name),
+			RetentionInDays: jsii.Number(float64(props.LogRetentionDays)),
+			KmsKeyId:        tfstring.OrNil(props.KMSKeyARN),
+			Tags:            &map[string]*string{"app": jsii.String(l.App)},
+		})
+		cl.LogGroups[l.App] = g
+		logARNs = append(logARNs, *g.Arn())
+	}
+	cl.ExecutionRole = newExecutionRole(c, props.ExecutionRoleName, executionGrants{
+		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs, key: props.KMSKeyARN,
+	})
+	return cl, nil
+}
+
+// Name is the cluster name token.
+func (c *Cluster) Name() *string { return c.Cluster.Name() }
+
+// ARN is the cluster ARN token.
+func (c *Cluster) ARN() *string { return c.Cluster.Arn() }
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Name == "" {
+		errs = append(errs, errors.New("ecscluster: Name is required"))
+	}
+	if p.ExecutionRoleName == "" {
+		errs = append(errs, errors.New("ecscluster: ExecutionRoleName is required"))
+	}
+	if !slices.Contains(LogRetentionDays, p.LogRetentionDays) {
+		errs = append(errs, fmt.Errorf("ecscluster: LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays))
+	}
+	for i, l := range p.Logs {
+		if l.App == "" || l.Name == "" {
+			errs = append(errs, fmt.Errorf("ecscluster: Logs[%d] needs App and Name", i))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,208 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// NATStrategy is the network's NAT layout.
+type NATStrategy string
+
+// The NAT layouts.
+const (
+	// NATNone: no NAT gateway; services run in public subnets with public
+	// IPs (inbound still only from the load balancer).
+	NATNone NATStrategy = "none"
+	// NATSingle: one NAT gateway shared by every private subnet.
+	NATSingle NATStrategy = "single"
+	// NATPerAZ: one NAT gateway per zone, so a zone outage never cuts the
+	// others off.
+	NATPerAZ NATStrategy = "per-az"
+)
+
+// DefaultFlowLogRetentionDays is how long flow logs are kept when Props leaves it 0.
+const DefaultFlowLogRetentionDays = 30
+
+// NATStrategies are the accepted layouts.
+var NATStrategies = []NATStrategy{NATNone, NATSingle, NATPerAZ}
+
+// Props configures the network.
+type Props struct {
+	// CIDR is the VPC address range, /16 to /24. Required.
+	CIDR string
+	// Name prefixes the Name tag of every network resource. Required.
+	Name string
+	// Zones are the availability zones, at least 2. Required.
+	Zones []string
+	// NAT is the NAT layout. Default NATNone (the cheapest; see NATStrategy).
+	NAT NATStrategy
+	// ServicePorts are the container ports services listen on; the
+	// load balancer may reach services on these ports only. Default none.
+	ServicePorts []int
+	// FlowLogs enables VPC flow logs to CloudWatch. Default false.
+	FlowLogs bool
+	// FlowLogRetentionDays of the flow log group. Default 30.
+	FlowLogRetentionDays int
+	// Region names the VPC endpoint services (com.amazonaws.<region>.*).
+	// Required.
+	Region string
+	// InterfaceEndpoints adds ECR, CloudWatch Logs and Secrets Manager
+	// interface endpoints in the private subnets (billed per hour and zone,
+	// see README "Security defaults"); with NAT none, services then run in
+	// the private subnets with no public IP and no internet. Default false.
+	InterfaceEndpoints bool
+	// KMSKeyARN encrypts the flow log group with a customer-managed key.
+	// Default empty: CloudWatch's own encryption.
+	KMSKeyARN string
+}
+
+// Network is the VPC and everything in it.
+type Network struct {
+	constructs.Construct
+	VPC            vpc.Vpc
+	PublicSubnets  []subnet.Subnet
+	PrivateSubnets []subnet.Subnet
+	Routing        *Routing
+	SecurityGroups *SecurityGroups
+	Endpoints      *Endpoints
+	// FlowLogs is nil unless Props.FlowLogs.
+	FlowLogs *FlowLogs
+	nat      NATStrategy
+	// private: services run in the private subnets.
+	private bool
+}
+
+// Child ids. Renaming one replaces the resource.
+const (
+	idVPC           = "vpc"
+	idPublicSubnet  = "public-subnet-"  // + zone letter
+	idPrivateSubnet = "private-subnet-" // + zone letter
+)
+
+// New creates the network under scope.
+func New(scope constructs.Construct, id string, props Props) (*Network, error) {
+	if props.NAT == "" {
+		props.NAT = NATNone
+	}
+	if props.FlowLogRetentionDays == 0 {
+		props.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	}
+	public, private, err := props.plan()
+	if err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	n := &Network{Construct: c, nat: props.NAT, private: props.NAT != NATNone || props.InterfaceEndpoints}
+	n.VPC = vpc.NewVpc(c, jsii.String(idVPC), &vpc.VpcConfig{
+		CidrBlock: jsii.String(props.CIDR),
+		// Both are needed for RDS endpoints and private DNS of VPC endpoints.
+		EnableDnsSupport:   jsii.Bool(true),
+		EnableDnsHostnames: jsii.Bool(true),
+		Tags:               nameTag(props.Name),
+	})
+	for i, zone := range props.Zones {
+		letter := letter(zone)
+		n.PublicSubnets = append(n.PublicSubnets, subnet.NewSubnet(c, jsii.String(idPublicSubnet+letter), &subnet.SubnetConfig{
+			VpcId:            n.VPC.Id(),
+			AvailabilityZone: jsii.String(zone),
+			CidrBlock:        jsii.String(public[i].String()),
+			// Public IPs are given per task (assign_public_ip), not to
+			// everything launched in the subnet.
+			MapPublicIpOnLaunch: jsii.Bool(false),
+			Tags:                tagsWith(props.Name+"-public-"+letter, "tier", "public"),
+		}))
+		n.PrivateSubnets = append(n.PrivateSubnets, subnet.NewSubnet(c, jsii.String(idPrivateSubnet+letter), &subnet.SubnetConfig{
+			VpcId:            n.VPC.Id(),
+			AvailabilityZone: jsii.String(zone),
+			CidrBlock:        jsii.String(private[i].String()),
+			Tags:             tagsWith(props.Name+"-private-"+letter, "tier", "private"),
+		}))
+	}
+	n.Routing = newRouting(c, n, props)
+	n.SecurityGroups = newSecurityGroups(c, n.VPC.Id(), props)
+	n.Endpoints = newEndpoints(c, n, props)
+	if props.FlowLogs {
+		n.FlowLogs = newFlowLogs(c, n.VPC.Id(), props)
+	}
+	return n, nil
+}
+
+// VPCID is the VPC id token.
+func (n *Network) VPCID() *string { return n.VPC.Id() }
+
+// CIDR is the VPC CIDR token.
+func (n *Network) CIDR() *string { return n.VPC.CidrBlock() }
+
+// PublicSubnetIDs are the public subnet id tokens, in zone order.
+func (n *Network) PublicSubnetIDs() *[]*string { return ids(n.PublicSubnets) }
+
+// PrivateSubnetIDs are the private subnet id tokens, in zone order.
+func (n *Network) PrivateSubnetIDs() *[]*string { return ids(n.PrivateSubnets) }
+
+// ServiceSubnetIDs are where tasks run: private subnets behind NAT or
+// interface endpoints, else public subnets (with a public IP).
+func (n *Network) ServiceSubnetIDs() *[]*string {
+	if n.private {
+		return n.PrivateSubnetIDs()
+	}
+	return n.PublicSubnetIDs()
+}
+
+// AssignPublicIP reports whether tasks need a public IP to reach image
+// registries and AWS APIs: only without NAT and interface endpoints.
+func (n *Network) AssignPublicIP() bool { return !n.private }
+
+func ids(subnets []subnet.Subnet) *[]*string {
+	out := make([]*string, len(subnets))
+	for i, s := range subnets {
+		out[i] = s.Id()
+	}
+	return &out
+}
+
+func (p Props) plan() (public, private []netip.Prefix, err error) {
+	var errs []error
+	if p.Name == "" {
+		errs = append(errs, errors.New("network: Name is required"))
+	}
+	if p.Region == "" {
+		errs = append(errs, errors.New("network: Region is required (it names the VPC endpoint services)"))
+	}
+	if len(p.Zones) < 2 {
+		errs = append(errs, fmt.Errorf("network: Zones %v: at least 2 availability zones are required", p.Zones))
+	}
+	if !slices.Contains(NATStrategies, p.NAT) {
+		errs = append(errs, fmt.Errorf("network: NAT %q is not one of none, single, per-az", p.NAT))
+	}
+	for _, port := range p.ServicePorts {
+		if port < 1 || port > 65535 {
+			errs = append(errs, fmt.Errorf("network: ServicePorts: %d is not a TCP port", port))
+		}
+	}
+	cidr, perr := netip.ParsePrefix(p.CIDR)
+	if perr != nil {
+		errs = append(errs, fmt.Errorf("network: CIDR %q is not a CIDR block", p.CIDR))
+	} else if len(p.Zones) > 0 {
+		if public, private, err = naming.SubnetPlan(cidr, len(p.Zones)); err != nil {
+			errs = append(errs, fmt.Errorf("network: CIDR: %w", err))
+		}
+	}
+	return public, private, errors.Join(errs...)
+}
+
+func nameTag(name string) *map[string]*string {
+	return &map[string]*string{"Name": jsii.String(name)}
+}
+
+func tagsWith(name, key, value string) *map[string]*string {
+	return &map[string]*string{"Name": jsii.String(name), key: jsii.String(value)}
+}

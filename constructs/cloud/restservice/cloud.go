@@ -1,0 +1,425 @@
+package restservice
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// Database is how the app reaches its RDS database.
+type Database struct {
+	// Endpoint (token) and Name of the database.
+	Endpoint *string
+	Name     string
+	// SecretARN (token) of the RDS-managed secret; ECS injects its
+	// username and password as PGUSER and PGPASSWORD.
+	SecretARN *string
+}
+
+// Props configures the cloud service.
+type Props struct {
+	// Project and App name everything. Required.
+	Project, App string
+	// Port the container listens on and HealthCheckPath the load balancer
+	// checks. Required.
+	Port            int
+	HealthCheckPath string
+	// Env is the plain environment. Default none.
+	Env map[string]string
+	// Size is cpu, memory and task counts. Zero fields take DefaultSize's.
+	Size Size
+	// Repository (URL token) and ImageTag (a variable's token: CI passes
+	// the git SHA) name the image. Required.
+	Repository, ImageTag *string
+	// Cluster runs the service with its execution role. Required.
+	Cluster *ecscluster.Cluster
+	// LogGroup is the app's log group (the cluster's Logs); Region is the
+	// log group's. Required.
+	LogGroup, Region string
+	// Network places the tasks: its service subnets (private behind NAT or
+	// public without), the services security group, a public IP only when
+	// there is no NAT. Required.
+	Network *network.Network
+	// LoadBalancer forwards the app's requests: a rule on its listener
+	// that, behind CloudFront, also requires the origin secret. Required.
+	LoadBalancer *loadbalancer.LoadBalancer
+	// Priority orders this app's rule on the listener (unique per
+	// listener, 1-CatchAllPriority). Required.
+	Priority int
+	// Route selects the app's requests. Default empty: every request, as
+	// the lowest-priority rule.
+	Route Route
+	// Sites that serve this app under their /api/ get a rule each:
+	// loadbalancer.SitePath with the site's loadbalancer.SiteHeader, at its
+	// priority (unique per listener). Default none.
+	Sites []SiteRule
+	// Database is the app's RDS database. Default nil: none.
+	Database *Database
+	// After must succeed before the service changes (its migrations).
+	After []cdktf.ITerraformDependable
+	// Exec enables ECS Exec. Default false.
+	Exec bool
+	// Secrets are the app's secrets: environment variable name => ARN of
+	// the Secrets Manager secret ECS reads at task start (the execution
+	// role must be allowed to). Default none.
+	Secrets map[string]*string
+	// Egress is what the tasks may reach besides the services group's
+	// HTTPS and database rules: a security group of the app's own. Default
+	// none.
+	Egress []Egress
+}
+
+// Size is a service's task size and counts.
+type Size struct {
+	// CPU units, one of 256, 512, 1024, 2048, 4096.
+	CPU int
+	// Memory in MiB, valid for the CPU per Fargate's table.
+	Memory int
+	// DesiredCount of tasks at the first deploy; autoscaling owns it after.
+	DesiredCount int
+	// MinCount and MaxCount bound autoscaling.
+	MinCount, MaxCount int
+}
+
+// DefaultSize is the smallest Fargate task, one running, up to two.
+var DefaultSize = Size{CPU: 256, Memory: 512, DesiredCount: 1, MinCount: 1, MaxCount: 2}
+
+// Route is a listener rule's match: host and/or path pattern.
+type Route struct {
+	// Host header, e.g. "api.example.com". Default none.
+	Host string
+	// Path pattern, e.g. "/api/*". Default none.
+	Path string
+}
+
+// Egress is one outbound rule of the app's own security group.
+type Egress struct {
+	// To is the destination, an IPv4 CIDR block. Required.
+	To string
+	// Port is the destination port. Required.
+	Port int
+	// Protocol is "tcp" or "udp". Default "tcp".
+	Protocol string
+}
+
+// SiteRule is a site that forwards its /api/ requests to the app.
+type SiteRule struct {
+	Site     string
+	Priority int
+}
+
+// Service is an app's ECS service behind the shared load balancer.
+type Service struct {
+	constructs.Construct
+	TaskRole       iamrole.IamRole
+	TaskDefinition ecstaskdefinition.EcsTaskDefinition
+	TargetGroup    lbtargetgroup.LbTargetGroup
+	Rule           lblistenerrule.LbListenerRule
+	Service        ecsservice.EcsService
+	ScalingTarget  appautoscalingtarget.AppautoscalingTarget
+	ScalingPolicy  appautoscalingpolicy.AppautoscalingPolicy
+	// EgressGroup holds the app's declared egress; nil without any.
+	EgressGroup securitygroup.SecurityGroup
+}
+
+const (
+	idTaskRole       = "task-role"
+	idTaskRolePolicy = "task-role-exec"
+	idTaskDefinition = "task"
+	idTargetGroup    = "target-group"
+	idRule           = "rule"
+	idService        = "service"
+	idScalingTarget  = "scaling-target"
+	idScalingPolicy  = "scaling-cpu"
+	// CPUTarget is the average CPU utilisation autoscaling keeps.
+	CPUTarget = 60
+	// CatchAllPriority is the rule of a sole app with no route: last.
+	CatchAllPriority = 50000
+)
+
+// New creates the app's task definition, target group, listener rule,
+// service and CPU autoscaling.
+func New(scope constructs.Construct, id string, props Props) (*Service, error) {
+	props.applyDefaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	s := &Service{Construct: c}
+	// The app's own role, separate from the execution role: empty unless
+	// ECS Exec needs its SSM channel.
+	s.TaskRole = iamrole.NewIamRole(c, jsii.String(idTaskRole), &iamrole.IamRoleConfig{
+		Name:             jsii.String(naming.AppTaskRole(props.Project, props.App).Value),
+		AssumeRolePolicy: jsii.String(iampolicy.ServiceTrust("ecs-tasks.amazonaws.com").JSON()),
+		Tags:             &map[string]*string{"app": jsii.String(props.App)},
+	})
+	if props.Exec {
+		iamrolepolicy.NewIamRolePolicy(c, jsii.String(idTaskRolePolicy), &iamrolepolicy.IamRolePolicyConfig{
+			Role: s.TaskRole.Id(),
+			Name: jsii.String("ecs-exec"),
+			// ssmmessages has no resource-level permissions.
+			Policy: jsii.String(iampolicy.New(iampolicy.Allow("EcsExecChannel", []string{
+				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+			}, []string{"*"})).JSON()),
+		})
+	}
+	defs, err := containerDefinitions(props)
+	if err != nil {
+		return nil, fmt.Errorf("%s/%s: container definitions: %w", *scope.Node().Path(), id, err)
+	}
+	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  jsii.String(props.Project + "-" + props.App),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		NetworkMode:             jsii.String("awsvpc"),
+		Cpu:                     jsii.String(strconv.Itoa(props.Size.CPU)),
+		Memory:                  jsii.String(strconv.Itoa(props.Size.Memory)),
+		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
+		TaskRoleArn:             s.TaskRole.Arn(),
+		ContainerDefinitions:    jsii.String(defs),
+		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
+	})
+	s.TargetGroup = lbtargetgroup.NewLbTargetGroup(c, jsii.String(idTargetGroup), &lbtargetgroup.LbTargetGroupConfig{
+		Name:                jsii.String(naming.AppTargetGroup(props.Project, props.App).Value),
+		Port:                jsii.Number(float64(props.Port)),
+		Protocol:            jsii.String("HTTP"),
+		TargetType:          jsii.String("ip"),
+		VpcId:               props.Network.VPCID(),
+		DeregistrationDelay: jsii.String("30"),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled: jsii.Bool(true), Path: jsii.String(props.HealthCheckPath), Matcher: jsii.String("200-399"),
+			Interval: jsii.Number(15), Timeout: jsii.Number(5), HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+		},
+		Tags: &map[string]*string{"app": jsii.String(props.App)},
+	})
+	s.Rule = lblistenerrule.NewLbListenerRule(c, jsii.String(idRule), &lblistenerrule.LbListenerRuleConfig{
+		ListenerArn: props.LoadBalancer.Listener.Arn(),
+		Priority:    jsii.Number(float64(props.Priority)),
+		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
+		Condition:   conditions(props.Route, props.LoadBalancer.Origin),
+		Tags:        &map[string]*string{"app": jsii.String(props.App)},
+	})
+	groups := []*string{props.Network.SecurityGroups.Services.Id()}
+	if s.EgressGroup = newEgressGroup(c, props); s.EgressGroup != nil {
+		groups = append(groups, s.EgressGroup.Id())
+	}
+	publicIP := props.Network.AssignPublicIP()
+	deps := append([]cdktf.ITerraformDependable{s.Rule}, props.After...)
+	for _, site := range props.Sites {
+		conds := append(*conditions(Route{Path: loadbalancer.SitePath}, props.LoadBalancer.Origin),
+			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
+				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site),
+			}})
+		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site), &lblistenerrule.LbListenerRuleConfig{
+			ListenerArn: props.LoadBalancer.Listener.Arn(),
+			Priority:    jsii.Number(float64(site.Priority)),
+			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
+			Condition:   &conds,
+			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site)},
+		})
+		deps = append(deps, rule)
+	}
+	s.Service = ecsservice.NewEcsService(c, jsii.String(idService), &ecsservice.EcsServiceConfig{
+		Name:           jsii.String(props.App),
+		Cluster:        props.Cluster.Name(),
+		TaskDefinition: s.TaskDefinition.Arn(),
+		DesiredCount:   jsii.Number(float64(props.Size.DesiredCount)),
+		LaunchType:     jsii.String("FARGATE"),
+		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
+			Subnets: props.Network.ServiceSubnetIDs(), SecurityGroups: &groups, AssignPublicIp: jsii.Bool(publicIP),
+		},
+		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
+			TargetGroupArn: s.TargetGroup.Arn(), ContainerName: jsii.String(props.App), ContainerPort: jsii.Number(float64(props.Port)),
+		}},
+		// A deployment whose tasks never turn healthy rolls back by itself.
+		DeploymentCircuitBreaker:        &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
+		DeploymentMinimumHealthyPercent: jsii.Number(100),
+		DeploymentMaximumPercent:        jsii.Number(200),
+		HealthCheckGracePeriodSeconds:   jsii.Number(60),
+		EnableExecuteCommand:            jsii.Bool(props.Exec),
+		PropagateTags:                   jsii.String("SERVICE"),
+		Tags:                            &map[string]*string{"app": jsii.String(props.App)},
+		DependsOn:                       &deps,
+		// Autoscaling owns the running count after the first deploy.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("desired_count")},
+	})
+	resourceID := "service/" + *props.Cluster.Name() + "/" + *s.Service.Name()
+	s.ScalingTarget = appautoscalingtarget.NewAppautoscalingTarget(c, jsii.String(idScalingTarget), &appautoscalingtarget.AppautoscalingTargetConfig{
+		ServiceNamespace:  jsii.String("ecs"),
+		ResourceId:        jsii.String(resourceID),
+		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
+		MinCapacity:       jsii.Number(float64(props.Size.MinCount)),
+		MaxCapacity:       jsii.Number(float64(props.Size.MaxCount)),
+		Tags:              &map[string]*string{"app": jsii.String(props.App)},
+	})
+	s.ScalingPolicy = appautoscalingpolicy.NewAppautoscalingPolicy(c, jsii.String(idScalingPolicy), &appautoscalingpolicy.AppautoscalingPolicyConfig{
+		Name:              jsii.String(props.Project + "-" + props.App + "-cpu"),
+		PolicyType:        jsii.String("TargetTrackingScaling"),
+		ServiceNamespace:  s.ScalingTarget.ServiceNamespace(),
+		ResourceId:        s.ScalingTarget.ResourceId(),
+		ScalableDimension: s.ScalingTarget.ScalableDimension(),
+		TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
+			TargetValue: jsii.Number(CPUTarget),
+			PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
+				PredefinedMetricType: jsii.String("ECSServiceAverageCPUUtilization"),
+			},
+			ScaleInCooldown:  jsii.Number(300),
+			ScaleOutCooldown: jsii.Number(60),
+		},
+	})
+	return s, nil
+}
+
+// conditions turns a route into listener rule conditions; an empty route
+// matches every path. Behind CloudFront the origin secret is one more.
+func conditions(r Route, origin *loadbalancer.Origin) *[]*lblistenerrule.LbListenerRuleCondition {
+	var out []*lblistenerrule.LbListenerRuleCondition
+	if origin != nil {
+		out = append(out, &lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
+			HttpHeaderName: jsii.String(origin.Header), Values: &[]*string{origin.Secret},
+		}})
+	}
+	if r.Host != "" {
+		out = append(out, &lblistenerrule.LbListenerRuleCondition{HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(r.Host)}})
+	}
+	path := r.Path
+	if r.Host == "" && path == "" {
+		path = "/*"
+	}
+	if path != "" {
+		out = append(out, &lblistenerrule.LbListenerRuleCondition{PathPattern: &lblistenerrule.LbListenerRuleConditionPathPattern{Values: jsii.Strings(path)}})
+	}
+	return &out
+}
+
+func sortedNames(m map[string]*string) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// containerDefinitions is the app's container: the database credentials
+// come from the RDS-managed secret as ECS secrets, never as plain values.
+func containerDefinitions(p Props) (string, error) {
+	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
+	for k, v := range p.Env {
+		env[k] = tfstring.Escape(v)
+	}
+	var secrets []map[string]string
+	for _, name := range sortedNames(p.Secrets) {
+		secrets = append(secrets, map[string]string{"name": name, "valueFrom": *p.Secrets[name]})
+	}
+	if db := p.Database; db != nil {
+		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint, strconv.Itoa(network.PostgresPort), db.Name, "require"
+		secrets = append(secrets,
+			map[string]string{"name": "PGUSER", "valueFrom": *db.SecretARN + ":username::"},
+			map[string]string{"name": "PGPASSWORD", "valueFrom": *db.SecretARN + ":password::"},
+		)
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	environment := make([]map[string]string, len(keys))
+	for i, k := range keys {
+		environment[i] = map[string]string{"name": k, "value": env[k]}
+	}
+	def := map[string]any{
+		"name":         p.App,
+		"image":        *p.Repository + ":" + *p.ImageTag,
+		"essential":    true,
+		"portMappings": []map[string]any{{"containerPort": p.Port, "protocol": "tcp"}},
+		"environment":  environment,
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options":   map[string]string{"awslogs-group": p.LogGroup, "awslogs-region": p.Region, "awslogs-stream-prefix": p.App},
+		},
+		"readonlyRootFilesystem": false,
+	}
+	if len(secrets) > 0 {
+		def["secrets"] = secrets
+	}
+	b, err := json.Marshal([]any{def})
+	return string(b), err
+}
+
+func (p *Props) applyDefaults() {
+	d := DefaultSize
+	for _, f := range []struct {
+		v   *int
+		def int
+	}{
+		{&p.Size.CPU, d.CPU}, {&p.Size.Memory, d.Memory}, {&p.Size.DesiredCount, d.DesiredCount},
+		{&p.Size.MinCount, d.MinCount}, {&p.Size.MaxCount, d.MaxCount},
+	} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	for i := range p.Egress {
+		if p.Egress[i].Protocol == "" {
+			p.Egress[i].Protocol = "tcp"
+		}
+	}
+}
+
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	check.Missing("Repository", p.Repository == nil)
+	check.Missing("ImageTag", p.ImageTag == nil)
+	check.Missing("Cluster", p.Cluster == nil)
+	check.Missing("Network", p.Network == nil)
+	check.Missing("LoadBalancer", p.LoadBalancer == nil)
+	check.Required("LogGroup", p.LogGroup)
+	check.Required("Region", p.Region)
+	if p.Port < 1 || p.Port > 65535 {
+		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
+	}
+	if !strings.HasPrefix(p.HealthCheckPath, "/") {
+		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/'")
+	}
+	if p.Priority < 1 || p.Priority > CatchAllPriority {
+		check.Add("Priority", p.Priority, "must be 1-%d", CatchAllPriority)
+	}
+	if s := p.Size; s.MinCount > s.MaxCount {
+		check.Add("Size.MinCount", s.MinCount, "must not exceed Size.MaxCount (%d)", s.MaxCount)
+	}
+	for i, e := range p.Egress {
+		if e.Protocol != "tcp" && e.Protocol != "udp" {
+			check.Add(fmt.Sprintf("Egress[%d].Protocol", i), e.Protocol, "must be tcp or udp")
+		}
+		if e.Port < 1 || e.Port > 65535 {
+			check.Add(fmt.Sprintf("Egress[%d].Port", i), e.Port, "must be 1-65535")
+		}
+		check.Required(fmt.Sprintf("Egress[%d].To", i), e.To)
+	}
+	return check.Err()
+}

@@ -1,0 +1,187 @@
+package appdatabase
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/database"
+	"github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/grant"
+	"github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/role"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+)
+
+// Props configures the on-prem variant.
+type Props struct {
+	dbspec.Spec
+	// Password is the app role's password token (a sensitive variable).
+	// Required.
+	Password *string
+	// Cluster is the PostgreSQL cluster the database lives in; the role is
+	// created once its container is healthy. Required.
+	Cluster *postgrescluster.Cluster
+	// Network is the platform network to join. Required.
+	Network *dockernetwork.Network
+	// FlywayImage runs the migrations. Default dbspec.FlywayImage.
+	FlywayImage string
+	// Labels go on the Flyway container. Default none.
+	Labels map[string]string
+}
+
+// Database is an app's database on the home server.
+type Database struct {
+	constructs.Construct
+	Role     role.Role
+	Database database.Database
+	// RevokePublic revokes every database privilege from PUBLIC.
+	RevokePublic grant.Grant
+	FlywayImage  image.Image
+	// Flyway runs `flyway migrate` once per change of the migrations and
+	// fails the deploy (postcondition) when Flyway fails.
+	Flyway container.Container
+	spec   dbspec.Spec
+	server postgrescluster.Connection
+}
+
+const (
+	idRole        = "role"
+	idDatabase    = "database"
+	idRevoke      = "revoke-public"
+	idFlywayImage = "flyway-image"
+	idFlyway      = "flyway"
+	// MigrationsHashLabel carries the migrations' content hash; a change
+	// replaces the Flyway container, which runs migrate again.
+	MigrationsHashLabel = "fullstack.migrations-hash"
+)
+
+// New creates the app's role, database and migration run.
+//
+// Ordering on a fresh host: the postgresql provider only connects when it
+// manages a resource, so planning needs no server. At apply, the role
+// depends on the PostgreSQL container, which Terraform creates first and
+// which only counts as created once its health check passes; the database,
+// the grant and Flyway follow. One `cdktf deploy onprem` therefore works on
+// an empty host.
+func New(scope constructs.Construct, id string, props Props) (*Database, error) {
+	if props.FlywayImage == "" {
+		props.FlywayImage = dbspec.FlywayImage
+	}
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	db := props.Database()
+	o := &Database{Construct: c, spec: props.Spec, server: props.Cluster.Connection()}
+	o.Role = role.NewRole(c, jsii.String(idRole), &role.RoleConfig{
+		Name:      jsii.String(db),
+		Login:     jsii.Bool(true),
+		Password:  props.Password,
+		DependsOn: &[]cdktf.ITerraformDependable{props.Cluster.Container},
+	})
+	o.Database = database.NewDatabase(c, jsii.String(idDatabase), &database.DatabaseConfig{
+		Name:     jsii.String(db),
+		Owner:    o.Role.Name(),
+		Encoding: jsii.String("UTF8"),
+	})
+	o.RevokePublic = grant.NewGrant(c, jsii.String(idRevoke), &grant.GrantConfig{
+		Database:   o.Database.Name(),
+		Role:       jsii.String("public"),
+		ObjectType: jsii.String("database"),
+		Privileges: &[]*string{}, // none: revokes CONNECT and TEMPORARY
+	})
+	o.FlywayImage = image.NewImage(c, jsii.String(idFlywayImage), &image.ImageConfig{
+		Name: jsii.String(props.FlywayImage), KeepLocally: jsii.Bool(true),
+	})
+	o.Flyway = newFlywayContainer(c, o, props)
+	return o, nil
+}
+
+func newFlywayContainer(c constructs.Construct, o *Database, props Props) container.Container {
+	db := props.Database()
+	server := props.Cluster.Connection()
+	uploads := []*container.ContainerUpload{{
+		File: jsii.String(dbspec.FlywayConf),
+		// The password reaches Flyway as a file, not as an environment value.
+		// Java properties: a backslash starts an escape.
+		Content: jsii.String("flyway.password=" + *tfstring.BackslashEscape(props.Password, "") + "\n"),
+	}}
+	for _, m := range props.Migrations {
+		uploads = append(uploads, &container.ContainerUpload{
+			File: jsii.String(dbspec.FlywaySQLDir + "/" + m.File), Content: tfstring.Literal(string(m.SQL)),
+		})
+	}
+	labels := map[string]string{MigrationsHashLabel: props.MigrationsHash()}
+	for k, v := range props.Labels {
+		labels[k] = v
+	}
+	return container.NewContainer(c, jsii.String(idFlyway), &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-" + props.App + "-flyway"),
+		Image:   o.FlywayImage.ImageId(),
+		Command: jsii.Strings("migrate"),
+		Env: jsii.Strings(
+			fmt.Sprintf("FLYWAY_URL=jdbc:postgresql://%s:%d/%s", server.InternalHost, server.InternalPort, db),
+			"FLYWAY_USER="+db,
+			"FLYWAY_LOCATIONS=filesystem:"+dbspec.FlywaySQLDir,
+			"FLYWAY_CONNECT_RETRIES=10",
+			"FLYWAY_VALIDATE_MIGRATION_NAMING=true",
+		),
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name()}},
+		Upload:           &uploads,
+		// Run to completion inside the apply and keep Flyway's output. A
+		// terminal keeps the output one plain stream: without it the logs
+		// carry Docker's binary frame headers.
+		Attach:  jsii.Bool(true),
+		Tty:     jsii.Bool(true),
+		Logs:    jsii.Bool(true),
+		MustRun: jsii.Bool(false),
+		Restart: jsii.String("no"),
+		Labels:  dockerlabels.Container(labels),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{
+			Postcondition: &[]*cdktf.Postcondition{{
+				Condition:    jsii.String("${self.exit_code == 0}"),
+				ErrorMessage: jsii.String("flyway migrate failed for " + props.App + " (exit ${self.exit_code}):\n${self.container_logs}"),
+			}},
+		},
+		DependsOn: &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic},
+	})
+}
+
+// Connection is how an app container reaches its database on the
+// platform network.
+type Connection struct {
+	Host string
+	Port int
+	// Name is the database and its role.
+	Name string
+	// Password is the role's password token (a sensitive variable).
+	Password *string
+}
+
+// Connection is how the app connects.
+func (o *Database) Connection() Connection {
+	return Connection{Host: o.server.InternalHost, Port: o.server.InternalPort, Name: o.spec.Database(), Password: o.Role.Password()}
+}
+
+// Spec is the shared spec.
+func (o *Database) Spec() dbspec.Spec { return o.spec }
+
+func (p Props) validate(check *propcheck.Errors) error {
+	p.Spec.Check(check)
+	check.Missing("Password", p.Password == nil)
+	check.Missing("Cluster", p.Cluster == nil)
+	check.Missing("Network", p.Network == nil)
+	if strings.ContainsAny(p.FlywayImage, " \t") || !strings.Contains(p.FlywayImage, ":") {
+		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
+	}
+	return check.Err()
+}

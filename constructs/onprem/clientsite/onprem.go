@@ -1,0 +1,120 @@
+package clientsite
+
+import (
+	"path/filepath"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/contenthash"
+)
+
+// Props configures the on-prem site.
+type Props struct {
+	// Project and App name the container. Required.
+	Project, App string
+	// BuildOutput is the site's static build (absolute, with index.html).
+	// Required.
+	BuildOutput string
+	// ContextDir is where the image's build context is prepared (absolute;
+	// replaced on every synthesis). Required.
+	ContextDir string
+	// Registry and Network are the platform's. Required.
+	Registry *registry.Registry
+	Network  *dockernetwork.Network
+	// HostPort and BindAddress publish the site. Required.
+	HostPort    int
+	BindAddress string
+	// API serves /api/ on the site's origin (nginx proxies it to the
+	// service's container, which starts first). Default nil: no API.
+	API *restservice.Service
+	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container.
+	Labels map[string]string
+}
+
+// Site is a site served by nginx on the home server.
+type Site struct {
+	constructs.Construct
+	Image     *localimage.LocalImage
+	Container container.Container
+	// NginxConfig is the rendered server block.
+	NginxConfig string
+}
+
+// New prepares the build context, builds and pushes the image to
+// <registry>/site/<app>, and runs it.
+func New(scope constructs.Construct, id string, props Props) (*Site, error) {
+	check := propcheck.For(scope, id)
+	check.Required("Project", props.Project)
+	check.Required("App", props.App)
+	if !filepath.IsAbs(props.BuildOutput) {
+		check.Add("BuildOutput", props.BuildOutput, "must be an absolute path")
+	}
+	if !filepath.IsAbs(props.ContextDir) {
+		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
+	}
+	check.Missing("Registry", props.Registry == nil)
+	check.Missing("Network", props.Network == nil)
+	if err := check.Err(); err != nil {
+		return nil, err
+	}
+	upstream := ""
+	if props.API != nil {
+		upstream = props.API.InternalURL
+	}
+	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: upstream})
+	if err := PrepareContext(props.ContextDir, props.BuildOutput, conf); err != nil {
+		return nil, err
+	}
+	hash, err := contenthash.Dir(props.ContextDir)
+	if err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	img, err := localimage.New(c, "image", localimage.Props{
+		Registry: props.Registry, Namespace: registry.Site, App: props.App, ContextDir: props.ContextDir, Hash: hash,
+	})
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{localimage.SourceHashLabel: hash}
+	for k, v := range props.Labels {
+		labels[k] = v
+	}
+	cfg := &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-" + props.App),
+		Image:   img.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings(props.App)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(ContainerPort)+HealthPath),
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
+		},
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(60),
+		DestroyGraceSeconds: jsii.Number(10),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(labels),
+	}
+	if props.API != nil {
+		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Container}
+	}
+	return &Site{Construct: c, Image: img, NginxConfig: conf, Container: container.NewContainer(c, jsii.String("container"), cfg)}, nil
+}

@@ -1,0 +1,69 @@
+package dockernetwork
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/network"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+)
+
+// Props configures the platform network.
+type Props struct {
+	// Name of the Docker network. Required.
+	Name string
+	// Subnet in CIDR form. Default empty: Docker picks a free range.
+	Subnet string
+	// Labels are added to the network (e.g. project, environment).
+	Labels map[string]string
+}
+
+// Network is the platform Docker network.
+type Network struct {
+	constructs.Construct
+	// Resource is the docker_network resource.
+	Resource network.Network
+}
+
+// Child ids. Renaming one replaces the resource.
+const idNetwork = "network"
+
+// New creates the platform network under scope.
+func New(scope constructs.Construct, id string, props Props) (*Network, error) {
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	cfg := &network.NetworkConfig{
+		Name:   jsii.String(props.Name),
+		Driver: jsii.String("bridge"),
+		Labels: dockerlabels.Network(props.Labels),
+	}
+	if props.Subnet != "" {
+		cfg.IpamConfig = &[]*network.NetworkIpamConfig{{Subnet: jsii.String(props.Subnet)}}
+	}
+	return &Network{Construct: c, Resource: network.NewNetwork(c, jsii.String(idNetwork), cfg)}, nil
+}
+
+// Name is the network name token; containers join the network by name.
+func (n *Network) Name() *string { return n.Resource.Name() }
+
+// ID is the Docker network id token.
+func (n *Network) ID() *string { return n.Resource.Id() }
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Name == "" {
+		errs = append(errs, errors.New("dockernetwork: Name is required"))
+	}
+	if p.Subnet != "" {
+		if _, err := netip.ParsePrefix(p.Subnet); err != nil {
+			errs = append(errs, fmt.Errorf("dockernetwork: Subnet %q is not a CIDR block", p.Subnet))
+		}
+	}
+	return errors.Join(errs...)
+}

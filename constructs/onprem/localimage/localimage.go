@@ -1,0 +1,82 @@
+// Package localimage builds an app's image on the home server's Docker,
+// pushes it to the local registry and pulls it back, so what runs is what
+// the registry holds. The tag is derived from the build context's content
+// hash: the image is rebuilt and pushed exactly when the context changes.
+package localimage
+
+import (
+	"errors"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/registryimage"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+)
+
+// SourceHashLabel records which build context an image came from.
+const SourceHashLabel = "fullstack.source-hash"
+
+// Props configures the pipeline.
+type Props struct {
+	// Registry, Namespace and App name the image. Required.
+	Registry  *registry.Registry
+	Namespace registry.Namespace
+	App       string
+	// ContextDir is the absolute build context holding the Dockerfile.
+	// Required.
+	ContextDir string
+	// Hash fingerprints ContextDir (contenthash.Dir). Required.
+	Hash string
+}
+
+// LocalImage is the build, the push and the pulled image.
+type LocalImage struct {
+	constructs.Construct
+	Build image.Image
+	// Push keeps earlier tags in the registry: a rollback is a redeploy.
+	Push registryimage.RegistryImage
+	// Image is pulled back from the registry: containers run its ImageId.
+	Image image.Image
+	// Ref is <registry>/<namespace>/<app>:src-<hash>.
+	Ref string
+}
+
+// New builds, pushes and pulls the image under scope.
+func New(scope constructs.Construct, id string, props Props) (*LocalImage, error) {
+	if props.Registry == nil || props.ContextDir == "" || len(props.Hash) < 12 {
+		return nil, errors.New("localimage: Registry, ContextDir and Hash are required")
+	}
+	ref, err := props.Registry.ImageRef(props.Namespace, props.App, "src-"+props.Hash[:12])
+	if err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	l := &LocalImage{Construct: c, Ref: ref}
+	trigger := &map[string]*string{"source": jsii.String(props.Hash)}
+	l.Build = image.NewImage(c, jsii.String("build"), &image.ImageConfig{
+		Name: jsii.String(ref),
+		BuildAttribute: &image.ImageBuild{
+			Context:    jsii.String(props.ContextDir),
+			Dockerfile: jsii.String("Dockerfile"),
+			Label:      &map[string]*string{SourceHashLabel: jsii.String(props.Hash)},
+		},
+		Triggers:    trigger,
+		KeepLocally: jsii.Bool(true),
+	})
+	l.Push = registryimage.NewRegistryImage(c, jsii.String("push"), &registryimage.RegistryImageConfig{
+		Name:         l.Build.Name(),
+		KeepRemotely: jsii.Bool(true),
+		Triggers:     trigger,
+		// The registry container counts as created once it answers.
+		DependsOn: &[]cdktf.ITerraformDependable{props.Registry.Container},
+	})
+	l.Image = image.NewImage(c, jsii.String("image"), &image.ImageConfig{
+		Name:         l.Push.Name(),
+		PullTriggers: &[]*string{l.Push.Sha256Digest()},
+		KeepLocally:  jsii.Bool(true),
+	})
+	return l, nil
+}

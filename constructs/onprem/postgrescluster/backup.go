@@ -1,0 +1,134 @@
+package postgrescluster
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+)
+
+// BackupProps configures the daily logical backups.
+type BackupProps struct {
+	// Project prefixes the container and volume names. Required.
+	Project string
+	// Network is the platform network to join. Required.
+	Network *dockernetwork.Network
+	// Databases are the app databases to back up (each also the name of
+	// its owner role). Default none: only the globals.
+	Databases []string
+	// At is the daily time, HH:MM in UTC. Required (config defaults it).
+	At string
+	// Keep is how many backups of each database are kept. Required, >= 1.
+	Keep int
+	// AllowVolumeDestroy lets Terraform delete the backup volume. Default
+	// false: it carries prevent_destroy.
+	AllowVolumeDestroy bool
+	// LogMaxSize and LogMaxFiles rotate container logs.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container and the volume.
+	Labels map[string]string
+	// After are resources that must exist first (the app databases).
+	After []cdktf.ITerraformDependable
+}
+
+// Backup is the backup sidecar and its volume.
+type Backup struct {
+	constructs.Construct
+	Volume    volume.Volume
+	Container container.Container
+	// Name is the sidecar container's name.
+	Name string
+}
+
+// NewBackup adds a sidecar that dumps every app database and the globals
+// of cluster cl daily into its own volume, with the restore script beside
+// them. It runs the cluster's image (pg_dump of the same major version).
+func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupProps) (*Backup, error) {
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	b := &Backup{Construct: c, Name: props.Project + "-postgres-backup"}
+	b.Volume = volume.NewVolume(c, jsii.String("volume"), &volume.VolumeConfig{
+		Name:      jsii.String(props.Project + "-postgres-backup"),
+		Labels:    dockerlabels.Volume(props.Labels),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
+	})
+	conn := cl.Connection()
+	pgpass := PgpassAll(conn.AdminUser, *tfstring.BackslashEscape(conn.AdminPassword, ":"))
+	cfg := &container.ContainerConfig{
+		Name:    jsii.String(b.Name),
+		Image:   cl.Image.ImageId(),
+		Command: jsii.Strings(ScheduleCommand),
+		// A shell as process 1 ignores the stop signal; Docker's init forwards it.
+		Init:    jsii.Bool(true),
+		Restart: jsii.String("unless-stopped"),
+		Env: jsii.Strings(
+			"PGHOST="+conn.InternalHost, "PGPORT="+strconv.Itoa(conn.InternalPort), "PGUSER="+conn.AdminUser,
+			"PGPASS_UPLOAD="+PgpassUpload, "PGPASSFILE="+PgpassFile, "PGSSLMODE=disable",
+			"BACKUP_DIR="+SidecarBackupDir, "KEEP="+strconv.Itoa(props.Keep), "AT="+props.At,
+			"DATABASES="+strings.Join(props.Databases, " "),
+		),
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name()}},
+		Volumes:          &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
+		Upload: &[]*container.ContainerUpload{
+			// The password reaches the tools as a file, not as an environment value.
+			{File: jsii.String(PgpassUpload), Content: jsii.String(pgpass)},
+			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
+			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
+			{File: jsii.String(ScheduleCommand), Content: tfstring.Literal(ScheduleScript), Executable: jsii.Bool(true)},
+		},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings(HealthCheck...),
+			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(1),
+		},
+		DestroyGraceSeconds: jsii.Number(10),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
+		DependsOn:           &[]cdktf.ITerraformDependable{cl.Container},
+	}
+	if len(props.After) > 0 {
+		deps := append(*cfg.DependsOn, props.After...)
+		cfg.DependsOn = &deps
+	}
+	b.Container = container.NewContainer(c, jsii.String("container"), cfg)
+	return b, nil
+}
+
+// RestoreShellCommand restores database from its newest backup as
+// printed (append an archive name for another one).
+func (b *Backup) RestoreShellCommand(dockerHost, database string) string {
+	return fmt.Sprintf("docker -H %s exec %s %s %s", dockerHost, b.Name, RestoreCommand, database)
+}
+
+func (p BackupProps) validate() error {
+	var errs []error
+	if p.Project == "" || p.Network == nil {
+		errs = append(errs, errors.New("postgrescluster.NewBackup: Project and Network are required"))
+	}
+	if len(p.At) != 5 || p.At[2] != ':' {
+		errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: At %q is not HH:MM", p.At))
+	}
+	if p.Keep < 1 {
+		errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: Keep %d must be at least 1", p.Keep))
+	}
+	for _, d := range p.Databases {
+		if strings.ContainsAny(d, " '\"-") {
+			errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: Databases %q is not a plain database name", d))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,185 @@
+package postgrescluster
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+)
+
+// DefaultAdminUser is the superuser name when Props leaves it empty.
+const DefaultAdminUser = "postgres"
+
+// Props configures the cluster.
+type Props struct {
+	// Project prefixes the container and volume names. Required.
+	Project string
+	// Network is the platform network to join. Required.
+	Network *dockernetwork.Network
+	// ImageTag of the official postgres image. Required (config pins it).
+	ImageTag string
+	// BindAddress and Port publish the server on the host. Required.
+	BindAddress string
+	Port        int
+	// AdminUser is the superuser name. Default DefaultAdminUser.
+	AdminUser string
+	// Password is the superuser password token (a sensitive variable).
+	// Required.
+	Password *string
+	// AllowVolumeDestroy lets Terraform delete the data volume, for a
+	// deliberate teardown with data. Default false: it carries
+	// prevent_destroy.
+	AllowVolumeDestroy bool
+	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container and the volume.
+	Labels map[string]string
+}
+
+// Cluster is the PostgreSQL container and its data volume.
+type Cluster struct {
+	constructs.Construct
+	Image      image.Image
+	DataVolume volume.Volume
+	Container  container.Container
+	conn       Connection
+}
+
+// Connection is what the postgresql provider and the app-database
+// construct need to reach the cluster.
+type Connection struct {
+	// Host and Port as published on the server.
+	Host string
+	Port int
+	// InternalHost and InternalPort on the platform network (container
+	// name and 5432), for app containers.
+	InternalHost string
+	InternalPort int
+	// AdminUser is the superuser name.
+	AdminUser string
+	// AdminPassword is the superuser password token (sensitive).
+	AdminPassword *string
+}
+
+const (
+	idImage      = "image"
+	idDataVolume = "data-volume"
+	idContainer  = "container"
+)
+
+// New creates the cluster under scope.
+func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
+	if props.AdminUser == "" {
+		props.AdminUser = DefaultAdminUser
+	}
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	name := props.Project + "-postgres"
+	cl := &Cluster{Construct: c}
+	cl.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{
+		Name: jsii.String("postgres:" + props.ImageTag), KeepLocally: jsii.Bool(true),
+	})
+	// The data outlives every container: replacing the container (new
+	// image tag, new settings) reattaches the same volume.
+	cl.DataVolume = volume.NewVolume(c, jsii.String(idDataVolume), &volume.VolumeConfig{
+		Name:      jsii.String(name + "-data"),
+		Labels:    dockerlabels.Volume(props.Labels),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
+	})
+	cl.Container = container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
+		Name:    jsii.String(name),
+		Image:   cl.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Env: jsii.Strings(
+			"POSTGRES_USER="+props.AdminUser,
+			// The official image reads the password from this file, so it
+			// is not in the container's environment (docker inspect).
+			"POSTGRES_PASSWORD_FILE="+ContainerPassword,
+			"POSTGRES_INITDB_ARGS="+strings.Join(InitdbArgs, " "),
+			"PGDATA="+ContainerDataDir+"/pgdata",
+		),
+		Command: serverCommand(),
+		Upload: &[]*container.ContainerUpload{{
+			File: jsii.String(ContainerPassword), Content: props.Password,
+		}},
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.Port)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings("postgres")}},
+		Volumes:          &[]*container.ContainerVolumes{{VolumeName: cl.DataVolume.Name(), ContainerPath: jsii.String(ContainerDataDir)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings("CMD", "pg_isready", "-U", props.AdminUser, "-h", "127.0.0.1", "-p", strconv.Itoa(ContainerPort)),
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(5), StartPeriod: jsii.String("30s"),
+		},
+		// Give PostgreSQL time for a clean shutdown checkpoint, on a plain
+		// stop and when Terraform replaces or destroys the container (the
+		// provider's default is to kill it at once).
+		StopTimeout:         jsii.Number(60),
+		DestroyGraceSeconds: jsii.Number(60),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
+		// Terraform waits for the health check, so a deploy fails if the
+		// server does not come up, and later steps find it ready.
+		Wait:        jsii.Bool(true),
+		WaitTimeout: jsii.Number(120),
+	})
+	cl.conn = Connection{
+		Host: props.BindAddress, Port: props.Port,
+		InternalHost: name, InternalPort: ContainerPort,
+		AdminUser: props.AdminUser, AdminPassword: props.Password,
+	}
+	return cl, nil
+}
+
+// Connection is how to reach the cluster.
+func (c *Cluster) Connection() Connection { return c.conn }
+
+// serverCommand starts postgres with ServerSettings in a stable order.
+func serverCommand() *[]*string {
+	keys := make([]string, 0, len(ServerSettings))
+	for k := range ServerSettings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	cmd := []string{"postgres"}
+	for _, k := range keys {
+		cmd = append(cmd, "-c", k+"="+ServerSettings[k])
+	}
+	return jsii.Strings(cmd...)
+}
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Project == "" {
+		errs = append(errs, errors.New("postgrescluster: Project is required"))
+	}
+	if p.Network == nil {
+		errs = append(errs, errors.New("postgrescluster: Network is required"))
+	}
+	if p.ImageTag == "" {
+		errs = append(errs, errors.New("postgrescluster: ImageTag is required"))
+	}
+	if p.Password == nil {
+		errs = append(errs, errors.New("postgrescluster: Password is required (a sensitive variable)"))
+	}
+	if p.Port < 1 || p.Port > 65535 {
+		errs = append(errs, fmt.Errorf("postgrescluster: Port %d is not a TCP port", p.Port))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,249 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+)
+
+// DefaultBackupImage runs the backup sidecar (busybox crond, tar, gzip).
+const DefaultBackupImage = "alpine:3.20.3"
+
+// Defaults of the zero-valued Props fields.
+const (
+	DefaultImage          = "registry:2.8.3"
+	DefaultBackupSchedule = "17 3 * * *"
+	DefaultBackupKeep     = 7
+)
+
+// TLS names a certificate and key on the Docker host.
+type TLS struct {
+	// CertFile is the PEM certificate (chain) path on the host.
+	CertFile string
+	// KeyFile is the PEM private key path on the host.
+	KeyFile string
+}
+
+// Enabled reports whether TLS is configured.
+func (t TLS) Enabled() bool { return t.CertFile != "" }
+
+// Backup schedules snapshots of the registry storage.
+type Backup struct {
+	// Schedule is a 5-field cron expression (UTC).
+	Schedule string
+	// Keep is how many snapshots are kept.
+	Keep int
+}
+
+// Props configures the registry.
+type Props struct {
+	// Project prefixes the container and volume names. Required.
+	Project string
+	// Network is the platform network to join. Required.
+	Network *dockernetwork.Network
+	// BindAddress and Port publish the registry on the host. Required.
+	BindAddress string
+	Port        int
+	// Image is the registry image, pinned. Default DefaultImage.
+	Image string
+	// HTPasswd is the htpasswd file content (a sensitive variable's token).
+	// Default nil: no authentication.
+	HTPasswd *string
+	// TLS serves HTTPS with a certificate and key on the host. Default: HTTP.
+	TLS TLS
+	// Backup schedule and retention. Default DefaultBackupSchedule, keeping
+	// DefaultBackupKeep snapshots.
+	Backup Backup
+	// BackupImage runs the backup sidecar. Default DefaultBackupImage.
+	BackupImage string
+	// AllowVolumeDestroy lets Terraform delete the storage and backup
+	// volumes, for a deliberate teardown with data. Default false: they
+	// carry prevent_destroy.
+	AllowVolumeDestroy bool
+	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on every container and volume.
+	Labels map[string]string
+}
+
+// Registry is the registry container, its sidecar and its volumes.
+type Registry struct {
+	constructs.Construct
+	Image           image.Image
+	BackupImage     image.Image
+	DataVolume      volume.Volume
+	BackupVolume    volume.Volume
+	Container       container.Container
+	BackupContainer container.Container
+	address         string
+	scheme          string
+}
+
+// Child ids. Renaming one replaces the resource (and a volume holds data).
+const (
+	idImage           = "image"
+	idBackupImage     = "backup-image"
+	idDataVolume      = "data-volume"
+	idBackupVolume    = "backup-volume"
+	idContainer       = "container"
+	idBackupContainer = "backup-container"
+)
+
+// New creates the registry under scope.
+func New(scope constructs.Construct, id string, props Props) (*Registry, error) {
+	props.defaults()
+	if err := props.validate(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	r := &Registry{Construct: c, address: Address(props.BindAddress, props.Port), scheme: "http"}
+	if props.TLS.Enabled() {
+		r.scheme = "https"
+	}
+	keep := &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)}
+	r.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{Name: jsii.String(props.Image), KeepLocally: jsii.Bool(true)})
+	r.BackupImage = image.NewImage(c, jsii.String(idBackupImage), &image.ImageConfig{Name: jsii.String(props.BackupImage), KeepLocally: jsii.Bool(true)})
+	r.DataVolume = volume.NewVolume(c, jsii.String(idDataVolume), &volume.VolumeConfig{
+		Name: jsii.String(props.Project + "-registry-data"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
+	})
+	r.BackupVolume = volume.NewVolume(c, jsii.String(idBackupVolume), &volume.VolumeConfig{
+		Name: jsii.String(props.Project + "-registry-backup"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
+	})
+	r.Container = newRegistryContainer(c, r, props)
+	r.BackupContainer = newBackupContainer(c, r, props)
+	return r, nil
+}
+
+func newRegistryContainer(c constructs.Construct, r *Registry, props Props) container.Container {
+	settings := Settings{RootDir: ContainerRootDir, Addr: ":" + strconv.Itoa(ContainerPort), DebugAddr: ContainerDebug}
+	uploads := []*container.ContainerUpload{}
+	volumes := []*container.ContainerVolumes{{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(ContainerRootDir)}}
+	if props.HTPasswd != nil {
+		settings.HTPasswdPath, settings.Realm = ContainerHTPasswd, props.Project+" registry"
+		uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerHTPasswd), Content: props.HTPasswd})
+	}
+	if props.TLS.Enabled() {
+		settings.TLSCert, settings.TLSKey = ContainerTLSCert, ContainerTLSKey
+		volumes = append(volumes,
+			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.CertFile), ContainerPath: jsii.String(ContainerTLSCert), ReadOnly: jsii.Bool(true)},
+			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(ContainerTLSKey), ReadOnly: jsii.Bool(true)})
+	}
+	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
+	return container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-registry"),
+		Image:   r.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.Port)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings("registry")}},
+		Volumes:          &volumes,
+		Upload:           &uploads,
+		Healthcheck: &container.ContainerHealthcheck{
+			// The debug server answers on loopback inside the container only.
+			// Docker 20.10 runs the first check one interval after the start,
+			// and the deploy waits for it: keep the interval short.
+			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://"+ContainerDebug+"/debug/health"),
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("10s"),
+		},
+		// Pushes depend on this container: it counts as created only once
+		// the registry answers, so no push meets a closed port.
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(120),
+		DestroyGraceSeconds: jsii.Number(30),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
+	})
+}
+
+func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
+	return container.NewContainer(c, jsii.String(idBackupContainer), &container.ContainerConfig{
+		Name:    jsii.String(props.Project + "-registry-backup"),
+		Image:   r.BackupImage.ImageId(),
+		Command: jsii.Strings("crond", "-f", "-l", "8"),
+		// crond as process 1 ignores SIGTERM; Docker's init forwards it.
+		Init:    jsii.Bool(true),
+		Restart: jsii.String("unless-stopped"),
+		// It only moves files between volumes: no network at all.
+		NetworkMode: jsii.String("none"),
+		Env: jsii.Strings("DATA_DIR="+SidecarDataDir, "BACKUP_DIR="+SidecarBackupDir,
+			"KEEP="+strconv.Itoa(props.Backup.Keep)),
+		Volumes: &[]*container.ContainerVolumes{
+			// Read-write so registry-restore can run here with the registry stopped.
+			{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(SidecarDataDir)},
+			{VolumeName: r.BackupVolume.Name(), ContainerPath: jsii.String(SidecarBackupDir)},
+		},
+		Upload: &[]*container.ContainerUpload{
+			{File: jsii.String("/etc/crontabs/root"), Content: tfstring.Literal(Crontab(props.Backup.Schedule))},
+			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
+			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
+		},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test: jsii.Strings("CMD", "pgrep", "crond"),
+			// Durations as Docker reads them back ("1m" would read "1m0s"
+			// and show a change on every plan).
+			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
+		},
+		DestroyGraceSeconds: jsii.Number(10),
+		LogDriver:           jsii.String(dockerlogs.Driver),
+		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:              dockerlabels.Container(props.Labels),
+	})
+}
+
+// Address is where images are pushed and pulled on the server.
+func (r *Registry) Address() string { return r.address }
+
+// URL is the registry's address with its scheme, as the docker provider's
+// registry_auth needs it (without a scheme it speaks HTTPS).
+func (r *Registry) URL() string { return r.scheme + "://" + r.address }
+
+// ImageRef names an image in this registry; see the package ImageRef.
+func (r *Registry) ImageRef(ns Namespace, app, tag string) (string, error) {
+	return ImageRef(r.address, ns, app, tag)
+}
+
+func (p *Props) defaults() {
+	set := func(f *string, v string) {
+		if *f == "" {
+			*f = v
+		}
+	}
+	set(&p.Image, DefaultImage)
+	set(&p.BackupImage, DefaultBackupImage)
+	set(&p.Backup.Schedule, DefaultBackupSchedule)
+	if p.Backup.Keep == 0 {
+		p.Backup.Keep = DefaultBackupKeep
+	}
+}
+
+func (p Props) validate() error {
+	var errs []error
+	if p.Project == "" {
+		errs = append(errs, errors.New("registry: Project is required"))
+	}
+	if p.Network == nil {
+		errs = append(errs, errors.New("registry: Network is required"))
+	}
+	if p.Port < 1 || p.Port > 65535 {
+		errs = append(errs, fmt.Errorf("registry: Port %d is not a TCP port", p.Port))
+	}
+	if p.Backup.Keep < 1 {
+		errs = append(errs, fmt.Errorf("registry: Backup.Keep %d must be at least 1", p.Backup.Keep))
+	}
+	return errors.Join(errs...)
+}

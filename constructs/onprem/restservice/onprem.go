@@ -1,0 +1,226 @@
+package restservice
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+)
+
+// DefaultMemoryMiB limits a container when Props leaves MemoryMiB 0.
+const DefaultMemoryMiB = 512
+
+// Props configures the on-prem service.
+type Props struct {
+	// Project and App name the container. Required.
+	Project, App string
+	// Kind is registry.API or registry.Model: the image's namespace.
+	// Required.
+	Kind registry.Namespace
+	// SourceDir is the build context holding the Dockerfile (absolute).
+	// Required.
+	SourceDir string
+	// SourceHash fingerprints SourceDir (contenthash.Dir); the image is
+	// rebuilt and pushed exactly when it changes. Required.
+	SourceHash string
+	// Registry is the local registry. Required.
+	Registry *registry.Registry
+	// Network is the platform network to join. Required.
+	Network *dockernetwork.Network
+	// Port the app listens on, HostPort and BindAddress where it is
+	// published. Required.
+	Port, HostPort int
+	BindAddress    string
+	// HealthCheckCommand in exec form ("CMD", ...) or ("CMD-SHELL", ...).
+	// Required.
+	HealthCheckCommand []string
+	// Env is the app's plain environment; values are taken literally.
+	// Default none.
+	Env map[string]string
+	// SecretEnv are the app's secrets by variable name (tokens of sensitive
+	// Terraform variables). Default none.
+	SecretEnv map[string]*string
+	// Database is the app's database: the container gets libpq's PG*
+	// variables and a password file, and starts only after the database's
+	// migrations succeeded. Default nil: none.
+	Database *appdatabase.Database
+	// After are further resources that must succeed first. Default none.
+	After []cdktf.ITerraformDependable
+	// MemoryMiB limits the container. Default DefaultMemoryMiB.
+	MemoryMiB int
+	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container.
+	Labels map[string]string
+}
+
+// Service is an app running on the home server.
+type Service struct {
+	constructs.Construct
+	// Image is built from SourceDir, pushed and pulled back: what runs.
+	Image     *localimage.LocalImage
+	Container container.Container
+	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
+	ImageRef string
+	// InternalURL is the app on the platform network
+	// (http://<project>-<app>:<port>), for other containers.
+	InternalURL string
+}
+
+const (
+	idContainer = "container"
+	// SourceHashLabel records which source the running image came from.
+	SourceHashLabel = localimage.SourceHashLabel
+	// PGPassFile is where the database password file is uploaded; the
+	// password is never an environment value.
+	PGPassFile = "/run/secrets/pgpass"
+)
+
+// New builds, pushes and runs the app.
+func New(scope constructs.Construct, id string, props Props) (*Service, error) {
+	if props.MemoryMiB == 0 {
+		props.MemoryMiB = DefaultMemoryMiB
+	}
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	img, err := localimage.New(c, "image", localimage.Props{
+		Registry: props.Registry, Namespace: props.Kind, App: props.App, ContextDir: props.SourceDir, Hash: props.SourceHash,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{Construct: c, Image: img, ImageRef: img.Ref,
+		InternalURL: "http://" + containerName(props) + ":" + strconv.Itoa(props.Port)}
+	s.Container = newContainer(c, s, props)
+	return s, nil
+}
+
+func newContainer(c constructs.Construct, s *Service, props Props) container.Container {
+	env := map[string]string{"PORT": strconv.Itoa(props.Port)}
+	for k, v := range props.Env {
+		env[k] = tfstring.Escape(v)
+	}
+	for k, v := range props.SecretEnv {
+		env[k] = *v
+	}
+	var uploads []*container.ContainerUpload
+	after := props.After
+	if props.Database != nil {
+		db := props.Database.Connection()
+		after = append(after, props.Database.Flyway)
+		for k, v := range map[string]string{
+			"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.Name,
+			// The platform network never leaves the host.
+			"PGSSLMODE": "disable", "PGPASSFILE": PGPassFile,
+		} {
+			env[k] = v
+		}
+		uploads = append(uploads, &container.ContainerUpload{
+			File:    jsii.String(PGPassFile),
+			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *tfstring.BackslashEscape(db.Password, ":"))),
+		})
+	}
+	labels := map[string]string{SourceHashLabel: props.SourceHash}
+	for k, v := range props.Labels {
+		labels[k] = v
+	}
+	cfg := &container.ContainerConfig{
+		Name:    jsii.String(containerName(props)),
+		Image:   s.Image.Image.ImageId(),
+		Restart: jsii.String("unless-stopped"),
+		Env:     sortedEnv(env),
+		Ports: &[]*container.ContainerPorts{{
+			Internal: jsii.Number(float64(props.Port)), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
+		}},
+		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings(props.App)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test: jsii.Strings(props.HealthCheckCommand...),
+			// Docker 20.10 runs the first check one interval after the start,
+			// and the deploy waits for it: keep the interval short.
+			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("20s"),
+		},
+		// The deploy fails if the new version never becomes healthy.
+		Wait:                jsii.Bool(true),
+		WaitTimeout:         jsii.Number(120),
+		DestroyGraceSeconds: jsii.Number(30),
+		Memory:              jsii.Number(float64(props.MemoryMiB)),
+		// No swap: the limit is the limit (Docker's default, twice the
+		// memory, is read back and would show a change on every plan).
+		MemorySwap: jsii.Number(float64(props.MemoryMiB)),
+		LogDriver:  jsii.String(dockerlogs.Driver),
+		LogOpts:    dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
+		Labels:     dockerlabels.Container(labels),
+	}
+	if len(uploads) > 0 {
+		cfg.Upload = &uploads
+	}
+	if len(after) > 0 {
+		cfg.DependsOn = &after
+	}
+	return container.NewContainer(c, jsii.String(idContainer), cfg)
+}
+
+// containerName is the container's name, and its host name on the
+// platform network.
+func containerName(p Props) string { return p.Project + "-" + p.App }
+
+func sortedEnv(env map[string]string) *[]*string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*string, len(keys))
+	for i, k := range keys {
+		out[i] = jsii.String(k + "=" + env[k])
+	}
+	return &out
+}
+
+// URL is where the app answers on the home server.
+func URL(bindAddress string, hostPort int) string {
+	return "http://" + registry.Address(bindAddress, hostPort)
+}
+
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	if p.Kind != registry.API && p.Kind != registry.Model {
+		check.Add("Kind", string(p.Kind), "services are api or model apps")
+	}
+	if !filepath.IsAbs(p.SourceDir) {
+		check.Add("SourceDir", p.SourceDir, "must be an absolute path")
+	}
+	if len(p.SourceHash) < 12 {
+		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
+	}
+	check.Missing("Registry", p.Registry == nil)
+	check.Missing("Network", p.Network == nil)
+	if p.Port < 1 || p.Port > 65535 {
+		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
+	}
+	if p.HostPort < 1 || p.HostPort > 65535 {
+		check.Add("HostPort", p.HostPort, "must be a TCP port (1-65535)")
+	}
+	if len(p.HealthCheckCommand) < 2 {
+		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
+	}
+	return check.Err()
+}

@@ -1,0 +1,45 @@
+package providers
+
+import (
+	"fmt"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// MinPasswordLength is the shortest password PasswordVariable accepts.
+const MinPasswordLength = 12
+
+// PasswordVariable adds a sensitive string variable holding a password of
+// at least MinPasswordLength characters, without a backslash (the
+// postgresql provider doubles backslashes when it sets a role's password,
+// so the role would not accept the password it was given). Its value comes
+// from TF_VAR_<name> and never appears in cdk.tf.json.
+func PasswordVariable(stack cdktf.TerraformStack, name, description string) cdktf.TerraformVariable {
+	v := SecretVariable(stack, name, description, MinPasswordLength)
+	v.AddValidation(&cdktf.TerraformVariableValidationConfig{
+		Condition:    jsii.String(fmt.Sprintf(`${!strcontains(var.%s, "\\")}`, name)),
+		ErrorMessage: jsii.String(fmt.Sprintf("%s contains a backslash: choose a password without one (the postgresql provider mangles it).", name)),
+	})
+	return v
+}
+
+// SecretVariable adds a sensitive string variable of at least minLength
+// characters. Its empty default means Terraform never prompts for it (a
+// deploy from CI would hang): a missing value fails the plan at once,
+// naming TF_VAR_<name>.
+func SecretVariable(stack cdktf.TerraformStack, name, description string, minLength int) cdktf.TerraformVariable {
+	return cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+		Type:        jsii.String("string"),
+		Sensitive:   jsii.Bool(true),
+		Nullable:    jsii.Bool(false),
+		Default:     jsii.String(""),
+		Description: jsii.String(description + " (set TF_VAR_" + name + ")."),
+		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
+			Condition: jsii.String(fmt.Sprintf("${length(var.%s) >= %d}", name, minLength)),
+			ErrorMessage: jsii.String(fmt.Sprintf("%s is not set or shorter than %d characters: export TF_VAR_%s (%s).",
+				name, minLength, name, description)),
+		}},
+	})
+}
+
