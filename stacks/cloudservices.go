@@ -52,11 +52,10 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		}},
 	}).StringValue()
 	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
-		Name:            naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
-		SubnetIDs:       net.PublicSubnetIDs(),
-		SecurityGroupID: net.SecurityGroups.LoadBalancer.Id(),
-		CertificateARN:  p.Cloud.CertificateARN,
-		AccessLogs:      edge.logs,
+		Name:           naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
+		Network:        net,
+		CertificateARN: p.Cloud.CertificateARN,
+		AccessLogs:     edge.logs,
 	})
 	if err != nil {
 		return nil, err

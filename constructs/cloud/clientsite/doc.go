@@ -1,5 +1,5 @@
-// Package clientsite serves a front end's static build: on the home server
-// (NewOnPrem) as an nginx image built from the build output and pushed to
-// <registry>/site/<app>, running with a configuration rendered by
-// NginxConfig; on AWS from S3 behind CloudFront.
+// Package clientsite serves a front end's static build on AWS: a private,
+// versioned S3 bucket behind CloudFront (origin access control), security
+// headers, an optional custom domain, /api/* forwarded to the load
+// balancer, and a cache invalidation whenever the content changes.
 package clientsite

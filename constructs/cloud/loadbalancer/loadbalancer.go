@@ -1,8 +1,10 @@
 package loadbalancer
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -21,10 +23,10 @@ const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 type Props struct {
 	// Name of the load balancer (at most 32 chars). Required.
 	Name string
-	// SubnetIDs are the public subnets (tokens). Required.
-	SubnetIDs *[]*string
-	// SecurityGroupID is the load balancer tier's group. Required.
-	SecurityGroupID *string
+	// Network places the load balancer in its public subnets, in its load
+	// balancer security group (whose ingress rules this construct adds).
+	// Required.
+	Network *network.Network
 	// CertificateARN enables HTTPS: the internet reaches the load balancer
 	// on 443 (TLS 1.2+) and 80 (redirected). Default empty: the load balancer
 	// is an origin of CloudFront only; clients use CloudFront's HTTPS, and
@@ -62,17 +64,21 @@ const (
 
 // New creates the load balancer under scope.
 func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, error) {
-	if props.Name == "" || props.SubnetIDs == nil || props.SecurityGroupID == nil {
-		return nil, errors.New("loadbalancer: Name, SubnetIDs and SecurityGroupID are required")
+	check := propcheck.For(scope, id)
+	check.Required("Name", props.Name)
+	check.Missing("Network", props.Network == nil)
+	if err := check.Err(); err != nil {
+		return nil, err
 	}
+	sg := props.Network.SecurityGroups.LoadBalancer.Id()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	l := &LoadBalancer{Construct: c, scheme: "http"}
 	l.LB = lb.NewLb(c, jsii.String(idLB), &lb.LbConfig{
 		Name:             jsii.String(props.Name),
 		LoadBalancerType: jsii.String("application"),
 		Internal:         jsii.Bool(false),
-		Subnets:          props.SubnetIDs,
-		SecurityGroups:   &[]*string{props.SecurityGroupID},
+		Subnets:          props.Network.PublicSubnetIDs(),
+		SecurityGroups:   &[]*string{sg},
 		// Malformed headers are dropped rather than passed to the apps.
 		DropInvalidHeaderFields: jsii.Bool(true),
 		IdleTimeout:             jsii.Number(60),
@@ -83,7 +89,7 @@ func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, err
 		ContentType: jsii.String("text/plain"), MessageBody: jsii.String("not found"), StatusCode: jsii.String("404"),
 	}
 	if props.CertificateARN == "" {
-		l.Origin = newOrigin(c, props.SecurityGroupID)
+		l.Origin = newOrigin(c, sg)
 		l.HTTP = lblistener.NewLbListener(c, jsii.String(idHTTP), &lblistener.LbListenerConfig{
 			LoadBalancerArn: l.LB.Arn(), Port: jsii.Number(80), Protocol: jsii.String("HTTP"),
 			DefaultAction: &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("fixed-response"), FixedResponse: notFound}},
@@ -94,7 +100,7 @@ func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, err
 	l.scheme = "https"
 	for _, port := range []int{80, 443} {
 		securitygrouprule.NewSecurityGroupRule(c, jsii.String(fmt.Sprintf("%s-%d", idInternetIn, port)), &securitygrouprule.SecurityGroupRuleConfig{
-			SecurityGroupId: props.SecurityGroupID, Type: jsii.String("ingress"), Protocol: jsii.String("tcp"),
+			SecurityGroupId: sg, Type: jsii.String("ingress"), Protocol: jsii.String("tcp"),
 			FromPort: jsii.Number(float64(port)), ToPort: jsii.Number(float64(port)),
 			CidrBlocks:  jsii.Strings("0.0.0.0/0"),
 			Description: jsii.String(fmt.Sprintf("port %d from the internet", port)),
