@@ -52,6 +52,12 @@ func (e *Errors) Missing(field string, missing bool) {
 	}
 }
 
+// Addf records a problem worded whole by format (naming the field, the
+// value and the rule), under the construct's path.
+func (e *Errors) Addf(format string, args ...any) {
+	e.errs = append(e.errs, fmt.Errorf("%s: %s", e.path, fmt.Sprintf(format, args...)))
+}
+
 // Check records err, already worded, under the construct's path.
 func (e *Errors) Check(err error) {
 	if err != nil {

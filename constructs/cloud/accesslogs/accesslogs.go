@@ -4,9 +4,6 @@
 package accesslogs
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
@@ -16,8 +13,9 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/s3private"
+	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // Props configures the log bucket.
@@ -59,14 +57,14 @@ func New(scope constructs.Construct, id string, props Props) (*AccessLogs, error
 	if props.RetentionDays == 0 {
 		props.RetentionDays = DefaultRetentionDays
 	}
-	var errs []error
+	check := propcheck.For(scope, id)
 	if props.BucketPrefix == "" || len(props.BucketPrefix) > 37 {
-		errs = append(errs, fmt.Errorf("accesslogs %s: BucketPrefix %q must be 1-37 chars", id, props.BucketPrefix))
+		check.Addf("BucketPrefix %q must be 1-37 chars", props.BucketPrefix)
 	}
 	if props.RetentionDays < 1 {
-		errs = append(errs, fmt.Errorf("accesslogs %s: RetentionDays %d must be at least 1", id, props.RetentionDays))
+		check.Addf("RetentionDays %d must be at least 1", props.RetentionDays)
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

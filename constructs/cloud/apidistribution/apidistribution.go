@@ -5,13 +5,12 @@
 package apidistribution
 
 import (
-	"errors"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // Props configures the distribution.
@@ -37,8 +36,12 @@ const originID = "api"
 
 // New creates the distribution under scope.
 func New(scope constructs.Construct, id string, props Props) (*APIDistribution, error) {
-	if props.Project == "" || props.App == "" || props.LoadBalancer == nil {
-		return nil, errors.New("apidistribution.New: Project, App and LoadBalancer are required")
+	check := propcheck.For(scope, id)
+	check.Required("Project", props.Project)
+	check.Required("App", props.App)
+	check.Missing("LoadBalancer", props.LoadBalancer == nil)
+	if err := check.Err(); err != nil {
+		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	d := &APIDistribution{Construct: c}

@@ -74,7 +74,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	image := *props.Repository + ":" + spec.MigrationImageTag()
 	defs, err := flywayContainer(image, props)
 	if err != nil {
-		return nil, fmt.Errorf("appdatabase.NewMigrationTask %s: container definitions: %w", spec.App, err)
+		return nil, fmt.Errorf("%s/%s: container definitions: %w", *scope.Node().Path(), id, err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	m := &MigrationTask{Construct: c, Image: image}

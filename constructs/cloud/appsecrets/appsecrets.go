@@ -6,8 +6,6 @@
 package appsecrets
 
 import (
-	"errors"
-	"fmt"
 	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -15,6 +13,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
@@ -55,14 +54,14 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 	if props.ForceDelete {
 		window = 0
 	}
-	var errs []error
+	check := propcheck.For(scope, id)
 	if props.Project == "" || props.App == "" || len(props.Values) == 0 {
-		errs = append(errs, fmt.Errorf("appsecrets %s: Project, App and at least one of Values are required", id))
+		check.Addf("Project, App and at least one of Values are required")
 	}
 	if !props.ForceDelete && (window < 7 || window > 30) {
-		errs = append(errs, fmt.Errorf("appsecrets %s: RecoveryWindowDays %d is outside 7-30", id, window))
+		check.Addf("RecoveryWindowDays %d is outside 7-30", window)
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

@@ -1,8 +1,9 @@
 package ciidentity
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -52,7 +53,7 @@ func New(scope constructs.Construct, id string, props Props) (*Identity, error) 
 	if props.MaxSessionSeconds == 0 {
 		props.MaxSessionSeconds = 3600
 	}
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -82,17 +83,16 @@ func New(scope constructs.Construct, id string, props Props) (*Identity, error) 
 // RoleARN is the deploy role ARN token (the workflow's role-to-assume).
 func (i *Identity) RoleARN() *string { return i.Role.Arn() }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	required := [][2]string{{"Owner", p.Owner}, {"Repo", p.Repo}, {"Branch", p.Branch}, {"RoleName", p.RoleName},
 		{"Scope.Project", p.Scope.Project}, {"Scope.StateBucket", p.Scope.StateBucket}, {"Scope.LockTable", p.Scope.LockTable}}
 	for _, f := range required {
 		if f[1] == "" {
-			errs = append(errs, fmt.Errorf("ciidentity: %s is required", f[0]))
+			check.Addf("%s is required", f[0])
 		}
 	}
 	if p.MaxSessionSeconds < 3600 || p.MaxSessionSeconds > 43200 {
-		errs = append(errs, fmt.Errorf("ciidentity: MaxSessionSeconds %d must be 3600-43200", p.MaxSessionSeconds))
+		check.Addf("MaxSessionSeconds %d must be 3600-43200", p.MaxSessionSeconds)
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

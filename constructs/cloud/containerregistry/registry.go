@@ -1,8 +1,7 @@
 package containerregistry
 
 import (
-	"errors"
-	"fmt"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -69,7 +68,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	if props.UntaggedExpiryDays == 0 {
 		props.UntaggedExpiryDays = DefaultUntaggedExpiryDays
 	}
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -116,28 +115,27 @@ func (r *Registry) URLs() map[string]*string {
 	return out
 }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	if p.Project == "" {
-		errs = append(errs, errors.New("containerregistry: Project is required"))
+		check.Addf("Project is required")
 	}
 	if p.KeepTaggedImages < 1 {
-		errs = append(errs, fmt.Errorf("containerregistry: KeepTaggedImages %d must be at least 1", p.KeepTaggedImages))
+		check.Addf("KeepTaggedImages %d must be at least 1", p.KeepTaggedImages)
 	}
 	if p.UntaggedExpiryDays < 1 {
-		errs = append(errs, fmt.Errorf("containerregistry: UntaggedExpiryDays %d must be at least 1", p.UntaggedExpiryDays))
+		check.Addf("UntaggedExpiryDays %d must be at least 1", p.UntaggedExpiryDays)
 	}
 	seen := map[string]bool{}
 	for i, repo := range p.Repositories {
 		if repo.App == "" || seen[repo.App] {
-			errs = append(errs, fmt.Errorf("containerregistry: Repositories[%d].App %q must be set and unique", i, repo.App))
+			check.Addf("Repositories[%d].App %q must be set and unique", i, repo.App)
 		}
 		seen[repo.App] = true
 		switch repo.Kind {
 		case "api", "site", "model":
 		default:
-			errs = append(errs, fmt.Errorf("containerregistry: Repositories[%d].Kind %q is not a namespace (api, site, model)", i, repo.Kind))
+			check.Addf("Repositories[%d].Kind %q is not a namespace (api, site, model)", i, repo.Kind)
 		}
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

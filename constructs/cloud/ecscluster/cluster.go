@@ -1,16 +1,15 @@
 package ecscluster
 
 import (
-	"errors"
-	"fmt"
 	"slices"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
-
 
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
@@ -70,7 +69,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	if props.LogRetentionDays == 0 {
 		props.LogRetentionDays = DefaultLogRetentionDays
 	}
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -110,21 +109,20 @@ func (c *Cluster) Name() *string { return c.Cluster.Name() }
 // ARN is the cluster ARN token.
 func (c *Cluster) ARN() *string { return c.Cluster.Arn() }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	if p.Name == "" {
-		errs = append(errs, errors.New("ecscluster: Name is required"))
+		check.Addf("Name is required")
 	}
 	if p.ExecutionRoleName == "" {
-		errs = append(errs, errors.New("ecscluster: ExecutionRoleName is required"))
+		check.Addf("ExecutionRoleName is required")
 	}
 	if !slices.Contains(LogRetentionDays, p.LogRetentionDays) {
-		errs = append(errs, fmt.Errorf("ecscluster: LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays))
+		check.Addf("LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays)
 	}
 	for i, l := range p.Logs {
 		if l.App == "" || l.Name == "" {
-			errs = append(errs, fmt.Errorf("ecscluster: Logs[%d] needs App and Name", i))
+			check.Addf("Logs[%d] needs App and Name", i)
 		}
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

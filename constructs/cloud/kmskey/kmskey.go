@@ -5,8 +5,6 @@
 package kmskey
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -17,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // Props configures the key.
@@ -49,17 +48,17 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 	if props.DeletionWindowDays == 0 {
 		props.DeletionWindowDays = DefaultDeletionWindowDays
 	}
-	var errs []error
+	check := propcheck.For(scope, id)
 	if !aliasName.MatchString(props.Alias) {
-		errs = append(errs, fmt.Errorf("kmskey %s: Alias %q is not 1-250 of letters, digits, '/', '_', '-'", id, props.Alias))
+		check.Addf("Alias %q is not 1-250 of letters, digits, '/', '_', '-'", props.Alias)
 	}
 	if props.Region == "" {
-		errs = append(errs, fmt.Errorf("kmskey %s: Region is required", id))
+		check.Addf("Region is required")
 	}
 	if props.DeletionWindowDays < 7 || props.DeletionWindowDays > 30 {
-		errs = append(errs, fmt.Errorf("kmskey %s: DeletionWindowDays %d is outside 7-30", id, props.DeletionWindowDays))
+		check.Addf("DeletionWindowDays %d is outside 7-30", props.DeletionWindowDays)
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

@@ -1,8 +1,6 @@
 package network
 
 import (
-	"errors"
-	"fmt"
 	"net/netip"
 	"slices"
 
@@ -11,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -96,7 +95,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	if props.FlowLogRetentionDays == 0 {
 		props.FlowLogRetentionDays = DefaultFlowLogRetentionDays
 	}
-	public, private, err := props.plan()
+	public, private, err := props.plan(propcheck.For(scope, id))
 	if err != nil {
 		return nil, err
 	}
@@ -169,34 +168,33 @@ func ids(subnets []subnet.Subnet) *[]*string {
 	return &out
 }
 
-func (p Props) plan() (public, private []netip.Prefix, err error) {
-	var errs []error
+func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, err error) {
 	if p.Name == "" {
-		errs = append(errs, errors.New("network: Name is required"))
+		check.Addf("Name is required")
 	}
 	if p.Region == "" {
-		errs = append(errs, errors.New("network: Region is required (it names the VPC endpoint services)"))
+		check.Addf("Region is required (it names the VPC endpoint services)")
 	}
 	if len(p.Zones) < 2 {
-		errs = append(errs, fmt.Errorf("network: Zones %v: at least 2 availability zones are required", p.Zones))
+		check.Addf("Zones %v: at least 2 availability zones are required", p.Zones)
 	}
 	if !slices.Contains(NATStrategies, p.NAT) {
-		errs = append(errs, fmt.Errorf("network: NAT %q is not one of none, single, per-az", p.NAT))
+		check.Addf("NAT %q is not one of none, single, per-az", p.NAT)
 	}
 	for _, port := range p.ServicePorts {
 		if port < 1 || port > 65535 {
-			errs = append(errs, fmt.Errorf("network: ServicePorts: %d is not a TCP port", port))
+			check.Addf("ServicePorts: %d is not a TCP port", port)
 		}
 	}
 	cidr, perr := netip.ParsePrefix(p.CIDR)
 	if perr != nil {
-		errs = append(errs, fmt.Errorf("network: CIDR %q is not a CIDR block", p.CIDR))
+		check.Addf("CIDR %q is not a CIDR block", p.CIDR)
 	} else if len(p.Zones) > 0 {
 		if public, private, err = naming.SubnetPlan(cidr, len(p.Zones)); err != nil {
-			errs = append(errs, fmt.Errorf("network: CIDR: %w", err))
+			check.Addf("CIDR %q: %v", p.CIDR, err)
 		}
 	}
-	return public, private, errors.Join(errs...)
+	return public, private, check.Err()
 }
 
 func nameTag(name string) *map[string]*string {

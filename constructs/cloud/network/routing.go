@@ -10,7 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
 )
 
 // Routing is the internet gateway, NAT gateways and route tables.

@@ -1,8 +1,6 @@
 package statebackend
 
 import (
-	"errors"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dynamodbtable"
@@ -15,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // Props configures the state backend.
@@ -54,14 +53,14 @@ const (
 
 // New creates the backend under scope.
 func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
-	var errs []error
+	check := propcheck.For(scope, id)
 	if props.Bucket == "" {
-		errs = append(errs, errors.New("statebackend: Bucket is required"))
+		check.Addf("Bucket is required")
 	}
 	if props.LockTable == "" {
-		errs = append(errs, errors.New("statebackend: LockTable is required"))
+		check.Addf("LockTable is required")
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

@@ -4,8 +4,6 @@
 package webacl
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -13,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // Scopes of a web ACL.
@@ -54,17 +53,17 @@ func New(scope constructs.Construct, id string, props Props) (*WebACL, error) {
 	if props.RateLimit == 0 {
 		props.RateLimit = DefaultRateLimit
 	}
-	var errs []error
+	check := propcheck.For(scope, id)
 	if !aclName.MatchString(props.Name) {
-		errs = append(errs, fmt.Errorf("webacl %s: Name %q is not 1-128 of A-Z, a-z, 0-9, '-', '_'", id, props.Name))
+		check.Addf("Name %q is not 1-128 of A-Z, a-z, 0-9, '-', '_'", props.Name)
 	}
 	if props.Scope != ScopeCloudFront && props.Scope != ScopeRegional {
-		errs = append(errs, fmt.Errorf("webacl %s: Scope %q is not %s or %s", id, props.Scope, ScopeCloudFront, ScopeRegional))
+		check.Addf("Scope %q is not %s or %s", props.Scope, ScopeCloudFront, ScopeRegional)
 	}
 	if props.RateLimit < 10 || props.RateLimit > 2_000_000_000 {
-		errs = append(errs, fmt.Errorf("webacl %s: RateLimit %d is outside 10-2000000000", id, props.RateLimit))
+		check.Addf("RateLimit %d is outside 10-2000000000", props.RateLimit)
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

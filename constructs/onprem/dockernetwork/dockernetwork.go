@@ -1,9 +1,9 @@
 package dockernetwork
 
 import (
-	"errors"
-	"fmt"
 	"net/netip"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -34,7 +34,7 @@ const idNetwork = "network"
 
 // New creates the platform network under scope.
 func New(scope constructs.Construct, id string, props Props) (*Network, error) {
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -55,15 +55,14 @@ func (n *Network) Name() *string { return n.Resource.Name() }
 // ID is the Docker network id token.
 func (n *Network) ID() *string { return n.Resource.Id() }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	if p.Name == "" {
-		errs = append(errs, errors.New("dockernetwork: Name is required"))
+		check.Addf("Name is required")
 	}
 	if p.Subnet != "" {
 		if _, err := netip.ParsePrefix(p.Subnet); err != nil {
-			errs = append(errs, fmt.Errorf("dockernetwork: Subnet %q is not a CIDR block", p.Subnet))
+			check.Addf("Subnet %q is not a CIDR block", p.Subnet)
 		}
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

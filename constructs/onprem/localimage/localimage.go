@@ -5,7 +5,7 @@
 package localimage
 
 import (
-	"errors"
+	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
 // SourceHashLabel records which build context an image came from.
@@ -46,11 +47,21 @@ type LocalImage struct {
 
 // New builds, pushes and pulls the image under scope.
 func New(scope constructs.Construct, id string, props Props) (*LocalImage, error) {
-	if props.Registry == nil || props.ContextDir == "" || len(props.Hash) < 12 {
-		return nil, errors.New("localimage: Registry, ContextDir and Hash are required")
+	check := propcheck.For(scope, id)
+	check.Missing("Registry", props.Registry == nil)
+	if !filepath.IsAbs(props.ContextDir) {
+		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
 	}
-	ref, err := props.Registry.ImageRef(props.Namespace, props.App, "src-"+props.Hash[:12])
-	if err != nil {
+	if len(props.Hash) < 12 {
+		check.Add("Hash", props.Hash, "is required (contenthash.Dir of ContextDir, at least 12 characters)")
+	}
+	var ref string
+	if props.Registry != nil && len(props.Hash) >= 12 {
+		var err error
+		ref, err = props.Registry.ImageRef(props.Namespace, props.App, "src-"+props.Hash[:12])
+		check.Check(err)
+	}
+	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))

@@ -1,10 +1,11 @@
 package postgrescluster
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -56,7 +57,7 @@ type Backup struct {
 // of cluster cl daily into its own volume, with the restore script beside
 // them. It runs the cluster's image (pg_dump of the same major version).
 func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupProps) (*Backup, error) {
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -114,21 +115,20 @@ func (b *Backup) RestoreShellCommand(dockerHost, database string) string {
 	return fmt.Sprintf("docker -H %s exec %s %s %s", dockerHost, b.Name, RestoreCommand, database)
 }
 
-func (p BackupProps) validate() error {
-	var errs []error
+func (p BackupProps) validate(check *propcheck.Errors) error {
 	if p.Project == "" || p.Network == nil {
-		errs = append(errs, errors.New("postgrescluster.NewBackup: Project and Network are required"))
+		check.Addf("Project and Network are required")
 	}
 	if len(p.At) != 5 || p.At[2] != ':' {
-		errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: At %q is not HH:MM", p.At))
+		check.Addf("At %q is not HH:MM", p.At)
 	}
 	if p.Keep < 1 {
-		errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: Keep %d must be at least 1", p.Keep))
+		check.Addf("Keep %d must be at least 1", p.Keep)
 	}
 	for _, d := range p.Databases {
 		if strings.ContainsAny(d, " '\"-") {
-			errs = append(errs, fmt.Errorf("postgrescluster.NewBackup: Databases %q is not a plain database name", d))
+			check.Addf("Databases %q is not a plain database name", d)
 		}
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

@@ -1,11 +1,11 @@
 package postgrescluster
 
 import (
-	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -85,7 +85,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	if props.AdminUser == "" {
 		props.AdminUser = DefaultAdminUser
 	}
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -164,22 +164,21 @@ func serverCommand() *[]*string {
 	return jsii.Strings(cmd...)
 }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	if p.Project == "" {
-		errs = append(errs, errors.New("postgrescluster: Project is required"))
+		check.Addf("Project is required")
 	}
 	if p.Network == nil {
-		errs = append(errs, errors.New("postgrescluster: Network is required"))
+		check.Addf("Network is required")
 	}
 	if p.ImageTag == "" {
-		errs = append(errs, errors.New("postgrescluster: ImageTag is required"))
+		check.Addf("ImageTag is required")
 	}
 	if p.Password == nil {
-		errs = append(errs, errors.New("postgrescluster: Password is required (a sensitive variable)"))
+		check.Addf("Password is required (a sensitive variable)")
 	}
 	if p.Port < 1 || p.Port > 65535 {
-		errs = append(errs, fmt.Errorf("postgrescluster: Port %d is not a TCP port", p.Port))
+		check.Addf("Port %d is not a TCP port", p.Port)
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }

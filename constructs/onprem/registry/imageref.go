@@ -39,13 +39,13 @@ func ImageRef(address string, ns Namespace, app, tag string) (string, error) {
 	switch ns {
 	case API, Site, Model:
 	default:
-		return "", fmt.Errorf("registry: namespace %q is not one of api, site, model", ns)
+		return "", fmt.Errorf("Namespace %q: is not one of api, site, model", ns)
 	}
 	if !repoName.MatchString(app) {
-		return "", fmt.Errorf("registry: app %q is not a repository name (lowercase letters, digits, single separators)", app)
+		return "", fmt.Errorf("App %q: is not a repository name (lowercase letters, digits, single separators)", app)
 	}
 	if !tagName.MatchString(tag) {
-		return "", fmt.Errorf("registry: tag %q is not a Docker tag (letters, digits, '_', '.', '-', at most 128)", tag)
+		return "", fmt.Errorf("tag %q: is not a Docker tag (letters, digits, '_', '.', '-', at most 128)", tag)
 	}
 	return address + "/" + string(ns) + "/" + app + ":" + tag, nil
 }

@@ -1,9 +1,9 @@
 package registry
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -105,7 +105,7 @@ const (
 // New creates the registry under scope.
 func New(scope constructs.Construct, id string, props Props) (*Registry, error) {
 	props.defaults()
-	if err := props.validate(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -231,19 +231,18 @@ func (p *Props) defaults() {
 	}
 }
 
-func (p Props) validate() error {
-	var errs []error
+func (p Props) validate(check *propcheck.Errors) error {
 	if p.Project == "" {
-		errs = append(errs, errors.New("registry: Project is required"))
+		check.Addf("Project is required")
 	}
 	if p.Network == nil {
-		errs = append(errs, errors.New("registry: Network is required"))
+		check.Addf("Network is required")
 	}
 	if p.Port < 1 || p.Port > 65535 {
-		errs = append(errs, fmt.Errorf("registry: Port %d is not a TCP port", p.Port))
+		check.Addf("Port %d is not a TCP port", p.Port)
 	}
 	if p.Backup.Keep < 1 {
-		errs = append(errs, fmt.Errorf("registry: Backup.Keep %d must be at least 1", p.Backup.Keep))
+		check.Addf("Backup.Keep %d must be at least 1", p.Backup.Keep)
 	}
-	return errors.Join(errs...)
+	return check.Err()
 }
