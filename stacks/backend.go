@@ -43,18 +43,8 @@ func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key s
 	if sb.LockTable != "" {
 		cfg.DynamodbTable = jsii.String(sb.LockTable)
 	}
-	if e := c.Emulator.Endpoint; e != "" {
-		cfg.Endpoints = &cdktf.S3BackendEndpointConfig{S3: jsii.String(e), Dynamodb: jsii.String(e), Sts: jsii.String(e), Iam: jsii.String(e)}
-		cfg.UsePathStyle = jsii.Bool(true)
-		cfg.AccessKey = jsii.String("emulator")
-		cfg.SecretKey = jsii.String("emulator")
-		cfg.SkipCredentialsValidation = jsii.Bool(true)
-		cfg.SkipRequestingAccountId = jsii.Bool(true)
-		cfg.SkipMetadataApiCheck = jsii.Bool(true)
-		cfg.SkipRegionValidation = jsii.Bool(true)
-		if c.Emulator.CABundle != "" {
-			cfg.CustomCaBundle = jsii.String(c.Emulator.CABundle)
-		}
+	if e := emulatorOf(c); e != nil {
+		e.ConfigureS3Backend(cfg)
 	}
 	cdktf.NewS3Backend(stack, cfg)
 }

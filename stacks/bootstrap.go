@@ -31,13 +31,14 @@ func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts
 	c := p.Cloud
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	localBackend(stack, id, opts.StateDir)
-	newAWSProvider(stack, p)
+	if err := newAWSProvider(stack, p); err != nil {
+		return nil, err
+	}
 	state, err := statebackend.New(stack, "state", statebackend.Props{
 		Bucket:     p.BootstrapBucket(),
 		LockTable:  p.BootstrapLockTable(),
 		Disposable: c.Emulator.Enabled(),
-		// See statebackend.Props: the emulator cannot evaluate this policy.
-		OmitTLSOnlyPolicy: c.Emulator.Enabled(),
+		Emulator:   emulator(p),
 	})
 	if err != nil {
 		return nil, err

@@ -195,11 +195,13 @@ func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) error {
 
 // emulator is the project's local AWS emulator, nil for real AWS: the one
 // value every construct that behaves differently there is given.
-func emulator(p *config.Project) *awsprovider.Emulator {
-	if !p.Cloud.Emulator.Enabled() {
+func emulator(p *config.Project) *awsprovider.Emulator { return emulatorOf(p.Cloud) }
+
+func emulatorOf(c config.Cloud) *awsprovider.Emulator {
+	if !c.Emulator.Enabled() {
 		return nil
 	}
-	return &awsprovider.Emulator{Endpoint: p.Cloud.Emulator.Endpoint, CABundle: p.Cloud.Emulator.CABundle}
+	return &awsprovider.Emulator{Endpoint: c.Emulator.Endpoint, CABundle: c.Emulator.CABundle}
 }
 
 // containerApps are the apps that run as containers in the cloud; sites

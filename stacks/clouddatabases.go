@@ -83,7 +83,7 @@ func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *netwo
 			Network:    net,
 			LogGroup:   naming.AppFlywayLogGroup(p.Name, a.Name).Value,
 			Region:     p.Cloud.Region,
-			SkipRun:    p.Cloud.Emulator.Enabled(),
+			Emulator:   emulator(p),
 		})
 		if err != nil {
 			return nil, err

@@ -34,7 +34,7 @@ func newEdge(stack cdktf.TerraformStack, p *config.Project) (*edge, error) {
 		BucketPrefix:  naming.LogBucketPrefix(p.Name, p.Cloud.Environment),
 		RetentionDays: sec.AccessLogs.RetentionDays,
 		// The emulator's buckets are thrown away with the test.
-		ForceDestroy: emu, OmitTLSOnlyPolicy: emu,
+		ForceDestroy: emu, Emulator: emulator(p),
 	})
 	if err != nil {
 		return nil, err

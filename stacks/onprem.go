@@ -216,8 +216,8 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		dbNames = append(dbNames, s.Database())
 		dbResources = append(dbResources, db.Database)
 	}
-	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", pg, postgrescluster.BackupProps{
-		Project: p.Name, Network: net, Databases: dbNames,
+	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", postgrescluster.BackupProps{
+		Project: p.Name, Cluster: pg, Network: net, Databases: dbNames,
 		At: o.Postgres.Backup.Time, Keep: o.Postgres.Backup.Keep,
 		AllowVolumeDestroy: opts.DeleteOnPremData,
 		LogMaxSize:         o.LogMaxSize, LogMaxFiles: o.LogMaxFiles, Labels: labels,

@@ -7,14 +7,16 @@ package propcheck
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
 // Errors collects the problems of one construct's props.
 type Errors struct {
-	path string
-	errs []error
+	scope constructs.Construct
+	path  string
+	errs  []error
 }
 
 // For starts the report of the construct id is about to become under scope.
@@ -25,7 +27,7 @@ func For(scope constructs.Construct, id string) *Errors {
 			path = p + "/" + id
 		}
 	}
-	return &Errors{path: path}
+	return &Errors{scope: scope, path: path}
 }
 
 // Add records that field holds value, which breaks rule. Strings are
@@ -50,6 +52,33 @@ func (e *Errors) Missing(field string, missing bool) {
 	if missing {
 		e.errs = append(e.errs, fmt.Errorf("%s: %s is required (nil)", e.path, field))
 	}
+}
+
+// Ref records a required reference to another construct that is nil
+// (missing) or that lives in another stack than the construct's: constructs wire
+// resources of one stack together, and a reference across stacks would
+// only fail later, inside Terraform.
+func (e *Errors) Ref(field string, ref constructs.IConstruct, missing bool) {
+	if missing {
+		e.Missing(field, true)
+		return
+	}
+	if e.scope == nil {
+		return
+	}
+	here, there := stackPath(e.scope), stackPath(ref)
+	if here != there {
+		e.errs = append(e.errs, fmt.Errorf("%s: %s is in stack %q, not in this construct's stack %q: pass a construct of the same stack", e.path, field, there, here))
+	}
+}
+
+// stackPath is the path of the stack c belongs to: cdktf stacks are the
+// app's direct children, so it is the first element of c's path. (Asking
+// cdktf.TerraformStack_Of would need the jsii object, not the Go construct
+// that embeds it.)
+func stackPath(c constructs.IConstruct) string {
+	stack, _, _ := strings.Cut(*c.Node().Path(), "/")
+	return stack
 }
 
 // Addf records a problem worded whole by format (naming the field, the

@@ -42,4 +42,3 @@ func SecretVariable(stack cdktf.TerraformStack, name, description string, minLen
 		}},
 	})
 }
-

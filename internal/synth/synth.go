@@ -62,18 +62,27 @@ func ProjectWith(p *config.Project, outDir string, opts stacks.Options) (*Output
 	app.Synth()
 	out := &Output{Dir: outDir, Stacks: map[string]*Stack{}}
 	for _, name := range []string{stacks.OnPremName, stacks.BootstrapName, stacks.CloudName} {
-		dir := filepath.Join(outDir, "stacks", name)
-		raw, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
+		s, err := Read(outDir, name)
 		if err != nil {
 			return nil, err
-		}
-		s := &Stack{Name: name, Dir: dir, Raw: raw}
-		if err := json.Unmarshal(raw, &s.JSON); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out.Stacks[name] = s
 	}
 	return out, nil
+}
+
+// Read reads back stack name synthesized into outDir.
+func Read(outDir, name string) (*Stack, error) {
+	dir := filepath.Join(outDir, "stacks", name)
+	raw, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{Name: name, Dir: dir, Raw: raw}
+	if err := json.Unmarshal(raw, &s.JSON); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
 }
 
 // Resources returns every resource of a type, by logical id.

@@ -12,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/s3private"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
@@ -29,9 +30,10 @@ type Props struct {
 	// Default false: a destroy keeps the logs and fails until they are
 	// moved away.
 	ForceDestroy bool
-	// OmitTLSOnlyPolicy leaves the TLS-only statement out (emulator mode:
-	// moto ignores Deny conditions).
-	OmitTLSOnlyPolicy bool
+	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
+	// On the emulator the bucket policy has no TLS-only statement (moto
+	// ignores Deny conditions, so it would deny every request).
+	Emulator *awsprovider.Emulator
 }
 
 // DefaultRetentionDays is how long logs are kept by default.
@@ -92,7 +94,7 @@ func New(scope constructs.Construct, id string, props Props) (*AccessLogs, error
 	write := iampolicy.Allow("LoadBalancerWritesLogs", []string{"s3:PutObject"}, []string{arn + "/" + LoadBalancerPrefix + "/*"})
 	write.Principal = map[string]any{"AWS": *elb.Arn(), "Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
 	doc := iampolicy.New(write)
-	if !props.OmitTLSOnlyPolicy {
+	if props.Emulator == nil {
 		doc.Statement = append(doc.Statement, iampolicy.DenyInsecureTransport(arn))
 	}
 	l.Policy = s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{

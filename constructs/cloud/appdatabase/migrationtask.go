@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
@@ -35,16 +37,17 @@ type MigrationTaskProps struct {
 	LogGroup string
 	// Region of the log group. Required.
 	Region string
-	// SkipRun defines the task without running it during apply. Default
-	// false. Emulator mode sets it: moto never stops a task.
-	SkipRun bool
+	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
+	// On the emulator the task is defined but not run during apply: moto
+	// never stops a task, so the run would wait forever.
+	Emulator *awsprovider.Emulator
 }
 
 // MigrationTask is the Flyway task definition and its run.
 type MigrationTask struct {
 	constructs.Construct
 	TaskDefinition ecstaskdefinition.EcsTaskDefinition
-	// Run runs the task during apply (nil when SkipRun). App services
+	// Run runs the task during apply (nil on the emulator). App services
 	// depend on it, so they never move to a new version whose migrations
 	// failed.
 	Run cdktf.TerraformResource
@@ -57,14 +60,14 @@ const (
 	idRun            = "run-migrations"
 )
 
-// NewMigrationTask defines the Flyway task and, unless SkipRun, runs it on
+// NewMigrationTask defines the Flyway task and, unless on the emulator, runs it on
 // every apply whose task definition or migrations changed.
 func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
 	check := propcheck.For(scope, id)
-	check.Missing("DB", props.DB == nil)
+	check.Ref("DB", props.DB, props.DB == nil)
 	check.Missing("Repository", props.Repository == nil)
-	check.Missing("Cluster", props.Cluster == nil)
-	check.Missing("Network", props.Network == nil)
+	check.Ref("Cluster", props.Cluster, props.Cluster == nil)
+	check.Ref("Network", props.Network, props.Network == nil)
 	check.Required("LogGroup", props.LogGroup)
 	check.Required("Region", props.Region)
 	if err := check.Err(); err != nil {
@@ -87,7 +90,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
 		ContainerDefinitions:    jsii.String(defs),
 	})
-	if props.SkipRun {
+	if props.Emulator != nil {
 		return m, nil
 	}
 	publicIP := "DISABLED"

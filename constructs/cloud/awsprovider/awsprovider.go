@@ -53,6 +53,22 @@ func (e *Emulator) CLIEnvironment() map[string]string {
 	return env
 }
 
+// ConfigureS3Backend points an S3 state backend at the emulator.
+func (e *Emulator) ConfigureS3Backend(cfg *cdktf.S3BackendConfig) {
+	u := jsii.String(e.Endpoint)
+	cfg.Endpoints = &cdktf.S3BackendEndpointConfig{S3: u, Dynamodb: u, Sts: u, Iam: u}
+	cfg.UsePathStyle = jsii.Bool(true)
+	cfg.AccessKey = jsii.String(emulatorKey)
+	cfg.SecretKey = jsii.String(emulatorKey)
+	cfg.SkipCredentialsValidation = jsii.Bool(true)
+	cfg.SkipRequestingAccountId = jsii.Bool(true)
+	cfg.SkipMetadataApiCheck = jsii.Bool(true)
+	cfg.SkipRegionValidation = jsii.Bool(true)
+	if e.CABundle != "" {
+		cfg.CustomCaBundle = jsii.String(e.CABundle)
+	}
+}
+
 // emulatorKey is the dummy access key id and secret the emulator takes.
 const emulatorKey = "emulator"
 

@@ -66,7 +66,7 @@ const (
 func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, error) {
 	check := propcheck.For(scope, id)
 	check.Required("Name", props.Name)
-	check.Missing("Network", props.Network == nil)
+	check.Ref("Network", props.Network, props.Network == nil)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

@@ -395,9 +395,9 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("App", p.App)
 	check.Missing("Repository", p.Repository == nil)
 	check.Missing("ImageTag", p.ImageTag == nil)
-	check.Missing("Cluster", p.Cluster == nil)
-	check.Missing("Network", p.Network == nil)
-	check.Missing("LoadBalancer", p.LoadBalancer == nil)
+	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
+	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("LoadBalancer", p.LoadBalancer, p.LoadBalancer == nil)
 	check.Required("LogGroup", p.LogGroup)
 	check.Required("Region", p.Region)
 	if p.Port < 1 || p.Port > 65535 {

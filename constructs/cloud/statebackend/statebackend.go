@@ -11,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
 
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
@@ -26,11 +27,11 @@ type Props struct {
 	// table. Default false: both are protected by prevent_destroy and the
 	// bucket is never emptied by Terraform. Emulator mode sets it.
 	Disposable bool
-	// OmitTLSOnlyPolicy leaves out the bucket policy that denies requests
-	// without TLS. Default false. Only emulator mode sets it: moto 5.2.1
+	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
+	// On the emulator the bucket has no TLS-only policy: moto 5.2.1
 	// ignores the condition of a Deny statement, so the policy would deny
 	// every request, TLS or not.
-	OmitTLSOnlyPolicy bool
+	Emulator *awsprovider.Emulator
 }
 
 // Backend is the state bucket and lock table.
@@ -95,7 +96,7 @@ func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
 		Bucket: b.Bucket.Id(),
 		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
-	if !props.OmitTLSOnlyPolicy {
+	if props.Emulator == nil {
 		s3bucketpolicy.NewS3BucketPolicy(c, jsii.String(idBucketPolicy), &s3bucketpolicy.S3BucketPolicyConfig{
 			Bucket: b.Bucket.Id(),
 			Policy: jsii.String(TLSOnlyPolicy(*b.Bucket.Arn()).JSON()),

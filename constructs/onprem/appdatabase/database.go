@@ -178,8 +178,8 @@ func (o *Database) Spec() dbspec.Spec { return o.spec }
 func (p Props) validate(check *propcheck.Errors) error {
 	p.Spec.Check(check)
 	check.Missing("Password", p.Password == nil)
-	check.Missing("Cluster", p.Cluster == nil)
-	check.Missing("Network", p.Network == nil)
+	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
+	check.Ref("Network", p.Network, p.Network == nil)
 	if strings.ContainsAny(p.FlywayImage, " \t") || !strings.Contains(p.FlywayImage, ":") {
 		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
 	}

@@ -66,8 +66,8 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if !filepath.IsAbs(props.ContextDir) {
 		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
 	}
-	check.Missing("Registry", props.Registry == nil)
-	check.Missing("Network", props.Network == nil)
+	check.Ref("Registry", props.Registry, props.Registry == nil)
+	check.Ref("Network", props.Network, props.Network == nil)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,8 @@ import (
 type BackupProps struct {
 	// Project prefixes the container and volume names. Required.
 	Project string
+	// Cluster is the cluster to back up. Required.
+	Cluster *Cluster
 	// Network is the platform network to join. Required.
 	Network *dockernetwork.Network
 	// Databases are the app databases to back up (each also the name of
@@ -54,13 +56,14 @@ type Backup struct {
 }
 
 // NewBackup adds a sidecar that dumps every app database and the globals
-// of cluster cl daily into its own volume, with the restore script beside
+// of Cluster daily into its own volume, with the restore script beside
 // them. It runs the cluster's image (pg_dump of the same major version).
-func NewBackup(scope constructs.Construct, id string, cl *Cluster, props BackupProps) (*Backup, error) {
+func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backup, error) {
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
+	cl := props.Cluster
 	b := &Backup{Construct: c, Name: props.Project + "-postgres-backup"}
 	b.Volume = volume.NewVolume(c, jsii.String("volume"), &volume.VolumeConfig{
 		Name:      jsii.String(props.Project + "-postgres-backup"),
@@ -116,18 +119,18 @@ func (b *Backup) RestoreShellCommand(dockerHost, database string) string {
 }
 
 func (p BackupProps) validate(check *propcheck.Errors) error {
-	if p.Project == "" || p.Network == nil {
-		check.Addf("Project and Network are required")
-	}
+	check.Required("Project", p.Project)
+	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
+	check.Ref("Network", p.Network, p.Network == nil)
 	if len(p.At) != 5 || p.At[2] != ':' {
-		check.Addf("At %q is not HH:MM", p.At)
+		check.Add("At", p.At, "is not HH:MM")
 	}
 	if p.Keep < 1 {
-		check.Addf("Keep %d must be at least 1", p.Keep)
+		check.Add("Keep", p.Keep, "must be at least 1")
 	}
 	for _, d := range p.Databases {
 		if strings.ContainsAny(d, " '\"-") {
-			check.Addf("Databases %q is not a plain database name", d)
+			check.Add("Databases", d, "is not a plain database name")
 		}
 	}
 	return check.Err()

@@ -165,12 +165,8 @@ func serverCommand() *[]*string {
 }
 
 func (p Props) validate(check *propcheck.Errors) error {
-	if p.Project == "" {
-		check.Addf("Project is required")
-	}
-	if p.Network == nil {
-		check.Addf("Network is required")
-	}
+	check.Required("Project", p.Project)
+	check.Ref("Network", p.Network, p.Network == nil)
 	if p.ImageTag == "" {
 		check.Addf("ImageTag is required")
 	}

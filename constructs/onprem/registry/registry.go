@@ -232,12 +232,8 @@ func (p *Props) defaults() {
 }
 
 func (p Props) validate(check *propcheck.Errors) error {
-	if p.Project == "" {
-		check.Addf("Project is required")
-	}
-	if p.Network == nil {
-		check.Addf("Network is required")
-	}
+	check.Required("Project", p.Project)
+	check.Ref("Network", p.Network, p.Network == nil)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Addf("Port %d is not a TCP port", p.Port)
 	}

@@ -211,8 +211,8 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if len(p.SourceHash) < 12 {
 		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
 	}
-	check.Missing("Registry", p.Registry == nil)
-	check.Missing("Network", p.Network == nil)
+	check.Ref("Registry", p.Registry, p.Registry == nil)
+	check.Ref("Network", p.Network, p.Network == nil)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
 	}
