@@ -64,23 +64,20 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		return nil, err
 	}
 	out.LoadBalancer = lb
-	for i, a := range apps {
+	for _, a := range apps {
 		props := restservice.Props{
 			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env,
 			Size:       restservice.Size(a.Size),
 			Repository: reg.URL(a.Name), ImageTag: tag,
 			Cluster: cluster, Network: net, LoadBalancer: lb,
 			LogGroup: naming.AppLogGroup(p.Name, a.Name).Value, Region: p.Cloud.Region,
-			Route: restservice.Route(a.Route), Priority: 10 * (i + 1), Exec: a.Exec,
+			Route: restservice.Route(a.Route), Exec: a.Exec,
 			Egress: serviceEgress(a.Egress),
 		}
 		if s, ok := secrets[a.Name]; ok {
 			props.Secrets = s.ARNs
 		}
 		props.Sites = siteRules(p, a.Name)
-		if a.Route == (config.Route{}) {
-			props.Priority = restservice.CatchAllPriority
-		}
 		if db, ok := databases[a.Name]; ok {
 			props.Database = &restservice.Database{Endpoint: db.Endpoint(), Name: db.Spec().Database(), SecretARN: db.SecretARN()}
 			if run := migrations[a.Name].Run; run != nil {
@@ -100,18 +97,13 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 }
 
 // siteRules are the listener rules of the sites that serve app under
-// their /api/: priorities 5, 15, 25, ... in site order, between the apps'
-// own (10, 20, ...).
+// their /api/ (the load balancer gives them priorities 5, 15, 25, ...,
+// between the apps' own 10, 20, ...).
 func siteRules(p *config.Project, app string) []restservice.SiteRule {
 	var out []restservice.SiteRule
-	k := 0
 	for _, a := range p.Apps {
-		if a.Kind != config.KindSite || a.Site.API == "" {
-			continue
-		}
-		k++
-		if a.Site.API == app {
-			out = append(out, restservice.SiteRule{Site: a.Name, Priority: 10*k - 5})
+		if a.Kind == config.KindSite && a.Site.API == app {
+			out = append(out, restservice.SiteRule{Site: a.Name})
 		}
 	}
 	return out

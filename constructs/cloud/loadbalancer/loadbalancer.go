@@ -52,6 +52,7 @@ type LoadBalancer struct {
 	// certificate; nil with one.
 	Origin *Origin
 	scheme string
+	rules  priorities
 }
 
 const (

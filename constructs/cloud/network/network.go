@@ -176,7 +176,7 @@ func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, er
 		check.Addf("Region is required (it names the VPC endpoint services)")
 	}
 	if len(p.Zones) < 2 {
-		check.Addf("Zones %v: at least 2 availability zones are required", p.Zones)
+		check.Addf("Zones %q: at least 2 availability zones are required (e.g. %q)", p.Zones, []string{p.Region + "a", p.Region + "b"})
 	}
 	if !slices.Contains(NATStrategies, p.NAT) {
 		check.Addf("NAT %q is not one of none, single, per-az", p.NAT)

@@ -66,8 +66,10 @@ type Props struct {
 	// LoadBalancer forwards the app's requests: a rule on its listener
 	// that, behind CloudFront, also requires the origin secret. Required.
 	LoadBalancer *loadbalancer.LoadBalancer
-	// Priority orders this app's rule on the listener (unique per
-	// listener, 1-CatchAllPriority). Required.
+	// Priority orders this app's rule on the listener (1-
+	// loadbalancer.CatchAllPriority, unique per listener). Default 0: the
+	// load balancer assigns the next free one (NextAppPriority), or
+	// CatchAllPriority when Route is empty.
 	Priority int
 	// Route selects the app's requests. Default empty: every request, as
 	// the lowest-priority rule.
@@ -127,7 +129,11 @@ type Egress struct {
 
 // SiteRule is a site that forwards its /api/ requests to the app.
 type SiteRule struct {
-	Site     string
+	// Site is the site's name, which its /api/* origin sends in
+	// loadbalancer.SiteHeader. Required.
+	Site string
+	// Priority of the site's rule. Default 0: the load balancer assigns
+	// the next free one (NextSitePriority).
 	Priority int
 }
 
@@ -157,7 +163,7 @@ const (
 	// CPUTarget is the average CPU utilisation autoscaling keeps.
 	CPUTarget = 60
 	// CatchAllPriority is the rule of a sole app with no route: last.
-	CatchAllPriority = 50000
+	CatchAllPriority = loadbalancer.CatchAllPriority
 )
 
 // New creates the app's task definition, target group, listener rule,
@@ -166,6 +172,10 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	props.applyDefaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
+	}
+	props.LoadBalancer.ClaimPriority(props.Priority)
+	for _, site := range props.Sites {
+		props.LoadBalancer.ClaimPriority(site.Priority)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Service{Construct: c}
@@ -371,6 +381,21 @@ func containerDefinitions(p Props) (string, error) {
 }
 
 func (p *Props) applyDefaults() {
+	if lb := p.LoadBalancer; lb != nil {
+		if p.Priority == 0 && p.Route == (Route{}) {
+			p.Priority = CatchAllPriority
+		} else if p.Priority == 0 {
+			p.Priority = lb.NextAppPriority()
+		}
+		sites := make([]SiteRule, len(p.Sites))
+		for i, s := range p.Sites {
+			if s.Priority == 0 {
+				s.Priority = lb.NextSitePriority()
+			}
+			sites[i] = s
+		}
+		p.Sites = sites
+	}
 	d := DefaultSize
 	for _, f := range []struct {
 		v   *int
@@ -406,8 +431,20 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if !strings.HasPrefix(p.HealthCheckPath, "/") {
 		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/'")
 	}
-	if p.Priority < 1 || p.Priority > CatchAllPriority {
-		check.Add("Priority", p.Priority, "must be 1-%d", CatchAllPriority)
+	if p.LoadBalancer != nil {
+		if err := p.LoadBalancer.CheckPriority(p.Priority); err != nil {
+			check.Add("Priority", p.Priority, "%v", err)
+		}
+		mine := map[int]bool{p.Priority: true}
+		for i, s := range p.Sites {
+			check.Required(fmt.Sprintf("Sites[%d].Site", i), s.Site)
+			if err := p.LoadBalancer.CheckPriority(s.Priority); err != nil {
+				check.Add(fmt.Sprintf("Sites[%d].Priority", i), s.Priority, "%v", err)
+			} else if mine[s.Priority] {
+				check.Add(fmt.Sprintf("Sites[%d].Priority", i), s.Priority, "is used twice by this service")
+			}
+			mine[s.Priority] = true
+		}
 	}
 	if s := p.Size; s.MinCount > s.MaxCount {
 		check.Add("Size.MinCount", s.MinCount, "must not exceed Size.MaxCount (%d)", s.MaxCount)

@@ -1,0 +1,127 @@
+package librarytest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/accesslogs"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/apidistribution"
+	cloudappdatabase "github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appsecrets"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ciidentity"
+	cloudclientsite "github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/kmskey"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	cloudrestservice "github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/statebackend"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/webacl"
+	onpremappdatabase "github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	onpremclientsite "github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	onpremrestservice "github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+)
+
+// TestZeroProps calls every constructor with zero props, as a caller who
+// forgot them would: each must return one error that names the construct's
+// path and every required field, must not panic, and must add nothing to
+// the stack.
+func TestZeroProps(t *testing.T) {
+	type ctor func(s cdktf.TerraformStack) error
+	ignore := func(_ any, err error) error { return err }
+	cases := []struct {
+		name   string
+		new    ctor
+		fields []string
+	}{
+		{"awsprovider", func(s cdktf.TerraformStack) error { return ignore(awsprovider.New(s, "c", awsprovider.Props{})) }, []string{"Region"}},
+		{"network", func(s cdktf.TerraformStack) error { return ignore(network.New(s, "c", network.Props{})) }, []string{"Name", "Region", "Zones", "CIDR"}},
+		{"ecscluster", func(s cdktf.TerraformStack) error { return ignore(ecscluster.New(s, "c", ecscluster.Props{})) }, []string{"Name", "ExecutionRoleName"}},
+		{"loadbalancer", func(s cdktf.TerraformStack) error { return ignore(loadbalancer.New(s, "c", loadbalancer.Props{})) }, []string{"Name", "Network"}},
+		{"containerregistry", func(s cdktf.TerraformStack) error {
+			return ignore(containerregistry.New(s, "c", containerregistry.Props{}))
+		}, []string{"Project"}},
+		{"cloud/restservice", func(s cdktf.TerraformStack) error {
+			return ignore(cloudrestservice.New(s, "c", cloudrestservice.Props{}))
+		}, []string{"Project", "App", "Repository", "ImageTag", "Cluster", "Network", "LoadBalancer", "LogGroup", "Region", "Port", "HealthCheckPath", "Priority"}},
+		{"cloud/appdatabase", func(s cdktf.TerraformStack) error {
+			return ignore(cloudappdatabase.New(s, "c", cloudappdatabase.Props{}))
+		}, []string{"Project", "App", "EngineVersion", "Network"}},
+		{"cloud/appdatabase migration task", func(s cdktf.TerraformStack) error {
+			return ignore(cloudappdatabase.NewMigrationTask(s, "c", cloudappdatabase.MigrationTaskProps{}))
+		}, []string{"DB", "Repository", "Cluster", "Network", "LogGroup", "Region"}},
+		{"cloud/clientsite", func(s cdktf.TerraformStack) error {
+			return ignore(cloudclientsite.New(s, "c", cloudclientsite.Props{}))
+		}, []string{"Project", "App", "BuildOutput"}},
+		{"apidistribution", func(s cdktf.TerraformStack) error {
+			return ignore(apidistribution.New(s, "c", apidistribution.Props{}))
+		}, []string{"Project", "App", "LoadBalancer"}},
+		{"kmskey", func(s cdktf.TerraformStack) error { return ignore(kmskey.New(s, "c", kmskey.Props{})) }, []string{"Alias", "Region"}},
+		{"webacl", func(s cdktf.TerraformStack) error { return ignore(webacl.New(s, "c", webacl.Props{})) }, []string{"Name", "Scope"}},
+		{"accesslogs", func(s cdktf.TerraformStack) error { return ignore(accesslogs.New(s, "c", accesslogs.Props{})) }, []string{"BucketPrefix"}},
+		{"appsecrets", func(s cdktf.TerraformStack) error { return ignore(appsecrets.New(s, "c", appsecrets.Props{})) }, []string{"Project, App and at least one of Values"}},
+		{"statebackend", func(s cdktf.TerraformStack) error { return ignore(statebackend.New(s, "c", statebackend.Props{})) }, []string{"Bucket", "LockTable"}},
+		{"ciidentity", func(s cdktf.TerraformStack) error { return ignore(ciidentity.New(s, "c", ciidentity.Props{})) }, []string{"Owner", "Repo", "RoleName"}},
+		{"dockerprovider", func(s cdktf.TerraformStack) error { return ignore(dockerprovider.New(s, "c", dockerprovider.Props{})) }, []string{"Host"}},
+		{"postgresqlprovider", func(s cdktf.TerraformStack) error {
+			return ignore(postgresqlprovider.New(s, "c", postgresqlprovider.Props{}))
+		}, []string{"Host", "Port", "Username", "Version"}},
+		{"dockernetwork", func(s cdktf.TerraformStack) error { return ignore(dockernetwork.New(s, "c", dockernetwork.Props{})) }, []string{"Name"}},
+		{"registry", func(s cdktf.TerraformStack) error { return ignore(registry.New(s, "c", registry.Props{})) }, []string{"Project", "Network", "Port"}},
+		{"postgrescluster", func(s cdktf.TerraformStack) error {
+			return ignore(postgrescluster.New(s, "c", postgrescluster.Props{}))
+		}, []string{"Project", "Network", "ImageTag", "Password", "Port"}},
+		{"postgrescluster backup", func(s cdktf.TerraformStack) error {
+			return ignore(postgrescluster.NewBackup(s, "c", postgrescluster.BackupProps{}))
+		}, []string{"Project", "Cluster", "Network"}},
+		{"onprem/appdatabase", func(s cdktf.TerraformStack) error {
+			return ignore(onpremappdatabase.New(s, "c", onpremappdatabase.Props{}))
+		}, []string{"Project", "App", "Password", "Cluster", "Network"}},
+		{"onprem/restservice", func(s cdktf.TerraformStack) error {
+			return ignore(onpremrestservice.New(s, "c", onpremrestservice.Props{}))
+		}, []string{"Project", "App", "Kind", "SourceDir", "SourceHash", "Registry", "Network", "Port", "HostPort", "HealthCheckCommand"}},
+		{"onprem/clientsite", func(s cdktf.TerraformStack) error {
+			return ignore(onpremclientsite.New(s, "c", onpremclientsite.Props{}))
+		}, []string{"Project", "App", "BuildOutput", "ContextDir", "Registry", "Network"}},
+		{"localimage", func(s cdktf.TerraformStack) error { return ignore(localimage.New(s, "c", localimage.Props{})) }, []string{"Registry", "ContextDir", "Hash"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, stack := newStack(t, "lib")
+			err := func() (err error) {
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("panic: %v", r)
+					}
+				}()
+				return c.new(stack)
+			}()
+			if err == nil {
+				t.Fatal("no error for zero props")
+			}
+			msg := err.Error()
+			if strings.HasPrefix(msg, "panic: ") {
+				t.Fatal(msg)
+			}
+			for _, f := range c.fields {
+				if !strings.Contains(msg, "lib/c: "+f) {
+					t.Errorf("error does not name lib/c: %s:\n%s", f, msg)
+				}
+			}
+			if n := len(*stack.Node().Children()); n != 0 {
+				t.Errorf("a failed constructor left %d children in the stack", n)
+			}
+		})
+	}
+}
