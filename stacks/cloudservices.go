@@ -79,7 +79,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		}
 		props.Sites = siteRules(p, a.Name)
 		if db, ok := databases[a.Name]; ok {
-			props.Database = &restservice.Database{Endpoint: db.Endpoint(), Name: db.Spec().Database(), SecretARN: db.SecretARN()}
+			props.Database = db
 			if run := migrations[a.Name].Run; run != nil {
 				props.After = []cdktf.ITerraformDependable{run}
 			}

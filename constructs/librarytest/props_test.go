@@ -54,7 +54,7 @@ func TestZeroProps(t *testing.T) {
 		}, []string{"Project"}},
 		{"cloud/restservice", func(s cdktf.TerraformStack) error {
 			return ignore(cloudrestservice.New(s, "c", cloudrestservice.Props{}))
-		}, []string{"Project", "App", "Repository", "ImageTag", "Cluster", "Network", "LoadBalancer", "LogGroup", "Region", "Port", "HealthCheckPath", "Priority"}},
+		}, []string{"Project", "App", "Repository", "ImageTag", "Cluster", "Network", "LoadBalancer", "LogGroup", "Region", "Port", "HealthCheckPath"}},
 		{"cloud/appdatabase", func(s cdktf.TerraformStack) error {
 			return ignore(cloudappdatabase.New(s, "c", cloudappdatabase.Props{}))
 		}, []string{"Project", "App", "EngineVersion", "Network"}},

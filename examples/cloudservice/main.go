@@ -106,8 +106,7 @@ func newStack(scope cdktf.App) error {
 		Repository: registry.URL(app), ImageTag: imageTag.StringValue(),
 		Cluster: cluster, Network: net, LoadBalancer: lb,
 		LogGroup: "/ecs/" + project + "/" + app, Region: region,
-		Priority: restservice.CatchAllPriority,
-		Database: &restservice.Database{Endpoint: db.Endpoint(), Name: spec.Database(), SecretARN: db.SecretARN()},
+		Database: db,
 	})
 	if err != nil {
 		return err

@@ -87,6 +87,9 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
 	check.Required("BuildOutput", props.BuildOutput)
+	if props.API != nil {
+		check.Ref("API", props.API, false)
+	}
 	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
 	if *props.MinTTL < 0 || *props.MinTTL > *props.DefaultTTL || *props.DefaultTTL > *props.MaxTTL {
 		check.Add("MinTTL/DefaultTTL/MaxTTL", fmt.Sprintf("%d/%d/%d", *props.MinTTL, *props.DefaultTTL, *props.MaxTTL), "must be 0 <= MinTTL <= DefaultTTL <= MaxTTL")

@@ -20,6 +20,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
@@ -28,16 +29,6 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 	"github.com/homecloud-dev/fullstack/naming"
 )
-
-// Database is how the app reaches its RDS database.
-type Database struct {
-	// Endpoint (token) and Name of the database.
-	Endpoint *string
-	Name     string
-	// SecretARN (token) of the RDS-managed secret; ECS injects its
-	// username and password as PGUSER and PGPASSWORD.
-	SecretARN *string
-}
 
 // Props configures the cloud service.
 type Props struct {
@@ -78,8 +69,10 @@ type Props struct {
 	// loadbalancer.SitePath with the site's loadbalancer.SiteHeader, at its
 	// priority (unique per listener). Default none.
 	Sites []SiteRule
-	// Database is the app's RDS database. Default nil: none.
-	Database *Database
+	// Database is the app's RDS database: the container gets libpq's PG*
+	// variables, with PGUSER and PGPASSWORD injected by ECS from the
+	// RDS-managed secret. Default nil: none.
+	Database *appdatabase.Database
 	// After must succeed before the service changes (its migrations).
 	After []cdktf.ITerraformDependable
 	// Exec enables ECS Exec. Default false.
@@ -346,10 +339,11 @@ func containerDefinitions(p Props) (string, error) {
 		secrets = append(secrets, map[string]string{"name": name, "valueFrom": *p.Secrets[name]})
 	}
 	if db := p.Database; db != nil {
-		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint, strconv.Itoa(network.PostgresPort), db.Name, "require"
+		secret := *db.SecretARN()
+		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint(), strconv.Itoa(network.PostgresPort), db.Spec().Database(), "require"
 		secrets = append(secrets,
-			map[string]string{"name": "PGUSER", "valueFrom": *db.SecretARN + ":username::"},
-			map[string]string{"name": "PGPASSWORD", "valueFrom": *db.SecretARN + ":password::"},
+			map[string]string{"name": "PGUSER", "valueFrom": secret + ":username::"},
+			map[string]string{"name": "PGPASSWORD", "valueFrom": secret + ":password::"},
 		)
 	}
 	keys := make([]string, 0, len(env))
@@ -423,6 +417,9 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
 	check.Ref("Network", p.Network, p.Network == nil)
 	check.Ref("LoadBalancer", p.LoadBalancer, p.LoadBalancer == nil)
+	if p.Database != nil {
+		check.Ref("Database", p.Database, false)
+	}
 	check.Required("LogGroup", p.LogGroup)
 	check.Required("Region", p.Region)
 	if p.Port < 1 || p.Port > 65535 {

@@ -68,6 +68,9 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	}
 	check.Ref("Registry", props.Registry, props.Registry == nil)
 	check.Ref("Network", props.Network, props.Network == nil)
+	if props.API != nil {
+		check.Ref("API", props.API, false)
+	}
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

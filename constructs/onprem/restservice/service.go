@@ -213,6 +213,9 @@ func (p Props) validate(check *propcheck.Errors) error {
 	}
 	check.Ref("Registry", p.Registry, p.Registry == nil)
 	check.Ref("Network", p.Network, p.Network == nil)
+	if p.Database != nil {
+		check.Ref("Database", p.Database, false)
+	}
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
 	}

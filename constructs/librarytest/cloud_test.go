@@ -1,0 +1,185 @@
+package librarytest
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+)
+
+// cloudBase is what every cloud construct test stands on: provider,
+// network, cluster and load balancer in stack "lib".
+type cloudBase struct {
+	app     cdktf.App
+	stack   cdktf.TerraformStack
+	net     *network.Network
+	cluster *ecscluster.Cluster
+	lb      *loadbalancer.LoadBalancer
+}
+
+func newCloudBase(t *testing.T) cloudBase {
+	t.Helper()
+	app, stack := newStack(t, "lib")
+	must(awsprovider.New(stack, "aws", awsprovider.Props{Region: "eu-west-2"}))(t)
+	net := must(network.New(stack, "network", network.Props{
+		CIDR: "10.1.0.0/16", Name: "lib", Region: "eu-west-2", Zones: []string{"eu-west-2a", "eu-west-2b"}, ServicePorts: []int{8080},
+	}))(t)
+	cluster := must(ecscluster.New(stack, "cluster", ecscluster.Props{
+		Name: "lib", ExecutionRoleName: "lib-execution", Logs: []ecscluster.AppLog{{App: "orders", Name: "/lib/orders"}},
+	}))(t)
+	lb := must(loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "lib", Network: net}))(t)
+	return cloudBase{app, stack, net, cluster, lb}
+}
+
+// must takes a constructor's results and, given the test, fails it on
+// the error or returns the value: must(network.New(...))(t).
+func must[T any](v T, err error) func(*testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func (b cloudBase) service(t *testing.T, id string, props restservice.Props) *restservice.Service {
+	t.Helper()
+	props.Project, props.Port, props.HealthCheckPath = "lib", 8080, "/healthz"
+	props.Repository, props.ImageTag = jsii.String("repo"), jsii.String("v1")
+	props.Cluster, props.Network, props.LoadBalancer = b.cluster, b.net, b.lb
+	props.LogGroup, props.Region = "/lib/"+props.App, "eu-west-2"
+	return must(restservice.New(b.stack, id, props))(t)
+}
+
+// TestCloudService: defaults a caller gets (task size, autoscaling), the
+// rule priorities the load balancer hands out, the origin secret every
+// rule requires behind CloudFront, and the database wiring.
+func TestCloudService(t *testing.T) {
+	b := newCloudBase(t)
+	db := must(appdatabase.New(b.stack, "db", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "orders"}, EngineVersion: "16", Network: b.net,
+	}))(t)
+	b.service(t, "orders", restservice.Props{App: "orders", Route: restservice.Route{Path: "/orders/*"}, Database: db,
+		Sites: []restservice.SiteRule{{Site: "web"}}})
+	b.service(t, "ranker", restservice.Props{App: "ranker", Route: restservice.Route{Path: "/ranker/*"}})
+	// A third service asking for a taken priority is refused, and adds nothing.
+	_, err := restservice.New(b.stack, "late", restservice.Props{Project: "lib", App: "late", Port: 8080, HealthCheckPath: "/",
+		Repository: jsii.String("r"), ImageTag: jsii.String("t"), Cluster: b.cluster, Network: b.net, LoadBalancer: b.lb,
+		LogGroup: "/lib/late", Region: "eu-west-2", Priority: 10})
+	if err == nil || !strings.Contains(err.Error(), "lib/late: Priority 10: is already taken") {
+		t.Errorf("taken priority: got %v", err)
+	}
+	s := synthesize(t, b.app, "lib")
+
+	want(t, "orders rule priority", only(t, s, "aws_lb_listener_rule", "orders_rule_")["priority"], 10.0)
+	want(t, "orders site rule priority", only(t, s, "aws_lb_listener_rule", "orders_rule-site-web")["priority"], 5.0)
+	want(t, "ranker rule priority", only(t, s, "aws_lb_listener_rule", "ranker_rule_")["priority"], 20.0)
+	if n := len(s.Resources("aws_lb_listener_rule")); n != 3 {
+		t.Errorf("%d listener rules, want 3 (the refused service added none)", n)
+	}
+	conds, _ := json.Marshal(only(t, s, "aws_lb_listener_rule", "ranker_rule_")["condition"])
+	if !strings.Contains(string(conds), loadbalancer.OriginHeader) {
+		t.Errorf("rule does not require the CloudFront origin secret: %s", conds)
+	}
+	task := only(t, s, "aws_ecs_task_definition", "orders")
+	want(t, "cpu", task["cpu"], "256")
+	want(t, "memory", task["memory"], "512")
+	var defs []struct {
+		Environment []struct{ Name, Value string }
+		Secrets     []struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(task["container_definitions"].(string)), &defs); err != nil || len(defs) != 1 {
+		t.Fatalf("container definitions: %v %v", defs, err)
+	}
+	env := map[string]string{}
+	for _, e := range defs[0].Environment {
+		env[e.Name] = e.Value
+	}
+	want(t, "PGDATABASE", any(env["PGDATABASE"]), "orders")
+	want(t, "PGSSLMODE", any(env["PGSSLMODE"]), "require")
+	var secrets []string
+	for _, s := range defs[0].Secrets {
+		secrets = append(secrets, s.Name)
+	}
+	if strings.Join(secrets, ",") != "PGUSER,PGPASSWORD" {
+		t.Errorf("secrets = %v, want PGUSER and PGPASSWORD from the RDS secret", secrets)
+	}
+	scaling := only(t, s, "aws_appautoscaling_target", "orders")
+	want(t, "min capacity", scaling["min_capacity"], 1.0)
+	want(t, "max capacity", scaling["max_capacity"], 2.0)
+}
+
+// TestCloudDatabase: the secure defaults of an app's RDS instance.
+func TestCloudDatabase(t *testing.T) {
+	b := newCloudBase(t)
+	must(appdatabase.New(b.stack, "db", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "orders"}, EngineVersion: "16", Network: b.net, BackupRetentionDays: 7,
+	}))(t)
+	_, err := appdatabase.New(b.stack, "small", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "small"}, EngineVersion: "16", Network: b.net, AllocatedStorage: 5,
+	})
+	if err == nil || !strings.Contains(err.Error(), "lib/small: AllocatedStorage 5: must be at least 20 GiB") {
+		t.Errorf("small storage: got %v", err)
+	}
+	db := only(t, synthesize(t, b.app, "lib"), "aws_db_instance", "db_instance")
+	want(t, "instance class", db["instance_class"], appdatabase.DefaultInstanceClass)
+	want(t, "allocated storage", db["allocated_storage"], float64(appdatabase.DefaultAllocatedStorage))
+	want(t, "storage encrypted", db["storage_encrypted"], true)
+	want(t, "publicly accessible", db["publicly_accessible"], false)
+	want(t, "deletion protection", db["deletion_protection"], true)
+	want(t, "final snapshot", db["final_snapshot_identifier"], "lib-orders-final")
+	want(t, "managed password", db["manage_master_user_password"], true)
+}
+
+// TestCloudSite: a site with its API behind the same distribution, the
+// default cache TTLs, and a versioned private bucket.
+func TestCloudSite(t *testing.T) {
+	b := newCloudBase(t)
+	dir := filepath.Join(t.TempDir(), "build")
+	writeFile(t, dir, "index.html", "<h1>hi</h1>")
+	must(clientsite.New(b.stack, "site", clientsite.Props{Project: "lib", App: "web", BuildOutput: dir, API: b.lb}))(t)
+	_, err := clientsite.New(b.stack, "domain", clientsite.Props{Project: "lib", App: "d", BuildOutput: dir, Domain: "shop.example.com"})
+	if err == nil || !strings.Contains(err.Error(), "lib/domain: CertificateARN (with Domain) is required") {
+		t.Errorf("domain without certificate: got %v", err)
+	}
+	s := synthesize(t, b.app, "lib")
+	dist := only(t, s, "aws_cloudfront_distribution", "site")
+	raw, _ := json.Marshal(dist)
+	for _, part := range []string{`"default_ttl":3600`, `"max_ttl":86400`, `"path_pattern":"/api/*"`, `"viewer_protocol_policy":"redirect-to-https"`} {
+		if !strings.Contains(string(raw), part) {
+			t.Errorf("distribution lacks %s", part)
+		}
+	}
+	want(t, "versioning", only(t, s, "aws_s3_bucket_versioning", "site")["versioning_configuration"].(map[string]any)["status"], "Enabled")
+	if n := len(s.Resources("aws_s3_object")); n != 1 {
+		t.Errorf("%d objects uploaded, want 1", n)
+	}
+}
+
+// TestCrossStackReference: a construct wired to one of another stack is
+// refused with the stacks named, before anything is added.
+func TestCrossStackReference(t *testing.T) {
+	b := newCloudBase(t)
+	other := cdktf.NewTerraformStack(b.app, jsii.String("other"))
+	must(awsprovider.New(other, "aws", awsprovider.Props{Region: "eu-west-2"}))(t)
+	_, err := loadbalancer.New(other, "lb", loadbalancer.Props{Name: "other", Network: b.net})
+	if err == nil || !strings.Contains(err.Error(), `other/lb: Network is in stack "lib", not in this construct's stack "other"`) {
+		t.Errorf("cross-stack network: got %v", err)
+	}
+	if n := len(*other.Node().Children()); n != 1 {
+		t.Errorf("stack other has %d children, want only its provider", n)
+	}
+}

@@ -1,0 +1,146 @@
+package librarytest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/contenthash"
+	"github.com/homecloud-dev/fullstack/flyway"
+	"github.com/homecloud-dev/fullstack/internal/synth"
+)
+
+// onpremBase is the home-server platform every on-prem construct test
+// stands on: providers, network, registry and PostgreSQL in stack name.
+type onpremBase struct {
+	app     cdktf.App
+	stack   cdktf.TerraformStack
+	net     *dockernetwork.Network
+	reg     *registry.Registry
+	cluster *postgrescluster.Cluster
+}
+
+func newOnPremBase(t *testing.T, app cdktf.App, name string) onpremBase {
+	t.Helper()
+	stack := cdktf.NewTerraformStack(app, jsii.String(name))
+	pg := must(postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{
+		Host: "127.0.0.1", Port: 5432, Username: "postgres", Version: "16",
+	}))(t)
+	net := must(dockernetwork.New(stack, "network", dockernetwork.Props{Name: name}))(t)
+	reg := must(registry.New(stack, "registry", registry.Props{Project: name, Network: net, BindAddress: "127.0.0.1", Port: 5000}))(t)
+	must(dockerprovider.New(stack, "docker", dockerprovider.Props{
+		Host: "unix:///var/run/docker.sock", Registries: []dockerprovider.RegistryAuth{{Address: reg.URL()}},
+	}))(t)
+	cluster := must(postgrescluster.New(stack, "postgres", postgrescluster.Props{
+		Project: name, Network: net, ImageTag: "16.6-bookworm", BindAddress: "127.0.0.1", Port: 5432, Password: pg.Password.StringValue(),
+	}))(t)
+	return onpremBase{app, stack, net, reg, cluster}
+}
+
+// TestOnPremService: an app with its database and a site in front of it,
+// wired only by construct references: the image goes to the registry's
+// api namespace, the app waits for its migrations and reaches PostgreSQL
+// on the platform network, the site proxies /api/ to the app.
+func TestOnPremService(t *testing.T) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
+	b := newOnPremBase(t, app, "lib")
+	src := filepath.Join(t.TempDir(), "api")
+	writeFile(t, src, "Dockerfile", "FROM scratch\n")
+	migrations := filepath.Join(t.TempDir(), "migrations")
+	writeFile(t, migrations, "V1__init.sql", "CREATE TABLE notes (id int);\n")
+	hash := must(contenthash.Dir(src))(t)
+	loaded := must(flyway.Load(migrations))(t)
+
+	db := must(appdatabase.New(b.stack, "db", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "orders", Migrations: loaded}, Password: jsii.String("pw"), Cluster: b.cluster, Network: b.net,
+	}))(t)
+	svc := must(restservice.New(b.stack, "orders", restservice.Props{
+		Project: "lib", App: "orders", Kind: registry.API, SourceDir: src, SourceHash: hash,
+		Registry: b.reg, Network: b.net, Database: db, Port: 8080, HostPort: 8081, BindAddress: "127.0.0.1",
+		HealthCheckCommand: []string{"CMD", "/healthcheck"},
+	}))(t)
+	build := filepath.Join(t.TempDir(), "web")
+	writeFile(t, build, "index.html", "<h1>hi</h1>")
+	site := must(clientsite.New(b.stack, "web", clientsite.Props{
+		Project: "lib", App: "web", BuildOutput: build, ContextDir: filepath.Join(t.TempDir(), "ctx"),
+		Registry: b.reg, Network: b.net, API: svc, HostPort: 8082, BindAddress: "127.0.0.1",
+	}))(t)
+	s := synthesize(t, app, "lib")
+
+	if want := "127.0.0.1:5000/api/orders:src-" + hash[:12]; svc.ImageRef != want {
+		t.Errorf("image ref = %s, want %s", svc.ImageRef, want)
+	}
+	want(t, "pushed image", only(t, s, "docker_registry_image", "orders")["name"], "${docker_image."+idOf(t, s, "docker_image", "orders_image_build")+".name}")
+	container := only(t, s, "docker_container", "orders_container")
+	env := strings.Join(synth.Strings(container["env"]), " ")
+	for _, part := range []string{"PGHOST=lib-postgres", "PGPORT=5432", "PGDATABASE=orders", "PGPASSFILE=" + restservice.PGPassFile} {
+		if !strings.Contains(env, part) {
+			t.Errorf("app env lacks %s: %s", part, env)
+		}
+	}
+	if strings.Contains(env, "pw") {
+		t.Errorf("the database password is in the app's environment: %s", env)
+	}
+	deps := strings.Join(synth.Strings(container["depends_on"]), " ")
+	if !strings.Contains(deps, "docker_container."+idOf(t, s, "docker_container", "db_flyway")) {
+		t.Errorf("app does not wait for its migrations: depends_on %s", deps)
+	}
+	flywayEnv := strings.Join(synth.Strings(only(t, s, "docker_container", "db_flyway")["env"]), " ")
+	if !strings.Contains(flywayEnv, "FLYWAY_URL=jdbc:postgresql://lib-postgres:5432/orders") {
+		t.Errorf("flyway env: %s", flywayEnv)
+	}
+	want(t, "role", only(t, s, "postgresql_role", "db_role")["name"], "orders")
+	if !strings.Contains(site.NginxConfig, svc.InternalURL) {
+		t.Errorf("nginx does not proxy /api/ to %s:\n%s", svc.InternalURL, site.NginxConfig)
+	}
+	siteDeps := strings.Join(synth.Strings(only(t, s, "docker_container", "web_container")["depends_on"]), " ")
+	if !strings.Contains(siteDeps, "docker_container."+idOf(t, s, "docker_container", "orders_container")) {
+		t.Errorf("site does not start after its API: depends_on %s", siteDeps)
+	}
+}
+
+// TestOnPremCrossStack: a service given the database of another stack is
+// refused, naming both stacks.
+func TestOnPremCrossStack(t *testing.T) {
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
+	a, b := newOnPremBase(t, app, "a"), newOnPremBase(t, app, "b")
+	db := must(appdatabase.New(a.stack, "db", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "a", App: "orders"}, Password: jsii.String("pw"), Cluster: a.cluster, Network: a.net,
+	}))(t)
+	src := filepath.Join(t.TempDir(), "api")
+	writeFile(t, src, "Dockerfile", "FROM scratch\n")
+	_, err := restservice.New(b.stack, "orders", restservice.Props{
+		Project: "b", App: "orders", Kind: registry.API, SourceDir: src, SourceHash: must(contenthash.Dir(src))(t),
+		Registry: b.reg, Network: b.net, Database: db, Port: 8080, HostPort: 8081, HealthCheckCommand: []string{"CMD", "true"},
+	})
+	if err == nil || !strings.Contains(err.Error(), `b/orders: Database is in stack "a", not in this construct's stack "b"`) {
+		t.Errorf("cross-stack database: got %v", err)
+	}
+}
+
+// idOf is the logical id of the one resource of typ whose id contains part.
+func idOf(t *testing.T, s *synth.Stack, typ, part string) string {
+	t.Helper()
+	var ids []string
+	for id := range s.Resources(typ) {
+		if strings.Contains(id, part) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("%s ids with %q: %v, want one", typ, part, ids)
+	}
+	return ids[0]
+}
