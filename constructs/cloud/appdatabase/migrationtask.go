@@ -1,6 +1,7 @@
 package appdatabase
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -156,23 +157,8 @@ func flywayContainer(image string, props MigrationTaskProps) (string, error) {
 // RunScript runs the Flyway task once and fails (so does the apply) unless
 // it exits 0. It first checks the migration image exists and otherwise
 // prints how to build it. It needs the AWS CLI and the deploy credentials.
-var RunScript = strings.TrimSpace(`
-set -eu
-repo="${IMAGE%:*}"; tag="${IMAGE##*:}"
-if ! aws ecr describe-images --repository-name "${repo#*/}" --image-ids imageTag="$tag" >/dev/null 2>&1; then
-  echo "migration image $IMAGE is missing; build and push it, then deploy again:" >&2
-  echo "  printf 'FROM `+dbspec.FlywayImage+`\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" >&2
-  exit 1
-fi
-task=$(aws ecs run-task --cluster "$CLUSTER" --task-definition "$TASK_DEFINITION" --launch-type FARGATE \
-  --network-configuration "awsvpcConfiguration={subnets=[$SUBNETS],securityGroups=[$SECURITY_GROUP],assignPublicIp=$ASSIGN_PUBLIC_IP}" \
-  --query 'tasks[0].taskArn' --output text)
-echo "flyway migrate for $APP: task $task"
-aws ecs wait tasks-stopped --cluster "$CLUSTER" --tasks "$task"
-code=$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$task" --query 'tasks[0].containers[0].exitCode' --output text)
-if [ "$code" != "0" ]; then
-  echo "flyway migrate for $APP failed (exit $code); Flyway's output is in CloudWatch log group $LOG_GROUP (stream flyway/flyway/${task##*/})" >&2
-  exit 1
-fi
-echo "flyway migrate for $APP succeeded"
-`) + "\n"
+// It is scripts/run-migrations.sh with the Flyway image filled in.
+var RunScript = strings.ReplaceAll(runScript, "@FLYWAY_IMAGE@", dbspec.FlywayImage)
+
+//go:embed scripts/run-migrations.sh
+var runScript string

@@ -1,8 +1,10 @@
 package clientsite
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
+	"text/template"
 
 	"github.com/homecloud-dev/fullstack/constructs/siteheaders"
 )
@@ -51,63 +53,22 @@ func NginxConfig(o NginxOptions) string {
 	}
 	// add_header in a location replaces the inherited ones, so every
 	// location repeats the security headers.
-	var sec strings.Builder
+	var headers strings.Builder
 	for _, h := range siteheaders.Headers(o.ContentSecurityPolicy) {
-		fmt.Fprintf(&sec, "        add_header %s %q always;\n", h[0], h[1])
+		fmt.Fprintf(&headers, "        add_header %s %q always;\n", h[0], h[1])
 	}
-	headers := sec.String()
 	var b strings.Builder
-	fmt.Fprintf(&b, `server {
-    listen %s;
-    server_name _;
-    root %s;
-    index index.html;
-    server_tokens off;
-    charset utf-8;
-
-    gzip on;
-    gzip_vary on;
-    gzip_min_length 256;
-    gzip_types text/plain text/css application/javascript application/json image/svg+xml application/xml;
-
-    location = %s {
-        access_log off;
-        default_type text/plain;
-%s        return 200 "ok\n";
-    }
-
-    location ~* "\.[0-9a-f]{8,}\.(%s)$" {
-        try_files $uri =404;
-        add_header Cache-Control "public, max-age=%d, immutable" always;
-%s    }
-
-    location ~* "\.(%s)$" {
-        try_files $uri =404;
-        add_header Cache-Control "no-cache" always;
-%s    }
-`, o.Listen, o.Root, HealthPath, headers, staticExtensions, o.AssetMaxAge, headers, staticExtensions, headers)
-	if o.APIUpstream != "" {
-		// ^~ keeps /api/... away from the static-file locations; a variable
-		// upstream is resolved per request, and passes the URI unchanged.
-		fmt.Fprintf(&b, `
-    location ^~ /api/ {
-        resolver %s valid=10s;
-        set $api_upstream %s;
-        proxy_pass $api_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Host $host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_read_timeout 60s;
-    }
-`, o.Resolver, o.APIUpstream)
-	}
-	fmt.Fprintf(&b, `
-    location / {
-        try_files $uri $uri/ /index.html;
-        add_header Cache-Control "no-cache" always;
-%s    }
-}
-`, headers)
+	// The template and its data are fixed here: executing it cannot fail.
+	_ = nginxTemplate.Execute(&b, struct {
+		NginxOptions
+		HealthPath, StaticExtensions, Headers string
+	}{o, HealthPath, staticExtensions, headers.String()})
 	return b.String()
 }
+
+// nginxTemplate is nginx.conf.tmpl, the server block as nginx reads it.
+//
+//go:embed nginx.conf.tmpl
+var nginxTemplateText string
+
+var nginxTemplate = template.Must(template.New("nginx").Parse(nginxTemplateText))

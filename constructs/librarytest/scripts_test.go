@@ -1,0 +1,42 @@
+package librarytest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+)
+
+// TestScriptsParse reads every shell script the constructs install or run
+// (each an embedded .sh file) with dash -n, the POSIX shell the containers
+// and the migration runner use: a syntax error fails here, not on a server
+// at 3 am. What they do is run for real in __tests__.
+func TestScriptsParse(t *testing.T) {
+	for name, script := range map[string]string{
+		"appdatabase.RunScript":          appdatabase.RunScript,
+		"postgrescluster.BackupScript":   postgrescluster.BackupScript,
+		"postgrescluster.RestoreScript":  postgrescluster.RestoreScript,
+		"postgrescluster.ScheduleScript": postgrescluster.ScheduleScript,
+		"registry.BackupScript":          registry.BackupScript,
+		"registry.RestoreScript":         registry.RestoreScript,
+	} {
+		if strings.TrimSpace(script) == "" {
+			t.Errorf("%s is empty", name)
+			continue
+		}
+		cmd := exec.Command("dash", "-n")
+		cmd.Stdin = strings.NewReader(script)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s does not parse: %v\n%s", name, err, out)
+		}
+	}
+	if !strings.Contains(postgrescluster.ScheduleScript, postgrescluster.BackupCommand+" ||") {
+		t.Errorf("the schedule does not run %s", postgrescluster.BackupCommand)
+	}
+	if strings.Contains(appdatabase.RunScript, "@FLYWAY_IMAGE@") {
+		t.Error("RunScript still holds its placeholder")
+	}
+}
