@@ -3,6 +3,8 @@ package config
 import (
 	"path/filepath"
 
+	"github.com/homecloud-dev/fullstack/flyway"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,6 +28,9 @@ type Project struct {
 	// resolved against. Load sets it to the project file's directory.
 	// Default ".".
 	Dir string `yaml:"-"`
+
+	// migrations caches AppMigrations by folder.
+	migrations map[string][]flyway.Migration
 }
 
 // MigrationsDir is the Flyway folder of one app.

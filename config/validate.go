@@ -11,7 +11,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -383,7 +382,7 @@ func validateDatabaseApp(errs *problems, p *Project, app, path string) {
 		errs.add(path, dir, "is missing: an app with a database needs its Flyway folder; create it with V1__<description>.sql (an empty folder means no migrations), or set database: false")
 		return
 	}
-	if _, err := flyway.Load(dir); err != nil {
+	if _, err := p.AppMigrations(app); err != nil {
 		for _, e := range splitJoined(err) {
 			errs.add(path, nil, "has a bad migration: %s", e)
 		}

@@ -35,6 +35,10 @@ type Cloud struct {
 // NewCloud builds the cloud stack from a normalized project.
 func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Options) (*Cloud, error) {
 	c := p.Cloud
+	in, err := readCloudInputs(p)
+	if err != nil {
+		return nil, err
+	}
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	cloudBackend(stack, id, c, stateKey(p, id), opts)
 	if err := newAWSProvider(stack, p); err != nil {
@@ -83,7 +87,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		logs = append(logs, ecscluster.AppLog{App: a.Name, Name: naming.AppLogGroup(p.Name, a.Name).Value})
 		pulls = append(pulls, *reg.Repositories[a.Name].Arn())
 	}
-	databases, err := newCloudDatabases(stack, p, net, key)
+	databases, err := newCloudDatabases(stack, p, in, net, key)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +129,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	sites, siteURLs, err := newCloudSites(stack, p, services, edge)
+	sites, siteURLs, err := newCloudSites(stack, p, in, services, edge)
 	if err != nil {
 		return nil, err
 	}

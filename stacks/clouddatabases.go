@@ -8,19 +8,14 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
-	"github.com/homecloud-dev/fullstack/constructs/dbspec"
-	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // newCloudDatabases gives every app with a database its RDS instance, in
 // the private subnets behind the database security group. The engine
 // major version is onprem.postgres.version: one version on both targets.
-func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *network.Network, key string) (map[string]*appdatabase.Database, error) {
-	specs, err := databaseSpecs(p)
-	if err != nil {
-		return nil, err
-	}
+func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, net *network.Network, key string) (map[string]*appdatabase.Database, error) {
+	specs := in.databases
 	settings := map[string]config.Database{}
 	for _, a := range p.Apps {
 		settings[a.Name] = a.Database.Settings(p.Cloud.Database)
@@ -47,23 +42,6 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, net *netwo
 		out[s.App] = db
 	}
 	return out, nil
-}
-
-// databaseSpecs is the one spec of every app with a database, shared by
-// the on-prem and cloud variants, in app order.
-func databaseSpecs(p *config.Project) ([]dbspec.Spec, error) {
-	var specs []dbspec.Spec
-	for _, a := range p.Apps {
-		if !a.Database.Enabled {
-			continue
-		}
-		migrations, err := flyway.Load(p.MigrationsDir(a.Name))
-		if err != nil {
-			return nil, err
-		}
-		specs = append(specs, dbspec.Spec{Project: p.Name, App: a.Name, Migrations: migrations})
-	}
-	return specs, nil
 }
 
 // newMigrationTasks defines each database app's Flyway task and runs it

@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"path/filepath"
-
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsacmcertificate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -13,22 +11,18 @@ import (
 
 // newCloudSites serves every site from S3 through CloudFront, with /api/
 // forwarded to the shared load balancer when the site names its API app.
-func newCloudSites(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, edge *edge) (map[string]*clientsite.Site, map[string]string, error) {
+func newCloudSites(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, services *cloudServices, edge *edge) (map[string]*clientsite.Site, map[string]string, error) {
 	out, urls := map[string]*clientsite.Site{}, map[string]string{}
 	for _, a := range p.Apps {
 		if a.Kind != config.KindSite {
 			continue
-		}
-		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
-		if err != nil {
-			return nil, nil, err
 		}
 		acl, err := edge.CloudFrontACL()
 		if err != nil {
 			return nil, nil, err
 		}
 		props := clientsite.Props{
-			Project: p.Name, App: a.Name, BuildOutput: build,
+			Project: p.Name, App: a.Name, Files: in.siteFiles[a.Name],
 			Domain: a.Site.Domain, MinTTL: a.Site.MinTTL, DefaultTTL: a.Site.DefaultTTL, MaxTTL: a.Site.MaxTTL,
 			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name), Emulator: emulator(p),
 		}

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -18,7 +17,6 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
-	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
 // OnPrem is the home server stack.
@@ -42,23 +40,15 @@ type OnPrem struct {
 
 // newOnPremSites builds every site into an nginx image and runs it, with
 // /api/ forwarded to its API app's container when it names one.
-func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options, reg *registry.Registry,
+func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry,
 	net *dockernetwork.Network, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
 	out := map[string]*clientsite.Site{}
 	for _, a := range p.Apps {
 		if a.Kind != config.KindSite {
 			continue
 		}
-		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
-		if err != nil {
-			return nil, err
-		}
-		context, err := filepath.Abs(filepath.Join(opts.buildDir(p), "site-"+a.Name))
-		if err != nil {
-			return nil, err
-		}
 		props := clientsite.Props{
-			Project: p.Name, App: a.Name, BuildOutput: build, ContextDir: context,
+			Project: p.Name, App: a.Name, Context: in.sites[a.Name],
 			Registry: reg, Network: net, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
 			LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
 		}
@@ -76,21 +66,14 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, opts Options,
 
 // newOnPremServices builds, pushes and runs every api and model app, each
 // after its migrations.
-func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *registry.Registry, net *dockernetwork.Network,
-	conn postgrescluster.Connection, databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
+func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry, net *dockernetwork.Network,
+	databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
 	out := map[string]*restservice.Service{}
 	for _, a := range containerApps(p.Apps) {
-		dir, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
-		if err != nil {
-			return nil, err
-		}
-		hash, err := contenthash.Dir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("apps %s: source %s: %w", a.Name, a.Source, err)
-		}
+		src := in.sources[a.Name]
 		props := restservice.Props{
 			Project: p.Name, App: a.Name, Kind: registry.Namespace(a.Kind),
-			SourceDir: dir, SourceHash: hash,
+			SourceDir: src.dir, SourceHash: src.hash,
 			Registry: reg, Network: net,
 			Port: a.Port, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
 			HealthCheckCommand: a.HealthCheckCommand,
@@ -116,6 +99,10 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, reg *regis
 // NewOnPrem builds the on-prem stack from a normalized project.
 func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Options) (*OnPrem, error) {
 	o := p.OnPrem
+	in, err := readOnPremInputs(p, opts)
+	if err != nil {
+		return nil, err
+	}
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	stateDir, err := onPremStateDir(o, opts)
 	if err != nil {
@@ -193,10 +180,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	conn := pg.Connection()
-	specs, err := databaseSpecs(p)
-	if err != nil {
-		return nil, err
-	}
+	specs := in.databases
 	databases := map[string]*appdatabase.Database{}
 	var dbNames []string
 	var dbResources []cdktf.ITerraformDependable
@@ -226,11 +210,11 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	services, err := newOnPremServices(stack, p, reg, net, conn, databases)
+	services, err := newOnPremServices(stack, p, in, reg, net, databases)
 	if err != nil {
 		return nil, err
 	}
-	sites, err := newOnPremSites(stack, p, opts, reg, net, services)
+	sites, err := newOnPremSites(stack, p, in, reg, net, services)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func main() {
 	for _, a := range p.Apps {
 		tag := ""
 		if a.Database.Enabled {
-			ms, err := flyway.Load(p.MigrationsDir(a.Name))
+			ms, err := p.AppMigrations(a.Name)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)

@@ -150,8 +150,9 @@ func TestCloudSite(t *testing.T) {
 	b := newCloudBase(t)
 	dir := filepath.Join(t.TempDir(), "build")
 	writeFile(t, dir, "index.html", "<h1>hi</h1>")
-	must(clientsite.New(b.stack, "site", clientsite.Props{Project: "lib", App: "web", BuildOutput: dir, API: b.lb}))(t)
-	_, err := clientsite.New(b.stack, "domain", clientsite.Props{Project: "lib", App: "d", BuildOutput: dir, Domain: "shop.example.com"})
+	files := must(clientsite.Files(dir))(t)
+	must(clientsite.New(b.stack, "site", clientsite.Props{Project: "lib", App: "web", Files: files, API: b.lb}))(t)
+	_, err := clientsite.New(b.stack, "domain", clientsite.Props{Project: "lib", App: "d", Files: files, Domain: "shop.example.com"})
 	if err == nil || !strings.Contains(err.Error(), "lib/domain: CertificateARN (with Domain) is required") {
 		t.Errorf("domain without certificate: got %v", err)
 	}

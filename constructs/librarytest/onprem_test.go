@@ -73,8 +73,9 @@ func TestOnPremService(t *testing.T) {
 	}))(t)
 	build := filepath.Join(t.TempDir(), "web")
 	writeFile(t, build, "index.html", "<h1>hi</h1>")
+	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, svc.InternalURL))(t)
 	site := must(clientsite.New(b.stack, "web", clientsite.Props{
-		Project: "lib", App: "web", BuildOutput: build, ContextDir: filepath.Join(t.TempDir(), "ctx"),
+		Project: "lib", App: "web", Context: ctx,
 		Registry: b.reg, Network: b.net, API: svc, HostPort: 8082, BindAddress: "127.0.0.1",
 	}))(t)
 	s := synthesize(t, app, "lib")

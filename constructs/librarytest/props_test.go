@@ -63,7 +63,7 @@ func TestZeroProps(t *testing.T) {
 		}, []string{"DB", "Repository", "Cluster", "Network", "LogGroup", "Region"}},
 		{"cloud/clientsite", func(s cdktf.TerraformStack) error {
 			return ignore(cloudclientsite.New(s, "c", cloudclientsite.Props{}))
-		}, []string{"Project", "App", "BuildOutput"}},
+		}, []string{"Project", "App", "Files"}},
 		{"apidistribution", func(s cdktf.TerraformStack) error {
 			return ignore(apidistribution.New(s, "c", apidistribution.Props{}))
 		}, []string{"Project", "App", "LoadBalancer"}},
@@ -93,7 +93,7 @@ func TestZeroProps(t *testing.T) {
 		}, []string{"Project", "App", "Kind", "SourceDir", "SourceHash", "Registry", "Network", "Port", "HostPort", "HealthCheckCommand"}},
 		{"onprem/clientsite", func(s cdktf.TerraformStack) error {
 			return ignore(onpremclientsite.New(s, "c", onpremclientsite.Props{}))
-		}, []string{"Project", "App", "BuildOutput", "ContextDir", "Registry", "Network"}},
+		}, []string{"Project", "App", "Context.Dir", "Registry", "Network"}},
 		{"localimage", func(s cdktf.TerraformStack) error { return ignore(localimage.New(s, "c", localimage.Props{})) }, []string{"Registry", "ContextDir", "Hash"}},
 	}
 	for _, c := range cases {

@@ -49,6 +49,21 @@ func main() {
 }
 
 func newStack(scope cdktf.App) error {
+	// I/O first: the migrations and the site's files are read once, before
+	// any construct is created.
+	migrations, err := flyway.Load("migrations")
+	if err != nil {
+		return err
+	}
+	siteDir, err := filepath.Abs("site")
+	if err != nil {
+		return err
+	}
+	siteFiles, err := clientsite.Files(siteDir)
+	if err != nil {
+		return err
+	}
+
 	stack := cdktf.NewTerraformStack(scope, jsii.String(project))
 	if _, err := awsprovider.New(stack, "aws", awsprovider.Props{
 		Region: region,
@@ -86,11 +101,6 @@ func newStack(scope cdktf.App) error {
 		return err
 	}
 
-	// I/O first: the migrations are read once, before any construct runs.
-	migrations, err := flyway.Load("migrations")
-	if err != nil {
-		return err
-	}
 	spec := dbspec.Spec{Project: project, App: app, Migrations: migrations}
 	db, err := appdatabase.New(stack, "database", appdatabase.Props{
 		Spec: spec, EngineVersion: "16", Network: net, BackupRetentionDays: 7,
@@ -111,12 +121,8 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
-	siteDir, err := filepath.Abs("site")
-	if err != nil {
-		return err
-	}
 	site, err := clientsite.New(stack, "site", clientsite.Props{
-		Project: project, App: "web", BuildOutput: siteDir, API: lb,
+		Project: project, App: "web", Files: siteFiles, API: lb,
 	})
 	if err != nil {
 		return err

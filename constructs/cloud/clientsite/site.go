@@ -29,8 +29,9 @@ type Props struct {
 	// Project and App name things; "<project>-<app>" prefixes the bucket
 	// name (AWS adds a unique suffix). Required.
 	Project, App string
-	// BuildOutput is the static build (absolute). Required.
-	BuildOutput string
+	// Files are the static build's files, read before synthesis with
+	// Files(buildOutput). Required: at least index.html.
+	Files []File
 	// Domain is a custom domain for the distribution. Default none: the
 	// distribution's own *.cloudfront.net name.
 	Domain string
@@ -86,7 +87,9 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	check := propcheck.For(scope, id)
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
-	check.Required("BuildOutput", props.BuildOutput)
+	if !hasIndex(props.Files) {
+		check.Add("Files", fmt.Sprintf("%d files", len(props.Files)), "must hold index.html (read them with clientsite.Files(buildOutput))")
+	}
 	if props.API != nil {
 		check.Ref("API", props.API, false)
 	}
@@ -97,10 +100,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
-	files, err := Files(props.BuildOutput)
-	if err != nil {
-		return nil, err
-	}
+	files := props.Files
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Site{Construct: c, Files: files}
 	s.Bucket = s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
@@ -187,4 +187,13 @@ func setTTL(field **int, def int) {
 	if *field == nil {
 		*field = &def
 	}
+}
+
+func hasIndex(files []File) bool {
+	for _, f := range files {
+		if f.Key == "index.html" {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+
+	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
 // NginxImage is the unprivileged official nginx image sites run on.
@@ -21,10 +24,43 @@ COPY html/ /usr/share/nginx/html/
 EXPOSE 8080
 `
 
-// PrepareContext writes the site's build context into dir: the
-// Dockerfile, the rendered nginx configuration and a copy of the build
-// output under html/. It replaces whatever dir held.
-func PrepareContext(dir, buildOutput, nginxConf string) error {
+// Context is a site's image build context, prepared on disk before any
+// construct is created.
+type Context struct {
+	// Dir holds the Dockerfile, default.conf and html/ (absolute).
+	Dir string
+	// Hash fingerprints Dir (contenthash.Dir): the image is rebuilt and
+	// pushed exactly when it changes.
+	Hash string
+	// NginxConfig is the server block written to default.conf.
+	NginxConfig string
+	// APIUpstream is where /api/ is proxied to ("" for none): the API
+	// service's InternalURL.
+	APIUpstream string
+}
+
+// Prepare writes the build context of a site into dir (absolute; whatever
+// it held is replaced): the Dockerfile, the nginx configuration, proxying
+// /api/ to apiUpstream when it is not empty (restservice.InternalURL), and
+// a copy of buildOutput under html/. Then it hashes the result.
+func Prepare(dir, buildOutput, apiUpstream string) (Context, error) {
+	if _, err := os.Stat(filepath.Join(buildOutput, "index.html")); err != nil {
+		return Context{}, fmt.Errorf("site build output %s: no index.html: %w", buildOutput, err)
+	}
+	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: apiUpstream})
+	if err := writeContext(dir, buildOutput, conf); err != nil {
+		return Context{}, err
+	}
+	hash, err := contenthash.Dir(dir)
+	if err != nil {
+		return Context{}, err
+	}
+	return Context{Dir: dir, Hash: hash, NginxConfig: conf, APIUpstream: apiUpstream}, nil
+}
+
+// writeContext writes the Dockerfile, the nginx configuration and a copy
+// of the build output under html/ into dir, replacing what it held.
+func writeContext(dir, buildOutput, nginxConf string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}

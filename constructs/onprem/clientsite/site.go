@@ -16,19 +16,15 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
-	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
 // Props configures the on-prem site.
 type Props struct {
 	// Project and App name the container. Required.
 	Project, App string
-	// BuildOutput is the site's static build (absolute, with index.html).
-	// Required.
-	BuildOutput string
-	// ContextDir is where the image's build context is prepared (absolute;
-	// replaced on every synthesis). Required.
-	ContextDir string
+	// Context is the image's build context, prepared before synthesis
+	// (Prepare). Required.
+	Context Context
 	// Registry and Network are the platform's. Required.
 	Registry *registry.Registry
 	Network  *dockernetwork.Network
@@ -60,35 +56,26 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	check := propcheck.For(scope, id)
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
-	if !filepath.IsAbs(props.BuildOutput) {
-		check.Add("BuildOutput", props.BuildOutput, "must be an absolute path")
-	}
-	if !filepath.IsAbs(props.ContextDir) {
-		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
+	if !filepath.IsAbs(props.Context.Dir) || props.Context.Hash == "" {
+		check.Add("Context.Dir", props.Context.Dir, "must be a context prepared by clientsite.Prepare (absolute, hashed)")
 	}
 	check.Ref("Registry", props.Registry, props.Registry == nil)
 	check.Ref("Network", props.Network, props.Network == nil)
+	upstream := ""
 	if props.API != nil {
 		check.Ref("API", props.API, false)
+		upstream = props.API.InternalURL
+	}
+	if props.Context.APIUpstream != upstream {
+		check.Add("Context.APIUpstream", props.Context.APIUpstream, "must be the API's URL %q: prepare the context with it", upstream)
 	}
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
-	upstream := ""
-	if props.API != nil {
-		upstream = props.API.InternalURL
-	}
-	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: upstream})
-	if err := PrepareContext(props.ContextDir, props.BuildOutput, conf); err != nil {
-		return nil, err
-	}
-	hash, err := contenthash.Dir(props.ContextDir)
-	if err != nil {
-		return nil, err
-	}
+	hash := props.Context.Hash
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	img, err := localimage.New(c, "image", localimage.Props{
-		Registry: props.Registry, Namespace: registry.Site, App: props.App, ContextDir: props.ContextDir, Hash: hash,
+		Registry: props.Registry, Namespace: registry.Site, App: props.App, ContextDir: props.Context.Dir, Hash: hash,
 	})
 	if err != nil {
 		return nil, err
@@ -119,5 +106,5 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if props.API != nil {
 		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Container}
 	}
-	return &Site{Construct: c, Image: img, NginxConfig: conf, Container: container.NewContainer(c, jsii.String("container"), cfg)}, nil
+	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Container: container.NewContainer(c, jsii.String("container"), cfg)}, nil
 }

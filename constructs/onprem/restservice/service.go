@@ -106,8 +106,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Construct: c, Image: img, ImageRef: img.Ref,
-		InternalURL: "http://" + containerName(props) + ":" + strconv.Itoa(props.Port)}
+	s := &Service{Construct: c, Image: img, ImageRef: img.Ref, InternalURL: InternalURL(props.Project, props.App, props.Port)}
 	s.Container = newContainer(c, s, props)
 	return s, nil
 }
@@ -180,6 +179,13 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 // containerName is the container's name, and its host name on the
 // platform network.
 func containerName(p Props) string { return p.Project + "-" + p.App }
+
+// InternalURL is where app answers other containers on the platform
+// network: its container name and port. Known before synthesis, so a
+// site's configuration can be prepared first.
+func InternalURL(project, app string, port int) string {
+	return "http://" + project + "-" + app + ":" + strconv.Itoa(port)
+}
 
 func sortedEnv(env map[string]string) *[]*string {
 	keys := make([]string, 0, len(env))

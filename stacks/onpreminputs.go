@@ -1,0 +1,67 @@
+package stacks
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/contenthash"
+)
+
+// onPremInputs is what the onprem stack reads and writes on disk, all of
+// it before its first construct.
+type onPremInputs struct {
+	databases []dbspec.Spec
+	// sources are the api/model apps' build contexts, by app.
+	sources map[string]source
+	// sites are the sites' prepared build contexts, by app.
+	sites map[string]clientsite.Context
+}
+
+// source is an app's Dockerfile folder and its content hash.
+type source struct{ dir, hash string }
+
+func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
+	in := &onPremInputs{sources: map[string]source{}, sites: map[string]clientsite.Context{}}
+	var err error
+	if in.databases, err = databaseSpecs(p); err != nil {
+		return nil, err
+	}
+	ports := map[string]int{}
+	for _, a := range containerApps(p.Apps) {
+		dir, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		if err != nil {
+			return nil, err
+		}
+		hash, err := contenthash.Dir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("apps %s: source %s: %w", a.Name, a.Source, err)
+		}
+		in.sources[a.Name] = source{dir, hash}
+		ports[a.Name] = a.Port
+	}
+	for _, a := range p.Apps {
+		if a.Kind != config.KindSite {
+			continue
+		}
+		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		if err != nil {
+			return nil, err
+		}
+		dir, err := filepath.Abs(filepath.Join(opts.buildDir(p), "site-"+a.Name))
+		if err != nil {
+			return nil, err
+		}
+		api := ""
+		if port, ok := ports[a.Site.API]; ok {
+			api = restservice.InternalURL(p.Name, a.Site.API, port)
+		}
+		if in.sites[a.Name], err = clientsite.Prepare(dir, build, api); err != nil {
+			return nil, fmt.Errorf("apps %s: %w", a.Name, err)
+		}
+	}
+	return in, nil
+}
