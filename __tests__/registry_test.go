@@ -268,7 +268,7 @@ func TestRegistryHTPasswd(t *testing.T) {
 }
 
 func TestImageRefRejectsUnknownNamespace(t *testing.T) {
-	if _, err := registry.ImageRef("127.0.0.1:5000", "worker", "x", "v1"); err == nil || !strings.Contains(err.Error(), `namespace "worker"`) {
+	if _, err := registry.ImageRef("127.0.0.1:5000", "worker", "x", "v1"); err == nil || !strings.Contains(err.Error(), `Namespace "worker": is not one of api, site, model`) {
 		t.Errorf("unknown namespace: %v", err)
 	}
 	if got, _ := registry.ImageRef(registry.Address("0.0.0.0", 5000), registry.API, "orders", "abc123"); got != "127.0.0.1:5000/api/orders:abc123" {
