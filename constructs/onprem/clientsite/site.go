@@ -4,13 +4,13 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -85,13 +85,11 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		labels[k] = v
 	}
 	cfg := &container.ContainerConfig{
-		Name:    jsii.String(props.Project + "-" + props.App),
-		Image:   img.Image.ImageId(),
-		Restart: jsii.String("unless-stopped"),
+		Name:  jsii.String(props.Project + "-" + props.App),
+		Image: img.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
 		}},
-		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings(props.App)}},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(ContainerPort)+HealthPath),
 			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
@@ -99,12 +97,11 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		Wait:                jsii.Bool(true),
 		WaitTimeout:         jsii.Number(60),
 		DestroyGraceSeconds: jsii.Number(10),
-		LogDriver:           jsii.String(dockerlogs.Driver),
-		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:              dockerlabels.Container(labels),
 	}
 	if props.API != nil {
 		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Container}
 	}
-	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Container: container.NewContainer(c, jsii.String("container"), cfg)}, nil
+	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Container: dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
+		Network: props.Network, Aliases: []string{props.App}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: labels,
+	})}, nil
 }

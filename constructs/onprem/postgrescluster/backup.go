@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -14,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
@@ -77,16 +78,14 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		Image:   cl.Image.ImageId(),
 		Command: jsii.Strings(ScheduleCommand),
 		// A shell as process 1 ignores the stop signal; Docker's init forwards it.
-		Init:    jsii.Bool(true),
-		Restart: jsii.String("unless-stopped"),
+		Init: jsii.Bool(true),
 		Env: jsii.Strings(
 			"PGHOST="+conn.InternalHost, "PGPORT="+strconv.Itoa(conn.InternalPort), "PGUSER="+conn.AdminUser,
 			"PGPASS_UPLOAD="+PgpassUpload, "PGPASSFILE="+PgpassFile, "PGSSLMODE=disable",
 			"BACKUP_DIR="+SidecarBackupDir, "KEEP="+strconv.Itoa(props.Keep), "AT="+props.At,
 			"DATABASES="+strings.Join(props.Databases, " "),
 		),
-		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name()}},
-		Volumes:          &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
+		Volumes: &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
 		Upload: &[]*container.ContainerUpload{
 			// The password reaches the tools as a file, not as an environment value.
 			{File: jsii.String(PgpassUpload), Content: jsii.String(pgpass)},
@@ -99,16 +98,15 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(1),
 		},
 		DestroyGraceSeconds: jsii.Number(10),
-		LogDriver:           jsii.String(dockerlogs.Driver),
-		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:              dockerlabels.Container(props.Labels),
 		DependsOn:           &[]cdktf.ITerraformDependable{cl.Container},
 	}
 	if len(props.After) > 0 {
 		deps := append(*cfg.DependsOn, props.After...)
 		cfg.DependsOn = &deps
 	}
-	b.Container = container.NewContainer(c, jsii.String("container"), cfg)
+	b.Container = dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
+		Network: props.Network, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels,
+	})
 	return b, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -15,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 )
 
@@ -101,10 +102,9 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		Labels:    dockerlabels.Volume(props.Labels),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
 	})
-	cl.Container = container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
-		Name:    jsii.String(name),
-		Image:   cl.Image.ImageId(),
-		Restart: jsii.String("unless-stopped"),
+	cl.Container = dockercontainer.New(c, idContainer, &container.ContainerConfig{
+		Name:  jsii.String(name),
+		Image: cl.Image.ImageId(),
 		Env: jsii.Strings(
 			"POSTGRES_USER="+props.AdminUser,
 			// The official image reads the password from this file, so it
@@ -120,8 +120,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.Port)), Ip: jsii.String(props.BindAddress),
 		}},
-		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings("postgres")}},
-		Volumes:          &[]*container.ContainerVolumes{{VolumeName: cl.DataVolume.Name(), ContainerPath: jsii.String(ContainerDataDir)}},
+		Volumes: &[]*container.ContainerVolumes{{VolumeName: cl.DataVolume.Name(), ContainerPath: jsii.String(ContainerDataDir)}},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test:     jsii.Strings("CMD", "pg_isready", "-U", props.AdminUser, "-h", "127.0.0.1", "-p", strconv.Itoa(ContainerPort)),
 			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(5), StartPeriod: jsii.String("30s"),
@@ -131,14 +130,11 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		// provider's default is to kill it at once).
 		StopTimeout:         jsii.Number(60),
 		DestroyGraceSeconds: jsii.Number(60),
-		LogDriver:           jsii.String(dockerlogs.Driver),
-		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:              dockerlabels.Container(props.Labels),
 		// Terraform waits for the health check, so a deploy fails if the
 		// server does not come up, and later steps find it ready.
 		Wait:        jsii.Bool(true),
 		WaitTimeout: jsii.Number(120),
-	})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
 	cl.conn = Connection{
 		Host: props.BindAddress, Port: props.Port,
 		InternalHost: name, InternalPort: ContainerPort,

@@ -3,6 +3,8 @@ package registry
 import (
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -13,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
@@ -142,16 +143,14 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(ContainerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
 	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
-	return container.NewContainer(c, jsii.String(idContainer), &container.ContainerConfig{
-		Name:    jsii.String(props.Project + "-registry"),
-		Image:   r.Image.ImageId(),
-		Restart: jsii.String("unless-stopped"),
+	return dockercontainer.New(c, idContainer, &container.ContainerConfig{
+		Name:  jsii.String(props.Project + "-registry"),
+		Image: r.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.Port)), Ip: jsii.String(props.BindAddress),
 		}},
-		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings("registry")}},
-		Volumes:          &volumes,
-		Upload:           &uploads,
+		Volumes: &volumes,
+		Upload:  &uploads,
 		Healthcheck: &container.ContainerHealthcheck{
 			// The debug server answers on loopback inside the container only.
 			// Docker 20.10 runs the first check one interval after the start,
@@ -164,20 +163,16 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 		Wait:                jsii.Bool(true),
 		WaitTimeout:         jsii.Number(120),
 		DestroyGraceSeconds: jsii.Number(30),
-		LogDriver:           jsii.String(dockerlogs.Driver),
-		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:              dockerlabels.Container(props.Labels),
-	})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
 }
 
 func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
-	return container.NewContainer(c, jsii.String(idBackupContainer), &container.ContainerConfig{
+	return dockercontainer.New(c, idBackupContainer, &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-registry-backup"),
 		Image:   r.BackupImage.ImageId(),
 		Command: jsii.Strings("crond", "-f", "-l", "8"),
 		// crond as process 1 ignores SIGTERM; Docker's init forwards it.
-		Init:    jsii.Bool(true),
-		Restart: jsii.String("unless-stopped"),
+		Init: jsii.Bool(true),
 		// It only moves files between volumes: no network at all.
 		NetworkMode: jsii.String("none"),
 		Env: jsii.Strings("DATA_DIR="+SidecarDataDir, "BACKUP_DIR="+SidecarBackupDir,
@@ -199,10 +194,7 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
 		},
 		DestroyGraceSeconds: jsii.Number(10),
-		LogDriver:           jsii.String(dockerlogs.Driver),
-		LogOpts:             dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:              dockerlabels.Container(props.Labels),
-	})
+	}, dockercontainer.Shared{LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
 }
 
 // Address is where images are pushed and pulled on the server.

@@ -6,14 +6,14 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlogs"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -141,14 +141,12 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 		labels[k] = v
 	}
 	cfg := &container.ContainerConfig{
-		Name:    jsii.String(containerName(props)),
-		Image:   s.Image.Image.ImageId(),
-		Restart: jsii.String("unless-stopped"),
-		Env:     sortedEnv(env),
+		Name:  jsii.String(containerName(props)),
+		Image: s.Image.Image.ImageId(),
+		Env:   sortedEnv(env),
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(float64(props.Port)), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
 		}},
-		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name(), Aliases: jsii.Strings(props.App)}},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test: jsii.Strings(props.HealthCheckCommand...),
 			// Docker 20.10 runs the first check one interval after the start,
@@ -163,9 +161,6 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 		// No swap: the limit is the limit (Docker's default, twice the
 		// memory, is read back and would show a change on every plan).
 		MemorySwap: jsii.Number(float64(props.MemoryMiB)),
-		LogDriver:  jsii.String(dockerlogs.Driver),
-		LogOpts:    dockerlogs.Options(props.LogMaxSize, props.LogMaxFiles),
-		Labels:     dockerlabels.Container(labels),
 	}
 	if len(uploads) > 0 {
 		cfg.Upload = &uploads
@@ -173,7 +168,9 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 	if len(after) > 0 {
 		cfg.DependsOn = &after
 	}
-	return container.NewContainer(c, jsii.String(idContainer), cfg)
+	return dockercontainer.New(c, idContainer, cfg, dockercontainer.Shared{
+		Network: props.Network, Aliases: []string{props.App}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: labels,
+	})
 }
 
 // containerName is the container's name, and its host name on the

@@ -1,0 +1,47 @@
+// Package dockercontainer is the skeleton every long-running on-prem
+// container shares, written once: restarted unless stopped, joined to the
+// platform network under its aliases, json-file logs rotated, labelled.
+// Each construct adds only what is its own (image, ports, health check,
+// uploads).
+package dockercontainer
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+)
+
+// Shared is what a construct passes for every container it runs.
+type Shared struct {
+	// Network is the platform network to join. Default nil: the container
+	// keeps Docker's default networking (set NetworkMode to isolate it).
+	Network *dockernetwork.Network
+	// Aliases are the container's names on Network. Default none.
+	Aliases []string
+	// LogMaxSize and LogMaxFiles rotate the logs. Defaults
+	// DefaultLogMaxSize and DefaultLogMaxFiles.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the container. Default none.
+	Labels map[string]string
+}
+
+// New creates a long-running container from cfg, the construct's own
+// settings, completed with the shared skeleton.
+func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared) container.Container {
+	cfg.Restart = jsii.String("unless-stopped")
+	if shared.Network != nil {
+		n := &container.ContainerNetworksAdvanced{Name: shared.Network.Name()}
+		if len(shared.Aliases) > 0 {
+			n.Aliases = jsii.Strings(shared.Aliases...)
+		}
+		cfg.NetworksAdvanced = &[]*container.ContainerNetworksAdvanced{n}
+	}
+	cfg.LogDriver = jsii.String(LogDriver)
+	cfg.LogOpts = LogOptions(shared.LogMaxSize, shared.LogMaxFiles)
+	cfg.Labels = dockerlabels.Container(shared.Labels)
+	return container.NewContainer(scope, jsii.String(id), cfg)
+}
