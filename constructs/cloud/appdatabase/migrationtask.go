@@ -2,7 +2,6 @@ package appdatabase
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -129,29 +128,22 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 func flywayContainer(image string, props MigrationTaskProps) (string, error) {
 	spec := props.DB.Spec()
 	secret := *props.DB.SecretARN()
-	def := []map[string]any{{
-		"name":      "flyway",
-		"image":     image,
-		"essential": true,
-		"command":   []string{"migrate"},
-		"environment": []map[string]string{
-			{"name": "FLYWAY_URL", "value": "jdbc:postgresql://" + *props.DB.Endpoint() + ":" + strconv.Itoa(network.PostgresPort) + "/" + spec.Database() + "?sslmode=require"},
-			{"name": "FLYWAY_CONNECT_RETRIES", "value": "10"},
-			{"name": "FLYWAY_VALIDATE_MIGRATION_NAMING", "value": "true"},
+	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
+		Name:      "flyway",
+		Image:     image,
+		Essential: true,
+		Command:   []string{"migrate"},
+		Environment: []ecscluster.KeyValue{
+			{Name: "FLYWAY_URL", Value: "jdbc:postgresql://" + *props.DB.Endpoint() + ":" + strconv.Itoa(network.PostgresPort) + "/" + spec.Database() + "?sslmode=require"},
+			{Name: "FLYWAY_CONNECT_RETRIES", Value: "10"},
+			{Name: "FLYWAY_VALIDATE_MIGRATION_NAMING", Value: "true"},
 		},
-		"secrets": []map[string]string{
-			{"name": "FLYWAY_USER", "valueFrom": secret + ":username::"},
-			{"name": "FLYWAY_PASSWORD", "valueFrom": secret + ":password::"},
+		Secrets: []ecscluster.Secret{
+			{Name: "FLYWAY_USER", ValueFrom: secret + ":username::"},
+			{Name: "FLYWAY_PASSWORD", ValueFrom: secret + ":password::"},
 		},
-		"logConfiguration": map[string]any{
-			"logDriver": "awslogs",
-			"options": map[string]string{
-				"awslogs-group": props.LogGroup, "awslogs-region": props.Region, "awslogs-stream-prefix": "flyway",
-			},
-		},
-	}}
-	b, err := json.Marshal(def)
-	return string(b), err
+		LogConfiguration: ecscluster.AWSLogs(props.LogGroup, props.Region, "flyway"),
+	})
 }
 
 // RunScript runs the Flyway task once and fails (so does the apply) unless

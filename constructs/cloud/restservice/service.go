@@ -1,9 +1,9 @@
 package restservice
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -318,15 +318,6 @@ func conditions(r Route, origin *loadbalancer.Origin) *[]*lblistenerrule.LbListe
 	return &out
 }
 
-func sortedNames(m map[string]*string) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // containerDefinitions is the app's container: the database credentials
 // come from the RDS-managed secret as ECS secrets, never as plain values.
 func containerDefinitions(p Props) (string, error) {
@@ -334,44 +325,33 @@ func containerDefinitions(p Props) (string, error) {
 	for k, v := range p.Env {
 		env[k] = tfstring.Escape(v)
 	}
-	var secrets []map[string]string
-	for _, name := range sortedNames(p.Secrets) {
-		secrets = append(secrets, map[string]string{"name": name, "valueFrom": *p.Secrets[name]})
+	var secrets []ecscluster.Secret
+	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
+		secrets = append(secrets, ecscluster.Secret{Name: name, ValueFrom: *p.Secrets[name]})
 	}
 	if db := p.Database; db != nil {
 		secret := *db.SecretARN()
 		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint(), strconv.Itoa(network.PostgresPort), db.Spec().Database(), "require"
 		secrets = append(secrets,
-			map[string]string{"name": "PGUSER", "valueFrom": secret + ":username::"},
-			map[string]string{"name": "PGPASSWORD", "valueFrom": secret + ":password::"},
+			ecscluster.Secret{Name: "PGUSER", ValueFrom: secret + ":username::"},
+			ecscluster.Secret{Name: "PGPASSWORD", ValueFrom: secret + ":password::"},
 		)
 	}
-	keys := make([]string, 0, len(env))
-	for k := range env {
-		keys = append(keys, k)
+	environment := make([]ecscluster.KeyValue, 0, len(env))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		environment = append(environment, ecscluster.KeyValue{Name: k, Value: env[k]})
 	}
-	sort.Strings(keys)
-	environment := make([]map[string]string, len(keys))
-	for i, k := range keys {
-		environment[i] = map[string]string{"name": k, "value": env[k]}
-	}
-	def := map[string]any{
-		"name":         p.App,
-		"image":        *p.Repository + ":" + *p.ImageTag,
-		"essential":    true,
-		"portMappings": []map[string]any{{"containerPort": p.Port, "protocol": "tcp"}},
-		"environment":  environment,
-		"logConfiguration": map[string]any{
-			"logDriver": "awslogs",
-			"options":   map[string]string{"awslogs-group": p.LogGroup, "awslogs-region": p.Region, "awslogs-stream-prefix": p.App},
-		},
-		"readonlyRootFilesystem": false,
-	}
-	if len(secrets) > 0 {
-		def["secrets"] = secrets
-	}
-	b, err := json.Marshal([]any{def})
-	return string(b), err
+	writable := false
+	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
+		Name:                   p.App,
+		Image:                  *p.Repository + ":" + *p.ImageTag,
+		Essential:              true,
+		PortMappings:           []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
+		Environment:            environment,
+		LogConfiguration:       ecscluster.AWSLogs(p.LogGroup, p.Region, p.App),
+		ReadonlyRootFilesystem: &writable,
+		Secrets:                secrets,
+	})
 }
 
 func (p *Props) applyDefaults() {

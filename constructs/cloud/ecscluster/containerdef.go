@@ -1,0 +1,58 @@
+package ecscluster
+
+import "encoding/json"
+
+// ContainerDefinition is one container of an ECS task definition, the
+// fields this project sets. Fields are in alphabetical order so the JSON
+// reads the same as ECS returns it.
+type ContainerDefinition struct {
+	Command                []string         `json:"command,omitempty"`
+	Environment            []KeyValue       `json:"environment"`
+	Essential              bool             `json:"essential"`
+	Image                  string           `json:"image"`
+	LogConfiguration       LogConfiguration `json:"logConfiguration"`
+	Name                   string           `json:"name"`
+	PortMappings           []PortMapping    `json:"portMappings,omitempty"`
+	ReadonlyRootFilesystem *bool            `json:"readonlyRootFilesystem,omitempty"`
+	Secrets                []Secret         `json:"secrets,omitempty"`
+}
+
+// KeyValue is a plain environment variable.
+type KeyValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Secret is an environment variable ECS reads from Secrets Manager at
+// task start (ValueFrom: an ARN, optionally ":<json key>::").
+type Secret struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"`
+}
+
+// PortMapping is a container port.
+type PortMapping struct {
+	ContainerPort int    `json:"containerPort"`
+	Protocol      string `json:"protocol"`
+}
+
+// LogConfiguration sends the container's output to CloudWatch Logs.
+type LogConfiguration struct {
+	LogDriver string            `json:"logDriver"`
+	Options   map[string]string `json:"options"`
+}
+
+// AWSLogs is the awslogs driver writing to group in region, streams
+// prefixed with prefix.
+func AWSLogs(group, region, prefix string) LogConfiguration {
+	return LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
+		"awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": prefix,
+	}}
+}
+
+// ContainerDefinitions encodes a task's containers as the task
+// definition's container_definitions.
+func ContainerDefinitions(defs ...ContainerDefinition) (string, error) {
+	b, err := json.Marshal(defs)
+	return string(b), err
+}
