@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
@@ -23,11 +22,8 @@ func readCloudInputs(p *config.Project) (*cloudInputs, error) {
 	if in.databases, err = databaseSpecs(p); err != nil {
 		return nil, err
 	}
-	for _, a := range p.Apps {
-		if a.Kind != config.KindSite {
-			continue
-		}
-		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+	for _, a := range siteApps(p.Apps) {
+		build, err := sourceDir(p, a)
 		if err != nil {
 			return nil, err
 		}

@@ -13,10 +13,7 @@ import (
 // forwarded to the shared load balancer when the site names its API app.
 func newCloudSites(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, services *cloudServices, edge *edge) (map[string]*clientsite.Site, map[string]string, error) {
 	out, urls := map[string]*clientsite.Site{}, map[string]string{}
-	for _, a := range p.Apps {
-		if a.Kind != config.KindSite {
-			continue
-		}
+	for _, a := range siteApps(p.Apps) {
 		acl, err := edge.CloudFrontACL()
 		if err != nil {
 			return nil, nil, err

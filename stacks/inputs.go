@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"path/filepath"
+
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 )
@@ -25,4 +27,21 @@ func databaseSpecs(p *config.Project) ([]dbspec.Spec, error) {
 		specs = append(specs, dbspec.Spec{Project: p.Name, App: a.Name, Migrations: migrations})
 	}
 	return specs, nil
+}
+
+// sourceDir is an app's source folder (a Dockerfile's context, or a
+// site's build output), absolute.
+func sourceDir(p *config.Project, a config.App) (string, error) {
+	return filepath.Abs(filepath.Join(p.Dir, a.Source))
+}
+
+// siteApps are the project's sites, in app order.
+func siteApps(apps []config.App) []config.App {
+	var out []config.App
+	for _, a := range apps {
+		if a.Kind == config.KindSite {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -43,10 +43,7 @@ type OnPrem struct {
 func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry,
 	net *dockernetwork.Network, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
 	out := map[string]*clientsite.Site{}
-	for _, a := range p.Apps {
-		if a.Kind != config.KindSite {
-			continue
-		}
+	for _, a := range siteApps(p.Apps) {
 		props := clientsite.Props{
 			Project: p.Name, App: a.Name, Context: in.sites[a.Name],
 			Registry: reg, Network: net, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,

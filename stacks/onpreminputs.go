@@ -32,7 +32,7 @@ func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
 	}
 	ports := map[string]int{}
 	for _, a := range containerApps(p.Apps) {
-		dir, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+		dir, err := sourceDir(p, a)
 		if err != nil {
 			return nil, err
 		}
@@ -43,11 +43,8 @@ func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
 		in.sources[a.Name] = source{dir, hash}
 		ports[a.Name] = a.Port
 	}
-	for _, a := range p.Apps {
-		if a.Kind != config.KindSite {
-			continue
-		}
-		build, err := filepath.Abs(filepath.Join(p.Dir, a.Source))
+	for _, a := range siteApps(p.Apps) {
+		build, err := sourceDir(p, a)
 		if err != nil {
 			return nil, err
 		}

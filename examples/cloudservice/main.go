@@ -10,8 +10,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/aws/jsii-runtime-go"
@@ -26,6 +24,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/examples/internal/program"
 	"github.com/homecloud-dev/fullstack/flyway"
 )
 
@@ -35,18 +34,7 @@ const (
 	app     = "orders"
 )
 
-func main() {
-	outdir := os.Getenv("CDKTF_OUTDIR")
-	if outdir == "" {
-		outdir = "cdktf.out"
-	}
-	a := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	if err := newStack(a); err != nil {
-		fmt.Fprintln(os.Stderr, "cloudservice:", err)
-		os.Exit(1)
-	}
-	a.Synth()
-}
+func main() { program.Run("cloudservice", newStack) }
 
 func newStack(scope cdktf.App) error {
 	// I/O first: the migrations and the site's files are read once, before

@@ -10,7 +10,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -27,6 +26,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 	"github.com/homecloud-dev/fullstack/contenthash"
+	"github.com/homecloud-dev/fullstack/examples/internal/program"
 )
 
 const (
@@ -34,18 +34,7 @@ const (
 	app     = "notes"
 )
 
-func main() {
-	outdir := os.Getenv("CDKTF_OUTDIR")
-	if outdir == "" {
-		outdir = "cdktf.out"
-	}
-	a := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	if err := newStack(a); err != nil {
-		fmt.Fprintln(os.Stderr, "onpremservice:", err)
-		os.Exit(1)
-	}
-	a.Synth()
-}
+func main() { program.Run("onpremservice", newStack) }
 
 func newStack(scope cdktf.App) error {
 	// I/O first: the app's source is hashed once, before any construct runs.
