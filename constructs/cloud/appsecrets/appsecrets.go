@@ -27,8 +27,8 @@ type Props struct {
 	// RecoveryWindowDays is how long a deleted secret can be restored,
 	// 7-30, or 0 with ForceDelete. Default 7.
 	RecoveryWindowDays int
-	// ForceDelete deletes at once on destroy (emulator mode). Default
-	// false.
+	// ForceDelete deletes at once on destroy (throwaway environments; the
+	// stacks set it on the emulator). Default false.
 	ForceDelete bool
 	// KMSKeyARN encrypts the secrets with a customer-managed key. Default
 	// empty: the account's aws/secretsmanager key.

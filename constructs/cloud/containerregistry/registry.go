@@ -38,7 +38,8 @@ type Props struct {
 	// UntaggedExpiryDays before untagged images expire. Default 7.
 	UntaggedExpiryDays int
 	// ForceDelete deletes repositories that still hold images on destroy.
-	// Default false: images are not lost by accident. Emulator mode sets it.
+	// Default false: images are not lost by accident. Set it for throwaway
+	// environments (the stacks do on the emulator).
 	ForceDelete bool
 	// KMSKeyARN encrypts the images with a customer-managed key. Changing
 	// it replaces the repositories: choose before the first push. Default

@@ -25,7 +25,8 @@ type Props struct {
 	LockTable string
 	// Disposable allows destroying the bucket with its state and the lock
 	// table. Default false: both are protected by prevent_destroy and the
-	// bucket is never emptied by Terraform. Emulator mode sets it.
+	// bucket is never emptied by Terraform. Set it for throwaway
+	// environments (the stacks do on the emulator).
 	Disposable bool
 	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
 	// On the emulator the bucket has no TLS-only policy: moto 5.2.1

@@ -31,7 +31,7 @@ type BackupProps struct {
 	// Databases are the app databases to back up (each also the name of
 	// its owner role). Default none: only the globals.
 	Databases []string
-	// At is the daily time, HH:MM in UTC. Required (config defaults it).
+	// At is the daily time, HH:MM in UTC. Required.
 	At string
 	// Keep is how many backups of each database are kept. Required, >= 1.
 	Keep int

@@ -29,7 +29,7 @@ type Props struct {
 	Project string
 	// Network is the platform network to join. Required.
 	Network *dockernetwork.Network
-	// ImageTag of the official postgres image. Required (config pins it).
+	// ImageTag of the official postgres image, pinned (e.g. "16.6-bookworm"). Required.
 	ImageTag string
 	// BindAddress and Port publish the server on the host. Required.
 	BindAddress string
