@@ -82,13 +82,16 @@ func TestCloudService(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "lib/late: Priority 10: is already taken") {
 		t.Errorf("taken priority: got %v", err)
 	}
+	// The refused service claimed nothing: the next one gets 30.
+	b.service(t, "third", restservice.Props{App: "third", Route: restservice.Route{Path: "/third/*"}})
 	s := synthesize(t, b.app, "lib")
 
 	want(t, "orders rule priority", only(t, s, "aws_lb_listener_rule", "orders_rule_")["priority"], 10.0)
 	want(t, "orders site rule priority", only(t, s, "aws_lb_listener_rule", "orders_rule-site-web")["priority"], 5.0)
 	want(t, "ranker rule priority", only(t, s, "aws_lb_listener_rule", "ranker_rule_")["priority"], 20.0)
-	if n := len(s.Resources("aws_lb_listener_rule")); n != 3 {
-		t.Errorf("%d listener rules, want 3 (the refused service added none)", n)
+	want(t, "third rule priority", only(t, s, "aws_lb_listener_rule", "third_rule_")["priority"], 30.0)
+	if n := len(s.Resources("aws_lb_listener_rule")); n != 4 {
+		t.Errorf("%d listener rules, want 4 (the refused service added none)", n)
 	}
 	conds, _ := json.Marshal(only(t, s, "aws_lb_listener_rule", "ranker_rule_")["condition"])
 	if !strings.Contains(string(conds), loadbalancer.OriginHeader) {

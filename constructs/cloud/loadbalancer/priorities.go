@@ -1,37 +1,36 @@
 package loadbalancer
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // CatchAllPriority is the rule of an app with no route: the last one.
 const CatchAllPriority = 50000
 
 // Listener rule priorities are handed out by the load balancer, so two
-// services can never collide: apps' own rules get 10, 20, 30, ... and the
-// sites' /api/ rules 5, 15, 25, ..., each in the order they are asked for,
-// which leaves room for hand-placed rules in between.
+// services can never collide: apps' own rules get the lowest free of 10,
+// 20, 30, ... and the sites' /api/ rules the lowest free of 5, 15, 25, ...,
+// which leaves room for hand-placed rules in between. Asking claims
+// nothing: a service claims its priorities once its props are valid.
 type priorities struct {
-	apps, sites int
-	taken       map[int]bool
+	taken map[int]bool
 }
 
-// NextAppPriority is the next free priority for an app's own rule.
-func (l *LoadBalancer) NextAppPriority() int {
-	for {
-		l.rules.apps++
-		if p := 10 * l.rules.apps; !l.rules.taken[p] {
-			return p
-		}
-	}
-}
+// NextAppPriority is the lowest free priority for an app's own rule that
+// is not one of also (priorities the caller is about to claim).
+func (l *LoadBalancer) NextAppPriority(also ...int) int { return l.next(10, also) }
 
-// NextSitePriority is the next free priority for a site's /api/ rule.
-func (l *LoadBalancer) NextSitePriority() int {
-	for {
-		l.rules.sites++
-		if p := 10*l.rules.sites - 5; !l.rules.taken[p] {
-			return p
-		}
+// NextSitePriority is the lowest free priority for a site's /api/ rule
+// that is not one of also.
+func (l *LoadBalancer) NextSitePriority(also ...int) int { return l.next(5, also) }
+
+func (l *LoadBalancer) next(first int, also []int) int {
+	p := first
+	for l.rules.taken[p] || slices.Contains(also, p) {
+		p += 10
 	}
+	return p
 }
 
 // CheckPriority says why priority cannot be used on the listener: it is

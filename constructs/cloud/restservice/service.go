@@ -362,10 +362,12 @@ func (p *Props) applyDefaults() {
 			p.Priority = lb.NextAppPriority()
 		}
 		sites := make([]SiteRule, len(p.Sites))
+		var chosen []int
 		for i, s := range p.Sites {
 			if s.Priority == 0 {
-				s.Priority = lb.NextSitePriority()
+				s.Priority = lb.NextSitePriority(chosen...)
 			}
+			chosen = append(chosen, s.Priority)
 			sites[i] = s
 		}
 		p.Sites = sites
