@@ -73,7 +73,8 @@ type Props struct {
 	// variables, with PGUSER and PGPASSWORD injected by ECS from the
 	// RDS-managed secret. Default nil: none.
 	Database *appdatabase.Database
-	// After must succeed before the service changes (its migrations).
+	// After must succeed before the service changes (its migration run).
+	// Default none.
 	After []cdktf.ITerraformDependable
 	// Exec enables ECS Exec. Default false.
 	Exec bool

@@ -37,7 +37,7 @@ type Props struct {
 	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
 	LogMaxSize  string
 	LogMaxFiles int
-	// Labels go on the container.
+	// Labels go on the container. Default none.
 	Labels map[string]string
 }
 

@@ -19,6 +19,7 @@ type Props struct {
 	// Subnet in CIDR form. Default empty: Docker picks a free range.
 	Subnet string
 	// Labels are added to the network (e.g. project, environment).
+	// Default none.
 	Labels map[string]string
 }
 

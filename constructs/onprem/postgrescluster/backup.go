@@ -38,12 +38,14 @@ type BackupProps struct {
 	// AllowVolumeDestroy lets Terraform delete the backup volume. Default
 	// false: it carries prevent_destroy.
 	AllowVolumeDestroy bool
-	// LogMaxSize and LogMaxFiles rotate container logs.
+	// LogMaxSize and LogMaxFiles rotate container logs. Defaults
+	// dockercontainer.DefaultLogMaxSize and DefaultLogMaxFiles.
 	LogMaxSize  string
 	LogMaxFiles int
-	// Labels go on the container and the volume.
+	// Labels go on the container and the volume. Default none.
 	Labels map[string]string
 	// After are resources that must exist first (the app databases).
+	// Default none.
 	After []cdktf.ITerraformDependable
 }
 

@@ -46,7 +46,7 @@ type Props struct {
 	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
 	LogMaxSize  string
 	LogMaxFiles int
-	// Labels go on the container and the volume.
+	// Labels go on the container and the volume. Default none.
 	Labels map[string]string
 }
 

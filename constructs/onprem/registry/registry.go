@@ -76,7 +76,7 @@ type Props struct {
 	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
 	LogMaxSize  string
 	LogMaxFiles int
-	// Labels go on every container and volume.
+	// Labels go on every container and volume. Default none.
 	Labels map[string]string
 }
 
