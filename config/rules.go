@@ -51,34 +51,6 @@ func isPrivate(p netip.Prefix) bool {
 	return false
 }
 
-// fargateMemory lists the memory sizes (MiB) Fargate accepts for each CPU
-// value: from, to and step.
-var fargateMemory = map[int][3]int{
-	256:   {512, 2048, 0}, // 512, 1024, 2048
-	512:   {1024, 4096, 1024},
-	1024:  {2048, 8192, 1024},
-	2048:  {4096, 16384, 1024},
-	4096:  {8192, 30720, 1024},
-	8192:  {16384, 61440, 4096},
-	16384: {32768, 122880, 8192},
-}
-
-var fargateCPUs = []int{256, 512, 1024, 2048, 4096, 8192, 16384}
-
-func fargateMemoryOK(cpu, mem int) bool {
-	r, ok := fargateMemory[cpu]
-	if !ok {
-		return false
-	}
-	if r[2] == 0 {
-		return mem == 512 || mem == 1024 || mem == 2048
-	}
-	return mem >= r[0] && mem <= r[1] && (mem-r[0])%r[2] == 0
-}
-
-// LogRetentionDays are the retention values CloudWatch Logs accepts.
-var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
 var oidcProviderARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 
 // dockerLogSize is a json-file max-size: a number with k, m or g.

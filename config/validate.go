@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/robfig/cron/v3"
 
 	"github.com/homecloud-dev/fullstack/naming"
@@ -169,8 +171,8 @@ func validateCloud(errs *problems, c *Cloud) {
 	if !slices.Contains(NATStrategies, c.NAT) {
 		errs.add("cloud.nat", string(c.NAT), "is not a NAT strategy: use none, single or per-az")
 	}
-	if !slices.Contains(LogRetentionDays, c.LogRetentionDays) {
-		errs.add("cloud.log_retention_days", c.LogRetentionDays, "is not a retention CloudWatch accepts: use one of %s", joinInts(LogRetentionDays))
+	if !slices.Contains(awsrules.LogRetentionDays, c.LogRetentionDays) {
+		errs.add("cloud.log_retention_days", c.LogRetentionDays, "is not a retention CloudWatch accepts: use one of %s", joinInts(awsrules.LogRetentionDays))
 	}
 	if c.ECR.KeepTaggedImages < 1 {
 		errs.add("cloud.ecr.keep_tagged_images", c.ECR.KeepTaggedImages, "must be at least 1")
@@ -494,11 +496,10 @@ func checkRoutes(errs *problems, p *Project) {
 }
 
 func validateSize(errs *problems, at func(string) string, s Size) {
-	if !slices.Contains(fargateCPUs, s.CPU) {
-		errs.add(at("size.cpu"), s.CPU, "is not a Fargate CPU value: use one of 256, 512, 1024, 2048, 4096, 8192, 16384")
-	} else if !fargateMemoryOK(s.CPU, s.Memory) {
-		r := fargateMemory[s.CPU]
-		errs.add(at("size.memory"), s.Memory, "is not a Fargate memory size for %d CPU units: use %d to %d MiB (see the Fargate task size table)", s.CPU, r[0], r[1])
+	if !slices.Contains(awsrules.FargateCPUs, s.CPU) {
+		errs.add(at("size.cpu"), s.CPU, "is not a Fargate CPU value: use one of %s", joinInts(awsrules.FargateCPUs))
+	} else if ok, from, to := awsrules.FargateMemory(s.CPU, s.Memory); !ok {
+		errs.add(at("size.memory"), s.Memory, "is not a Fargate memory size for %d CPU units: use %d to %d MiB (see the Fargate task size table)", s.CPU, from, to)
 	}
 	if s.MinCount < 0 || s.MaxCount < 0 || s.DesiredCount < 0 {
 		errs.add(at("size"), fmt.Sprintf("%d/%d/%d", s.MinCount, s.DesiredCount, s.MaxCount), "counts (min/desired/max) must not be negative")

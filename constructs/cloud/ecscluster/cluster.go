@@ -3,6 +3,8 @@ package ecscluster
 import (
 	"slices"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -24,9 +26,6 @@ type AppLog struct {
 
 // DefaultLogRetentionDays is how long logs are kept when Props leaves it 0.
 const DefaultLogRetentionDays = 30
-
-// LogRetentionDays are the retention values CloudWatch Logs accepts.
-var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 // Props configures the cluster.
 type Props struct {
@@ -116,7 +115,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.ExecutionRoleName == "" {
 		check.Addf("ExecutionRoleName is required")
 	}
-	if !slices.Contains(LogRetentionDays, p.LogRetentionDays) {
+	if !slices.Contains(awsrules.LogRetentionDays, p.LogRetentionDays) {
 		check.Addf("LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays)
 	}
 	for i, l := range p.Logs {

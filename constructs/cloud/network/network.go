@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
@@ -180,6 +182,9 @@ func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, er
 	}
 	if !slices.Contains(NATStrategies, p.NAT) {
 		check.Addf("NAT %q is not one of none, single, per-az", p.NAT)
+	}
+	if !slices.Contains(awsrules.LogRetentionDays, p.FlowLogRetentionDays) {
+		check.Add("FlowLogRetentionDays", p.FlowLogRetentionDays, "is not a retention CloudWatch accepts (%v)", awsrules.LogRetentionDays)
 	}
 	for _, port := range p.ServicePorts {
 		if port < 1 || port > 65535 {

@@ -1,0 +1,39 @@
+// Package awsrules holds the values AWS accepts that both the project
+// file's checks (config) and the constructs' prop checks use: CloudWatch
+// Logs retention periods and Fargate task sizes. It is plain Go (no jsii),
+// so config stays free of the construct packages.
+package awsrules
+
+import "slices"
+
+// LogRetentionDays are the retention periods CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// FargateCPUs are the task CPU values (units) Fargate accepts.
+var FargateCPUs = []int{256, 512, 1024, 2048, 4096, 8192, 16384}
+
+// fargateMemory lists the memory sizes (MiB) Fargate accepts for each CPU
+// value: from, to and step (0: only 512, 1024 and 2048).
+var fargateMemory = map[int][3]int{
+	256:   {512, 2048, 0},
+	512:   {1024, 4096, 1024},
+	1024:  {2048, 8192, 1024},
+	2048:  {4096, 16384, 1024},
+	4096:  {8192, 30720, 1024},
+	8192:  {16384, 61440, 4096},
+	16384: {32768, 122880, 8192},
+}
+
+// FargateMemory reports whether a task of cpu units may have mem MiB, and
+// the memory range (MiB) that cpu allows; from and to are 0 for a CPU value
+// Fargate does not have.
+func FargateMemory(cpu, mem int) (ok bool, from, to int) {
+	r, known := fargateMemory[cpu]
+	if !known {
+		return false, 0, 0
+	}
+	if r[2] == 0 {
+		return slices.Contains([]int{512, 1024, 2048}, mem), r[0], r[1]
+	}
+	return mem >= r[0] && mem <= r[1] && (mem-r[0])%r[2] == 0, r[0], r[1]
+}
