@@ -43,7 +43,7 @@ func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key s
 	if sb.LockTable != "" {
 		cfg.DynamodbTable = jsii.String(sb.LockTable)
 	}
-	if e := emulatorOf(c); e != nil {
+	if e := emulator(c); e != nil {
 		e.ConfigureS3Backend(cfg)
 	}
 	cdktf.NewS3Backend(stack, cfg)

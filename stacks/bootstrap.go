@@ -38,7 +38,7 @@ func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts
 		Bucket:     p.BootstrapBucket(),
 		LockTable:  p.BootstrapLockTable(),
 		Disposable: c.Emulator.Enabled(),
-		Emulator:   emulator(p),
+		Emulator:   emulator(p.Cloud),
 	})
 	if err != nil {
 		return nil, err

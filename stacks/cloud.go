@@ -192,16 +192,14 @@ func newAWSProvider(stack cdktf.TerraformStack, p *config.Project) error {
 	_, err := awsprovider.New(stack, "aws", awsprovider.Props{
 		Region:   p.Cloud.Region,
 		Tags:     tags(p.Name, p.Cloud.Environment),
-		Emulator: emulator(p),
+		Emulator: emulator(p.Cloud),
 	})
 	return err
 }
 
 // emulator is the project's local AWS emulator, nil for real AWS: the one
 // value every construct that behaves differently there is given.
-func emulator(p *config.Project) *awsprovider.Emulator { return emulatorOf(p.Cloud) }
-
-func emulatorOf(c config.Cloud) *awsprovider.Emulator {
+func emulator(c config.Cloud) *awsprovider.Emulator {
 	if !c.Emulator.Enabled() {
 		return nil
 	}

@@ -61,7 +61,7 @@ func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *netwo
 			Network:    net,
 			LogGroup:   naming.AppFlywayLogGroup(p.Name, a.Name).Value,
 			Region:     p.Cloud.Region,
-			Emulator:   emulator(p),
+			Emulator:   emulator(p.Cloud),
 		})
 		if err != nil {
 			return nil, err

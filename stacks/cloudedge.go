@@ -34,7 +34,7 @@ func newEdge(stack cdktf.TerraformStack, p *config.Project) (*edge, error) {
 		BucketPrefix:  naming.LogBucketPrefix(p.Name, p.Cloud.Environment),
 		RetentionDays: sec.AccessLogs.RetentionDays,
 		// The emulator's buckets are thrown away with the test.
-		ForceDestroy: emu, Emulator: emulator(p),
+		ForceDestroy: emu, Emulator: emulator(p.Cloud),
 	})
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func (e *edge) USEast1() cdktf.TerraformProvider {
 		// Only a missing region fails, and it is a constant here.
 		e.usEast1, _ = awsprovider.New(e.stack, "aws-us-east-1", awsprovider.Props{
 			Region: "us-east-1", Alias: "us_east_1", Tags: tags(e.p.Name, e.p.Cloud.Environment),
-			Emulator: emulator(e.p),
+			Emulator: emulator(e.p.Cloud),
 		})
 	}
 	return e.usEast1

@@ -21,7 +21,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, in *cloudInput
 		props := clientsite.Props{
 			Project: p.Name, App: a.Name, Files: in.siteFiles[a.Name],
 			Domain: a.Site.Domain, MinTTL: a.Site.MinTTL, DefaultTTL: a.Site.DefaultTTL, MaxTTL: a.Site.MaxTTL,
-			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name), Emulator: emulator(p),
+			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name), Emulator: emulator(p.Cloud),
 		}
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.API = services.LoadBalancer

@@ -78,9 +78,12 @@ func TestCloudService(t *testing.T) {
 	// A third service asking for a taken priority is refused, and adds nothing.
 	_, err := restservice.New(b.stack, "late", restservice.Props{Project: "lib", App: "late", Port: 8080, HealthCheckPath: "/",
 		Repository: jsii.String("r"), ImageTag: jsii.String("t"), Cluster: b.cluster, Network: b.net, LoadBalancer: b.lb,
-		LogGroup: "/lib/late", Region: "eu-west-2", Priority: 10})
-	if err == nil || !strings.Contains(err.Error(), "lib/late: Priority 10: is already taken") {
-		t.Errorf("taken priority: got %v", err)
+		LogGroup: "/lib/late", Region: "eu-west-2", Priority: 10, Size: restservice.Size{CPU: 256, Memory: 300}})
+	for _, part := range []string{"lib/late: Priority 10: is already taken",
+		"lib/late: Size.Memory 300: is not a Fargate memory size for 256 CPU units (512-2048 MiB)"} {
+		if err == nil || !strings.Contains(err.Error(), part) {
+			t.Errorf("bad service: want %q in %v", part, err)
+		}
 	}
 	// The refused service claimed nothing: the next one gets 30.
 	b.service(t, "third", restservice.Props{App: "third", Route: restservice.Route{Path: "/third/*"}})
@@ -185,5 +188,21 @@ func TestCrossStackReference(t *testing.T) {
 	}
 	if n := len(*other.Node().Children()); n != 1 {
 		t.Errorf("stack other has %d children, want only its provider", n)
+	}
+}
+
+// TestRetentionValues: a log retention CloudWatch does not accept is
+// refused by the network (flow logs) and the cluster (app logs) alike.
+func TestRetentionValues(t *testing.T) {
+	_, stack := newStack(t, "lib")
+	_, err := network.New(stack, "network", network.Props{
+		CIDR: "10.1.0.0/16", Name: "lib", Region: "eu-west-2", Zones: []string{"eu-west-2a", "eu-west-2b"}, FlowLogRetentionDays: 8,
+	})
+	if err == nil || !strings.Contains(err.Error(), "lib/network: FlowLogRetentionDays 8: is not a retention CloudWatch accepts") {
+		t.Errorf("flow log retention 8: got %v", err)
+	}
+	_, err = ecscluster.New(stack, "cluster", ecscluster.Props{Name: "lib", ExecutionRoleName: "lib-exec", LogRetentionDays: 8})
+	if err == nil || !strings.Contains(err.Error(), "lib/cluster: LogRetentionDays 8 is not a value CloudWatch accepts") {
+		t.Errorf("log retention 8: got %v", err)
 	}
 }

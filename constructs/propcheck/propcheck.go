@@ -7,6 +7,7 @@ package propcheck
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -54,22 +55,42 @@ func (e *Errors) Missing(field string, missing bool) {
 	}
 }
 
-// Ref records a required reference to another construct that is nil
-// (missing) or that lives in another stack than the construct's: constructs wire
+// Ref records a required reference to another construct that is nil or
+// that lives in another stack than the construct's: constructs wire
 // resources of one stack together, and a reference across stacks would
 // only fail later, inside Terraform.
-func (e *Errors) Ref(field string, ref constructs.IConstruct, missing bool) {
-	if missing {
+func (e *Errors) Ref(field string, ref constructs.IConstruct) {
+	if isNil(ref) {
 		e.Missing(field, true)
 		return
 	}
+	e.sameStack(field, ref)
+}
+
+// OptionalRef records a reference that is set but lives in another stack.
+func (e *Errors) OptionalRef(field string, ref constructs.IConstruct) {
+	if !isNil(ref) {
+		e.sameStack(field, ref)
+	}
+}
+
+func (e *Errors) sameStack(field string, ref constructs.IConstruct) {
 	if e.scope == nil {
 		return
 	}
-	here, there := stackPath(e.scope), stackPath(ref)
-	if here != there {
+	if here, there := stackPath(e.scope), stackPath(ref); here != there {
 		e.errs = append(e.errs, fmt.Errorf("%s: %s is in stack %q, not in this construct's stack %q: pass a construct of the same stack", e.path, field, there, here))
 	}
+}
+
+// isNil is true for a nil interface and for a nil construct pointer in one
+// (a props field of type *network.Network left empty).
+func isNil(ref constructs.IConstruct) bool {
+	if ref == nil {
+		return true
+	}
+	v := reflect.ValueOf(ref)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // stackPath is the path of the stack c belongs to: cdktf stacks are the

@@ -39,7 +39,7 @@ func New(scope constructs.Construct, id string, props Props) (*APIDistribution, 
 	check := propcheck.For(scope, id)
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
-	check.Ref("LoadBalancer", props.LoadBalancer, props.LoadBalancer == nil)
+	check.Ref("LoadBalancer", props.LoadBalancer)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

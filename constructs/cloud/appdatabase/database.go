@@ -166,7 +166,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if !majorVersion.MatchString(p.EngineVersion) {
 		check.Add("EngineVersion", p.EngineVersion, "is not a PostgreSQL major version (two digits, e.g. \"16\")")
 	}
-	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("Network", p.Network)
 	if p.AllocatedStorage < MinAllocatedStorage {
 		check.Add("AllocatedStorage", p.AllocatedStorage, "must be at least %d GiB", MinAllocatedStorage)
 	}

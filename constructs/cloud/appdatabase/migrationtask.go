@@ -64,10 +64,10 @@ const (
 // every apply whose task definition or migrations changed.
 func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
 	check := propcheck.For(scope, id)
-	check.Ref("DB", props.DB, props.DB == nil)
+	check.Ref("DB", props.DB)
 	check.Missing("Repository", props.Repository == nil)
-	check.Ref("Cluster", props.Cluster, props.Cluster == nil)
-	check.Ref("Network", props.Network, props.Network == nil)
+	check.Ref("Cluster", props.Cluster)
+	check.Ref("Network", props.Network)
 	check.Required("LogGroup", props.LogGroup)
 	check.Required("Region", props.Region)
 	if err := check.Err(); err != nil {

@@ -90,9 +90,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if !hasIndex(props.Files) {
 		check.Add("Files", fmt.Sprintf("%d files", len(props.Files)), "must hold index.html (read them with clientsite.Files(buildOutput))")
 	}
-	if props.API != nil {
-		check.Ref("API", props.API, false)
-	}
+	check.OptionalRef("API", props.API)
 	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
 	if *props.MinTTL < 0 || *props.MinTTL > *props.DefaultTTL || *props.DefaultTTL > *props.MaxTTL {
 		check.Add("MinTTL/DefaultTTL/MaxTTL", fmt.Sprintf("%d/%d/%d", *props.MinTTL, *props.DefaultTTL, *props.MaxTTL), "must be 0 <= MinTTL <= DefaultTTL <= MaxTTL")

@@ -52,7 +52,8 @@ type LoadBalancer struct {
 	// certificate; nil with one.
 	Origin *Origin
 	scheme string
-	rules  priorities
+	// taken are the listener rule priorities in use (priorities.go).
+	taken map[int]bool
 }
 
 const (
@@ -67,7 +68,7 @@ const (
 func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, error) {
 	check := propcheck.For(scope, id)
 	check.Required("Name", props.Name)
-	check.Ref("Network", props.Network, props.Network == nil)
+	check.Ref("Network", props.Network)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

@@ -13,9 +13,6 @@ const CatchAllPriority = 50000
 // 20, 30, ... and the sites' /api/ rules the lowest free of 5, 15, 25, ...,
 // which leaves room for hand-placed rules in between. Asking claims
 // nothing: a service claims its priorities once its props are valid.
-type priorities struct {
-	taken map[int]bool
-}
 
 // NextAppPriority is the lowest free priority for an app's own rule that
 // is not one of also (priorities the caller is about to claim).
@@ -27,7 +24,7 @@ func (l *LoadBalancer) NextSitePriority(also ...int) int { return l.next(5, also
 
 func (l *LoadBalancer) next(first int, also []int) int {
 	p := first
-	for l.rules.taken[p] || slices.Contains(also, p) {
+	for l.taken[p] || slices.Contains(also, p) {
 		p += 10
 	}
 	return p
@@ -39,7 +36,7 @@ func (l *LoadBalancer) CheckPriority(priority int) error {
 	if priority < 1 || priority > CatchAllPriority {
 		return fmt.Errorf("must be 1-%d", CatchAllPriority)
 	}
-	if l.rules.taken[priority] {
+	if l.taken[priority] {
 		return fmt.Errorf("is already taken by another rule on %s's listener", *l.Node().Path())
 	}
 	return nil
@@ -47,8 +44,8 @@ func (l *LoadBalancer) CheckPriority(priority int) error {
 
 // ClaimPriority reserves priority on the listener (after CheckPriority).
 func (l *LoadBalancer) ClaimPriority(priority int) {
-	if l.rules.taken == nil {
-		l.rules.taken = map[int]bool{}
+	if l.taken == nil {
+		l.taken = map[int]bool{}
 	}
-	l.rules.taken[priority] = true
+	l.taken[priority] = true
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
@@ -60,7 +62,7 @@ type Props struct {
 	// Priority orders this app's rule on the listener (1-
 	// loadbalancer.CatchAllPriority, unique per listener). Default 0: the
 	// load balancer assigns the next free one (NextAppPriority), or
-	// CatchAllPriority when Route is empty.
+	// loadbalancer.CatchAllPriority when Route is empty.
 	Priority int
 	// Route selects the app's requests. Default empty: every request, as
 	// the lowest-priority rule.
@@ -156,8 +158,6 @@ const (
 	idScalingPolicy  = "scaling-cpu"
 	// CPUTarget is the average CPU utilisation autoscaling keeps.
 	CPUTarget = 60
-	// CatchAllPriority is the rule of a sole app with no route: last.
-	CatchAllPriority = loadbalancer.CatchAllPriority
 )
 
 // New creates the app's task definition, target group, listener rule,
@@ -358,7 +358,7 @@ func containerDefinitions(p Props) (string, error) {
 func (p *Props) applyDefaults() {
 	if lb := p.LoadBalancer; lb != nil {
 		if p.Priority == 0 && p.Route == (Route{}) {
-			p.Priority = CatchAllPriority
+			p.Priority = loadbalancer.CatchAllPriority
 		} else if p.Priority == 0 {
 			p.Priority = lb.NextAppPriority()
 		}
@@ -397,12 +397,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("App", p.App)
 	check.Missing("Repository", p.Repository == nil)
 	check.Missing("ImageTag", p.ImageTag == nil)
-	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
-	check.Ref("Network", p.Network, p.Network == nil)
-	check.Ref("LoadBalancer", p.LoadBalancer, p.LoadBalancer == nil)
-	if p.Database != nil {
-		check.Ref("Database", p.Database, false)
-	}
+	check.Ref("Cluster", p.Cluster)
+	check.Ref("Network", p.Network)
+	check.Ref("LoadBalancer", p.LoadBalancer)
+	check.OptionalRef("Database", p.Database)
 	check.Required("LogGroup", p.LogGroup)
 	check.Required("Region", p.Region)
 	if p.Port < 1 || p.Port > 65535 {
@@ -426,7 +424,13 @@ func (p Props) validate(check *propcheck.Errors) error {
 			mine[s.Priority] = true
 		}
 	}
-	if s := p.Size; s.MinCount > s.MaxCount {
+	s := p.Size
+	if !slices.Contains(awsrules.FargateCPUs, s.CPU) {
+		check.Add("Size.CPU", s.CPU, "is not a Fargate CPU value (%v)", awsrules.FargateCPUs)
+	} else if ok, from, to := awsrules.FargateMemory(s.CPU, s.Memory); !ok {
+		check.Add("Size.Memory", s.Memory, "is not a Fargate memory size for %d CPU units (%d-%d MiB)", s.CPU, from, to)
+	}
+	if s.MinCount > s.MaxCount {
 		check.Add("Size.MinCount", s.MinCount, "must not exceed Size.MaxCount (%d)", s.MaxCount)
 	}
 	for i, e := range p.Egress {

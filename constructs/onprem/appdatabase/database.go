@@ -48,9 +48,9 @@ type Database struct {
 	FlywayImage  image.Image
 	// Flyway runs `flyway migrate` once per change of the migrations and
 	// fails the deploy (postcondition) when Flyway fails.
-	Flyway container.Container
-	spec   dbspec.Spec
-	server postgrescluster.Connection
+	Flyway  container.Container
+	spec    dbspec.Spec
+	cluster *postgrescluster.Cluster
 }
 
 const (
@@ -81,7 +81,7 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	db := props.Database()
-	o := &Database{Construct: c, spec: props.Spec, server: props.Cluster.Connection()}
+	o := &Database{Construct: c, spec: props.Spec, cluster: props.Cluster}
 	o.Role = role.NewRole(c, jsii.String(idRole), &role.RoleConfig{
 		Name:      jsii.String(db),
 		Login:     jsii.Bool(true),
@@ -169,7 +169,8 @@ type Connection struct {
 
 // Connection is how the app connects.
 func (o *Database) Connection() Connection {
-	return Connection{Host: o.server.InternalHost, Port: o.server.InternalPort, Name: o.spec.Database(), Password: o.Role.Password()}
+	server := o.cluster.Connection()
+	return Connection{Host: server.InternalHost, Port: server.InternalPort, Name: o.spec.Database(), Password: o.Role.Password()}
 }
 
 // Spec is the shared spec.
@@ -178,8 +179,8 @@ func (o *Database) Spec() dbspec.Spec { return o.spec }
 func (p Props) validate(check *propcheck.Errors) error {
 	p.Spec.Check(check)
 	check.Missing("Password", p.Password == nil)
-	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
-	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("Cluster", p.Cluster)
+	check.Ref("Network", p.Network)
 	if strings.ContainsAny(p.FlywayImage, " \t") || !strings.Contains(p.FlywayImage, ":") {
 		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
 	}

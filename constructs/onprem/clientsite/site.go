@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/naming"
+
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -59,11 +61,11 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if !filepath.IsAbs(props.Context.Dir) || props.Context.Hash == "" {
 		check.Add("Context.Dir", props.Context.Dir, "must be a context prepared by clientsite.Prepare (absolute, hashed)")
 	}
-	check.Ref("Registry", props.Registry, props.Registry == nil)
-	check.Ref("Network", props.Network, props.Network == nil)
+	check.Ref("Registry", props.Registry)
+	check.Ref("Network", props.Network)
+	check.OptionalRef("API", props.API)
 	upstream := ""
 	if props.API != nil {
-		check.Ref("API", props.API, false)
 		upstream = props.API.InternalURL
 	}
 	if props.Context.APIUpstream != upstream {
@@ -85,7 +87,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		labels[k] = v
 	}
 	cfg := &container.ContainerConfig{
-		Name:  jsii.String(props.Project + "-" + props.App),
+		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
 		Image: img.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),

@@ -48,7 +48,7 @@ type LocalImage struct {
 // New builds, pushes and pulls the image under scope.
 func New(scope constructs.Construct, id string, props Props) (*LocalImage, error) {
 	check := propcheck.For(scope, id)
-	check.Ref("Registry", props.Registry, props.Registry == nil)
+	check.Ref("Registry", props.Registry)
 	if !filepath.IsAbs(props.ContextDir) {
 		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
 	}

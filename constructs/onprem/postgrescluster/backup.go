@@ -120,8 +120,8 @@ func (b *Backup) RestoreShellCommand(dockerHost, database string) string {
 
 func (p BackupProps) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
-	check.Ref("Cluster", p.Cluster, p.Cluster == nil)
-	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("Cluster", p.Cluster)
+	check.Ref("Network", p.Network)
 	if len(p.At) != 5 || p.At[2] != ':' {
 		check.Add("At", p.At, "is not HH:MM")
 	}

@@ -162,7 +162,7 @@ func serverCommand() *[]*string {
 
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
-	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("Network", p.Network)
 	if p.ImageTag == "" {
 		check.Addf("ImageTag is required")
 	}

@@ -225,7 +225,7 @@ func (p *Props) defaults() {
 
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
-	check.Ref("Network", p.Network, p.Network == nil)
+	check.Ref("Network", p.Network)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Addf("Port %d is not a TCP port", p.Port)
 	}

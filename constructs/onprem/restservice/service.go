@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/naming"
+
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -141,7 +143,7 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 		labels[k] = v
 	}
 	cfg := &container.ContainerConfig{
-		Name:  jsii.String(containerName(props)),
+		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
 		Image: s.Image.Image.ImageId(),
 		Env:   sortedEnv(env),
 		Ports: &[]*container.ContainerPorts{{
@@ -173,15 +175,11 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 	})
 }
 
-// containerName is the container's name, and its host name on the
-// platform network.
-func containerName(p Props) string { return p.Project + "-" + p.App }
-
 // InternalURL is where app answers other containers on the platform
-// network: its container name and port. Known before synthesis, so a
-// site's configuration can be prepared first.
+// network: its container name (naming.AppContainer) and port. Known before
+// synthesis, so a site's configuration can be prepared first.
 func InternalURL(project, app string, port int) string {
-	return "http://" + project + "-" + app + ":" + strconv.Itoa(port)
+	return "http://" + naming.AppContainer(project, app).Value + ":" + strconv.Itoa(port)
 }
 
 func sortedEnv(env map[string]string) *[]*string {
@@ -214,11 +212,9 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if len(p.SourceHash) < 12 {
 		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
 	}
-	check.Ref("Registry", p.Registry, p.Registry == nil)
-	check.Ref("Network", p.Network, p.Network == nil)
-	if p.Database != nil {
-		check.Ref("Database", p.Database, false)
-	}
+	check.Ref("Registry", p.Registry)
+	check.Ref("Network", p.Network)
+	check.OptionalRef("Database", p.Database)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
 	}
