@@ -1,6 +1,7 @@
 // Package awsrules holds the values AWS accepts that both the project
 // file's checks (config) and the constructs' prop checks use: CloudWatch
-// Logs retention periods and Fargate task sizes. It is plain Go (no jsii),
+// Logs retention periods, Fargate task sizes and RDS storage and backup
+// limits. It is plain Go (no jsii),
 // so config stays free of the construct packages.
 package awsrules
 
@@ -8,6 +9,14 @@ import "slices"
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts.
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// RDS PostgreSQL on gp3: storage from RDSMinStorageGiB to RDSMaxStorageGiB,
+// automated backups kept 0 (off) to RDSMaxBackupRetentionDays days.
+const (
+	RDSMinStorageGiB          = 20
+	RDSMaxStorageGiB          = 65536
+	RDSMaxBackupRetentionDays = 35
+)
 
 // FargateCPUs are the task CPU values (units) Fargate accepts.
 var FargateCPUs = []int{256, 512, 1024, 2048, 4096, 8192, 16384}

@@ -203,9 +203,6 @@ func validateCloud(errs *problems, c *Cloud) {
 	}
 }
 
-// MinAllocatedStorage is RDS PostgreSQL's smallest gp3 volume in GiB.
-const MinAllocatedStorage = 20
-
 var acmARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
 
 var instanceClass = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
@@ -238,14 +235,14 @@ func validateDatabase(errs *problems, prefix string, d Database) {
 	if !instanceClass.MatchString(d.InstanceClass) {
 		errs.add(prefix+"instance_class", d.InstanceClass, "is not an RDS instance class (db.<family>.<size>, e.g. db.t4g.micro)")
 	}
-	if d.AllocatedStorage < MinAllocatedStorage || d.AllocatedStorage > 65536 {
-		errs.add(prefix+"allocated_storage", d.AllocatedStorage, "is outside what RDS PostgreSQL on gp3 accepts: %d to 65536 GiB", MinAllocatedStorage)
+	if d.AllocatedStorage < awsrules.RDSMinStorageGiB || d.AllocatedStorage > awsrules.RDSMaxStorageGiB {
+		errs.add(prefix+"allocated_storage", d.AllocatedStorage, "is outside what RDS PostgreSQL on gp3 accepts: %d to %d GiB", awsrules.RDSMinStorageGiB, awsrules.RDSMaxStorageGiB)
 	}
-	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > 65536 {
-		errs.add(prefix+"max_allocated_storage", d.MaxAllocatedStorage, "must be from allocated_storage (%d) to 65536 GiB", d.AllocatedStorage)
+	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > awsrules.RDSMaxStorageGiB {
+		errs.add(prefix+"max_allocated_storage", d.MaxAllocatedStorage, "must be from allocated_storage (%d) to %d GiB", d.AllocatedStorage, awsrules.RDSMaxStorageGiB)
 	}
-	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > 35 {
-		errs.add(prefix+"backup_retention_days", d.BackupRetentionDays, "is outside 0-35 days (what RDS allows)")
+	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > awsrules.RDSMaxBackupRetentionDays {
+		errs.add(prefix+"backup_retention_days", d.BackupRetentionDays, "is outside 0-%d days (what RDS allows)", awsrules.RDSMaxBackupRetentionDays)
 	}
 }
 

@@ -137,7 +137,7 @@ func TestCloudDatabase(t *testing.T) {
 	_, err := appdatabase.New(b.stack, "small", appdatabase.Props{
 		Spec: dbspec.Spec{Project: "lib", App: "small"}, EngineVersion: "16", Network: b.net, AllocatedStorage: 5,
 	})
-	if err == nil || !strings.Contains(err.Error(), "lib/small: AllocatedStorage 5: must be at least 20 GiB") {
+	if err == nil || !strings.Contains(err.Error(), "lib/small: AllocatedStorage 5: must be 20-65536 GiB") {
 		t.Errorf("small storage: got %v", err)
 	}
 	db := only(t, synthesize(t, b.app, "lib"), "aws_db_instance", "db_instance")

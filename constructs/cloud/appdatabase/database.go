@@ -3,6 +3,8 @@ package appdatabase
 import (
 	"regexp"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
@@ -21,7 +23,6 @@ const (
 	DefaultInstanceClass       = "db.t4g.micro"
 	DefaultAllocatedStorage    = 20
 	DefaultMaxAllocatedStorage = 100
-	MinAllocatedStorage        = 20
 )
 
 // Props configures an app's RDS instance.
@@ -34,7 +35,7 @@ type Props struct {
 	Network *network.Network
 	// InstanceClass. Default DefaultInstanceClass.
 	InstanceClass string
-	// AllocatedStorage in GiB, at least MinAllocatedStorage. Default
+	// AllocatedStorage in GiB, awsrules.RDSMinStorageGiB or more. Default
 	// DefaultAllocatedStorage.
 	AllocatedStorage int
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB.
@@ -167,14 +168,14 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Add("EngineVersion", p.EngineVersion, "is not a PostgreSQL major version (two digits, e.g. \"16\")")
 	}
 	check.Ref("Network", p.Network)
-	if p.AllocatedStorage < MinAllocatedStorage {
-		check.Add("AllocatedStorage", p.AllocatedStorage, "must be at least %d GiB", MinAllocatedStorage)
+	if p.AllocatedStorage < awsrules.RDSMinStorageGiB || p.AllocatedStorage > awsrules.RDSMaxStorageGiB {
+		check.Add("AllocatedStorage", p.AllocatedStorage, "must be %d-%d GiB", awsrules.RDSMinStorageGiB, awsrules.RDSMaxStorageGiB)
 	}
 	if p.MaxAllocatedStorage < p.AllocatedStorage {
 		check.Add("MaxAllocatedStorage", p.MaxAllocatedStorage, "must be at least AllocatedStorage (%d)", p.AllocatedStorage)
 	}
-	if p.BackupRetentionDays < 0 || p.BackupRetentionDays > 35 {
-		check.Add("BackupRetentionDays", p.BackupRetentionDays, "must be 0-35")
+	if p.BackupRetentionDays < 0 || p.BackupRetentionDays > awsrules.RDSMaxBackupRetentionDays {
+		check.Add("BackupRetentionDays", p.BackupRetentionDays, "must be 0-%d", awsrules.RDSMaxBackupRetentionDays)
 	}
 	return check.Err()
 }
