@@ -39,16 +39,29 @@ func synthesize(t *testing.T, app cdktf.App, name string) *synth.Stack {
 // only is the one resource of typ whose logical id contains part.
 func only(t *testing.T, s *synth.Stack, typ, part string) map[string]any {
 	t.Helper()
-	var found []map[string]any
-	for id, r := range s.Resources(typ) {
+	_, r := find(t, s, typ, part)
+	return r
+}
+
+// idOf is the logical id of that resource.
+func idOf(t *testing.T, s *synth.Stack, typ, part string) string {
+	t.Helper()
+	id, _ := find(t, s, typ, part)
+	return id
+}
+
+func find(t *testing.T, s *synth.Stack, typ, part string) (string, map[string]any) {
+	t.Helper()
+	var ids []string
+	for id := range s.Resources(typ) {
 		if strings.Contains(id, part) {
-			found = append(found, r)
+			ids = append(ids, id)
 		}
 	}
-	if len(found) != 1 {
-		t.Fatalf("%d %s resources with %q in their id, want 1", len(found), typ, part)
+	if len(ids) != 1 {
+		t.Fatalf("%s ids with %q: %v, want one", typ, part, ids)
 	}
-	return found[0]
+	return ids[0], s.Resources(typ)[ids[0]]
 }
 
 // want fails unless got equals the expected value.

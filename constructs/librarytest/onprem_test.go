@@ -130,18 +130,3 @@ func TestOnPremCrossStack(t *testing.T) {
 		t.Errorf("cross-stack database: got %v", err)
 	}
 }
-
-// idOf is the logical id of the one resource of typ whose id contains part.
-func idOf(t *testing.T, s *synth.Stack, typ, part string) string {
-	t.Helper()
-	var ids []string
-	for id := range s.Resources(typ) {
-		if strings.Contains(id, part) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) != 1 {
-		t.Fatalf("%s ids with %q: %v, want one", typ, part, ids)
-	}
-	return ids[0]
-}
