@@ -202,7 +202,7 @@ func TestRetentionValues(t *testing.T) {
 		t.Errorf("flow log retention 8: got %v", err)
 	}
 	_, err = ecscluster.New(stack, "cluster", ecscluster.Props{Name: "lib", ExecutionRoleName: "lib-exec", LogRetentionDays: 8})
-	if err == nil || !strings.Contains(err.Error(), "lib/cluster: LogRetentionDays 8 is not a value CloudWatch accepts") {
+	if err == nil || !strings.Contains(err.Error(), "lib/cluster: LogRetentionDays 8: is not a value CloudWatch accepts") {
 		t.Errorf("log retention 8: got %v", err)
 	}
 }

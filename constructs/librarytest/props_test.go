@@ -70,7 +70,7 @@ func TestZeroProps(t *testing.T) {
 		{"kmskey", func(s cdktf.TerraformStack) error { return ignore(kmskey.New(s, "c", kmskey.Props{})) }, []string{"Alias", "Region"}},
 		{"webacl", func(s cdktf.TerraformStack) error { return ignore(webacl.New(s, "c", webacl.Props{})) }, []string{"Name", "Scope"}},
 		{"accesslogs", func(s cdktf.TerraformStack) error { return ignore(accesslogs.New(s, "c", accesslogs.Props{})) }, []string{"BucketPrefix"}},
-		{"appsecrets", func(s cdktf.TerraformStack) error { return ignore(appsecrets.New(s, "c", appsecrets.Props{})) }, []string{"Project, App and at least one of Values"}},
+		{"appsecrets", func(s cdktf.TerraformStack) error { return ignore(appsecrets.New(s, "c", appsecrets.Props{})) }, []string{"Project", "App", "Values"}},
 		{"statebackend", func(s cdktf.TerraformStack) error { return ignore(statebackend.New(s, "c", statebackend.Props{})) }, []string{"Bucket", "LockTable"}},
 		{"ciidentity", func(s cdktf.TerraformStack) error { return ignore(ciidentity.New(s, "c", ciidentity.Props{})) }, []string{"Owner", "Repo", "RoleName"}},
 		{"dockerprovider", func(s cdktf.TerraformStack) error { return ignore(dockerprovider.New(s, "c", dockerprovider.Props{})) }, []string{"Host"}},

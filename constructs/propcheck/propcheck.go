@@ -34,8 +34,8 @@ func For(scope constructs.Construct, id string) *Errors {
 // Add records that field holds value, which breaks rule. Strings are
 // quoted so an empty value is visible.
 func (e *Errors) Add(field string, value any, rule string, args ...any) {
-	if s, ok := value.(string); ok {
-		value = fmt.Sprintf("%q", s)
+	if v := reflect.ValueOf(value); v.Kind() == reflect.String {
+		value = fmt.Sprintf("%q", v.String())
 	}
 	e.errs = append(e.errs, fmt.Errorf("%s: %s %v: %s", e.path, field, value, fmt.Sprintf(rule, args...)))
 }
@@ -100,12 +100,6 @@ func isNil(ref constructs.IConstruct) bool {
 func stackPath(c constructs.IConstruct) string {
 	stack, _, _ := strings.Cut(*c.Node().Path(), "/")
 	return stack
-}
-
-// Addf records a problem worded whole by format (naming the field, the
-// value and the rule), under the construct's path.
-func (e *Errors) Addf(format string, args ...any) {
-	e.errs = append(e.errs, fmt.Errorf("%s: %s", e.path, fmt.Sprintf(format, args...)))
 }
 
 // Check records err, already worded, under the construct's path.

@@ -61,10 +61,10 @@ func New(scope constructs.Construct, id string, props Props) (*AccessLogs, error
 	}
 	check := propcheck.For(scope, id)
 	if props.BucketPrefix == "" || len(props.BucketPrefix) > 37 {
-		check.Addf("BucketPrefix %q must be 1-37 chars", props.BucketPrefix)
+		check.Add("BucketPrefix", props.BucketPrefix, "must be 1-37 chars")
 	}
 	if props.RetentionDays < 1 {
-		check.Addf("RetentionDays %d must be at least 1", props.RetentionDays)
+		check.Add("RetentionDays", props.RetentionDays, "must be at least 1")
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

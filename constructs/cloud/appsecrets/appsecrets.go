@@ -55,11 +55,13 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 		window = 0
 	}
 	check := propcheck.For(scope, id)
-	if props.Project == "" || props.App == "" || len(props.Values) == 0 {
-		check.Addf("Project, App and at least one of Values are required")
+	check.Required("Project", props.Project)
+	check.Required("App", props.App)
+	if len(props.Values) == 0 {
+		check.Add("Values", len(props.Values), "at least one secret is required")
 	}
 	if !props.ForceDelete && (window < 7 || window > 30) {
-		check.Addf("RecoveryWindowDays %d is outside 7-30", window)
+		check.Add("RecoveryWindowDays", window, "is outside 7-30")
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

@@ -87,12 +87,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 	required := [][2]string{{"Owner", p.Owner}, {"Repo", p.Repo}, {"Branch", p.Branch}, {"RoleName", p.RoleName},
 		{"Scope.Project", p.Scope.Project}, {"Scope.StateBucket", p.Scope.StateBucket}, {"Scope.LockTable", p.Scope.LockTable}}
 	for _, f := range required {
-		if f[1] == "" {
-			check.Addf("%s is required", f[0])
-		}
+		check.Required(f[0], f[1])
 	}
 	if p.MaxSessionSeconds < 3600 || p.MaxSessionSeconds > 43200 {
-		check.Addf("MaxSessionSeconds %d must be 3600-43200", p.MaxSessionSeconds)
+		check.Add("MaxSessionSeconds", p.MaxSessionSeconds, "must be 3600-43200")
 	}
 	return check.Err()
 }

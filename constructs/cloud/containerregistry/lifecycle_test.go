@@ -40,7 +40,7 @@ func TestLifecyclePolicy(t *testing.T) {
 func TestNewRejectsBadProps(t *testing.T) {
 	_, err := New(nil, "r", Props{KeepTaggedImages: -1, UntaggedExpiryDays: -2,
 		Repositories: []Repository{{App: "a", Kind: "worker"}, {App: "a", Kind: "api"}}})
-	for _, want := range []string{"Project is required", "KeepTaggedImages -1", "UntaggedExpiryDays -2", `Kind "worker"`, `Repositories[1].App "a" must be set and unique`} {
+	for _, want := range []string{`Project "": is required`, "KeepTaggedImages -1", "UntaggedExpiryDays -2", `Kind "worker"`, `Repositories[1].App "a": must be set and unique`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}

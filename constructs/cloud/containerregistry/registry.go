@@ -1,6 +1,8 @@
 package containerregistry
 
 import (
+	"fmt"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -117,25 +119,23 @@ func (r *Registry) URLs() map[string]*string {
 }
 
 func (p Props) validate(check *propcheck.Errors) error {
-	if p.Project == "" {
-		check.Addf("Project is required")
-	}
+	check.Required("Project", p.Project)
 	if p.KeepTaggedImages < 1 {
-		check.Addf("KeepTaggedImages %d must be at least 1", p.KeepTaggedImages)
+		check.Add("KeepTaggedImages", p.KeepTaggedImages, "must be at least 1")
 	}
 	if p.UntaggedExpiryDays < 1 {
-		check.Addf("UntaggedExpiryDays %d must be at least 1", p.UntaggedExpiryDays)
+		check.Add("UntaggedExpiryDays", p.UntaggedExpiryDays, "must be at least 1")
 	}
 	seen := map[string]bool{}
 	for i, repo := range p.Repositories {
 		if repo.App == "" || seen[repo.App] {
-			check.Addf("Repositories[%d].App %q must be set and unique", i, repo.App)
+			check.Add(fmt.Sprintf("Repositories[%d].App", i), repo.App, "must be set and unique")
 		}
 		seen[repo.App] = true
 		switch repo.Kind {
 		case "api", "site", "model":
 		default:
-			check.Addf("Repositories[%d].Kind %q is not a namespace (api, site, model)", i, repo.Kind)
+			check.Add(fmt.Sprintf("Repositories[%d].Kind", i), repo.Kind, "is not a namespace (api, site, model)")
 		}
 	}
 	return check.Err()

@@ -1,6 +1,7 @@
 package ecscluster
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/homecloud-dev/fullstack/awsrules"
@@ -109,19 +110,14 @@ func (c *Cluster) Name() *string { return c.Cluster.Name() }
 func (c *Cluster) ARN() *string { return c.Cluster.Arn() }
 
 func (p Props) validate(check *propcheck.Errors) error {
-	if p.Name == "" {
-		check.Addf("Name is required")
-	}
-	if p.ExecutionRoleName == "" {
-		check.Addf("ExecutionRoleName is required")
-	}
+	check.Required("Name", p.Name)
+	check.Required("ExecutionRoleName", p.ExecutionRoleName)
 	if !slices.Contains(awsrules.LogRetentionDays, p.LogRetentionDays) {
-		check.Addf("LogRetentionDays %d is not a value CloudWatch accepts", p.LogRetentionDays)
+		check.Add("LogRetentionDays", p.LogRetentionDays, "is not a value CloudWatch accepts")
 	}
 	for i, l := range p.Logs {
-		if l.App == "" || l.Name == "" {
-			check.Addf("Logs[%d] needs App and Name", i)
-		}
+		check.Required(fmt.Sprintf("Logs[%d].App", i), l.App)
+		check.Required(fmt.Sprintf("Logs[%d].Name", i), l.Name)
 	}
 	return check.Err()
 }

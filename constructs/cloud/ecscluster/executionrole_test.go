@@ -40,7 +40,7 @@ func TestExecutionPolicyGrantsOnlyWhatIsGiven(t *testing.T) {
 
 func TestNewRejectsBadProps(t *testing.T) {
 	_, err := New(nil, "c", Props{LogRetentionDays: 45, Logs: []AppLog{{App: "x"}}})
-	for _, want := range []string{"Name is required", "ExecutionRoleName is required", "LogRetentionDays 45", "Logs[0] needs App and Name"} {
+	for _, want := range []string{`Name "": is required`, `ExecutionRoleName "": is required`, "LogRetentionDays 45", `Logs[0].Name "": is required`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}

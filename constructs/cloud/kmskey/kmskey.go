@@ -50,13 +50,11 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 	}
 	check := propcheck.For(scope, id)
 	if !aliasName.MatchString(props.Alias) {
-		check.Addf("Alias %q is not 1-250 of letters, digits, '/', '_', '-'", props.Alias)
+		check.Add("Alias", props.Alias, "is not 1-250 of letters, digits, '/', '_', '-'")
 	}
-	if props.Region == "" {
-		check.Addf("Region is required")
-	}
+	check.Required("Region", props.Region)
 	if props.DeletionWindowDays < 7 || props.DeletionWindowDays > 30 {
-		check.Addf("DeletionWindowDays %d is outside 7-30", props.DeletionWindowDays)
+		check.Add("DeletionWindowDays", props.DeletionWindowDays, "is outside 7-30")
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -171,32 +172,30 @@ func ids(subnets []subnet.Subnet) *[]*string {
 }
 
 func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, err error) {
-	if p.Name == "" {
-		check.Addf("Name is required")
-	}
+	check.Required("Name", p.Name)
 	if p.Region == "" {
-		check.Addf("Region is required (it names the VPC endpoint services)")
+		check.Add("Region", p.Region, "is required (it names the VPC endpoint services)")
 	}
 	if len(p.Zones) < 2 {
-		check.Addf("Zones %q: at least 2 availability zones are required (e.g. %q)", p.Zones, []string{p.Region + "a", p.Region + "b"})
+		check.Add("Zones", p.Zones, "at least 2 availability zones are required (e.g. %q)", []string{p.Region + "a", p.Region + "b"})
 	}
 	if !slices.Contains(NATStrategies, p.NAT) {
-		check.Addf("NAT %q is not one of none, single, per-az", p.NAT)
+		check.Add("NAT", p.NAT, "is not one of none, single, per-az")
 	}
 	if !slices.Contains(awsrules.LogRetentionDays, p.FlowLogRetentionDays) {
 		check.Add("FlowLogRetentionDays", p.FlowLogRetentionDays, "is not a retention CloudWatch accepts (%v)", awsrules.LogRetentionDays)
 	}
-	for _, port := range p.ServicePorts {
+	for i, port := range p.ServicePorts {
 		if port < 1 || port > 65535 {
-			check.Addf("ServicePorts: %d is not a TCP port", port)
+			check.Add(fmt.Sprintf("ServicePorts[%d]", i), port, "is not a TCP port")
 		}
 	}
 	cidr, perr := netip.ParsePrefix(p.CIDR)
 	if perr != nil {
-		check.Addf("CIDR %q is not a CIDR block", p.CIDR)
+		check.Add("CIDR", p.CIDR, "is not a CIDR block")
 	} else if len(p.Zones) > 0 {
 		if public, private, err = naming.SubnetPlan(cidr, len(p.Zones)); err != nil {
-			check.Addf("CIDR %q: %v", p.CIDR, err)
+			check.Add("CIDR", p.CIDR, "%v", err)
 		}
 	}
 	return public, private, check.Err()

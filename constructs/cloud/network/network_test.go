@@ -11,8 +11,8 @@ func TestNewRejectsBadProps(t *testing.T) {
 		props Props
 		want  string
 	}{
-		{Props{CIDR: "10.0.0.0", Name: "x"}, `CIDR "10.0.0.0" is not a CIDR block`},
-		{Props{CIDR: "10.0.0.0/16"}, "Name is required"},
+		{Props{CIDR: "10.0.0.0", Name: "x"}, `CIDR "10.0.0.0": is not a CIDR block`},
+		{Props{CIDR: "10.0.0.0/16"}, `Name "": is required`},
 	} {
 		if _, err := New(nil, "network", c.props); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New(%+v) = %v, want %q", c.props, err, c.want)

@@ -56,12 +56,8 @@ const (
 // New creates the backend under scope.
 func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
 	check := propcheck.For(scope, id)
-	if props.Bucket == "" {
-		check.Addf("Bucket is required")
-	}
-	if props.LockTable == "" {
-		check.Addf("LockTable is required")
-	}
+	check.Required("Bucket", props.Bucket)
+	check.Required("LockTable", props.LockTable)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

@@ -55,13 +55,13 @@ func New(scope constructs.Construct, id string, props Props) (*WebACL, error) {
 	}
 	check := propcheck.For(scope, id)
 	if !aclName.MatchString(props.Name) {
-		check.Addf("Name %q is not 1-128 of A-Z, a-z, 0-9, '-', '_'", props.Name)
+		check.Add("Name", props.Name, "is not 1-128 of A-Z, a-z, 0-9, '-', '_'")
 	}
 	if props.Scope != ScopeCloudFront && props.Scope != ScopeRegional {
-		check.Addf("Scope %q is not %s or %s", props.Scope, ScopeCloudFront, ScopeRegional)
+		check.Add("Scope", props.Scope, "is not %s or %s", ScopeCloudFront, ScopeRegional)
 	}
 	if props.RateLimit < 10 || props.RateLimit > 2_000_000_000 {
-		check.Addf("RateLimit %d is outside 10-2000000000", props.RateLimit)
+		check.Add("RateLimit", props.RateLimit, "is outside 10-2000000000")
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

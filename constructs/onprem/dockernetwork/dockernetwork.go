@@ -57,12 +57,10 @@ func (n *Network) Name() *string { return n.Resource.Name() }
 func (n *Network) ID() *string { return n.Resource.Id() }
 
 func (p Props) validate(check *propcheck.Errors) error {
-	if p.Name == "" {
-		check.Addf("Name is required")
-	}
+	check.Required("Name", p.Name)
 	if p.Subnet != "" {
 		if _, err := netip.ParsePrefix(p.Subnet); err != nil {
-			check.Addf("Subnet %q is not a CIDR block", p.Subnet)
+			check.Add("Subnet", p.Subnet, "is not a CIDR block")
 		}
 	}
 	return check.Err()

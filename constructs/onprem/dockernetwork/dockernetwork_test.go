@@ -11,7 +11,7 @@ func TestNewRejectsBadProps(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad props accepted")
 	}
-	for _, want := range []string{"Name is required", `Subnet "172.30.0.0" is not a CIDR block`} {
+	for _, want := range []string{`Name "": is required`, `Subnet "172.30.0.0": is not a CIDR block`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -163,14 +163,10 @@ func serverCommand() *[]*string {
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Ref("Network", p.Network)
-	if p.ImageTag == "" {
-		check.Addf("ImageTag is required")
-	}
-	if p.Password == nil {
-		check.Addf("Password is required (a sensitive variable)")
-	}
+	check.Required("ImageTag", p.ImageTag)
+	check.Missing("Password", p.Password == nil)
 	if p.Port < 1 || p.Port > 65535 {
-		check.Addf("Port %d is not a TCP port", p.Port)
+		check.Add("Port", p.Port, "is not a TCP port")
 	}
 	return check.Err()
 }

@@ -227,10 +227,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Ref("Network", p.Network)
 	if p.Port < 1 || p.Port > 65535 {
-		check.Addf("Port %d is not a TCP port", p.Port)
+		check.Add("Port", p.Port, "is not a TCP port")
 	}
 	if p.Backup.Keep < 1 {
-		check.Addf("Backup.Keep %d must be at least 1", p.Backup.Keep)
+		check.Add("Backup.Keep", p.Backup.Keep, "must be at least 1")
 	}
 	return check.Err()
 }
