@@ -2,6 +2,7 @@ package clientsite
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -88,7 +89,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
 	if !hasIndex(props.Files) {
-		check.Add("Files", fmt.Sprintf("%d files", len(props.Files)), "must hold index.html (read them with clientsite.Files(buildOutput))")
+		check.Add("Files", len(props.Files), "must hold index.html (read them with clientsite.Files(buildOutput))")
 	}
 	check.OptionalRef("API", props.API)
 	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
@@ -98,9 +99,8 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
-	files := props.Files
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	s := &Site{Construct: c, Files: files}
+	s := &Site{Construct: c, Files: props.Files}
 	s.Bucket = s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
 		BucketPrefix: jsii.String(naming.BucketPrefix(props.Project + "-" + props.App + "-")),
 		// The content is rebuilt from the repository on every deploy.
@@ -129,7 +129,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		Bucket: s.Bucket.Id(),
 		Policy: jsii.String(bucketPolicy(*s.Bucket.Arn(), *s.Distribution.Arn(), props.Emulator == nil).JSON()),
 	})
-	for _, f := range files {
+	for _, f := range props.Files {
 		// Construct ids cannot hold "/".
 		s.Objects = append(s.Objects, s3object.NewS3Object(c, jsii.String("object-"+strings.ReplaceAll(f.Key, "/", "--")), &s3object.S3ObjectConfig{
 			Bucket: s.Bucket.Id(), Key: jsii.String(f.Key), Source: jsii.String(f.Path), SourceHash: jsii.String(f.SHA256),
@@ -137,7 +137,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		}))
 	}
 	if !props.SkipInvalidation {
-		s.Invalidation = newInvalidation(c, s, props, ContentHash(files))
+		s.Invalidation = newInvalidation(c, s, props, ContentHash(props.Files))
 	}
 	return s, nil
 }
@@ -188,10 +188,5 @@ func setTTL(field **int, def int) {
 }
 
 func hasIndex(files []File) bool {
-	for _, f := range files {
-		if f.Key == "index.html" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(files, func(f File) bool { return f.Key == "index.html" })
 }

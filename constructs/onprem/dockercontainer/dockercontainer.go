@@ -40,8 +40,8 @@ func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, 
 		}
 		cfg.NetworksAdvanced = &[]*container.ContainerNetworksAdvanced{n}
 	}
-	cfg.LogDriver = jsii.String(LogDriver)
-	cfg.LogOpts = LogOptions(shared.LogMaxSize, shared.LogMaxFiles)
+	cfg.LogDriver = jsii.String(logDriver)
+	cfg.LogOpts = logOptions(shared.LogMaxSize, shared.LogMaxFiles)
 	cfg.Labels = dockerlabels.Container(shared.Labels)
 	return container.NewContainer(scope, jsii.String(id), cfg)
 }

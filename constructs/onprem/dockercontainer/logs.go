@@ -6,18 +6,18 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Defaults of LogOptions.
+// Log rotation defaults (Shared.LogMaxSize, Shared.LogMaxFiles).
 const (
 	DefaultLogMaxSize  = "10m"
 	DefaultLogMaxFiles = 3
 )
 
-// LogDriver is the log driver of every container.
-const LogDriver = "json-file"
+// logDriver is the log driver of every container.
+const logDriver = "json-file"
 
-// LogOptions are the driver's rotation options; an empty size or zero count
+// logOptions are the driver's rotation options; an empty size or zero count
 // takes DefaultLogMaxSize and DefaultLogMaxFiles.
-func LogOptions(maxSize string, maxFiles int) *map[string]*string {
+func logOptions(maxSize string, maxFiles int) *map[string]*string {
 	if maxSize == "" {
 		maxSize = DefaultLogMaxSize
 	}
