@@ -10,6 +10,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
@@ -47,7 +48,7 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInp
 		props := clientsite.Props{
 			Project: p.Name, App: a.Name, Context: in.sites[a.Name],
 			Registry: reg, Network: net, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
-			LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
+			Options: containerOptions(p),
 		}
 		if api, ok := services[a.Site.API]; ok {
 			props.API = api
@@ -77,9 +78,7 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPrem
 			Env:                a.Env,
 			SecretEnv:          secretVariables(stack, a),
 			MemoryMiB:          a.Size.Memory,
-			LogMaxSize:         p.OnPrem.LogMaxSize,
-			LogMaxFiles:        p.OnPrem.LogMaxFiles,
-			Labels:             tags(p.Name, p.OnPrem.Environment),
+			Options:            containerOptions(p),
 		}
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
@@ -146,9 +145,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		TLS:                registry.TLS(o.Registry.TLS),
 		Backup:             registry.Backup(o.Registry.Backup),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
-		LogMaxSize:         o.LogMaxSize,
-		LogMaxFiles:        o.LogMaxFiles,
-		Labels:             labels,
+		Options:            containerOptions(p),
 	})
 	if err != nil {
 		return nil, err
@@ -169,9 +166,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		AdminUser:          o.Postgres.AdminUser,
 		Password:           password.StringValue(),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
-		LogMaxSize:         o.LogMaxSize,
-		LogMaxFiles:        o.LogMaxFiles,
-		Labels:             labels,
+		Options:            containerOptions(p),
 	})
 	if err != nil {
 		return nil, err
@@ -201,8 +196,8 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		Project: p.Name, Cluster: pg, Network: net, Databases: dbNames,
 		At: o.Postgres.Backup.Time, Keep: o.Postgres.Backup.Keep,
 		AllowVolumeDestroy: opts.DeleteOnPremData,
-		LogMaxSize:         o.LogMaxSize, LogMaxFiles: o.LogMaxFiles, Labels: labels,
-		After: dbResources,
+		Options:            containerOptions(p),
+		After:              dbResources,
 	})
 	if err != nil {
 		return nil, err
@@ -250,4 +245,12 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
 	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites}, nil
+}
+
+// containerOptions are the log rotation and labels of every on-prem
+// container (and the labels of its volumes).
+func containerOptions(p *config.Project) dockercontainer.Options {
+	return dockercontainer.Options{
+		LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
+	}
 }

@@ -36,11 +36,9 @@ type Props struct {
 	// API serves /api/ on the site's origin (nginx proxies it to the
 	// service's container, which starts first). Default nil: no API.
 	API *restservice.Service
-	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on the container. Default none.
-	Labels map[string]string
+	// Options are the log rotation and labels of its containers (and
+	// volumes). Defaults: see dockercontainer.Options.
+	dockercontainer.Options
 }
 
 // Site is a site served by nginx on the home server.
@@ -82,10 +80,6 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	labels := map[string]string{localimage.SourceHashLabel: hash}
-	for k, v := range props.Labels {
-		labels[k] = v
-	}
 	cfg := &container.ContainerConfig{
 		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
 		Image: img.Image.ImageId(),
@@ -104,6 +98,6 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Container}
 	}
 	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Container: dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
-		Network: props.Network, Aliases: []string{props.App}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: labels,
+		Network: props.Network, Aliases: []string{props.App}, Options: props.WithLabel(localimage.SourceHashLabel, hash),
 	})}, nil
 }

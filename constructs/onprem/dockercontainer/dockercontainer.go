@@ -14,6 +14,28 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 )
 
+// Options are the container settings every on-prem construct takes in its
+// props (embedded), the same for all of a stack's containers.
+type Options struct {
+	// LogMaxSize and LogMaxFiles rotate the json-file logs. Defaults
+	// DefaultLogMaxSize and DefaultLogMaxFiles.
+	LogMaxSize  string
+	LogMaxFiles int
+	// Labels go on the containers (and the construct's volumes). Default
+	// none.
+	Labels map[string]string
+}
+
+// WithLabel is o with one more label on its containers.
+func (o Options) WithLabel(key, value string) Options {
+	labels := map[string]string{key: value}
+	for k, v := range o.Labels {
+		labels[k] = v
+	}
+	o.Labels = labels
+	return o
+}
+
 // Shared is what a construct passes for every container it runs.
 type Shared struct {
 	// Network is the platform network to join. Default nil: the container
@@ -21,12 +43,7 @@ type Shared struct {
 	Network *dockernetwork.Network
 	// Aliases are the container's names on Network. Default none.
 	Aliases []string
-	// LogMaxSize and LogMaxFiles rotate the logs. Defaults
-	// DefaultLogMaxSize and DefaultLogMaxFiles.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on the container. Default none.
-	Labels map[string]string
+	Options
 }
 
 // New creates a long-running container from cfg, the construct's own

@@ -6,7 +6,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Log rotation defaults (Shared.LogMaxSize, Shared.LogMaxFiles).
+// Log rotation defaults (Options.LogMaxSize, Options.LogMaxFiles).
 const (
 	DefaultLogMaxSize  = "10m"
 	DefaultLogMaxFiles = 3

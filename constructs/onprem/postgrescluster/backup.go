@@ -38,12 +38,9 @@ type BackupProps struct {
 	// AllowVolumeDestroy lets Terraform delete the backup volume. Default
 	// false: it carries prevent_destroy.
 	AllowVolumeDestroy bool
-	// LogMaxSize and LogMaxFiles rotate container logs. Defaults
-	// dockercontainer.DefaultLogMaxSize and DefaultLogMaxFiles.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on the container and the volume. Default none.
-	Labels map[string]string
+	// Options are the log rotation and labels of its containers (and
+	// volumes). Defaults: see dockercontainer.Options.
+	dockercontainer.Options
 	// After are resources that must exist first (the app databases).
 	// Default none.
 	After []cdktf.ITerraformDependable
@@ -107,7 +104,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		cfg.DependsOn = &deps
 	}
 	b.Container = dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
-		Network: props.Network, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels,
+		Network: props.Network, Options: props.Options,
 	})
 	return b, nil
 }

@@ -43,11 +43,9 @@ type Props struct {
 	// deliberate teardown with data. Default false: it carries
 	// prevent_destroy.
 	AllowVolumeDestroy bool
-	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on the container and the volume. Default none.
-	Labels map[string]string
+	// Options are the log rotation and labels of its containers (and
+	// volumes). Defaults: see dockercontainer.Options.
+	dockercontainer.Options
 }
 
 // Cluster is the PostgreSQL container and its data volume.
@@ -134,7 +132,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		// server does not come up, and later steps find it ready.
 		Wait:        jsii.Bool(true),
 		WaitTimeout: jsii.Number(120),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options})
 	cl.conn = Connection{
 		Host: props.BindAddress, Port: props.Port,
 		InternalHost: name, InternalPort: ContainerPort,

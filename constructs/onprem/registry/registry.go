@@ -73,11 +73,9 @@ type Props struct {
 	// volumes, for a deliberate teardown with data. Default false: they
 	// carry prevent_destroy.
 	AllowVolumeDestroy bool
-	// LogMaxSize and LogMaxFiles rotate container logs. Defaults "10m", 3.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on every container and volume. Default none.
-	Labels map[string]string
+	// Options are the log rotation and labels of its containers (and
+	// volumes). Defaults: see dockercontainer.Options.
+	dockercontainer.Options
 }
 
 // Registry is the registry container, its sidecar and its volumes.
@@ -163,7 +161,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 		Wait:                jsii.Bool(true),
 		WaitTimeout:         jsii.Number(120),
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options})
 }
 
 func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
@@ -194,7 +192,7 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
 		},
 		DestroyGraceSeconds: jsii.Number(10),
-	}, dockercontainer.Shared{LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: props.Labels})
+	}, dockercontainer.Shared{Options: props.Options})
 }
 
 // Address is where images are pushed and pulled on the server.

@@ -64,11 +64,9 @@ type Props struct {
 	After []cdktf.ITerraformDependable
 	// MemoryMiB limits the container. Default DefaultMemoryMiB.
 	MemoryMiB int
-	// LogMaxSize and LogMaxFiles rotate logs. Defaults "10m", 3.
-	LogMaxSize  string
-	LogMaxFiles int
-	// Labels go on the container. Default none.
-	Labels map[string]string
+	// Options are the log rotation and labels of its containers (and
+	// volumes). Defaults: see dockercontainer.Options.
+	dockercontainer.Options
 }
 
 // Service is an app running on the home server.
@@ -138,10 +136,6 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *tfstring.BackslashEscape(db.Password, ":"))),
 		})
 	}
-	labels := map[string]string{SourceHashLabel: props.SourceHash}
-	for k, v := range props.Labels {
-		labels[k] = v
-	}
 	cfg := &container.ContainerConfig{
 		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
 		Image: s.Image.Image.ImageId(),
@@ -171,7 +165,7 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 		cfg.DependsOn = &after
 	}
 	return dockercontainer.New(c, idContainer, cfg, dockercontainer.Shared{
-		Network: props.Network, Aliases: []string{props.App}, LogMaxSize: props.LogMaxSize, LogMaxFiles: props.LogMaxFiles, Labels: labels,
+		Network: props.Network, Aliases: []string{props.App}, Options: props.WithLabel(SourceHashLabel, props.SourceHash),
 	})
 }
 
