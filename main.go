@@ -11,6 +11,9 @@
 // FULLSTACK_DOCKER_HOST overrides onprem.docker_host.
 // FULLSTACK_ONPREM_DELETE_DATA=yes lifts prevent_destroy from the on-prem
 // data volumes; cmd/teardown -delete-data sets it.
+// FULLSTACK_RELEASE names a release manifest (cmd/release): the cloud
+// stack then runs exactly its image digests, and refuses it unless its
+// migrations and site files are the checkout's.
 package main
 
 import (
@@ -25,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/release"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
@@ -59,10 +63,16 @@ func run(args []string) error {
 	if err := config.CheckSecrets(project, os.LookupEnv); err != nil {
 		return fmt.Errorf("fullstack: a sensitive variable has problems:\n%w", err)
 	}
+	opts := stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR"), DeleteOnPremData: deleteData}
+	if path := os.Getenv("FULLSTACK_RELEASE"); path != "" {
+		if opts.Release, err = release.Load(path); err != nil {
+			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w", err)
+		}
+	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.
 	app := cdktf.NewApp(nil)
-	if _, err := stacks.Build(app, project, stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR"), DeleteOnPremData: deleteData}); err != nil {
+	if _, err := stacks.Build(app, project, opts); err != nil {
 		return fmt.Errorf("fullstack: cannot build the stacks:\n%w", err)
 	}
 	app.Synth()

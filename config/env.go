@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -92,4 +93,22 @@ func dockerHostRule(h string) string {
 		return "must start with one of " + strings.Join(dockerSchemes, ", ")
 	}
 	return ""
+}
+
+// StateDirectory is where the onprem stack keeps its state (and the home
+// server its releases): override (FULLSTACK_STATE_DIR) when set, else
+// onprem.state_dir with a leading "~/" expanded.
+func (o OnPrem) StateDirectory(override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	dir := o.StateDir
+	if rest, ok := strings.CutPrefix(dir, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("onprem.state_dir %q: no home directory to expand ~ in: %w", dir, err)
+		}
+		dir = filepath.Join(home, rest)
+	}
+	return dir, nil
 }

@@ -38,6 +38,16 @@ func (p *Project) MigrationsDir(app string) string {
 	return filepath.Join(p.Dir, p.Migrations, app)
 }
 
+// AppNamed is the app called name.
+func (p *Project) AppNamed(name string) (App, bool) {
+	for _, a := range p.Apps {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return App{}, false
+}
+
 // OnPrem is the home server: a Docker host with a registry and PostgreSQL.
 type OnPrem struct {
 	// Environment names the target in tags and labels. Default "staging".

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/release"
 )
 
 // Stack names, as used by `cdktf deploy <name>`.
@@ -32,6 +33,11 @@ type Options struct {
 	// (registry storage and backups, PostgreSQL data), for a deliberate
 	// teardown with data (cmd/teardown -delete-data). Default false.
 	DeleteOnPremData bool
+	// Release is the release the cloud stack deploys: every service and
+	// Flyway task runs the image digest staging proved (release.Manifest),
+	// and the release must match the checkout's migrations and site files.
+	// Default nil: images by the image_tag variable (escape hatch).
+	Release *release.Manifest
 }
 
 // buildDir resolves Options.BuildDir.

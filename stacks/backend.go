@@ -1,10 +1,7 @@
 package stacks
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -49,20 +46,8 @@ func cloudBackend(stack cdktf.TerraformStack, name string, c config.Cloud, key s
 	cdktf.NewS3Backend(stack, cfg)
 }
 
-// onPremStateDir is where the onprem stack keeps its state:
-// Options.StateDir (FULLSTACK_STATE_DIR) when set, else onprem.state_dir
-// with a leading "~/" expanded.
+// onPremStateDir is where the onprem stack keeps its state
+// (config.OnPrem.StateDirectory).
 func onPremStateDir(o config.OnPrem, opts Options) (string, error) {
-	if opts.StateDir != "" {
-		return opts.StateDir, nil
-	}
-	dir := o.StateDir
-	if rest, ok := strings.CutPrefix(dir, "~/"); ok {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("onprem.state_dir %q: no home directory to expand ~ in: %w", dir, err)
-		}
-		dir = filepath.Join(home, rest)
-	}
-	return dir, nil
+	return o.StateDirectory(opts.StateDir)
 }

@@ -35,7 +35,7 @@ type Cloud struct {
 // NewCloud builds the cloud stack from a normalized project.
 func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Options) (*Cloud, error) {
 	c := p.Cloud
-	in, err := readCloudInputs(p)
+	in, err := readCloudInputs(p, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	migrations, err := newMigrationTasks(stack, p, net, reg, cluster, databases)
+	migrations, err := newMigrationTasks(stack, p, in, net, reg, cluster, databases)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	services, err := newCloudServices(stack, p, net, reg, cluster, databases, migrations, appSecrets, edge)
+	services, err := newCloudServices(stack, p, in, net, reg, cluster, databases, migrations, appSecrets, edge)
 	if err != nil {
 		return nil, err
 	}

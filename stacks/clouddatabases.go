@@ -46,7 +46,7 @@ func newCloudDatabases(stack cdktf.TerraformStack, p *config.Project, in *cloudI
 
 // newMigrationTasks defines each database app's Flyway task and runs it
 // during apply (not in emulator mode: the emulator never stops a task).
-func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
+func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, net *network.Network, reg *containerregistry.Registry,
 	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database) (map[string]*appdatabase.MigrationTask, error) {
 	out := map[string]*appdatabase.MigrationTask{}
 	for _, a := range p.Apps {
@@ -55,13 +55,14 @@ func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, net *netwo
 			continue
 		}
 		task, err := appdatabase.NewMigrationTask(stack, "migrations-"+a.Name, appdatabase.MigrationTaskProps{
-			DB:         db,
-			Repository: reg.URL(a.Name),
-			Cluster:    cluster,
-			Network:    net,
-			LogGroup:   naming.AppFlywayLogGroup(p.Name, a.Name).Value,
-			Region:     p.Cloud.Region,
-			Emulator:   emulator(p.Cloud),
+			DB:          db,
+			Repository:  reg.URL(a.Name),
+			ImageDigest: in.migrationDigest(a.Name),
+			Cluster:     cluster,
+			Network:     net,
+			LogGroup:    naming.AppFlywayLogGroup(p.Name, a.Name).Value,
+			Region:      p.Cloud.Region,
+			Emulator:    emulator(p.Cloud),
 		})
 		if err != nil {
 			return nil, err

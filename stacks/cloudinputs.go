@@ -6,6 +6,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/release"
 )
 
 // cloudInputs is what the cloud stack reads from disk, all of it before
@@ -14,10 +15,22 @@ type cloudInputs struct {
 	databases []dbspec.Spec
 	// siteFiles are each site's build output, by app.
 	siteFiles map[string][]clientsite.File
+	// release is the release to deploy (Options.Release), checked against
+	// the checkout; nil: images by the image_tag variable.
+	release *release.Manifest
 }
 
-func readCloudInputs(p *config.Project) (*cloudInputs, error) {
+func readCloudInputs(p *config.Project, opts Options) (*cloudInputs, error) {
 	in := &cloudInputs{siteFiles: map[string][]clientsite.File{}}
+	if opts.Release != nil {
+		// The release's migrations and site files must be what this
+		// checkout deploys: otherwise production would run images with
+		// migrations or files staging never saw together.
+		if err := release.CheckCheckout(opts.Release, p); err != nil {
+			return nil, err
+		}
+		in.release = opts.Release
+	}
 	var err error
 	if in.databases, err = databaseSpecs(p); err != nil {
 		return nil, err
@@ -32,4 +45,27 @@ func readCloudInputs(p *config.Project) (*cloudInputs, error) {
 		}
 	}
 	return in, nil
+}
+
+// appDigest is the digest of app's image in the release ("" without one).
+func (in *cloudInputs) appDigest(app string) string {
+	if in.release == nil {
+		return ""
+	}
+	if img := in.release.Apps[app].Image; img != nil {
+		return img.Digest
+	}
+	return ""
+}
+
+// migrationDigest is the digest of app's migration image in the release
+// ("" without one).
+func (in *cloudInputs) migrationDigest(app string) string {
+	if in.release == nil {
+		return ""
+	}
+	if m := in.release.Apps[app].Migrations; m != nil && m.Image != nil {
+		return m.Image.Digest
+	}
+	return ""
 }

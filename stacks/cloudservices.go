@@ -20,9 +20,10 @@ import (
 )
 
 // ImageTagVariable is the cloud stack's input naming the image tag every
-// service runs; CI passes the git SHA (TF_VAR_image_tag or --var).
-// Terraform owns the task definitions, so CI and Terraform never fight
-// over them, and deploying the same tag again changes nothing.
+// service runs when no release is given (Options.Release): an escape
+// hatch (TF_VAR_image_tag). Releases name images by digest. Terraform owns
+// the task definitions, so CI and Terraform never fight over them, and
+// deploying the same release again changes nothing.
 const ImageTagVariable = "image_tag"
 
 // cloudServices puts every api and model app behind one load balancer.
@@ -32,25 +33,18 @@ type cloudServices struct {
 	URLs         map[string]string
 }
 
-func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *network.Network, reg *containerregistry.Registry,
+func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, net *network.Network, reg *containerregistry.Registry,
 	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets, edge *edge) (*cloudServices, error) {
 	apps := containerApps(p.Apps)
 	out := &cloudServices{Services: map[string]*restservice.Service{}, URLs: map[string]string{}}
 	if len(apps) == 0 {
 		return out, nil
 	}
-	tag := cdktf.NewTerraformVariable(stack, jsii.String(ImageTagVariable), &cdktf.TerraformVariableConfig{
-		Type:     jsii.String("string"),
-		Nullable: jsii.Bool(false),
-		// Empty by default so Terraform never prompts (a CI deploy would
-		// hang); the check below fails the plan instead, naming the fix.
-		Default:     jsii.String(""),
-		Description: jsii.String("Image tag every service runs (CI passes the git SHA)."),
-		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
-			Condition:    jsii.String(`${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.` + ImageTagVariable + `))}`),
-			ErrorMessage: jsii.String("image_tag is not set or not a Docker tag (letters, digits, '_', '.', '-', at most 128 characters): export TF_VAR_image_tag=<the tag pushed to ECR, e.g. the git SHA>."),
-		}},
-	}).StringValue()
+	// Without a release every service runs <repository>:<image_tag>.
+	var tag *string
+	if in.release == nil {
+		tag = imageTagVariable(stack)
+	}
 	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
 		Name:           naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
 		Network:        net,
@@ -68,7 +62,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, net *networ
 		props := restservice.Props{
 			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env,
 			Size:       restservice.Size(a.Size),
-			Repository: reg.URL(a.Name), ImageTag: tag,
+			Repository: reg.URL(a.Name), ImageTag: tag, ImageDigest: in.appDigest(a.Name),
 			Cluster: cluster, Network: net, LoadBalancer: lb,
 			LogGroup: naming.AppLogGroup(p.Name, a.Name).Value, Region: p.Cloud.Region,
 			Route: restservice.Route(a.Route), Exec: a.Exec,
@@ -159,4 +153,21 @@ func serviceEgress(egress []config.Egress) []restservice.Egress {
 		out[i] = restservice.Egress(e)
 	}
 	return out
+}
+
+// imageTagVariable is the escape hatch for a deploy without a release:
+// the image tag every service runs.
+func imageTagVariable(stack cdktf.TerraformStack) *string {
+	return cdktf.NewTerraformVariable(stack, jsii.String(ImageTagVariable), &cdktf.TerraformVariableConfig{
+		Type:     jsii.String("string"),
+		Nullable: jsii.Bool(false),
+		// Empty by default so Terraform never prompts (a CI deploy would
+		// hang); the check below fails the plan instead, naming the fix.
+		Default:     jsii.String(""),
+		Description: jsii.String("Image tag every service runs (CI passes the git SHA)."),
+		Validation: &[]*cdktf.TerraformVariableValidationConfig{{
+			Condition:    jsii.String(`${can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.` + ImageTagVariable + `))}`),
+			ErrorMessage: jsii.String("image_tag is not set or not a Docker tag (letters, digits, '_', '.', '-', at most 128 characters): export TF_VAR_image_tag=<the tag pushed to ECR, e.g. the git SHA>."),
+		}},
+	}).StringValue()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -174,16 +175,27 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	conn := pg.Connection()
 	specs := in.databases
 	databases := map[string]*appdatabase.Database{}
+	migrationImages := map[string]*localimage.LocalImage{}
 	var dbNames []string
 	var dbResources []cdktf.ITerraformDependable
 	for _, s := range specs {
 		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
+		ctx := in.migrations[s.App]
+		img, err := localimage.New(stack, "migration-image-"+s.App, localimage.Props{
+			Registry: reg, Namespace: appNamespace(p, s.App), App: s.App,
+			ContextDir: ctx.Dir, Hash: ctx.Hash, TagPrefix: "flyway-",
+		})
+		if err != nil {
+			return nil, err
+		}
+		migrationImages[s.App] = img
 		db, err := appdatabase.New(stack, "database-"+s.App, appdatabase.Props{
-			Spec:     s,
-			Password: pw.StringValue(),
-			Cluster:  pg,
-			Network:  net,
-			Labels:   labels,
+			Spec:           s,
+			Password:       pw.StringValue(),
+			Cluster:        pg,
+			Network:        net,
+			MigrationImage: img,
+			Labels:         labels,
 		})
 		if err != nil {
 			return nil, err
@@ -225,6 +237,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if len(siteURLs) > 0 {
 		output(stack, "site_urls", siteURLs, "Where each site answers on the home server.")
 	}
+	releaseOutputs(stack, in, services, databases, migrationImages)
 	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
 	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")

@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -216,9 +217,38 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	eq(t, g, "privileges", []any{})
 	eq(t, g, "database", ref("postgresql_database", dbID, "name"))
 
+	migrations, err := flyway.Load(filepath.Join(projectDir, "migrations", "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Flyway runs the migration image built from a prepared context
+	// (FROM the pinned Flyway image, the SQL in /flyway/sql) and pushed to
+	// the local registry: the image a release promotes.
+	ctx, err := dbspec.PrepareMigrationContext(filepath.Join(t.TempDir(), "ctx"), migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := container(t, s, "shop-orders-flyway")
-	img := idOf(t, s, "docker_image", "name", dbspec.FlywayImage)
-	eq(t, f, "image", ref("docker_image", img, "image_id"))
+	build := idOf(t, s, "docker_image", "name", "127.0.0.1:5000/api/orders:flyway-"+ctx.Hash[:12])
+	buildDir := fmt.Sprint(s.Resources("docker_image")[build]["build"].(map[string]any)["context"])
+	if df, err := os.ReadFile(filepath.Join(buildDir, "Dockerfile")); err != nil || string(df) != dbspec.MigrationDockerfile {
+		t.Errorf("migration image Dockerfile in %s: %v %q", buildDir, err, df)
+	}
+	for _, m := range migrations {
+		if sql, err := os.ReadFile(filepath.Join(buildDir, "sql", m.File)); err != nil || string(sql) != string(m.SQL) {
+			t.Errorf("migration %s in the image context: %v %q", m.File, err, sql)
+		}
+	}
+	push := idOf(t, s, "docker_registry_image", "name", ref("docker_image", build, "name"))
+	pulled := idOf(t, s, "docker_image", "name", ref("docker_registry_image", push, "name"))
+	eq(t, f, "image", ref("docker_image", pulled, "image_id"))
+	eq(t, s.Outputs(), "release_migration_images.value.orders.digest", ref("docker_registry_image", push, "sha256_digest"))
+	eq(t, s.Outputs(), "release_migration_images.value.orders.repository", "api/orders")
+	for _, img := range s.Resources("docker_image") {
+		if img["name"] == dbspec.FlywayImage {
+			t.Error("the official Flyway image is pulled on its own: Flyway must run the migration image")
+		}
+	}
 	eq(t, f, "command", []any{"migrate"})
 	env := fmt.Sprint(f["env"])
 	for _, want := range []string{"FLYWAY_URL=jdbc:postgresql://shop-postgres:5432/orders", "FLYWAY_USER=orders", "FLYWAY_LOCATIONS=filesystem:/flyway/sql"} {
@@ -235,15 +265,8 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	eq(t, up[dbspec.FlywayConf], "content", `flyway.password=${replace(var.`+config.AppPasswordVariable("orders")+`, "\\", "\\\\")}`+"\n")
 	eq(t, f, "tty", true) // one plain log stream, no frame headers
 
-	migrations, err := flyway.Load(filepath.Join(projectDir, "migrations", "orders"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range migrations {
-		eq(t, up[dbspec.FlywaySQLDir+"/"+m.File], "content", string(m.SQL))
-	}
-	if len(up) != 1+len(migrations) {
-		t.Errorf("%d uploads, want the conf and %d migrations", len(up), len(migrations))
+	if len(up) != 1 {
+		t.Errorf("%d uploads, want only the conf (the migrations are in the image)", len(up))
 	}
 	eq(t, f, "attach", true)
 	eq(t, f, "logs", true)

@@ -19,16 +19,27 @@ type onPremInputs struct {
 	sources map[string]source
 	// sites are the sites' prepared build contexts, by app.
 	sites map[string]clientsite.Context
+	// migrations are the migration images' prepared build contexts, by app.
+	migrations map[string]dbspec.MigrationContext
 }
 
 // source is an app's Dockerfile folder and its content hash.
 type source struct{ dir, hash string }
 
 func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
-	in := &onPremInputs{sources: map[string]source{}, sites: map[string]clientsite.Context{}}
+	in := &onPremInputs{sources: map[string]source{}, sites: map[string]clientsite.Context{}, migrations: map[string]dbspec.MigrationContext{}}
 	var err error
 	if in.databases, err = databaseSpecs(p); err != nil {
 		return nil, err
+	}
+	for _, s := range in.databases {
+		dir, err := filepath.Abs(filepath.Join(opts.buildDir(p), "flyway-"+s.App))
+		if err != nil {
+			return nil, err
+		}
+		if in.migrations[s.App], err = dbspec.PrepareMigrationContext(dir, s.Migrations); err != nil {
+			return nil, fmt.Errorf("apps %s: migration image: %w", s.App, err)
+		}
 	}
 	ports := map[string]int{}
 	for _, a := range containerApps(p.Apps) {

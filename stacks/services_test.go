@@ -63,9 +63,12 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 		t.Error("an app without a database has no migrations to wait for")
 	}
 	idOf(t, s, "docker_image", "name", "127.0.0.1:5000/model/ranker:src-"+mustHash(t, projectDir+"/apps/ranker")[:12])
-	if n := len(s.Resources("docker_registry_image")); n != 3 {
-		t.Errorf("%d pushes, want one per app", n)
+	if n := len(s.Resources("docker_registry_image")); n != 4 {
+		t.Errorf("%d pushes, want one per app and the migration image", n)
 	}
+	ranker := idOf(t, s, "docker_registry_image", "name", ref("docker_image", idOf(t, s, "docker_image", "name", "127.0.0.1:5000/model/ranker:src-"+mustHash(t, projectDir+"/apps/ranker")[:12]), "name"))
+	eq(t, s.Outputs(), "release_images.value.ranker.digest", ref("docker_registry_image", ranker, "sha256_digest"))
+	eq(t, s.Outputs(), "release_images.value.ranker.source_hash", mustHash(t, projectDir+"/apps/ranker"))
 	eq(t, s.Outputs(), "service_urls.value.orders", "http://127.0.0.1:8080")
 }
 

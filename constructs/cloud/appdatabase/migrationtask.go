@@ -24,8 +24,12 @@ type MigrationTaskProps struct {
 	// DB is the app's RDS instance. Required.
 	DB *Database
 	// Repository is the app's ECR repository URL (token). The migration
-	// image is <Repository>:<MigrationImageTag>. Required.
+	// image is <Repository>@<ImageDigest>, or <Repository>:<MigrationImageTag>
+	// without a digest. Required.
 	Repository *string
+	// ImageDigest (sha256:<hex>) is the migration image staging ran (a
+	// release's). Default "": the tag derived from the migrations.
+	ImageDigest string
 	// Cluster runs the one-off task with its execution role, which may
 	// pull the image, write LogGroup and read the database secret. Required.
 	Cluster *ecscluster.Cluster
@@ -70,11 +74,17 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	check.Ref("Network", props.Network)
 	check.Required("LogGroup", props.LogGroup)
 	check.Required("Region", props.Region)
+	if props.ImageDigest != "" && !ecscluster.IsDigest(props.ImageDigest) {
+		check.Add("ImageDigest", props.ImageDigest, "must be sha256:<64 lowercase hex digits>")
+	}
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	spec := props.DB.Spec()
 	image := *props.Repository + ":" + spec.MigrationImageTag()
+	if props.ImageDigest != "" {
+		image = *props.Repository + "@" + props.ImageDigest
+	}
 	defs, err := flywayContainer(image, props)
 	if err != nil {
 		return nil, fmt.Errorf("%s/%s: container definitions: %w", *scope.Node().Path(), id, err)

@@ -1,6 +1,9 @@
 package ecscluster
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // ContainerDefinition is one container of an ECS task definition, the
 // fields this project sets. Fields are in alphabetical order so the JSON
@@ -55,4 +58,11 @@ func AWSLogs(group, region, prefix string) LogConfiguration {
 func ContainerDefinitions(defs ...ContainerDefinition) (string, error) {
 	b, err := json.Marshal(defs)
 	return string(b), err
+}
+
+// IsDigest reports whether s is an image manifest digest as a container
+// definition names it after '@': sha256:<64 lowercase hex digits>.
+func IsDigest(s string) bool {
+	hex, ok := strings.CutPrefix(s, "sha256:")
+	return ok && len(hex) == 64 && strings.Trim(hex, "0123456789abcdef") == ""
 }

@@ -44,9 +44,14 @@ type Props struct {
 	Env map[string]string
 	// Size is cpu, memory and task counts. Zero fields take DefaultSize's.
 	Size Size
-	// Repository (URL token) and ImageTag (a variable's token: CI passes
-	// the git SHA) name the image. Required.
-	Repository, ImageTag *string
+	// Repository (URL token) names the image's repository. Required.
+	Repository *string
+	// ImageDigest (sha256:<hex>) names the image by digest: a release's,
+	// the image staging proved (release.Manifest). Default "": ImageTag.
+	ImageDigest string
+	// ImageTag (a variable's token) names the image by tag when there is no
+	// ImageDigest. Required without ImageDigest.
+	ImageTag *string
 	// Cluster runs the service with its execution role. Required.
 	Cluster *ecscluster.Cluster
 	// LogGroup is the app's log group (the cluster's Logs); Region is the
@@ -345,7 +350,7 @@ func containerDefinitions(p Props) (string, error) {
 	writable := false
 	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
 		Name:                   p.App,
-		Image:                  *p.Repository + ":" + *p.ImageTag,
+		Image:                  imageRef(*p.Repository, p.ImageDigest, p.ImageTag),
 		Essential:              true,
 		PortMappings:           []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
 		Environment:            environment,
@@ -396,7 +401,11 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Required("App", p.App)
 	check.Missing("Repository", p.Repository == nil)
-	check.Missing("ImageTag", p.ImageTag == nil)
+	if p.ImageDigest == "" {
+		check.Missing("ImageTag", p.ImageTag == nil)
+	} else if !ecscluster.IsDigest(p.ImageDigest) {
+		check.Add("ImageDigest", p.ImageDigest, "must be sha256:<64 lowercase hex digits>")
+	}
 	check.Ref("Cluster", p.Cluster)
 	check.Ref("Network", p.Network)
 	check.Ref("LoadBalancer", p.LoadBalancer)
@@ -443,4 +452,12 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Required(fmt.Sprintf("Egress[%d].To", i), e.To)
 	}
 	return check.Err()
+}
+
+// imageRef is repository@digest for a release, else repository:tag.
+func imageRef(repository, digest string, tag *string) string {
+	if digest != "" {
+		return repository + "@" + digest
+	}
+	return repository + ":" + *tag
 }

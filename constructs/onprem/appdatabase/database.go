@@ -16,6 +16,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
@@ -32,7 +33,13 @@ type Props struct {
 	Cluster *postgrescluster.Cluster
 	// Network is the platform network to join. Required.
 	Network *dockernetwork.Network
-	// FlywayImage runs the migrations. Default dbspec.FlywayImage.
+	// MigrationImage carries the migrations (dbspec.MigrationDockerfile,
+	// built and pushed to the local registry): Flyway runs it, so the image
+	// a release promotes is the one that migrated staging. Default nil:
+	// FlywayImage runs with the migrations uploaded into it.
+	MigrationImage *localimage.LocalImage
+	// FlywayImage runs the migrations when there is no MigrationImage.
+	// Default dbspec.FlywayImage.
 	FlywayImage string
 	// Labels go on the Flyway container. Default none.
 	Labels map[string]string
@@ -45,7 +52,8 @@ type Database struct {
 	Database database.Database
 	// RevokePublic revokes every database privilege from PUBLIC.
 	RevokePublic grant.Grant
-	FlywayImage  image.Image
+	// FlywayImage is the pulled Flyway image (nil with a MigrationImage).
+	FlywayImage image.Image
 	// Flyway runs `flyway migrate` once per change of the migrations and
 	// fails the deploy (postcondition) when Flyway fails.
 	Flyway  container.Container
@@ -99,9 +107,11 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		ObjectType: jsii.String("database"),
 		Privileges: &[]*string{}, // none: revokes CONNECT and TEMPORARY
 	})
-	o.FlywayImage = image.NewImage(c, jsii.String(idFlywayImage), &image.ImageConfig{
-		Name: jsii.String(props.FlywayImage), KeepLocally: jsii.Bool(true),
-	})
+	if props.MigrationImage == nil {
+		o.FlywayImage = image.NewImage(c, jsii.String(idFlywayImage), &image.ImageConfig{
+			Name: jsii.String(props.FlywayImage), KeepLocally: jsii.Bool(true),
+		})
+	}
 	o.Flyway = newFlywayContainer(c, o, props)
 	return o, nil
 }
@@ -115,10 +125,14 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		// Java properties: a backslash starts an escape.
 		Content: jsii.String("flyway.password=" + *tfstring.BackslashEscape(props.Password, "") + "\n"),
 	}}
-	for _, m := range props.Migrations {
-		uploads = append(uploads, &container.ContainerUpload{
-			File: jsii.String(dbspec.FlywaySQLDir + "/" + m.File), Content: tfstring.Literal(string(m.SQL)),
-		})
+	flywayImage := props.MigrationImage.ImageID()
+	if props.MigrationImage == nil {
+		flywayImage = o.FlywayImage.ImageId()
+		for _, m := range props.Migrations {
+			uploads = append(uploads, &container.ContainerUpload{
+				File: jsii.String(dbspec.FlywaySQLDir + "/" + m.File), Content: tfstring.Literal(string(m.SQL)),
+			})
+		}
 	}
 	labels := map[string]string{MigrationsHashLabel: props.MigrationsHash()}
 	for k, v := range props.Labels {
@@ -126,7 +140,7 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 	}
 	return container.NewContainer(c, jsii.String(idFlyway), &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-" + props.App + "-flyway"),
-		Image:   o.FlywayImage.ImageId(),
+		Image:   flywayImage,
 		Command: jsii.Strings("migrate"),
 		Env: jsii.Strings(
 			fmt.Sprintf("FLYWAY_URL=jdbc:postgresql://%s:%d/%s", server.InternalHost, server.InternalPort, db),
@@ -181,6 +195,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Missing("Password", p.Password == nil)
 	check.Ref("Cluster", p.Cluster)
 	check.Ref("Network", p.Network)
+	check.OptionalRef("MigrationImage", p.MigrationImage)
 	if strings.ContainsAny(p.FlywayImage, " \t") || !strings.Contains(p.FlywayImage, ":") {
 		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
 	}

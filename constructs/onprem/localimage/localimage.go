@@ -1,6 +1,6 @@
 // Package localimage builds an app's image on the home server's Docker,
 // pushes it to the local registry and pulls it back, so what runs is what
-// the registry holds. The tag is derived from the build context's content
+// the registry holds; the push's digest is what a release records. The tag is derived from the build context's content
 // hash: the image is rebuilt and pushed exactly when the context changes.
 package localimage
 
@@ -31,6 +31,9 @@ type Props struct {
 	ContextDir string
 	// Hash fingerprints ContextDir (contenthash.Dir). Required.
 	Hash string
+	// TagPrefix starts the tag, before the hash's first 12 characters.
+	// Default "src-".
+	TagPrefix string
 }
 
 // LocalImage is the build, the push and the pulled image.
@@ -41,12 +44,17 @@ type LocalImage struct {
 	Push registryimage.RegistryImage
 	// Image is pulled back from the registry: containers run its ImageId.
 	Image image.Image
-	// Ref is <registry>/<namespace>/<app>:src-<hash>.
+	// Ref is <registry>/<namespace>/<app>:<TagPrefix><hash>.
 	Ref string
+	// Repository is <namespace>/<app>, the image's path in the registry.
+	Repository string
 }
 
 // New builds, pushes and pulls the image under scope.
 func New(scope constructs.Construct, id string, props Props) (*LocalImage, error) {
+	if props.TagPrefix == "" {
+		props.TagPrefix = "src-"
+	}
 	check := propcheck.For(scope, id)
 	check.Ref("Registry", props.Registry)
 	if !filepath.IsAbs(props.ContextDir) {
@@ -58,14 +66,14 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 	var ref string
 	if props.Registry != nil && len(props.Hash) >= 12 {
 		var err error
-		ref, err = props.Registry.ImageRef(props.Namespace, props.App, "src-"+props.Hash[:12])
+		ref, err = props.Registry.ImageRef(props.Namespace, props.App, props.TagPrefix+props.Hash[:12])
 		check.Check(err)
 	}
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	l := &LocalImage{Construct: c, Ref: ref}
+	l := &LocalImage{Construct: c, Ref: ref, Repository: string(props.Namespace) + "/" + props.App}
 	trigger := &map[string]*string{"source": jsii.String(props.Hash)}
 	l.Build = image.NewImage(c, jsii.String("build"), &image.ImageConfig{
 		Name: jsii.String(ref),
@@ -90,4 +98,17 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 		KeepLocally:  jsii.Bool(true),
 	})
 	return l, nil
+}
+
+// Digest is the manifest digest the registry holds for the pushed image
+// (sha256:<hex>, a token): what a release records and promotes.
+func (l *LocalImage) Digest() *string { return l.Push.Sha256Digest() }
+
+// ImageID is the pulled image's id (a token), nil-safe: a nil LocalImage
+// has none.
+func (l *LocalImage) ImageID() *string {
+	if l == nil {
+		return nil
+	}
+	return l.Image.ImageId()
 }

@@ -1,8 +1,16 @@
 set -eu
-repo="${IMAGE%:*}"; tag="${IMAGE##*:}"
-if ! aws ecr describe-images --repository-name "${repo#*/}" --image-ids imageTag="$tag" >/dev/null 2>&1; then
-  echo "migration image $IMAGE is missing; build and push it, then deploy again:" >&2
-  echo "  printf 'FROM @FLYWAY_IMAGE@\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" >&2
+case "$IMAGE" in
+*@sha256:*)
+  # A release: the image is named by the digest staging proved.
+  repo="${IMAGE%@*}"; id="imageDigest=${IMAGE##*@}"
+  fix="  go run ./cmd/promote -release <the release manifest>   (copies the release's images from the home registry)" ;;
+*)
+  repo="${IMAGE%:*}"; id="imageTag=${IMAGE##*:}"
+  fix="  printf 'FROM @FLYWAY_IMAGE@\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" ;;
+esac
+if ! aws ecr describe-images --repository-name "${repo#*/}" --image-ids "$id" >/dev/null 2>&1; then
+  echo "migration image $IMAGE is missing from ECR; push it, then deploy again:" >&2
+  echo "$fix" >&2
   exit 1
 fi
 task=$(aws ecs run-task --cluster "$CLUSTER" --task-definition "$TASK_DEFINITION" --launch-type FARGATE \

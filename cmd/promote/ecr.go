@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/release"
+)
+
+// ecrRegistry authenticates to ECR through GetAuthorizationToken and
+// returns its registry endpoint with the token's user and password.
+// override replaces the endpoint (emulator only: moto serves no registry).
+func ecrRegistry(ctx context.Context, p *config.Project, override string) (*release.Registry, error) {
+	region := p.Cloud.Region
+	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
+		region = r
+	}
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
+	if p.Cloud.Emulator.Enabled() {
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("emulator", "emulator", "")))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("ECR in %s: AWS configuration: %w", region, err)
+	}
+	client := ecr.NewFromConfig(cfg, func(o *ecr.Options) {
+		if p.Cloud.Emulator.Enabled() {
+			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
+		}
+	})
+	out, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err != nil {
+		return nil, fmt.Errorf("ECR in %s: GetAuthorizationToken: %s", region, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	if len(out.AuthorizationData) == 0 || out.AuthorizationData[0].AuthorizationToken == nil {
+		return nil, fmt.Errorf("ECR in %s: GetAuthorizationToken returned no token", region)
+	}
+	data := out.AuthorizationData[0]
+	raw, err := base64.StdEncoding.DecodeString(*data.AuthorizationToken)
+	user, password, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok {
+		return nil, fmt.Errorf("ECR in %s: the authorization token is not base64 of user:password", region)
+	}
+	r := &release.Registry{Username: user, Password: password}
+	endpoint := aws.ToString(data.ProxyEndpoint)
+	if override != "" {
+		endpoint = override
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		if !strings.Contains(endpoint, "://") {
+			u, err = url.Parse("https://" + endpoint)
+		}
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("ECR in %s: registry endpoint %q is not a URL or host:port", region, endpoint)
+		}
+	}
+	r.Address, r.PlainHTTP = u.Host, u.Scheme == "http"
+	return r, nil
+}
+
+func lookup(name string) string { return os.Getenv(name) }
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
