@@ -323,6 +323,9 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		d.MustDeploy()
 	})
 
+	// Changes the API's source (release 2); the next step checks out afresh.
+	t.Run("a passing staging deploy is released, promoted and rolled back", func(t *testing.T) { checkReleasePromotion(t, d) })
+
 	t.Run("a fresh checkout deploys from the same state", func(t *testing.T) {
 		d.Checkout()
 		if _, err := os.Stat(d.Out); !os.IsNotExist(err) {

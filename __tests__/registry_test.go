@@ -27,6 +27,8 @@ import (
 type localRegistry struct {
 	dir, data, config, addr, debug string
 	server                         *harness.Server
+	// user and password are a basic-auth login, when it has one.
+	user, password string
 }
 
 func newLocalRegistry(t *testing.T, htpasswd string) *localRegistry {

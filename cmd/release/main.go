@@ -8,6 +8,7 @@
 //
 //	npx cdktf deploy onprem --auto-approve && go run ./cmd/release -out release.json
 //	go run ./cmd/release -list     # the home server's releases, oldest first
+//	go run ./cmd/release -path ID  # where release ID's manifest is (rollback)
 //
 // It reads the project file (-project or FULLSTACK_PROJECT), the onprem
 // state (FULLSTACK_STATE_DIR or onprem.state_dir), the commit (-commit,
@@ -22,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,6 +44,7 @@ func run(args []string) error {
 	commit := fs.String("commit", "", "source commit of the deploy (default $GITHUB_SHA, else git rev-parse HEAD)")
 	out := fs.String("out", "", "also write the manifest here (e.g. a workflow artifact)")
 	list := fs.Bool("list", false, "list the home server's releases and exit")
+	show := fs.String("path", "", "print the manifest path of release `ID` (checked: readable and sealed by this home server) and exit")
 	attempts := fs.Int("attempts", 10, "tries per check, 2 s apart (a fresh container may still be starting)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -59,6 +62,9 @@ func run(args []string) error {
 	}
 	if *list {
 		return listReleases(stateDir)
+	}
+	if *show != "" {
+		return printPath(stateDir, *show)
 	}
 	if *commit == "" {
 		if *commit, err = headCommit(p.Dir); err != nil {
@@ -119,12 +125,31 @@ func listReleases(stateDir string) error {
 		return nil
 	}
 	for _, id := range ids {
-		m, err := release.Load(dir + "/" + id + ".json")
+		m, err := release.Load(filepath.Join(dir, id+".json"))
 		if err != nil {
 			fmt.Printf("%s  unreadable: %v\n", id, err)
 			continue
 		}
 		fmt.Printf("%s  commit %s  %s  %d apps\n", id, m.Commit, m.Created.Format(time.RFC3339), len(m.Apps))
 	}
+	return nil
+}
+
+// printPath prints release id's manifest path after checking it loads and
+// verifies.
+func printPath(stateDir, id string) error {
+	path := filepath.Join(release.Dir(stateDir), id+".json")
+	m, err := release.Load(path)
+	if err != nil {
+		return fmt.Errorf("%w (go run ./cmd/release -list shows the releases)", err)
+	}
+	key, err := release.LoadKey(stateDir)
+	if err != nil {
+		return err
+	}
+	if err := m.Verify(key); err != nil {
+		return err
+	}
+	fmt.Println(path)
 	return nil
 }

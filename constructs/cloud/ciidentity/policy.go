@@ -23,6 +23,13 @@ func (s Scope) globalARN(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
 }
 
+// PromoteActions are the ECR rights a release promotion needs on the
+// project's repositories (and the Flyway runner's DescribeImages check).
+var PromoteActions = []string{
+	"ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+	"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+}
+
 // DeployPolicy is what `cdktf deploy cloud` and the deploy workflow need,
 // limited to this project. Three mechanisms do the limiting:
 //   - resource ARNs with the project prefix where AWS names are ours (state,
@@ -66,9 +73,11 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
 		}, []string{"*"}),
 
+		// cmd/promote copies a release's images registry to registry: it
+		// asks for a manifest (BatchGetImage), skips the layers ECR holds and
+		// uploads the rest. The Flyway runner checks the image exists.
+		iampolicy.Allow("PromoteReleaseImages", PromoteActions, []string{s.arn("ecr", "repository/"+s.Project+"/*")}),
 		iampolicy.Allow("ProjectRepositories", []string{
-			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
 			"ecr:DescribeImages", "ecr:ListImages", "ecr:CreateRepository", "ecr:DeleteRepository",
 			"ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
 			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",

@@ -68,6 +68,7 @@ func TestDeployPolicyScopes(t *testing.T) {
 		"TerraformStateObjects":   {"arn:aws:s3:::shop-production-tfstate/shop/*"},
 		"TerraformLock":           {"arn:aws:dynamodb:eu-west-1:123456789012:table/shop-production-tflock"},
 		"ProjectRepositories":     {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
+		"PromoteReleaseImages":    {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
 		"PassProjectRolesToTasks": {"arn:aws:iam::123456789012:role/shop-*"},
 		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*", "arn:aws:logs:eu-west-1:123456789012:log-group:/shop-*"},
 		"ProjectKeyAliases":       {"arn:aws:kms:eu-west-1:123456789012:alias/shop-*"},
@@ -108,5 +109,25 @@ func TestTrustPolicyIsExact(t *testing.T) {
 	}
 	if only := Subjects("acme", "shop", "main", ""); len(only) != 1 {
 		t.Errorf("without an environment only the branch is trusted: %v", only)
+	}
+}
+
+// TestPushRightsAreExactlyPromotion: the rights to write images exist
+// once, in the promotion statement, on the project's repositories only;
+// pulling layers (GetDownloadUrlForLayer) is not among them.
+func TestPushRightsAreExactlyPromotion(t *testing.T) {
+	push := []string{"ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchCheckLayerAvailability"}
+	for _, st := range DeployPolicy(scope).Statement {
+		for _, a := range st.Action {
+			if slices.Contains(push, a) && st.Sid != "PromoteReleaseImages" {
+				t.Errorf("%s grants %s: image writes belong to PromoteReleaseImages only", st.Sid, a)
+			}
+			if a == "ecr:GetDownloadUrlForLayer" {
+				t.Errorf("%s grants %s: the deploy role never pulls layers", st.Sid, a)
+			}
+		}
+		if st.Sid == "PromoteReleaseImages" && !slices.Equal(st.Action, PromoteActions) {
+			t.Errorf("PromoteReleaseImages = %v, want %v", st.Action, PromoteActions)
+		}
 	}
 }

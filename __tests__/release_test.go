@@ -1,0 +1,384 @@
+package tests
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/release"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+// releaseTools are cmd/release and cmd/promote, built once, run as a
+// deploy workflow runs them (the deployment's environment, the checkout's
+// project file).
+type releaseTools struct {
+	d                     *onPremDeployment
+	recordBin, promoteBin string
+	emu                   *harness.Emulator
+	ecr                   *localRegistry
+}
+
+func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
+	t.Helper()
+	bin := t.TempDir()
+	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote")}
+	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote"} {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Dir = repoRoot
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	// ECR's API is the emulator's; its registry endpoint is Debian's
+	// docker-registry with basic auth for the user and password that the
+	// emulator's GetAuthorizationToken hands out.
+	r.emu = harness.EmulatorT(t)
+	user, password := r.ecrToken(t)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ecr = newLocalRegistry(t, user+":"+string(hash)+"\n")
+	r.ecr.user, r.ecr.password = user, password
+	return r
+}
+
+// ecrToken asks the emulator's ECR API for a token, as promote does.
+func (r *releaseTools) ecrToken(t *testing.T) (string, string) {
+	t.Helper()
+	code, body, err := r.emu.Request("ecr", "eu-west-1", "POST", "/", map[string]string{
+		"X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", "Content-Type": "application/x-amz-json-1.1"}, "{}")
+	var out struct {
+		AuthorizationData []struct{ AuthorizationToken string } `json:"authorizationData"`
+	}
+	if err != nil || code != 200 || json.Unmarshal(body, &out) != nil || len(out.AuthorizationData) == 0 {
+		t.Fatalf("GetAuthorizationToken: %d %v %s", code, err, body)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(out.AuthorizationData[0].AuthorizationToken)
+	user, password, _ := strings.Cut(string(raw), ":")
+	return user, password
+}
+
+// record runs cmd/release for commit; it returns the output, the exit code
+// and the manifest path it wrote (from the state directory's releases).
+func (r *releaseTools) record(commit string, extra ...string) (string, int) {
+	return r.d.run(3*time.Minute, nil, r.recordBin, append([]string{"-commit", commit}, extra...)...)
+}
+
+// promote runs cmd/promote against the emulator and the stand-in ECR.
+func (r *releaseTools) promote(manifest string, ecr ...string) (string, int) {
+	target := "http://" + r.ecr.addr
+	if len(ecr) > 0 {
+		target = ecr[0]
+	}
+	return r.d.run(3*time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.promoteBin, "-release", manifest, "-ecr-registry", target)
+}
+
+// releases are the manifests in the deployment's state directory.
+func (r *releaseTools) releases(t *testing.T) []string {
+	t.Helper()
+	ids, err := release.List(release.Dir(r.d.Settings.StateDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func (r *releaseTools) manifest(t *testing.T, id string) (*release.Manifest, string) {
+	t.Helper()
+	path := filepath.Join(release.Dir(r.d.Settings.StateDir), id+".json")
+	m, err := release.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, path
+}
+
+// mustRecord records a release and returns it.
+func (r *releaseTools) mustRecord(t *testing.T, commit string) (*release.Manifest, string) {
+	t.Helper()
+	before := r.releases(t)
+	out, code := r.record(commit)
+	if code != 0 {
+		t.Fatalf("release after a passing deploy: exit %d\n%s", code, out)
+	}
+	after := r.releases(t)
+	if len(after) != len(before)+1 {
+		t.Fatalf("release wrote %d manifests, want 1:\n%s", len(after)-len(before), out)
+	}
+	return r.manifest(t, after[len(after)-1])
+}
+
+// ecrHas reports whether the stand-in ECR holds repository@digest.
+func (r *releaseTools) ecrHas(t *testing.T, repository, digest string) bool {
+	t.Helper()
+	req, err := http.NewRequest("HEAD", "http://"+r.ecr.addr+"/v2/"+repository+"/manifests/"+digest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(r.ecr.user, r.ecr.password)
+	req.Header.Set("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode == 200
+}
+
+// cloudWithRelease synthesizes the deployment's checkout as the cloud
+// stack on the emulator with release m, applies its task definitions (and
+// what they need) and returns each task definition family's image as the
+// emulator holds it.
+func (r *releaseTools) cloudWithRelease(t *testing.T, m *release.Manifest, stateDir string) map[string]string {
+	t.Helper()
+	p, err := config.Load(filepath.Join(r.d.Dir, config.DefaultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Cloud.Emulator = config.Emulator{Endpoint: r.emu.Endpoint}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := synth.ProjectWith(p, t.TempDir(), stacks.Options{Release: m, StateDir: stateDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.Stacks[stacks.CloudName]
+	tf := &harness.Terraform{Dir: s.Dir, CLIConfig: r.d.cliConfig}
+	if err := tf.Init(); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	families := map[string]string{}
+	for id, td := range s.Resources("aws_ecs_task_definition") {
+		args = append(args, "-target=aws_ecs_task_definition."+id)
+		families[td["family"].(string)] = ""
+	}
+	if _, err := tf.Run(args...); err != nil {
+		t.Fatal(err)
+	}
+	for family := range families {
+		code, body, err := r.emu.Request("ecs", p.Cloud.Region, "POST", "/", map[string]string{
+			"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition", "Content-Type": "application/x-amz-json-1.1"},
+			`{"taskDefinition":"`+family+`"}`)
+		var td struct {
+			TaskDefinition struct {
+				ContainerDefinitions []struct{ Image string } `json:"containerDefinitions"`
+			} `json:"taskDefinition"`
+		}
+		if err != nil || code != 200 || json.Unmarshal(body, &td) != nil || len(td.TaskDefinition.ContainerDefinitions) == 0 {
+			t.Fatalf("DescribeTaskDefinition %s: %d %v %s", family, code, err, body)
+		}
+		families[family] = td.TaskDefinition.ContainerDefinitions[0].Image
+	}
+	return families
+}
+
+// checkReleasePromotion is the release path on the deployed staging stack:
+// record, promote, deploy by digest, refusals, rollback. It changes the
+// API's source (release 2); the caller's next step checks out afresh.
+func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
+	r := newReleaseTools(t, d)
+	reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)
+	accept := []string{"Accept", "application/vnd.docker.distribution.manifest.v2+json"}
+	var r1 *release.Manifest
+	var r1Path string
+
+	t.Run("a failing check writes no release", func(t *testing.T) {
+		site := d.Name + "-notes-web"
+		d.Docker("stop", site)
+		out, code := r.record("badbadbadbad", "-attempts", "1")
+		d.Docker("start", site)
+		if code == 0 {
+			t.Fatalf("release with the site stopped succeeded:\n%s", out)
+		}
+		for _, want := range []string{"no release was written", "notes-web: check index failed: http://127.0.0.1:" + strconv.Itoa(d.Settings.SitePort) + "/ answered nothing (no connection)"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if ids := r.releases(t); len(ids) != 0 {
+			t.Errorf("a failing check left releases %v", ids)
+		}
+		waitFor(t, 60*time.Second, "the restarted site", func() bool {
+			code, _, _, err := fetch("GET", "http://127.0.0.1:"+strconv.Itoa(d.Settings.SitePort)+"/")
+			return err == nil && code == 200
+		})
+	})
+
+	t.Run("a passing staging deploy writes a sealed release of what runs", func(t *testing.T) {
+		r1, r1Path = r.mustRecord(t, "1111111111111111")
+		api := r1.Apps["notes-api"]
+		if api.Image == nil || api.Migrations == nil || api.Migrations.Image == nil || r1.Apps["notes-web"].Site == nil {
+			t.Fatalf("release lacks the API image, its migration image or the site: %+v", r1.Apps)
+		}
+		// The digest the home registry answers for the running tag, and the
+		// one the engine recorded when it pulled the running image.
+		_, _, digest := httpGet(t, "HEAD", reg+"/v2/api/notes-api/manifests/"+d.runningTag("notes-api"), "Docker-Content-Digest", accept...)
+		running := d.Docker("image", "inspect", "--format", "{{json .RepoDigests}}", d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-notes-api"))
+		if api.Image.Digest != digest || !strings.Contains(running, "api/notes-api@"+digest) {
+			t.Errorf("release digest %s; the registry holds %s for the running tag; the container's image has %s", api.Image.Digest, digest, running)
+		}
+		if len(api.Migrations.Files) == 0 || len(r1.Checks) != 3 {
+			t.Errorf("migrations %v, checks %v", api.Migrations.Files, r1.Checks)
+		}
+		key, err := release.LoadKey(d.Settings.StateDir)
+		if err != nil || r1.Verify(key) != nil {
+			t.Errorf("the release does not verify with the home server's key: %v", err)
+		}
+	})
+	if r1 == nil {
+		t.FailNow()
+	}
+
+	t.Run("promote copies exactly those digests, once", func(t *testing.T) {
+		out, code := r.promote(r1Path)
+		if code != 0 {
+			t.Fatalf("promote: exit %d\n%s", code, out)
+		}
+		t.Logf("figure: promote (first copy) %s", lastLine(out))
+		for _, img := range []release.Image{*r1.Apps["notes-api"].Image, *r1.Apps["notes-api"].Migrations.Image} {
+			if !r.ecrHas(t, "notes/api/notes-api", img.Digest) {
+				t.Errorf("ECR stand-in lacks notes/api/notes-api@%s", img.Digest)
+			}
+		}
+		if !strings.Contains(out, "2 images copied") {
+			t.Errorf("first promote: %s", out)
+		}
+		out, code = r.promote(r1Path)
+		if code != 0 || !strings.Contains(out, "0 images copied (0 bytes), 2 already in ECR") {
+			t.Errorf("second promote copied again: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("promote refuses, naming what is wrong, and copies nothing", func(t *testing.T) {
+		dir := t.TempDir()
+		data, _ := os.ReadFile(r1Path)
+		corrupt := writeFile(t, filepath.Join(dir, "corrupt.json"), string(data[:len(data)/2]))
+		tampered := writeFile(t, filepath.Join(dir, "tampered.json"), strings.Replace(string(data), r1.Apps["notes-api"].Image.Digest, "sha256:"+strings.Repeat("0", 64), 1))
+		// Sealed with the home server's key, but the home registry does
+		// not hold the digest (e.g. collected as garbage since).
+		missing := *r1
+		missing.Apps = map[string]release.App{}
+		for k, v := range r1.Apps {
+			missing.Apps[k] = v
+		}
+		gone := "sha256:" + strings.Repeat("e", 64)
+		api := missing.Apps["notes-api"]
+		img := *api.Image
+		img.Digest = gone
+		api.Image = &img
+		missing.Apps["notes-api"] = api
+		key, _ := release.LoadKey(d.Settings.StateDir)
+		if err := missing.Sign(key); err != nil {
+			t.Fatal(err)
+		}
+		encoded, _ := missing.Encode()
+		missingPath := writeFile(t, filepath.Join(dir, "missing.json"), string(encoded))
+		closed, _ := harness.FreePort()
+		for _, c := range []struct {
+			name, manifest, ecr, want string
+		}{
+			{"missing manifest", filepath.Join(dir, "nope.json"), "", "nope.json: open"},
+			{"corrupt manifest", corrupt, "", "not a release manifest (corrupt or truncated JSON)"},
+			{"changed manifest", tampered, "", "the seal does not match: it was not written by a passing staging deploy on this home server"},
+			{"digest not in the home registry", missingPath, "", "notes-api: the home registry 127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + " does not hold the image api/notes-api@" + gone},
+			{"unreachable ECR", r1Path, fmt.Sprintf("http://127.0.0.1:%d", closed), fmt.Sprintf("ECR registry 127.0.0.1:%d:", closed)},
+		} {
+			var ecr []string
+			if c.ecr != "" {
+				ecr = []string{c.ecr}
+			}
+			out, code := r.promote(c.manifest, ecr...)
+			if code == 0 || !strings.Contains(oneLine(out), c.want) || !strings.Contains(out, "nothing was copied") {
+				t.Errorf("%s: exit %d, want a refusal saying %q and nothing was copied:\n%s", c.name, code, c.want, out)
+			}
+		}
+		if r.ecrHas(t, "notes/api/notes-api", gone) {
+			t.Error("a refused promotion copied an image")
+		}
+	})
+
+	// The cloud state lives as long as this test's emulator; both go at
+	// its end (the cloud stack's destroy is TestCloudOnEmulator's).
+	stateDir := t.TempDir()
+	var r2 *release.Manifest
+	t.Run("the cloud stack runs the release's digests; an earlier release rolls back", func(t *testing.T) {
+		images := r.cloudWithRelease(t, r1, stateDir)
+		wantAPI := "/notes/api/notes-api@" + r1.Apps["notes-api"].Image.Digest
+		wantFlyway := "/notes/api/notes-api@" + r1.Apps["notes-api"].Migrations.Image.Digest
+		if !strings.HasSuffix(images["notes-notes-api"], wantAPI) || !strings.HasSuffix(images["notes-notes-api-flyway"], wantFlyway) {
+			t.Fatalf("task definitions run %v, want ...%s and ...%s", images, wantAPI, wantFlyway)
+		}
+		// Release 2: a one-line change of the API's source.
+		main := filepath.Join(d.Dir, "apps", "notes-api", "main.go")
+		src, _ := os.ReadFile(main)
+		writeFile(t, main, string(src)+"\n// release 2\n")
+		d.MustDeploy()
+		var r2Path string
+		r2, r2Path = r.mustRecord(t, "2222222222222222")
+		if r2.Apps["notes-api"].Image.Digest == r1.Apps["notes-api"].Image.Digest {
+			t.Fatal("release 2 has release 1's API digest")
+		}
+		out, code := r.promote(r2Path)
+		if code != 0 || !strings.Contains(out, "1 images copied") || !strings.Contains(out, "1 already in ECR") {
+			t.Fatalf("promote release 2 (new API image, same migration image): exit %d\n%s", code, out)
+		}
+		images = r.cloudWithRelease(t, r2, stateDir)
+		if want := "/notes/api/notes-api@" + r2.Apps["notes-api"].Image.Digest; !strings.HasSuffix(images["notes-notes-api"], want) {
+			t.Errorf("after release 2 the API runs %s, want ...%s", images["notes-notes-api"], want)
+		}
+		images = r.cloudWithRelease(t, r1, stateDir)
+		if !strings.HasSuffix(images["notes-notes-api"], wantAPI) {
+			t.Errorf("after rolling back to release 1 the API runs %s, want ...%s", images["notes-notes-api"], wantAPI)
+		}
+	})
+	t.Run("the cloud deploy refuses a release whose migrations or site differ", func(t *testing.T) {
+		writeFile(t, filepath.Join(d.Dir, "migrations", "notes-api", "V99__later.sql"), "SELECT 1;\n")
+		index := filepath.Join(d.Dir, "apps", "notes-web", "index.html")
+		page, _ := os.ReadFile(index)
+		writeFile(t, index, string(page)+"<!-- later -->\n")
+		defer func() {
+			os.Remove(filepath.Join(d.Dir, "migrations", "notes-api", "V99__later.sql"))
+			writeFile(t, index, string(page))
+		}()
+		cdktf := filepath.Join(repoRoot, "node_modules", ".bin", "cdktf")
+		out, code := d.run(3*time.Minute, []string{"FULLSTACK_RELEASE=" + r1Path, "FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, cdktf, "synth", "--output", t.TempDir())
+		for _, want := range []string{"does not match this checkout; nothing was applied", "notes-api: migrations differ: V99__later.sql is only in the checkout", "notes-web: site files differ: index.html changed"} {
+			if code == 0 || !strings.Contains(out, want) {
+				t.Errorf("cdktf synth with a release of another checkout: exit %d, want %q:\n%s", code, want, tailOf(out))
+			}
+		}
+	})
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not ready within %s", what, limit)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
