@@ -30,19 +30,26 @@ func TestRunScriptNamesMissingImage(t *testing.T) {
 	if out, err := create.CombinedOutput(); err != nil {
 		t.Fatalf("create the repository in the emulator: %v\n%s", err, out)
 	}
-	cmd := exec.Command("/bin/sh", "-c", appdatabase.RunScript)
-	cmd.Env = append(awsEnv,
-		"IMAGE="+image, "APP=notes-api", "CLUSTER=notes-production", "TASK_DEFINITION=unused",
-		"SUBNETS=subnet-1", "SECURITY_GROUP=sg-1", "ASSIGN_PUBLIC_IP=DISABLED", "LOG_GROUP=/notes/notes-api/flyway")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("the runner succeeded without an image:\n%s", out)
-	}
-	want := "docker build -t " + image + " -f - migrations/notes-api && docker push " + image
-	if !strings.Contains(string(out), "migration image "+image+" is missing") || !strings.Contains(string(out), want) {
-		t.Errorf("output lacks the missing-image message and %q:\n%s", want, out)
-	}
-	if strings.Contains(string(out), "task ") {
-		t.Errorf("a task was started:\n%s", out)
+	repo := "123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/api/notes-api"
+	for _, c := range []struct{ image, fix string }{
+		// Without a release: by tag, built and pushed by hand.
+		{image, "docker build -t " + image + " -f - migrations/notes-api && docker push " + image},
+		// A release names the digest staging ran: promote copies it.
+		{repo + "@sha256:" + strings.Repeat("ab", 32), "go run ./cmd/promote -release <the release manifest>"},
+	} {
+		cmd := exec.Command("/bin/sh", "-c", appdatabase.RunScript)
+		cmd.Env = append(awsEnv,
+			"IMAGE="+c.image, "APP=notes-api", "CLUSTER=notes-production", "TASK_DEFINITION=unused",
+			"SUBNETS=subnet-1", "SECURITY_GROUP=sg-1", "ASSIGN_PUBLIC_IP=DISABLED", "LOG_GROUP=/notes/notes-api/flyway")
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatalf("the runner succeeded without an image:\n%s", out)
+		}
+		if !strings.Contains(string(out), "migration image "+c.image+" is missing") || !strings.Contains(string(out), c.fix) {
+			t.Errorf("output lacks the missing-image message and %q:\n%s", c.fix, out)
+		}
+		if strings.Contains(string(out), "task ") {
+			t.Errorf("a task was started:\n%s", out)
+		}
 	}
 }

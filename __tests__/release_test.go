@@ -131,12 +131,16 @@ func (r *releaseTools) ecrHas(t *testing.T, repository, digest string) bool {
 		t.Fatal(err)
 	}
 	req.SetBasicAuth(r.ecr.user, r.ecr.password)
-	req.Header.Set("Accept", "application/vnd.docker.distribution.manifest.v2+json")
+	req.Header.Set("Accept", strings.Join([]string{"application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+		"application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"}, ", "))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != 200 && resp.StatusCode != 404 {
+		t.Fatalf("HEAD %s@%s in the ECR stand-in: %s", repository, digest, resp.Status)
+	}
 	return resp.StatusCode == 200
 }
 
@@ -253,8 +257,8 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		}
 		t.Logf("figure: promote (first copy) %s", lastLine(out))
 		for _, img := range []release.Image{*r1.Apps["notes-api"].Image, *r1.Apps["notes-api"].Migrations.Image} {
-			if !r.ecrHas(t, "notes/api/notes-api", img.Digest) {
-				t.Errorf("ECR stand-in lacks notes/api/notes-api@%s", img.Digest)
+			if !r.ecrHas(t, d.Name+"/api/notes-api", img.Digest) {
+				t.Errorf("ECR stand-in lacks %s/api/notes-api@%s", d.Name, img.Digest)
 			}
 		}
 		if !strings.Contains(out, "2 images copied") {
@@ -309,7 +313,7 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 				t.Errorf("%s: exit %d, want a refusal saying %q and nothing was copied:\n%s", c.name, code, c.want, out)
 			}
 		}
-		if r.ecrHas(t, "notes/api/notes-api", gone) {
+		if r.ecrHas(t, d.Name+"/api/notes-api", gone) {
 			t.Error("a refused promotion copied an image")
 		}
 	})
@@ -320,9 +324,10 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 	var r2 *release.Manifest
 	t.Run("the cloud stack runs the release's digests; an earlier release rolls back", func(t *testing.T) {
 		images := r.cloudWithRelease(t, r1, stateDir)
-		wantAPI := "/notes/api/notes-api@" + r1.Apps["notes-api"].Image.Digest
-		wantFlyway := "/notes/api/notes-api@" + r1.Apps["notes-api"].Migrations.Image.Digest
-		if !strings.HasSuffix(images["notes-notes-api"], wantAPI) || !strings.HasSuffix(images["notes-notes-api-flyway"], wantFlyway) {
+		repo := "/" + d.Name + "/api/notes-api@"
+		apiFamily := d.Name + "-notes-api"
+		wantAPI, wantFlyway := repo+r1.Apps["notes-api"].Image.Digest, repo+r1.Apps["notes-api"].Migrations.Image.Digest
+		if !strings.HasSuffix(images[apiFamily], wantAPI) || !strings.HasSuffix(images[apiFamily+"-flyway"], wantFlyway) {
 			t.Fatalf("task definitions run %v, want ...%s and ...%s", images, wantAPI, wantFlyway)
 		}
 		// Release 2: a one-line change of the API's source.
@@ -340,12 +345,12 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 			t.Fatalf("promote release 2 (new API image, same migration image): exit %d\n%s", code, out)
 		}
 		images = r.cloudWithRelease(t, r2, stateDir)
-		if want := "/notes/api/notes-api@" + r2.Apps["notes-api"].Image.Digest; !strings.HasSuffix(images["notes-notes-api"], want) {
-			t.Errorf("after release 2 the API runs %s, want ...%s", images["notes-notes-api"], want)
+		if want := repo + r2.Apps["notes-api"].Image.Digest; !strings.HasSuffix(images[apiFamily], want) {
+			t.Errorf("after release 2 the API runs %s, want ...%s", images[apiFamily], want)
 		}
 		images = r.cloudWithRelease(t, r1, stateDir)
-		if !strings.HasSuffix(images["notes-notes-api"], wantAPI) {
-			t.Errorf("after rolling back to release 1 the API runs %s, want ...%s", images["notes-notes-api"], wantAPI)
+		if !strings.HasSuffix(images[apiFamily], wantAPI) {
+			t.Errorf("after rolling back to release 1 the API runs %s, want ...%s", images[apiFamily], wantAPI)
 		}
 	})
 	t.Run("the cloud deploy refuses a release whose migrations or site differ", func(t *testing.T) {

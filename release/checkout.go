@@ -3,7 +3,6 @@ package release
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -176,6 +175,3 @@ func diffFiles(release, checkout *Site) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// ErrNoRelease is returned by callers that need a release and got none.
-var ErrNoRelease = errors.New("no release given")

@@ -83,6 +83,9 @@ func run(args []string) error {
 	if err := m.Sign(key); err != nil {
 		return err
 	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("no release was written:\n%w", err)
+	}
 	path, err := release.Save(release.Dir(stateDir), m)
 	if err != nil {
 		return err
