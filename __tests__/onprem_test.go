@@ -118,7 +118,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 			tag := d.runningTag(c.container)
 			_, _, digest := httpGet(t, "HEAD", reg+"/v2/"+c.repo+"/manifests/"+tag, "Docker-Content-Digest",
 				"Accept", "application/vnd.docker.distribution.manifest.v2+json")
-			running := d.Docker("image", "inspect", "--format", "{{json .RepoDigests}}", d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+c.container))
+			running := d.Docker("image", "inspect", "--format", "{{json .RepoDigests}}", d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer(c.container)))
 			if digest == "" || !strings.Contains(running, c.repo+"@"+digest) {
 				t.Errorf("%s runs tag %s (digests %s), the registry holds %q for it", c.container, tag, running, digest)
 			}
@@ -309,7 +309,10 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		index := filepath.Join(d.Dir, "apps", "notes-web", "index.html")
 		data, _ := os.ReadFile(index)
 		writeFile(t, index, string(data)+"<!-- changed -->\n")
-		d.MustDeploy()
+		p := startProbe(rolloutProbeURLs(d)...)
+		took := d.MustDeploy()
+		checkNoFailures(t, "site rollout", p)
+		t.Logf("figure: site redeploy %s", took.Round(time.Second))
 		if d.ContainerID("notes-api") != apiBefore {
 			t.Error("the API container was replaced by a change of the site")
 		}
@@ -323,6 +326,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		d.MustDeploy()
 	})
 
+	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })
+
 	// Changes the API's source (release 2); the next step checks out afresh.
 	t.Run("a passing staging deploy is released, promoted and rolled back", func(t *testing.T) { checkReleasePromotion(t, d) })
 
@@ -334,6 +339,10 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		d.MustDeploy()
 		assertNoChanges(t, d)
 	})
+
+	t.Run("after an engine restart everything serves again and plans clean", func(t *testing.T) { checkEngineRestart(t, d) })
+
+	t.Run("two deploys at once: one applies, the other is refused by the lock", func(t *testing.T) { checkConcurrentDeploys(t, d) })
 
 	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
 		start := time.Now()

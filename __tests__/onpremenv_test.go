@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // onPremDeployment is the repository's project deployed to a private
@@ -184,24 +185,41 @@ func (d *onPremDeployment) Docker(args ...string) string {
 	return strings.TrimSpace(out)
 }
 
-// ContainerID is the id of the project's container named <project>-<suffix>.
-func (d *onPremDeployment) ContainerID(suffix string) string {
+// AppContainers are the names of the project's containers serving app
+// (running or not): one, except during a rollout.
+func (d *onPremDeployment) AppContainers(app string) []string {
 	d.t.Helper()
-	return d.Docker("inspect", "--format", "{{.Id}}", d.Name+"-"+suffix)
+	out := d.Docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=project="+d.Name, "--filter", "label="+naming.AppLabel+"="+app)
+	return strings.Fields(out)
 }
 
-// runningTag is the registry tag of the image the container
-// <project>-<suffix> runs.
-func (d *onPremDeployment) runningTag(suffix string) string {
+// AppContainer is the name of the one container serving app.
+func (d *onPremDeployment) AppContainer(app string) string {
 	d.t.Helper()
-	image := d.Docker("inspect", "--format", "{{.Image}}", d.Name+"-"+suffix)
+	names := d.AppContainers(app)
+	if len(names) != 1 {
+		d.t.Fatalf("%d containers serve %s (%v), want 1", len(names), app, names)
+	}
+	return names[0]
+}
+
+// ContainerID is the id of the container serving app.
+func (d *onPremDeployment) ContainerID(app string) string {
+	d.t.Helper()
+	return d.Docker("inspect", "--format", "{{.Id}}", d.AppContainer(app))
+}
+
+// runningTag is the registry tag of the image app's container runs.
+func (d *onPremDeployment) runningTag(app string) string {
+	d.t.Helper()
+	image := d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer(app))
 	prefix := "127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + "/"
 	for _, ref := range strings.Split(strings.Trim(d.Docker("image", "inspect", "--format", "{{join .RepoTags \" \"}}", image), " "), " ") {
 		if strings.HasPrefix(ref, prefix) {
 			return ref[strings.LastIndex(ref, ":")+1:]
 		}
 	}
-	d.t.Fatalf("%s-%s runs an image without a tag of the registry %s", d.Name, suffix, prefix)
+	d.t.Fatalf("%s runs an image without a tag of the registry %s", app, prefix)
 	return ""
 }
 

@@ -52,8 +52,16 @@ func AppFlywayLogGroup(project, app string) Name {
 	return Name{LogGroup, "/" + project + "/" + app + "/flyway"}
 }
 
-// AppContainer is the app's on-prem container name.
-func AppContainer(project, app string) Name { return Name{ContainerName, project + "-" + app} }
+// AppContainer is the app's on-prem container name without its revision:
+// each rollout runs <AppContainer>-<8 characters>, so the new container
+// can start beside the old one.
+func AppContainer(project, app string) Name {
+	return Name{ContainerName, project + "-" + app + "-" + RevisionPlaceholder}
+}
+
+// RevisionPlaceholder stands for the 8-character revision in a name whose
+// length is checked.
+const RevisionPlaceholder = "rrrrrrrr"
 
 // AppDatabase is the app's PostgreSQL database and login role name. Hyphens
 // are not valid in unquoted identifiers, so they become underscores.
@@ -107,3 +115,7 @@ func LogBucketPrefix(project, env string) string { return BucketPrefix(project +
 // WebACL names a WAF web ACL; two DNS labels and a target word stay well
 // within WAF's 128 characters.
 func WebACL(project, env, target string) string { return project + "-" + env + "-" + target }
+
+// AppLabel is the Docker label naming the app an on-prem container serves
+// (every revision of it carries the label).
+const AppLabel = "fullstack.app"

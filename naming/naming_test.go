@@ -16,7 +16,7 @@ func TestAppNames(t *testing.T) {
 		IAMRole:       "shop-order-svc-task ",
 		ECRRepository: "shop/api/order-svc ",
 		LogGroup:      "/shop/order-svc ",
-		ContainerName: "shop-order-svc ",
+		ContainerName: "shop-order-svc-rrrrrrrr ",
 		DatabaseName:  "order_svc ",
 	}
 	for k, w := range want {

@@ -72,7 +72,7 @@ func TestCloudServiceAndScaling(t *testing.T) {
 	eq(t, svc, "desired_count", 1)
 	eq(t, svc, "deployment_circuit_breaker.enable", true)
 	eq(t, svc, "deployment_circuit_breaker.rollback", true)
-	eq(t, svc, "health_check_grace_period_seconds", 60)
+	eq(t, svc, "health_check_grace_period_seconds", 30)
 	eq(t, svc, "enable_execute_command", false)
 	eq(t, svc, "lifecycle.ignore_changes", []any{"desired_count"})
 	eq(t, svc, "network_configuration.assign_public_ip", false) // single NAT: private subnets

@@ -13,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
@@ -38,17 +39,19 @@ type OnPrem struct {
 	Services map[string]*restservice.Service
 	// Sites by app name.
 	Sites map[string]*clientsite.Site
+	// Proxy owns the apps' and sites' host ports (nil without apps).
+	Proxy *frontproxy.Proxy
 }
 
 // newOnPremSites builds every site into an nginx image and runs it, with
 // /api/ forwarded to its API app's container when it names one.
 func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry,
-	net *dockernetwork.Network, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
+	net *dockernetwork.Network, proxy *frontproxy.Proxy, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
 	out := map[string]*clientsite.Site{}
 	for _, a := range siteApps(p.Apps) {
 		props := clientsite.Props{
 			Project: p.Name, App: a.Name, Context: in.sites[a.Name],
-			Registry: reg, Network: net, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
+			Registry: reg, Network: net, Proxy: proxy,
 			Options: containerOptions(p),
 		}
 		if api, ok := services[a.Site.API]; ok {
@@ -66,7 +69,7 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInp
 // newOnPremServices builds, pushes and runs every api and model app, each
 // after its migrations.
 func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry, net *dockernetwork.Network,
-	databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
+	proxy *frontproxy.Proxy, databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
 	out := map[string]*restservice.Service{}
 	for _, a := range containerApps(p.Apps) {
 		src := in.sources[a.Name]
@@ -74,12 +77,12 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPrem
 			Project: p.Name, App: a.Name, Kind: registry.Namespace(a.Kind),
 			SourceDir: src.dir, SourceHash: src.hash,
 			Registry: reg, Network: net,
-			Port: a.Port, HostPort: a.HostPort, BindAddress: p.OnPrem.AppsBindAddress,
-			HealthCheckCommand: a.HealthCheckCommand,
-			Env:                a.Env,
-			SecretEnv:          secretVariables(stack, a),
-			MemoryMiB:          a.Size.Memory,
-			Options:            containerOptions(p),
+			Port: a.Port, Proxy: proxy,
+			HealthCheckCommand: a.HealthCheckCommand, HealthCheckPath: a.HealthCheckPath,
+			Env:       a.Env,
+			SecretEnv: secretVariables(stack, a),
+			MemoryMiB: a.Size.Memory,
+			Options:   containerOptions(p),
 		}
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
@@ -146,6 +149,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		TLS:                registry.TLS(o.Registry.TLS),
 		Backup:             registry.Backup(o.Registry.Backup),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
+		DockerHost:         o.DockerHost,
 		Options:            containerOptions(p),
 	})
 	if err != nil {
@@ -167,6 +171,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		AdminUser:          o.Postgres.AdminUser,
 		Password:           password.StringValue(),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
+		DockerHost:         o.DockerHost,
 		Options:            containerOptions(p),
 	})
 	if err != nil {
@@ -214,11 +219,22 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	services, err := newOnPremServices(stack, p, in, reg, net, databases)
+	var proxy *frontproxy.Proxy
+	if len(p.Apps) > 0 {
+		// The front door: every app's and site's host port, routed to the
+		// container that passed its health check.
+		if proxy, err = frontproxy.New(stack, "front-proxy", frontproxy.Props{
+			Project: p.Name, Network: net, BindAddress: o.AppsBindAddress, Routes: proxyRoutes(p),
+			DockerHost: o.DockerHost, Options: containerOptions(p),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	services, err := newOnPremServices(stack, p, in, reg, net, proxy, databases)
 	if err != nil {
 		return nil, err
 	}
-	sites, err := newOnPremSites(stack, p, in, reg, net, services)
+	sites, err := newOnPremSites(stack, p, in, reg, net, proxy, services)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +273,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites}, nil
+	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}, nil
 }
 
 // containerOptions are the log rotation and labels of every on-prem

@@ -1,9 +1,11 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
@@ -32,6 +35,30 @@ func uploads(c map[string]any) map[string]map[string]any {
 		out[m["file"].(string)] = m
 	}
 	return out
+}
+
+// appContainer is the container serving app (its name carries a revision).
+func appContainer(t *testing.T, s *synth.Stack, app string) map[string]any {
+	t.Helper()
+	for _, c := range s.Resources("docker_container") {
+		if strings.Contains(labelsOf(t, c), rollout.AppLabel+"="+app) {
+			return c
+		}
+	}
+	t.Fatalf("no container labelled %s=%s", rollout.AppLabel, app)
+	return nil
+}
+
+// appContainerID is appContainer's logical id.
+func appContainerID(t *testing.T, s *synth.Stack, app string) string {
+	t.Helper()
+	for id, c := range s.Resources("docker_container") {
+		if strings.Contains(labelsOf(t, c), rollout.AppLabel+"="+app) {
+			return id
+		}
+	}
+	t.Fatalf("no container labelled %s=%s", rollout.AppLabel, app)
+	return ""
 }
 
 func labelsOf(t *testing.T, r map[string]any) string {
@@ -63,8 +90,10 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 			t.Errorf("%s labels = %s", name, got)
 		}
 	}
-	if len(vols) != 4 {
-		t.Errorf("%d volumes, want 4", len(vols))
+	// The proxy's route files are not data: a redeploy rewrites them.
+	eq(t, vols["shop-proxy-routes"], "lifecycle", nil)
+	if len(vols) != 5 {
+		t.Errorf("%d volumes, want the 4 data volumes and the proxy's routes", len(vols))
 	}
 }
 
@@ -202,8 +231,9 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	eq(t, role, "name", "orders")
 	eq(t, role, "login", true)
 	eq(t, role, "password", "${var."+config.AppPasswordVariable("orders")+"}")
-	pgContainer := idOf(t, s, "docker_container", "name", "shop-postgres")
-	eq(t, role, "depends_on", []any{"docker_container." + pgContainer})
+	// The role waits until PostgreSQL is healthy, asked of Docker, not
+	// through an edge to its container (TestOnPremPlatformContainersAreNotRolledOut).
+	eq(t, role, "depends_on", []any{"terraform_data." + readyFor(t, s, "shop-postgres")})
 	eq(t, s.Variables(), config.AppPasswordVariable("orders")+".sensitive", true)
 
 	dbID := onlyID(t, s, "postgresql_database")
@@ -228,7 +258,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := container(t, s, "shop-orders-flyway")
+	f := s.Resources("docker_container")[flywayID(t, s, "orders")]
 	build := idOf(t, s, "docker_image", "name", "127.0.0.1:5000/api/orders:flyway-"+ctx.Hash[:12])
 	buildDir := fmt.Sprint(s.Resources("docker_image")[build]["build"].(map[string]any)["context"])
 	if df, err := os.ReadFile(filepath.Join(buildDir, "Dockerfile")); err != nil || string(df) != dbspec.MigrationDockerfile {
@@ -303,7 +333,7 @@ func TestOnPremConverges(t *testing.T) {
 			t.Errorf("%s memory_swap = %v, want the memory limit %v (Docker's default doubles it)", id, c["memory_swap"], mem)
 		}
 	}
-	eq(t, container(t, s, "shop-orders"), "memory_swap", 512)
+	eq(t, appContainer(t, s, "orders"), "memory_swap", 512)
 }
 
 // TestOnPremStopsGracefully: the provider kills a container at once on
@@ -338,9 +368,10 @@ func TestOnPremPushesAfterTheRegistry(t *testing.T) {
 		if len(pushes) == 0 {
 			t.Fatal("no docker_registry_image")
 		}
+		ready := readyFor(t, s, "shop-registry")
 		for id, p := range pushes {
-			if !strings.Contains(fmt.Sprint(p["depends_on"]), "docker_container."+reg) {
-				t.Errorf("%s does not depend on the registry container: %v", id, p["depends_on"])
+			if !strings.Contains(fmt.Sprint(p["depends_on"]), "terraform_data."+ready) {
+				t.Errorf("%s does not wait for the registry to be healthy: %v", id, p["depends_on"])
 			}
 		}
 	}
@@ -350,7 +381,9 @@ func TestOnPremPushesAfterTheRegistry(t *testing.T) {
 // teardown asks for them.
 func TestOnPremDataTeardownOption(t *testing.T) {
 	for _, v := range teardown.Stacks["onprem"].Resources("docker_volume") {
-		eq(t, v, "lifecycle.prevent_destroy", false)
+		if v["name"] != "shop-proxy-routes" {
+			eq(t, v, "lifecycle.prevent_destroy", false)
+		}
 	}
 }
 
@@ -387,7 +420,7 @@ func TestPostgresBackupSidecar(t *testing.T) {
 
 func TestOnPremAppSecretsAndLiteralEnv(t *testing.T) {
 	s := plain.Stacks["onprem"]
-	env := fmt.Sprint(container(t, s, "shop-orders")["env"])
+	env := fmt.Sprint(appContainer(t, s, "orders")["env"])
 	variable := config.AppSecretVariable("orders", "STRIPE_API_KEY")
 	for _, want := range []string{"STRIPE_API_KEY=${var." + variable + "}", "GREETING=$${not_an_expression}"} {
 		if !strings.Contains(env, want) {
@@ -399,4 +432,110 @@ func TestOnPremAppSecretsAndLiteralEnv(t *testing.T) {
 	if v := fmt.Sprint(s.Variables()[variable]); !strings.Contains(v, "export TF_VAR_"+variable) {
 		t.Errorf("the variable's check does not say how to set it: %s", v)
 	}
+}
+
+// gateOf is the logical id of the rollout gate of container id.
+func gateOf(t *testing.T, s *synth.Stack, containerID string) string {
+	t.Helper()
+	for id, r := range s.Resources("terraform_data") {
+		if fmt.Sprint(r["triggers_replace"]) == fmt.Sprint([]any{"${docker_container." + containerID + ".id}"}) {
+			return id
+		}
+	}
+	t.Fatalf("no rollout gate for docker_container.%s", containerID)
+	return ""
+}
+
+// flywayID is the logical id of app's Flyway container (its name carries
+// a revision).
+func flywayID(t *testing.T, s *synth.Stack, app string) string {
+	t.Helper()
+	for id, c := range s.Resources("docker_container") {
+		if strings.HasPrefix(fmt.Sprint(c["name"]), `${join("", ["shop-`+app+`-flyway-", substr(terraform_data.`) {
+			return id
+		}
+	}
+	t.Fatalf("no Flyway container for %s", app)
+	return ""
+}
+
+// readyFor is the logical id of the step that waits for container name to
+// be healthy.
+func readyFor(t *testing.T, s *synth.Stack, name string) string {
+	t.Helper()
+	for id, r := range s.Resources("terraform_data") {
+		p, _ := r["provisioner"].([]any)
+		if len(p) == 0 {
+			continue
+		}
+		env, _ := p[0].(map[string]any)["local-exec"].(map[string]any)["environment"].(map[string]any)
+		if env["CONTAINER"] == name && strings.Contains(fmt.Sprint(p), "did not become healthy") {
+			return id
+		}
+	}
+	t.Fatalf("no step waits for %s to be healthy", name)
+	return ""
+}
+
+// TestOnPremPlatformContainersAreNotRolledOut: Terraform extends
+// create_before_destroy from a resource to everything it depends on, and
+// stores it. The registry, PostgreSQL and the proxy have fixed names and
+// host ports (and PostgreSQL one data directory): they must never be
+// replaced create-before-destroy, so no rollout may depend on them,
+// directly or through anything else.
+func TestOnPremPlatformContainersAreNotRolledOut(t *testing.T) {
+	for _, out := range []*synth.Output{plain, emulated} {
+		s := out.Stacks["onprem"]
+		deps := dependencyGraph(s)
+		platform := map[string]bool{}
+		for id, c := range s.Resources("docker_container") {
+			if name := fmt.Sprint(c["name"]); !strings.Contains(name, "${") {
+				platform["docker_container."+id] = true
+			}
+		}
+		for _, typ := range []string{"docker_container", "terraform_data"} {
+			for id, r := range s.Resources(typ) {
+				if fmt.Sprint(get(t, r, "lifecycle")) == "<nil>" || r["lifecycle"].(map[string]any)["create_before_destroy"] != true {
+					continue
+				}
+				for dep := range closure(deps, typ+"."+id) {
+					if platform[dep] {
+						t.Errorf("%s.%s (create_before_destroy) depends on %s: Terraform would replace it create-before-destroy", typ, id, dep)
+					}
+				}
+			}
+		}
+	}
+}
+
+var reference = regexp.MustCompile(`\b((?:docker|postgresql|terraform)_[a-z_]+\.[A-Za-z0-9_-]+)\b`)
+
+// dependencyGraph maps each resource address to the addresses it names
+// (references in its values and depends_on).
+func dependencyGraph(s *synth.Stack) map[string][]string {
+	g := map[string][]string{}
+	for typ, rs := range s.JSON["resource"].(map[string]any) {
+		for id, r := range rs.(map[string]any) {
+			raw, _ := json.Marshal(r)
+			for _, m := range reference.FindAllStringSubmatch(string(raw), -1) {
+				g[typ+"."+id] = append(g[typ+"."+id], m[1])
+			}
+		}
+	}
+	return g
+}
+
+func closure(g map[string][]string, from string) map[string]bool {
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(a string) {
+		for _, b := range g[a] {
+			if !seen[b] {
+				seen[b] = true
+				walk(b)
+			}
+		}
+	}
+	walk(from)
+	return seen
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
@@ -64,12 +64,32 @@ func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
 			return nil, err
 		}
 		api := ""
-		if port, ok := ports[a.Site.API]; ok {
-			api = restservice.InternalURL(p.Name, a.Site.API, port)
+		if _, ok := ports[a.Site.API]; ok {
+			api = frontproxy.InternalURL(p.Name, routeIndex(p, a.Site.API))
 		}
 		if in.sites[a.Name], err = clientsite.Prepare(dir, build, api); err != nil {
 			return nil, fmt.Errorf("apps %s: %w", a.Name, err)
 		}
 	}
 	return in, nil
+}
+
+// proxyRoutes are the front proxy's routes: every app and site, in the
+// project's order (route i listens on frontproxy.ListenPort(i)).
+func proxyRoutes(p *config.Project) []frontproxy.Route {
+	out := make([]frontproxy.Route, len(p.Apps))
+	for i, a := range p.Apps {
+		out[i] = frontproxy.Route{Name: a.Name, HostPort: a.HostPort}
+	}
+	return out
+}
+
+// routeIndex is app's route in proxyRoutes.
+func routeIndex(p *config.Project, app string) int {
+	for i, a := range p.Apps {
+		if a.Name == app {
+			return i
+		}
+	}
+	return -1
 }

@@ -59,7 +59,7 @@ func TestCloudDeploysReleaseByDigest(t *testing.T) {
 		images[td["family"].(string)] = td["container_definitions"].(string)
 	}
 	for family, want := range map[string]string{
-		"shop-orders":        "orders", "shop-orders-flyway": "orders", "shop-ranker": "ranker",
+		"shop-orders": "orders", "shop-orders-flyway": "orders", "shop-ranker": "ranker",
 	} {
 		digest := r.Apps[want].Image.Digest
 		if strings.HasSuffix(family, "-flyway") {

@@ -47,7 +47,10 @@ func TestSiteAPIRoutingParity(t *testing.T) {
 	}
 }
 
-var upstream = regexp.MustCompile(`location \^~ /api/ \{[^}]*set \$api_upstream http://([a-z0-9-]+):[0-9]+;`)
+var (
+	upstream   = regexp.MustCompile(`location \^~ /api/ \{[^}]*set \$api_upstream http://([a-z0-9-]+):([0-9]+);`)
+	proxyRoute = regexp.MustCompile(`listen ([0-9]+);[^}]*?include /etc/nginx/routes/([a-z0-9-]+)\.conf\*;`)
+)
 
 // onPremRoute is the container the nginx of site's image (its build
 // context's default.conf) sends path to.
@@ -64,7 +67,19 @@ func onPremRoute(t *testing.T, out *synth.Output, site, path string) string {
 	if m == nil {
 		t.Fatalf("site %s's nginx has no /api/ location:\n%s", site, conf)
 	}
-	return m[1]
+	if m[1] != "shop-proxy" {
+		return m[1]
+	}
+	// The front proxy: the server listening on that port names the route,
+	// whose file names the container that passed its health check.
+	proxy := uploads(container(t, out.Stacks["onprem"], "shop-proxy"))["/etc/nginx/conf.d/default.conf"]["content"].(string)
+	for _, r := range proxyRoute.FindAllStringSubmatch(proxy, -1) {
+		if r[1] == m[2] {
+			return "shop-" + r[2]
+		}
+	}
+	t.Fatalf("the proxy has no server on port %s:\n%s", m[2], proxy)
+	return ""
 }
 
 // cloudRoute follows path through site's CloudFront distribution and the

@@ -27,11 +27,23 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 	pullID := idOf(t, s, "docker_image", "name", "${docker_registry_image."+pushID+".name}")
 	eq(t, s.Resources("docker_image")[pullID], "pull_triggers", []any{"${docker_registry_image." + pushID + ".sha256_digest}"})
 
-	c := container(t, s, "shop-orders")
+	c := appContainer(t, s, "orders")
 	eq(t, c, "image", ref("docker_image", pullID, "image_id"))
-	eq(t, c, "ports", []any{map[string]any{"internal": 8080, "external": 8080, "ip": "127.0.0.1"}})
+	// The proxy publishes the app; the container has no host port, so a
+	// new one starts beside the old one (create before destroy) under a
+	// name of its own, and the rollout gate, not the provider, waits.
+	if _, ok := c["ports"]; ok {
+		t.Errorf("the app container publishes ports itself: %v", c["ports"])
+	}
+	eq(t, c, "lifecycle.create_before_destroy", true)
 	eq(t, c, "healthcheck.test", []any{"CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1"})
-	eq(t, c, "wait", true)
+	eq(t, c, "wait", false)
+	proxy := container(t, s, "shop-proxy")
+	eq(t, proxy, "ports", []any{
+		map[string]any{"internal": 8100, "external": 8080, "ip": "127.0.0.1"},
+		map[string]any{"internal": 8101, "external": 9000, "ip": "127.0.0.1"},
+		map[string]any{"internal": 8102, "external": 80, "ip": "127.0.0.1"},
+	})
 	eq(t, c, "memory", 512)
 	eq(t, c, "restart", "unless-stopped")
 	env := fmt.Sprint(c["env"])
@@ -48,13 +60,16 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 	if !strings.HasPrefix(pass, "shop-postgres:5432:orders:orders:${replace(replace(postgresql_role."+roleID+".password") {
 		t.Errorf("pgpass = %s", pass)
 	}
-	flyway := idOf(t, s, "docker_container", "name", "shop-orders-flyway")
+	flyway := flywayID(t, s, "orders")
 	eq(t, c, "depends_on", []any{"docker_container." + flyway})
+	if name := fmt.Sprint(c["name"]); !strings.HasPrefix(name, `${join("", ["shop-orders-", substr(terraform_data.`) {
+		t.Errorf("container name %s: want shop-orders-<revision>", name)
+	}
 	if got := labelsOf(t, c); !strings.Contains(got, restservice.SourceHashLabel+"="+hash) {
 		t.Errorf("labels = %s", got)
 	}
 
-	model := container(t, s, "shop-ranker")
+	model := appContainer(t, s, "ranker")
 	eq(t, model, "healthcheck.test", []any{"CMD", "/ranker", "-healthcheck"})
 	if _, ok := model["upload"]; ok {
 		t.Error("an app without a database gets no password file")

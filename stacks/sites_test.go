@@ -27,7 +27,7 @@ func TestOnPremSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(conf), "set $api_upstream http://shop-orders:8080;") || !strings.Contains(string(conf), "listen 8080;") {
+	if !strings.Contains(string(conf), "set $api_upstream http://shop-proxy:8100;") || !strings.Contains(string(conf), "listen 8080;") {
 		t.Errorf("nginx config lacks the API upstream or the unprivileged port:\n%s", conf)
 	}
 	hash, err := contenthash.Dir(context)
@@ -36,10 +36,10 @@ func TestOnPremSite(t *testing.T) {
 	}
 	build := s.Resources("docker_image")[idOf(t, s, "docker_image", "name", "127.0.0.1:5000/site/web:src-"+hash[:12])]
 	eq(t, build, "build.context", context)
-	c := container(t, s, "shop-web")
-	eq(t, c, "ports", []any{map[string]any{"internal": 8080, "external": 80, "ip": "127.0.0.1"}})
+	c := appContainer(t, s, "web")
 	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"})
-	api := idOf(t, s, "docker_container", "name", "shop-orders")
-	eq(t, c, "depends_on", []any{"docker_container." + api})
+	// The site starts once its API serves through the proxy.
+	gate := gateOf(t, s, appContainerID(t, s, "orders"))
+	eq(t, c, "depends_on", []any{"terraform_data." + gate})
 	eq(t, s.Outputs(), "site_urls.value.web", "http://127.0.0.1:80")
 }

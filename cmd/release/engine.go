@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // engine asks the Docker engine's HTTP API (unix:// or tcp://) what a
@@ -52,18 +54,26 @@ func (e *engine) get(ctx context.Context, path string, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-// runs checks that container runs an image whose repository digests hold
-// ref (<registry>/<repository>@<digest>).
-func (e *engine) runs(ctx context.Context, container, ref string) error {
-	var c struct {
+// runs checks that app's one running container (labelled with the
+// project and the app) runs an image whose repository digests hold ref
+// (<registry>/<repository>@<digest>).
+func (e *engine) runs(ctx context.Context, project, app, ref string) error {
+	filters, _ := json.Marshal(map[string][]string{"label": {"project=" + project, naming.AppLabel + "=" + app}, "status": {"running"}})
+	var list []struct {
+		Names []string
 		Image string
-		State struct{ Running bool }
+		ID    string `json:"Id"`
 	}
-	if err := e.get(ctx, "/containers/"+url.PathEscape(container)+"/json", &c); err != nil {
+	if err := e.get(ctx, "/containers/json?filters="+url.QueryEscape(string(filters)), &list); err != nil {
+		return fmt.Errorf("containers of %s: %w", app, err)
+	}
+	if len(list) != 1 {
+		return fmt.Errorf("%d running containers serve %s, want 1 (a rollout in progress?)", len(list), app)
+	}
+	container := strings.TrimPrefix(list[0].Names[0], "/")
+	var c struct{ Image string }
+	if err := e.get(ctx, "/containers/"+list[0].ID+"/json", &c); err != nil {
 		return fmt.Errorf("container %s: %w", container, err)
-	}
-	if !c.State.Running {
-		return fmt.Errorf("container %s is not running", container)
 	}
 	var img struct{ RepoDigests []string }
 	if err := e.get(ctx, "/images/"+url.PathEscape(c.Image)+"/json", &img); err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/contenthash"
-	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -117,10 +116,9 @@ func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPre
 			}
 			confirm("image", img, hash)
 			app.Image = &img
-			container := naming.AppContainer(p.Name, a.Name).Value
 			if engineErr != nil {
-				fail("cannot ask the Docker engine what %s runs: %v", container, engineErr)
-			} else if err := engine.runs(ctx, container, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
+				fail("cannot ask the Docker engine what it runs: %v", engineErr)
+			} else if err := engine.runs(ctx, p.Name, a.Name, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
 				fail("%v", err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 )
 
 // keepDataPlan is what a teardown that keeps the data does to the state.
@@ -12,19 +14,25 @@ type keepDataPlan struct {
 	// server, adopted again by the next deploy.
 	Release []string
 	// Destroy is everything else but PostgreSQL (its container, image,
-	// volume, the network it is on, and the roles and databases inside).
+	// volume, the network it is on, and the roles and databases inside)
+	// and whatever those depend on.
 	Destroy []string
 }
 
-// planKeepData sorts the resources of `terraform show -json` output.
+// planKeepData sorts the resources of `terraform show -json` into kept,
+// released and destroyed. A targeted destroy also destroys everything that
+// depends on a target, so whatever a kept resource depends on is kept
+// too (e.g. the step that waits for PostgreSQL, which the roles depend
+// on): destroying it would drop the databases.
 func planKeepData(project string, show []byte) (keepDataPlan, error) {
 	var state struct {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
-					Address string         `json:"address"`
-					Type    string         `json:"type"`
-					Values  map[string]any `json:"values"`
+					Address   string         `json:"address"`
+					Type      string         `json:"type"`
+					Values    map[string]any `json:"values"`
+					DependsOn []string       `json:"depends_on"`
 				} `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
@@ -32,8 +40,11 @@ func planKeepData(project string, show []byte) (keepDataPlan, error) {
 	if err := json.Unmarshal(show, &state); err != nil {
 		return keepDataPlan{}, fmt.Errorf("read the state: %w", err)
 	}
-	var plan keepDataPlan
-	for _, r := range state.Values.RootModule.Resources {
+	resources := state.Values.RootModule.Resources
+	kept := map[string]bool{}
+	deps := map[string][]string{}
+	for _, r := range resources {
+		deps[r.Address] = r.DependsOn
 		name, _ := r.Values["name"].(string)
 		switch {
 		case strings.HasPrefix(r.Type, "postgresql_"), r.Type == "docker_network",
@@ -41,6 +52,29 @@ func planKeepData(project string, show []byte) (keepDataPlan, error) {
 			r.Type == "docker_volume" && name == project+"-postgres-data",
 			r.Type == "docker_image" && strings.HasPrefix(name, "postgres:"):
 			// PostgreSQL and what lives in it stay.
+			kept[r.Address] = true
+		}
+	}
+	var keep func(string)
+	keep = func(address string) {
+		for _, d := range deps[address] {
+			if !kept[d] {
+				kept[d] = true
+				keep(d)
+			}
+		}
+	}
+	for address := range kept {
+		keep(address)
+	}
+	var plan keepDataPlan
+	for _, r := range resources {
+		name, _ := r.Values["name"].(string)
+		switch {
+		case kept[r.Address]:
+		case r.Type == "docker_volume" && name == frontproxy.RoutesVolume(project):
+			// Not data: the next deploy's rollouts write the routes again.
+			plan.Destroy = append(plan.Destroy, r.Address)
 		case r.Type == "docker_volume":
 			plan.Release = append(plan.Release, r.Address)
 		default:

@@ -14,7 +14,10 @@ func TestPlanKeepData(t *testing.T) {
 	 {"address":"docker_image.pg","type":"docker_image","values":{"name":"postgres:16.6-bookworm"}},
 	 {"address":"docker_network.net","type":"docker_network","values":{"name":"shop-platform"}},
 	 {"address":"postgresql_database.db","type":"postgresql_database","values":{"name":"orders"}},
-	 {"address":"postgresql_role.role","type":"postgresql_role","values":{"name":"orders"}},
+	 {"address":"postgresql_role.role","type":"postgresql_role","values":{"name":"orders"},"depends_on":["terraform_data.pg_ready"]},
+	 {"address":"terraform_data.pg_ready","type":"terraform_data","values":{}},
+	 {"address":"terraform_data.gate","type":"terraform_data","values":{}},
+	 {"address":"docker_volume.routes","type":"docker_volume","values":{"name":"shop-proxy-routes"}},
 	 {"address":"docker_container.api","type":"docker_container","values":{"name":"shop-orders"}},
 	 {"address":"docker_container.reg","type":"docker_container","values":{"name":"shop-registry"}},
 	 {"address":"docker_registry_image.push","type":"docker_registry_image","values":{"name":"127.0.0.1:5000/api/orders:src-1"}}
@@ -26,8 +29,10 @@ func TestPlanKeepData(t *testing.T) {
 	if want := []string{"docker_volume.reg", "docker_volume.bak"}; !slices.Equal(plan.Release, want) {
 		t.Errorf("release %v, want %v", plan.Release, want)
 	}
-	if want := []string{"docker_container.api", "docker_container.reg", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
-		t.Errorf("destroy %v, want %v (PostgreSQL and the databases stay)", plan.Destroy, want)
+	// The step the roles depend on stays: a targeted destroy of it would
+	// take the roles and databases with it.
+	if want := []string{"terraform_data.gate", "docker_volume.routes", "docker_container.api", "docker_container.reg", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
+		t.Errorf("destroy %v, want %v (PostgreSQL, the databases and what they depend on stay)", plan.Destroy, want)
 	}
 	if _, err := planKeepData("shop", []byte("not json")); err == nil {
 		t.Error("a bad state was accepted")

@@ -13,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -66,17 +67,28 @@ func TestOnPremService(t *testing.T) {
 	db := must(appdatabase.New(b.stack, "db", appdatabase.Props{
 		Spec: dbspec.Spec{Project: "lib", App: "orders", Migrations: loaded}, Password: jsii.String("pw"), Cluster: b.cluster, Network: b.net,
 	}))(t)
+	proxy := must(frontproxy.New(b.stack, "proxy", frontproxy.Props{
+		Project: "lib", Network: b.net, BindAddress: "127.0.0.1", DockerHost: "unix:///var/run/docker.sock",
+		Routes: []frontproxy.Route{{Name: "orders", HostPort: 8081}, {Name: "web", HostPort: 8082}},
+	}))(t)
 	svc := must(restservice.New(b.stack, "orders", restservice.Props{
 		Project: "lib", App: "orders", Kind: registry.API, SourceDir: src, SourceHash: hash,
-		Registry: b.reg, Network: b.net, Database: db, Port: 8080, HostPort: 8081, BindAddress: "127.0.0.1",
+		Registry: b.reg, Network: b.net, Database: db, Port: 8080, Proxy: proxy,
 		HealthCheckCommand: []string{"CMD", "/healthcheck"},
 	}))(t)
+	_, err := restservice.New(b.stack, "unrouted", restservice.Props{
+		Project: "lib", App: "unrouted", Kind: registry.API, SourceDir: src, SourceHash: hash,
+		Registry: b.reg, Network: b.net, Port: 8080, Proxy: proxy, HealthCheckCommand: []string{"CMD", "true"},
+	})
+	if err == nil || !strings.Contains(err.Error(), `lib/unrouted: Proxy "unrouted": has no route for this app`) {
+		t.Errorf("a service the proxy does not route: %v", err)
+	}
 	build := filepath.Join(t.TempDir(), "web")
 	writeFile(t, build, "index.html", "<h1>hi</h1>")
 	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, svc.InternalURL))(t)
 	site := must(clientsite.New(b.stack, "web", clientsite.Props{
 		Project: "lib", App: "web", Context: ctx,
-		Registry: b.reg, Network: b.net, API: svc, HostPort: 8082, BindAddress: "127.0.0.1",
+		Registry: b.reg, Network: b.net, API: svc, Proxy: proxy,
 	}))(t)
 	s := synthesize(t, app, "lib")
 
@@ -84,7 +96,10 @@ func TestOnPremService(t *testing.T) {
 		t.Errorf("image ref = %s, want %s", svc.ImageRef, want)
 	}
 	want(t, "pushed image", only(t, s, "docker_registry_image", "orders")["name"], "${docker_image."+idOf(t, s, "docker_image", "orders_image_build")+".name}")
-	container := only(t, s, "docker_container", "orders_container")
+	if svc.InternalURL != "http://lib-proxy:8100" {
+		t.Errorf("the service is reached through the proxy: %s", svc.InternalURL)
+	}
+	container := only(t, s, "docker_container", "orders_rollout_container")
 	env := strings.Join(synth.Strings(container["env"]), " ")
 	for _, part := range []string{"PGHOST=lib-postgres", "PGPORT=5432", "PGDATABASE=orders", "PGPASSFILE=" + restservice.PGPassFile} {
 		if !strings.Contains(env, part) {
@@ -106,9 +121,9 @@ func TestOnPremService(t *testing.T) {
 	if !strings.Contains(site.NginxConfig, svc.InternalURL) {
 		t.Errorf("nginx does not proxy /api/ to %s:\n%s", svc.InternalURL, site.NginxConfig)
 	}
-	siteDeps := strings.Join(synth.Strings(only(t, s, "docker_container", "web_container")["depends_on"]), " ")
-	if !strings.Contains(siteDeps, "docker_container."+idOf(t, s, "docker_container", "orders_container")) {
-		t.Errorf("site does not start after its API: depends_on %s", siteDeps)
+	siteDeps := strings.Join(synth.Strings(only(t, s, "docker_container", "web_rollout_container")["depends_on"]), " ")
+	if !strings.Contains(siteDeps, "terraform_data."+idOf(t, s, "terraform_data", "orders_rollout_gate")) {
+		t.Errorf("site does not start after its API serves: depends_on %s", siteDeps)
 	}
 }
 
@@ -124,7 +139,7 @@ func TestOnPremCrossStack(t *testing.T) {
 	writeFile(t, src, "Dockerfile", "FROM scratch\n")
 	_, err := restservice.New(b.stack, "orders", restservice.Props{
 		Project: "b", App: "orders", Kind: registry.API, SourceDir: src, SourceHash: must(contenthash.Dir(src))(t),
-		Registry: b.reg, Network: b.net, Database: db, Port: 8080, HostPort: 8081, HealthCheckCommand: []string{"CMD", "true"},
+		Registry: b.reg, Network: b.net, Database: db, Port: 8080, HealthCheckCommand: []string{"CMD", "true"},
 	})
 	if err == nil || !strings.Contains(err.Error(), `b/orders: Database is in stack "a", not in this construct's stack "b"`) {
 		t.Errorf("cross-stack database: got %v", err)

@@ -26,11 +26,13 @@ import (
 	onpremclientsite "github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	onpremrestservice "github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 )
 
 // TestZeroProps calls every constructor with zero props, as a caller who
@@ -90,10 +92,14 @@ func TestZeroProps(t *testing.T) {
 		}, []string{"Project", "App", "Password", "Cluster", "Network"}},
 		{"onprem/restservice", func(s cdktf.TerraformStack) error {
 			return ignore(onpremrestservice.New(s, "c", onpremrestservice.Props{}))
-		}, []string{"Project", "App", "Kind", "SourceDir", "SourceHash", "Registry", "Network", "Port", "HostPort", "HealthCheckCommand"}},
+		}, []string{"Project", "App", "Kind", "SourceDir", "SourceHash", "Registry", "Network", "Port", "Proxy", "HealthCheckCommand"}},
 		{"onprem/clientsite", func(s cdktf.TerraformStack) error {
 			return ignore(onpremclientsite.New(s, "c", onpremclientsite.Props{}))
-		}, []string{"Project", "App", "Context.Dir", "Registry", "Network"}},
+		}, []string{"Project", "App", "Context.Dir", "Registry", "Network", "Proxy"}},
+		{"frontproxy", func(s cdktf.TerraformStack) error { return ignore(frontproxy.New(s, "c", frontproxy.Props{})) },
+			[]string{"Project", "Network", "BindAddress", "DockerHost", "Routes"}},
+		{"rollout", func(s cdktf.TerraformStack) error { return ignore(rollout.New(s, "c", rollout.Props{})) },
+			[]string{"Project", "App", "Config", "Proxy", "HealthCheckCommand", "Health", "Port"}},
 		{"localimage", func(s cdktf.TerraformStack) error { return ignore(localimage.New(s, "c", localimage.Props{})) }, []string{"Registry", "ContextDir", "Hash"}},
 	}
 	for _, c := range cases {

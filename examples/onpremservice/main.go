@@ -20,6 +20,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -63,7 +64,7 @@ func newStack(scope cdktf.App) error {
 		return err
 	}
 	reg, err := registry.New(stack, "registry", registry.Props{
-		Project: project, Network: net, BindAddress: "127.0.0.1", Port: 5000,
+		Project: project, Network: net, BindAddress: "127.0.0.1", Port: 5000, DockerHost: dockerHost,
 	})
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func newStack(scope cdktf.App) error {
 	}
 	cluster, err := postgrescluster.New(stack, "postgres", postgrescluster.Props{
 		Project: project, Network: net, ImageTag: "16.6-bookworm",
-		BindAddress: "127.0.0.1", Port: 5432, Password: pg.Password.StringValue(),
+		BindAddress: "127.0.0.1", Port: 5432, Password: pg.Password.StringValue(), DockerHost: dockerHost,
 	})
 	if err != nil {
 		return err
@@ -90,11 +91,20 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
+	// The front proxy owns the host port: a new version takes traffic only
+	// once healthy, as behind a load balancer.
+	proxy, err := frontproxy.New(stack, "proxy", frontproxy.Props{
+		Project: project, Network: net, BindAddress: "127.0.0.1", DockerHost: dockerHost,
+		Routes: []frontproxy.Route{{Name: app, HostPort: 8080}},
+	})
+	if err != nil {
+		return err
+	}
 	service, err := restservice.New(stack, "service", restservice.Props{
 		Project: project, App: app, Kind: registry.API,
 		SourceDir: source, SourceHash: hash,
 		Registry: reg, Network: net, Database: db,
-		Port: 8080, HostPort: 8080, BindAddress: "127.0.0.1",
+		Port: 8080, Proxy: proxy,
 		HealthCheckCommand: []string{"CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1"},
 	})
 	if err != nil {

@@ -92,42 +92,62 @@ func StartDockerEngine(cacheDir string) (*DockerEngine, error) {
 		runDir:   runDir,
 		lock:     lock,
 	}
+	if err := e.launch(); err != nil {
+		return nil, err
+	}
+	// The data root outlives a run (it caches images): whatever an
+	// interrupted run left (containers restart with the daemon) would hold
+	// ports and names. Only the images are kept.
+	if err := e.reset(); err != nil {
+		e.Stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+// launch starts dockerd on the engine's socket and data root and waits
+// until it answers; on failure the engine is released.
+func (e *DockerEngine) launch() error {
 	cmd := exec.Command("dockerd",
-		"--data-root", dataRoot,
-		"--exec-root", filepath.Join(runDir, "exec"),
-		"--pidfile", filepath.Join(runDir, "docker.pid"),
+		"--data-root", e.DataRoot,
+		"--exec-root", filepath.Join(e.runDir, "exec"),
+		"--pidfile", filepath.Join(e.runDir, "docker.pid"),
 		"-H", e.Host,
 		"--storage-driver", "overlay2",
 	)
+	var err error
 	if e.proc, err = startProcess(cmd, e.LogPath); err != nil {
 		e.release()
-		return nil, err
+		return err
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if _, err := e.Docker("version", "--format", "{{.Server.Version}}"); err == nil {
-			// The data root outlives a run (it caches images): whatever an
-			// interrupted run left (containers restart with the daemon)
-			// would hold ports and names. Only the images are kept.
-			if err := e.reset(); err != nil {
-				e.Stop()
-				return nil, err
-			}
-			return e, nil
+			return nil
 		}
 		select {
 		case <-e.proc.exited:
 			log, _ := os.ReadFile(e.LogPath)
 			e.release()
-			return nil, fmt.Errorf("dockerd exited at start:\n%s", LastLines(log, 40))
+			return fmt.Errorf("dockerd exited at start:\n%s", LastLines(log, 40))
 		case <-time.After(250 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(e.LogPath)
 			e.Stop()
-			return nil, fmt.Errorf("dockerd did not answer on %s within 60 s:\n%s", e.Host, LastLines(log, 40))
+			return fmt.Errorf("dockerd did not answer on %s within 60 s:\n%s", e.Host, LastLines(log, 40))
 		}
 	}
+}
+
+// Restart stops dockerd as a reboot of the home server would (containers
+// stop with it) and starts it again on the same socket and data root;
+// containers with a restart policy come back by themselves.
+func (e *DockerEngine) Restart() error {
+	if e.proc != nil {
+		e.proc.stop(30 * time.Second)
+	}
+	return e.launch()
 }
 
 // Docker runs the docker CLI against the engine and returns its stdout; an

@@ -26,6 +26,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
@@ -178,6 +179,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Service{Construct: c}
+	health := healthspec.For(props.HealthCheckPath)
 	// The app's own role, separate from the execution role: empty unless
 	// ECS Exec needs its SSM channel.
 	s.TaskRole = iamrole.NewIamRole(c, jsii.String(idTaskRole), &iamrole.IamRoleConfig{
@@ -217,10 +219,13 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		Protocol:            jsii.String("HTTP"),
 		TargetType:          jsii.String("ip"),
 		VpcId:               props.Network.VPCID(),
-		DeregistrationDelay: jsii.String("30"),
+		DeregistrationDelay: jsii.String(strconv.Itoa(healthspec.Seconds(health.Drain))),
+		// The same check, timings and thresholds gate a new container on
+		// the home server (healthspec).
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Enabled: jsii.Bool(true), Path: jsii.String(props.HealthCheckPath), Matcher: jsii.String("200-399"),
-			Interval: jsii.Number(15), Timeout: jsii.Number(5), HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+			Enabled: jsii.Bool(true), Path: jsii.String(health.Path), Matcher: jsii.String(healthspec.Matcher),
+			Interval: jsii.Number(float64(healthspec.Seconds(health.Interval))), Timeout: jsii.Number(float64(healthspec.Seconds(health.Timeout))),
+			HealthyThreshold: jsii.Number(float64(health.HealthyThreshold)), UnhealthyThreshold: jsii.Number(float64(health.UnhealthyThreshold)),
 		},
 		Tags: &map[string]*string{"app": jsii.String(props.App)},
 	})
@@ -267,7 +272,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		DeploymentCircuitBreaker:        &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
 		DeploymentMinimumHealthyPercent: jsii.Number(100),
 		DeploymentMaximumPercent:        jsii.Number(200),
-		HealthCheckGracePeriodSeconds:   jsii.Number(60),
+		HealthCheckGracePeriodSeconds:   jsii.Number(float64(healthspec.Seconds(health.StartPeriod))),
 		EnableExecuteCommand:            jsii.Bool(props.Exec),
 		PropagateTags:                   jsii.String("SERVICE"),
 		Tags:                            &map[string]*string{"app": jsii.String(props.App)},

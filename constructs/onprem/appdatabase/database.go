@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
@@ -56,9 +57,11 @@ type Database struct {
 	FlywayImage image.Image
 	// Flyway runs `flyway migrate` once per change of the migrations and
 	// fails the deploy (postcondition) when Flyway fails.
-	Flyway  container.Container
-	spec    dbspec.Spec
-	cluster *postgrescluster.Cluster
+	Flyway container.Container
+	// FlywayRevision renews the Flyway container's name with each run.
+	FlywayRevision cdktf.TerraformResource
+	spec           dbspec.Spec
+	cluster        *postgrescluster.Cluster
 }
 
 const (
@@ -67,6 +70,8 @@ const (
 	idRevoke      = "revoke-public"
 	idFlywayImage = "flyway-image"
 	idFlyway      = "flyway"
+	// idFlywayRevision names each Flyway run's container.
+	idFlywayRevision = "flyway-revision"
 	// MigrationsHashLabel carries the migrations' content hash; a change
 	// replaces the Flyway container, which runs migrate again.
 	MigrationsHashLabel = "fullstack.migrations-hash"
@@ -94,7 +99,7 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		Name:      jsii.String(db),
 		Login:     jsii.Bool(true),
 		Password:  props.Password,
-		DependsOn: &[]cdktf.ITerraformDependable{props.Cluster.Container},
+		DependsOn: &[]cdktf.ITerraformDependable{props.Cluster.Ready},
 	})
 	o.Database = database.NewDatabase(c, jsii.String(idDatabase), &database.DatabaseConfig{
 		Name:     jsii.String(db),
@@ -138,17 +143,22 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 	for k, v := range props.Labels {
 		labels[k] = v
 	}
+	env := jsii.Strings(
+		fmt.Sprintf("FLYWAY_URL=jdbc:postgresql://%s:%d/%s", server.InternalHost, server.InternalPort, db),
+		"FLYWAY_USER="+db,
+		"FLYWAY_LOCATIONS=filesystem:"+dbspec.FlywaySQLDir,
+		"FLYWAY_CONNECT_RETRIES=10",
+		"FLYWAY_VALIDATE_MIGRATION_NAMING=true",
+	)
+	// App rollouts depend on Flyway, so Terraform replaces it
+	// create-before-destroy: each run gets a name of its own.
+	revision, name := dockercontainer.NewRevision(c, idFlywayRevision, props.Project+"-"+props.App+"-flyway", []interface{}{flywayImage, env, uploads})
+	o.FlywayRevision = revision
 	return container.NewContainer(c, jsii.String(idFlyway), &container.ContainerConfig{
-		Name:    jsii.String(props.Project + "-" + props.App + "-flyway"),
-		Image:   flywayImage,
-		Command: jsii.Strings("migrate"),
-		Env: jsii.Strings(
-			fmt.Sprintf("FLYWAY_URL=jdbc:postgresql://%s:%d/%s", server.InternalHost, server.InternalPort, db),
-			"FLYWAY_USER="+db,
-			"FLYWAY_LOCATIONS=filesystem:"+dbspec.FlywaySQLDir,
-			"FLYWAY_CONNECT_RETRIES=10",
-			"FLYWAY_VALIDATE_MIGRATION_NAMING=true",
-		),
+		Name:             name,
+		Image:            flywayImage,
+		Command:          jsii.Strings("migrate"),
+		Env:              env,
 		NetworksAdvanced: &[]*container.ContainerNetworksAdvanced{{Name: props.Network.Name()}},
 		Upload:           &uploads,
 		// Run to completion inside the apply and keep Flyway's output. A

@@ -8,11 +8,12 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/contenthash"
 )
 
 // NginxImage is the unprivileged official nginx image sites run on.
-const NginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine"
+const NginxImage = dockercontainer.NginxImage
 
 // ContainerPort is where the site's nginx listens (unprivileged).
 const ContainerPort = 8080

@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/homecloud-dev/fullstack/naming"
-
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -13,10 +11,13 @@ import (
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
@@ -30,11 +31,12 @@ type Props struct {
 	// Registry and Network are the platform's. Required.
 	Registry *registry.Registry
 	Network  *dockernetwork.Network
-	// HostPort and BindAddress publish the site. Required.
-	HostPort    int
-	BindAddress string
-	// API serves /api/ on the site's origin (nginx proxies it to the
-	// service's container, which starts first). Default nil: no API.
+	// Proxy publishes the site (its host port) and routes to the
+	// container that passed its health check; it must have a route named
+	// App. Required.
+	Proxy *frontproxy.Proxy
+	// API serves /api/ on the site's origin (nginx proxies it through the
+	// front proxy to the service, which starts first). Default nil: no API.
 	API *restservice.Service
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
@@ -44,7 +46,9 @@ type Props struct {
 // Site is a site served by nginx on the home server.
 type Site struct {
 	constructs.Construct
-	Image     *localimage.LocalImage
+	Image *localimage.LocalImage
+	// Rollout is the container, its revision and its health gate.
+	Rollout   *rollout.Rollout
 	Container container.Container
 	// NginxConfig is the rendered server block.
 	NginxConfig string
@@ -61,6 +65,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	}
 	check.Ref("Registry", props.Registry)
 	check.Ref("Network", props.Network)
+	frontproxy.CheckRoute(check, props.Proxy, props.App)
 	check.OptionalRef("API", props.API)
 	upstream := ""
 	if props.API != nil {
@@ -80,24 +85,18 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &container.ContainerConfig{
-		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
-		Image: img.Image.ImageId(),
-		Ports: &[]*container.ContainerPorts{{
-			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
-		}},
-		Healthcheck: &container.ContainerHealthcheck{
-			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(ContainerPort)+HealthPath),
-			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
-		},
-		Wait:                jsii.Bool(true),
-		WaitTimeout:         jsii.Number(60),
-		DestroyGraceSeconds: jsii.Number(10),
-	}
+	cfg := &container.ContainerConfig{Image: img.Image.ImageId()}
 	if props.API != nil {
-		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Container}
+		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.API.Rollout.Gate}
 	}
-	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Container: dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
-		Network: props.Network, Aliases: []string{props.App}, Options: props.WithLabel(localimage.SourceHashLabel, hash),
-	})}, nil
+	r, err := rollout.New(c, "rollout", rollout.Props{
+		Project: props.Project, App: props.App, Config: cfg, Port: ContainerPort, Proxy: props.Proxy,
+		HealthCheckCommand: []string{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + strconv.Itoa(ContainerPort) + HealthPath},
+		Health:             healthspec.For(HealthPath),
+		Shared:             dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(localimage.SourceHashLabel, hash)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Rollout: r, Container: r.Container}, nil
 }

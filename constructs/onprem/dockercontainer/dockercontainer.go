@@ -14,6 +14,10 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 )
 
+// NginxImage is the unprivileged official nginx image the sites and the
+// front proxy run on (uid 101, port 8080, wget for health checks).
+const NginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine"
+
 // Options are the container settings every on-prem construct takes in its
 // props (embedded), the same for all of a stack's containers.
 type Options struct {

@@ -89,8 +89,8 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 		Name:         l.Build.Name(),
 		KeepRemotely: jsii.Bool(true),
 		Triggers:     trigger,
-		// The registry container counts as created once it answers.
-		DependsOn: &[]cdktf.ITerraformDependable{props.Registry.Container},
+		// Pushed once the registry answers.
+		DependsOn: &[]cdktf.ITerraformDependable{props.Registry.Ready},
 	})
 	l.Image = image.NewImage(c, jsii.String("image"), &image.ImageConfig{
 		Name:         l.Push.Name(),

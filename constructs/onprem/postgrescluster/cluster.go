@@ -43,6 +43,9 @@ type Props struct {
 	// deliberate teardown with data. Default false: it carries
 	// prevent_destroy.
 	AllowVolumeDestroy bool
+	// DockerHost is the engine the container runs on, asked whether it is
+	// healthy. Default dockercontainer.DefaultDockerHost.
+	DockerHost string
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
 	dockercontainer.Options
@@ -54,7 +57,10 @@ type Cluster struct {
 	Image      image.Image
 	DataVolume volume.Volume
 	Container  container.Container
-	conn       Connection
+	// Ready waits during apply until the container is healthy; depend on
+	// it rather than on Container (dockercontainer.NewReady says why).
+	Ready cdktf.TerraformResource
+	conn  Connection
 }
 
 // Connection is what the postgresql provider and the app-database
@@ -138,6 +144,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		InternalHost: name, InternalPort: ContainerPort,
 		AdminUser: props.AdminUser, AdminPassword: props.Password,
 	}
+	cl.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, name, 180)
 	return cl, nil
 }
 

@@ -73,6 +73,9 @@ type Props struct {
 	// volumes, for a deliberate teardown with data. Default false: they
 	// carry prevent_destroy.
 	AllowVolumeDestroy bool
+	// DockerHost is the engine the container runs on, asked whether it is
+	// healthy. Default dockercontainer.DefaultDockerHost.
+	DockerHost string
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
 	dockercontainer.Options
@@ -87,8 +90,11 @@ type Registry struct {
 	BackupVolume    volume.Volume
 	Container       container.Container
 	BackupContainer container.Container
-	address         string
-	scheme          string
+	// Ready waits during apply until the container is healthy; depend on
+	// it rather than on Container (dockercontainer.NewReady says why).
+	Ready   cdktf.TerraformResource
+	address string
+	scheme  string
 }
 
 // Child ids. Renaming one replaces the resource (and a volume holds data).
@@ -123,6 +129,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	})
 	r.Container = newRegistryContainer(c, r, props)
 	r.BackupContainer = newBackupContainer(c, r, props)
+	r.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, props.Project+"-registry", 180)
 	return r, nil
 }
 

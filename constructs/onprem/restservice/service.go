@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/homecloud-dev/fullstack/naming"
-
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -15,10 +13,13 @@ import (
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
@@ -43,13 +44,19 @@ type Props struct {
 	Registry *registry.Registry
 	// Network is the platform network to join. Required.
 	Network *dockernetwork.Network
-	// Port the app listens on, HostPort and BindAddress where it is
-	// published. Required.
-	Port, HostPort int
-	BindAddress    string
-	// HealthCheckCommand in exec form ("CMD", ...) or ("CMD-SHELL", ...).
+	// Port the app listens on. Required.
+	Port int
+	// Proxy publishes the app (its host port) and routes to the container
+	// that passed its health check; it must have a route named App.
 	// Required.
+	Proxy *frontproxy.Proxy
+	// HealthCheckCommand in exec form ("CMD", ...) or ("CMD-SHELL", ...):
+	// Docker's check. Required.
 	HealthCheckCommand []string
+	// HealthCheckPath answers 200-399 when healthy: the load balancer's
+	// check on AWS, made from the proxy before a new container takes
+	// traffic. Default "/healthz".
+	HealthCheckPath string
 	// Env is the app's plain environment; values are taken literally.
 	// Default none.
 	Env map[string]string
@@ -73,17 +80,18 @@ type Props struct {
 type Service struct {
 	constructs.Construct
 	// Image is built from SourceDir, pushed and pulled back: what runs.
-	Image     *localimage.LocalImage
+	Image *localimage.LocalImage
+	// Rollout is the container, its revision and its health gate.
+	Rollout   *rollout.Rollout
 	Container container.Container
 	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
 	ImageRef string
-	// InternalURL is the app on the platform network
-	// (http://<project>-<app>:<port>), for other containers.
+	// InternalURL is the app for other containers: through the proxy.
 	InternalURL string
 }
 
 const (
-	idContainer = "container"
+	idRollout = "rollout"
 	// SourceHashLabel records which source the running image came from.
 	SourceHashLabel = localimage.SourceHashLabel
 	// PGPassFile is where the database password file is uploaded; the
@@ -96,6 +104,9 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	if props.MemoryMiB == 0 {
 		props.MemoryMiB = DefaultMemoryMiB
 	}
+	if props.HealthCheckPath == "" {
+		props.HealthCheckPath = "/healthz"
+	}
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -106,12 +117,18 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Construct: c, Image: img, ImageRef: img.Ref, InternalURL: InternalURL(props.Project, props.App, props.Port)}
-	s.Container = newContainer(c, s, props)
+	s := &Service{Construct: c, Image: img, ImageRef: img.Ref}
+	if port, ok := props.Proxy.Listens(props.App); ok {
+		s.InternalURL = "http://" + props.Proxy.Name() + ":" + strconv.Itoa(port)
+	}
+	if s.Rollout, err = newRollout(c, s, props); err != nil {
+		return nil, err
+	}
+	s.Container = s.Rollout.Container
 	return s, nil
 }
 
-func newContainer(c constructs.Construct, s *Service, props Props) container.Container {
+func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollout, error) {
 	env := map[string]string{"PORT": strconv.Itoa(props.Port)}
 	for k, v := range props.Env {
 		env[k] = tfstring.Escape(v)
@@ -137,23 +154,9 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 		})
 	}
 	cfg := &container.ContainerConfig{
-		Name:  jsii.String(naming.AppContainer(props.Project, props.App).Value),
-		Image: s.Image.Image.ImageId(),
-		Env:   sortedEnv(env),
-		Ports: &[]*container.ContainerPorts{{
-			Internal: jsii.Number(float64(props.Port)), External: jsii.Number(float64(props.HostPort)), Ip: jsii.String(props.BindAddress),
-		}},
-		Healthcheck: &container.ContainerHealthcheck{
-			Test: jsii.Strings(props.HealthCheckCommand...),
-			// Docker 20.10 runs the first check one interval after the start,
-			// and the deploy waits for it: keep the interval short.
-			Interval: jsii.String("10s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3), StartPeriod: jsii.String("20s"),
-		},
-		// The deploy fails if the new version never becomes healthy.
-		Wait:                jsii.Bool(true),
-		WaitTimeout:         jsii.Number(120),
-		DestroyGraceSeconds: jsii.Number(30),
-		Memory:              jsii.Number(float64(props.MemoryMiB)),
+		Image:  s.Image.Image.ImageId(),
+		Env:    sortedEnv(env),
+		Memory: jsii.Number(float64(props.MemoryMiB)),
 		// No swap: the limit is the limit (Docker's default, twice the
 		// memory, is read back and would show a change on every plan).
 		MemorySwap: jsii.Number(float64(props.MemoryMiB)),
@@ -164,16 +167,11 @@ func newContainer(c constructs.Construct, s *Service, props Props) container.Con
 	if len(after) > 0 {
 		cfg.DependsOn = &after
 	}
-	return dockercontainer.New(c, idContainer, cfg, dockercontainer.Shared{
-		Network: props.Network, Aliases: []string{props.App}, Options: props.WithLabel(SourceHashLabel, props.SourceHash),
+	return rollout.New(c, idRollout, rollout.Props{
+		Project: props.Project, App: props.App, Config: cfg, Port: props.Port, Proxy: props.Proxy,
+		HealthCheckCommand: props.HealthCheckCommand, Health: healthspec.For(props.HealthCheckPath),
+		Shared: dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(SourceHashLabel, props.SourceHash)},
 	})
-}
-
-// InternalURL is where app answers other containers on the platform
-// network: its container name (naming.AppContainer) and port. Known before
-// synthesis, so a site's configuration can be prepared first.
-func InternalURL(project, app string, port int) string {
-	return "http://" + naming.AppContainer(project, app).Value + ":" + strconv.Itoa(port)
 }
 
 func sortedEnv(env map[string]string) *[]*string {
@@ -189,7 +187,8 @@ func sortedEnv(env map[string]string) *[]*string {
 	return &out
 }
 
-// URL is where the app answers on the home server.
+// URL is where the app answers on the home server (its host port on the
+// proxy).
 func URL(bindAddress string, hostPort int) string {
 	return "http://" + registry.Address(bindAddress, hostPort)
 }
@@ -212,9 +211,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
 	}
-	if p.HostPort < 1 || p.HostPort > 65535 {
-		check.Add("HostPort", p.HostPort, "must be a TCP port (1-65535)")
-	}
+	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	if len(p.HealthCheckCommand) < 2 {
 		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
 	}

@@ -1,0 +1,210 @@
+package frontproxy
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+)
+
+// FirstListenPort is the proxy's port for its first route; route i
+// listens on FirstListenPort+i (unprivileged: nginx runs as uid 101).
+const FirstListenPort = 8100
+
+// healthPort answers the proxy's own health check.
+const healthPort = 8099
+
+// RoutesDir holds the route files in the proxy (a volume).
+const RoutesDir = "/etc/nginx/routes"
+
+// Route is one app or site the proxy publishes.
+type Route struct {
+	// Name is the app's name (its route file). Required.
+	Name string
+	// HostPort is published on the props' BindAddress. Required.
+	HostPort int
+}
+
+// Props configures the proxy.
+type Props struct {
+	// Project names the container (<project>-proxy) and volume. Required.
+	Project string
+	// Network is the platform network. Required.
+	Network *dockernetwork.Network
+	// BindAddress publishes every route's HostPort. Required.
+	BindAddress string
+	// Routes, in a stable order: route i listens on FirstListenPort+i.
+	// Required (one at least).
+	Routes []Route
+	// DockerHost is the engine the rollouts switch routes on (the docker
+	// provider's host). Required.
+	DockerHost string
+	// Image is the nginx image. Default dockercontainer.NginxImage.
+	Image string
+	// Options are the log rotation and labels. Defaults: see
+	// dockercontainer.Options.
+	dockercontainer.Options
+}
+
+// Proxy is the front proxy.
+type Proxy struct {
+	constructs.Construct
+	Image     image.Image
+	Container container.Container
+	// Routes keeps the route files across proxy and engine restarts.
+	Routes volume.Volume
+	// Config is the rendered nginx configuration.
+	Config     string
+	name       string
+	dockerHost string
+	listen     map[string]int
+}
+
+// New runs the proxy.
+func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
+	if props.Image == "" {
+		props.Image = dockercontainer.NginxImage
+	}
+	check := propcheck.For(scope, id)
+	check.Required("Project", props.Project)
+	check.Ref("Network", props.Network)
+	check.Required("BindAddress", props.BindAddress)
+	check.Required("DockerHost", props.DockerHost)
+	if len(props.Routes) == 0 {
+		check.Add("Routes", props.Routes, "needs at least one route")
+	}
+	names, ports := map[string]bool{}, map[int]bool{}
+	for i, r := range props.Routes {
+		if r.Name == "" || strings.ContainsAny(r.Name, " /;'\"$") {
+			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "must be an app name")
+		}
+		if names[r.Name] {
+			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "is routed twice")
+		}
+		if r.HostPort < 1 || r.HostPort > 65535 {
+			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "must be a TCP port (1-65535)")
+		} else if ports[r.HostPort] {
+			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "is published twice")
+		}
+		names[r.Name], ports[r.HostPort] = true, true
+	}
+	if err := check.Err(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	p := &Proxy{Construct: c, name: ContainerName(props.Project), dockerHost: props.DockerHost, listen: map[string]int{}}
+	var published []*container.ContainerPorts
+	for i, r := range props.Routes {
+		port := FirstListenPort + i
+		p.listen[r.Name] = port
+		published = append(published, &container.ContainerPorts{
+			Internal: jsii.Number(float64(port)), External: jsii.Number(float64(r.HostPort)), Ip: jsii.String(props.BindAddress),
+		})
+	}
+	p.Config = Config(props.Routes)
+	p.Image = image.NewImage(c, jsii.String("image"), &image.ImageConfig{Name: jsii.String(props.Image), KeepLocally: jsii.Bool(true)})
+	p.Routes = volume.NewVolume(c, jsii.String("routes"), &volume.VolumeConfig{
+		Name: jsii.String(RoutesVolume(props.Project)), Labels: dockerlabels.Volume(props.Labels),
+	})
+	p.Container = dockercontainer.New(c, "container", &container.ContainerConfig{
+		Name:  jsii.String(p.name),
+		Image: p.Image.ImageId(),
+		Ports: &published,
+		Upload: &[]*container.ContainerUpload{{
+			File: jsii.String("/etc/nginx/conf.d/default.conf"), Content: jsii.String(p.Config),
+		}},
+		Volumes: &[]*container.ContainerVolumes{{VolumeName: p.Routes.Name(), ContainerPath: jsii.String(RoutesDir)}},
+		Healthcheck: &container.ContainerHealthcheck{
+			Test:     jsii.Strings("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:"+strconv.Itoa(healthPort)+"/"),
+			Interval: jsii.String("5s"), Timeout: jsii.String("3s"), Retries: jsii.Number(3), StartPeriod: jsii.String("5s"),
+		},
+		Wait:        jsii.Bool(true),
+		WaitTimeout: jsii.Number(60),
+		// nginx finishes in-flight requests on SIGQUIT (the image's stop
+		// signal).
+		DestroyGraceSeconds: jsii.Number(30),
+	}, dockercontainer.Shared{Network: props.Network, Options: props.Options})
+	return p, nil
+}
+
+// ContainerName is the proxy's container name.
+func ContainerName(project string) string { return project + "-proxy" }
+
+// RoutesVolume is the name of the volume holding the route files (not
+// data: rollouts write them again).
+func RoutesVolume(project string) string { return ContainerName(project) + "-routes" }
+
+// ListenPort is route i's port in the proxy.
+func ListenPort(i int) int { return FirstListenPort + i }
+
+// InternalURL is where other containers reach route i through the proxy
+// (a site's /api/, for example): known before synthesis.
+func InternalURL(project string, i int) string {
+	return "http://" + ContainerName(project) + ":" + strconv.Itoa(ListenPort(i))
+}
+
+// Name is the proxy's container name.
+func (p *Proxy) Name() string { return p.name }
+
+// DockerHost is the engine the proxy runs on.
+func (p *Proxy) DockerHost() string { return p.dockerHost }
+
+// Listens reports route name's port in the proxy.
+func (p *Proxy) Listens(name string) (int, bool) {
+	port, ok := p.listen[name]
+	return port, ok
+}
+
+// Config is the nginx configuration for routes: one server per route,
+// forwarding to the container its route file names (503 until a rollout
+// wrote one), resolved through Docker's DNS at request time.
+func Config(routes []Route) string {
+	var b strings.Builder
+	b.WriteString("# Generated by frontproxy: one server per route; " + RoutesDir + "/<name>.conf sets $backend.\n")
+	b.WriteString("resolver 127.0.0.11 valid=1s ipv6=off;\n")
+	fmt.Fprintf(&b, "server {\n    listen %d;\n    access_log off;\n    location / { return 200 \"ok\\n\"; }\n}\n", healthPort)
+	for i, r := range routes {
+		fmt.Fprintf(&b, `server {
+    listen %d;
+    server_tokens off;
+    client_max_body_size 16m;
+    set $backend "";
+    include %s/%s.conf*;
+    location / {
+        if ($backend = "") {
+            return 503;
+        }
+        proxy_pass http://$backend;
+        proxy_http_version 1.1;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_read_timeout 60s;
+    }
+}
+`, ListenPort(i), RoutesDir, r.Name)
+	}
+	return b.String()
+}
+
+// CheckRoute records on check that proxy (field Proxy) is missing or has
+// no route for app.
+func CheckRoute(check *propcheck.Errors, proxy *Proxy, app string) {
+	check.Ref("Proxy", proxy)
+	if proxy == nil || app == "" {
+		return
+	}
+	if _, ok := proxy.Listens(app); !ok {
+		check.Add("Proxy", app, "has no route for this app: add frontproxy.Route{Name: App}")
+	}
+}

@@ -1,0 +1,136 @@
+package rollout
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// AppLabel names the app a container serves (old and new alike).
+const AppLabel = naming.AppLabel
+
+// settleSeconds is how long the gate waits after switching the route, so
+// that the proxy's old workers finish before the old container stops.
+const settleSeconds = 3
+
+// Props configures one app's rollout.
+type Props struct {
+	// Project and App name the containers (<project>-<app>-<revision>).
+	// Required.
+	Project, App string
+	// Config is the container's own settings (image, env, uploads,
+	// dependencies); Name, health check timings, Wait, grace and the
+	// lifecycle are set here. Required.
+	Config *container.ContainerConfig
+	// HealthCheckCommand is Docker's check in exec form. Required.
+	HealthCheckCommand []string
+	// Health is the check and timings, the same as on AWS. Required
+	// (healthspec.For).
+	Health healthspec.Spec
+	// Port the container serves on. Required.
+	Port int
+	// Proxy routes the app; it must have a route named App. Required.
+	Proxy *frontproxy.Proxy
+	// Shared is the skeleton every long-running container has.
+	Shared dockercontainer.Shared
+}
+
+// Rollout is an app's container and the gate that routes to it.
+type Rollout struct {
+	constructs.Construct
+	// Revision changes whenever the container must be replaced; its id
+	// names the container, so old and new can run side by side.
+	Revision  cdktf.TerraformResource
+	Container container.Container
+	// Gate waits for the new container's health, then switches the route.
+	Gate cdktf.TerraformResource
+}
+
+//go:embed scripts/rollout.sh
+var script string
+
+// Script is the gate's shell script.
+var Script = script
+
+// New creates the container and its gate.
+func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
+	check := propcheck.For(scope, id)
+	check.Required("Project", props.Project)
+	check.Required("App", props.App)
+	check.Missing("Config", props.Config == nil)
+	frontproxy.CheckRoute(check, props.Proxy, props.App)
+	if len(props.HealthCheckCommand) < 2 {
+		check.Add("HealthCheckCommand", props.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
+	}
+	if !strings.HasPrefix(props.Health.Path, "/") || props.Health.Interval <= 0 || props.Health.HealthyThreshold < 1 || props.Health.UnhealthyThreshold < 1 {
+		check.Add("Health", props.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
+	}
+	if props.Port < 1 || props.Port > 65535 {
+		check.Add("Port", props.Port, "must be a TCP port (1-65535)")
+	}
+	if err := check.Err(); err != nil {
+		return nil, err
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	r := &Rollout{Construct: c}
+	cfg := props.Config
+	h := props.Health
+	cfg.Healthcheck = &container.ContainerHealthcheck{
+		Test:     jsii.Strings(props.HealthCheckCommand...),
+		Interval: jsii.String(healthspec.Docker(h.Interval)), Timeout: jsii.String(healthspec.Docker(h.Timeout)),
+		Retries: jsii.Number(float64(h.UnhealthyThreshold)), StartPeriod: jsii.String(healthspec.Docker(h.StartPeriod)),
+	}
+	// The gate waits, not the provider: a failed provider wait would
+	// leave the unhealthy container running and tainted.
+	cfg.Wait = jsii.Bool(false)
+	cfg.DestroyGraceSeconds = jsii.Number(float64(healthspec.Seconds(h.Drain)))
+	// Everything that replaces the container renews the revision, so the
+	// replacement gets a new name and starts before the old one stops.
+	r.Revision, cfg.Name = dockercontainer.NewRevision(c, "revision", props.Project+"-"+props.App, []interface{}{
+		cfg.Image, cfg.Env, cfg.Upload, cfg.Healthcheck.Test, props.Port, cfg.Memory, cfg.Command,
+	})
+	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)}
+	shared := props.Shared
+	shared.Options = shared.WithLabel(AppLabel, props.App)
+	r.Container = dockercontainer.New(c, "container", cfg, shared)
+	r.Gate = cdktf.NewTerraformResource(c, jsii.String("gate"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+		// No edge to the proxy container: Terraform would extend
+		// create-before-destroy to it (a fixed name and host ports). The
+		// script waits for the proxy instead.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
+			Type:        jsii.String("local-exec"),
+			Interpreter: jsii.Strings("/bin/sh", "-c"),
+			// Terraform would read the shell's ${...} as its own templates.
+			Command: jsii.String(strings.ReplaceAll(Script, "${", "$${")),
+			Environment: &map[string]*string{
+				"DOCKER_HOST":   jsii.String(props.Proxy.DockerHost()),
+				"APP":           jsii.String(props.App),
+				"CONTAINER":     r.Container.Name(),
+				"PORT":          jsii.String(strconv.Itoa(props.Port)),
+				"PROXY":         jsii.String(props.Proxy.Name()),
+				"ROUTES":        jsii.String(frontproxy.RoutesDir),
+				"HEALTH_PATH":   jsii.String(h.Path),
+				"HEALTH_CHECK":  jsii.String(strings.Join(props.HealthCheckCommand, " ")),
+				"HEALTHY":       jsii.String(strconv.Itoa(h.HealthyThreshold)),
+				"CHECK_TIMEOUT": jsii.String(strconv.Itoa(healthspec.Seconds(h.Timeout))),
+				"TIMEOUT":       jsii.String(strconv.Itoa(healthspec.Seconds(h.RolloutTimeout()))),
+				"SETTLE":        jsii.String(strconv.Itoa(settleSeconds)),
+			},
+		}},
+	})
+	r.Gate.AddOverride(jsii.String("triggers_replace"), []interface{}{r.Container.Id()})
+	return r, nil
+}

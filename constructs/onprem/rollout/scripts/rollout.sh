@@ -1,0 +1,57 @@
+# Health-gated rollout of one new container behind the front proxy. Runs
+# on the deploying machine (docker CLI), after Terraform started the new
+# container beside the old one:
+#  1. wait until Docker reports it healthy (its own health check), failing
+#     early when it turns unhealthy or stops;
+#  2. make the load balancer's check from the proxy: HEALTH_PATH must
+#     answer 200-399, HEALTHY times in a row;
+#  3. point the app's route at it and reload nginx (graceful: requests in
+#     flight finish on the old container, which Terraform stops next, after
+#     SETTLE seconds).
+# On failure it prints the app, the health check and the container's last
+# log lines, removes the new container and exits 1; the route still names
+# the old container, which keeps serving.
+set -eu
+d() { docker -H "$DOCKER_HOST" "$@"; }
+fail() {
+  echo "rollout of $APP failed: the new container $CONTAINER $1." >&2
+  echo "  health check: $HEALTH_CHECK; then GET $HEALTH_PATH answering 200-399 $HEALTHY times" >&2
+  last=$(d inspect --format '{{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}}: {{.Output}}{{end}}{{end}}' "$CONTAINER" 2>/dev/null | tail -n 3 || true)
+  [ -z "$last" ] || printf '  last health check results:\n%s\n' "$last" | sed 's/^/    /' >&2
+  echo "  last log lines:" >&2
+  d logs --tail 20 "$CONTAINER" 2>&1 | sed 's/^/    /' >&2 || true
+  d rm -f "$CONTAINER" >/dev/null 2>&1 || true
+  echo "  The new container was removed; the running version keeps serving. Fix it and deploy again." >&2
+  exit 1
+}
+deadline=$(( $(date +%s) + TIMEOUT ))
+until [ "$(d inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$PROXY" 2>/dev/null)" = healthy ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "rollout of $APP: the front proxy $PROXY is not healthy" >&2; exit 1; }
+  sleep 1
+done
+while :; do
+  state=$(d inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$CONTAINER" 2>/dev/null) ||
+    fail "is gone"
+  case "$state" in
+    "running healthy") break ;;
+    "running unhealthy") fail "turned unhealthy" ;;
+    "running none") fail "has no health check" ;;
+    running*) ;;
+    *) fail "stopped ($state)" ;;
+  esac
+  [ "$(date +%s)" -lt "$deadline" ] || fail "was not healthy within ${TIMEOUT}s"
+  sleep 1
+done
+passes=0
+while [ "$passes" -lt "$HEALTHY" ]; do
+  d exec "$PROXY" wget -q -T "$CHECK_TIMEOUT" -O /dev/null "http://$CONTAINER:$PORT$HEALTH_PATH" >/dev/null 2>&1 ||
+    fail "does not answer GET $HEALTH_PATH with 200-399 from the proxy"
+  passes=$((passes + 1))
+  [ "$passes" -ge "$HEALTHY" ] || sleep 1
+done
+d exec -u 0 "$PROXY" sh -c "printf 'set \$backend \"%s:%s\";\n' '$CONTAINER' '$PORT' > $ROUTES/.next-$APP && mv $ROUTES/.next-$APP $ROUTES/$APP.conf && nginx -t -q && nginx -s reload" ||
+  fail "could not be routed (the proxy refused the route)"
+# nginx's old workers finish the requests they hold before the old
+# container is stopped (the reload returns at once).
+sleep "$SETTLE"
+echo "rollout of $APP: $CONTAINER is healthy and serving"
