@@ -25,22 +25,10 @@ type keepDataPlan struct {
 // too (e.g. the step that waits for PostgreSQL, which the roles depend
 // on): destroying it would drop the databases.
 func planKeepData(project string, show []byte) (keepDataPlan, error) {
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address   string         `json:"address"`
-					Type      string         `json:"type"`
-					Values    map[string]any `json:"values"`
-					DependsOn []string       `json:"depends_on"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
+	resources, err := readState(show)
+	if err != nil {
+		return keepDataPlan{}, err
 	}
-	if err := json.Unmarshal(show, &state); err != nil {
-		return keepDataPlan{}, fmt.Errorf("read the state: %w", err)
-	}
-	resources := state.Values.RootModule.Resources
 	kept := map[string]bool{}
 	deps := map[string][]string{}
 	for _, r := range resources {
@@ -82,4 +70,42 @@ func planKeepData(project string, show []byte) (keepDataPlan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// stateResource is one resource of `terraform show -json`.
+type stateResource struct {
+	Address   string         `json:"address"`
+	Type      string         `json:"type"`
+	Values    map[string]any `json:"values"`
+	DependsOn []string       `json:"depends_on"`
+}
+
+func readState(show []byte) ([]stateResource, error) {
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []stateResource `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(show, &state); err != nil {
+		return nil, fmt.Errorf("read the state: %w", err)
+	}
+	return state.Values.RootModule.Resources, nil
+}
+
+// databaseResources are the postgresql_* resources of `terraform show
+// -json`.
+func databaseResources(show []byte) ([]string, error) {
+	resources, err := readState(show)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range resources {
+		if strings.HasPrefix(r.Type, "postgresql_") {
+			out = append(out, r.Address)
+		}
+	}
+	return out, nil
 }

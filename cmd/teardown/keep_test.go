@@ -34,6 +34,9 @@ func TestPlanKeepData(t *testing.T) {
 	if want := []string{"terraform_data.gate", "docker_volume.routes", "docker_container.api", "docker_container.reg", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
 		t.Errorf("destroy %v, want %v (PostgreSQL, the databases and what they depend on stay)", plan.Destroy, want)
 	}
+	if got, err := databaseResources([]byte(show)); err != nil || !slices.Equal(got, []string{"postgresql_database.db", "postgresql_role.role"}) {
+		t.Errorf("databases to drop first: %v %v", got, err)
+	}
 	if _, err := planKeepData("shop", []byte("not json")); err == nil {
 		t.Error("a bad state was accepted")
 	}

@@ -52,8 +52,12 @@ func run(args []string) error {
 		if *deleteData != p.Name {
 			return fmt.Errorf("-delete-data %q does not match the project name %q: nothing was changed", *deleteData, p.Name)
 		}
+		env = append(env, "FULLSTACK_ONPREM_DELETE_DATA=yes")
+		if err := dropDatabasesFirst(env, *output); err != nil {
+			return err
+		}
 		fmt.Println("==> cdktf destroy onprem, data volumes included")
-		return cdktf(append(env, "FULLSTACK_ONPREM_DELETE_DATA=yes"), "destroy", stacks.OnPremName, "--auto-approve", "--output", *output)
+		return cdktf(env, "destroy", stacks.OnPremName, "--auto-approve", "--output", *output)
 	}
 	fmt.Println("==> cdktf synth")
 	if err := cdktf(env, "synth", "--output", *output); err != nil {
@@ -122,4 +126,33 @@ func runCmd(cmd *exec.Cmd, env []string) error {
 		return fmt.Errorf("%s %s: %w", filepath.Base(cmd.Path), strings.Join(cmd.Args[1:], " "), err)
 	}
 	return nil
+}
+
+// dropDatabasesFirst destroys the roles and databases (and whatever uses
+// them) while PostgreSQL still runs: nothing in the graph orders them
+// before its container (an edge would make Terraform replace PostgreSQL
+// create-before-destroy, see dockercontainer.NewReady).
+func dropDatabasesFirst(env []string, output string) error {
+	fmt.Println("==> cdktf synth")
+	if err := cdktf(env, "synth", "--output", output); err != nil {
+		return err
+	}
+	dir := filepath.Join(output, "stacks", stacks.OnPremName)
+	if err := terraform(dir, env, "init", "-input=false"); err != nil {
+		return err
+	}
+	shown, err := terraformOutput(dir, env, "show", "-json")
+	if err != nil {
+		return err
+	}
+	targets, err := databaseResources([]byte(shown))
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	fmt.Printf("==> terraform destroy: the %d roles, databases and grants first, while PostgreSQL runs\n", len(targets))
+	args := []string{"destroy", "-auto-approve", "-input=false"}
+	for _, a := range targets {
+		args = append(args, "-target="+a)
+	}
+	return terraform(dir, env, args...)
 }
