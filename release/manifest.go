@@ -226,3 +226,28 @@ func NewID(t time.Time, commit string) string {
 	}
 	return t.UTC().Format("20060102T150405Z") + "-" + short
 }
+
+// SchemaNote says what deploying m does to each app's schema: its
+// migrations run, and newer ones already in production's history (a
+// rollback) stay, since Flyway never undoes a migration and the deploy
+// cannot read production's history.
+func SchemaNote(m *Manifest) string {
+	var parts []string
+	for _, name := range m.AppNames() {
+		if mig := m.Apps[name].Migrations; mig != nil {
+			// Repeatable migrations come last in Flyway order; the schema
+			// version is the last versioned one.
+			for i := len(mig.Files) - 1; i >= 0; i-- {
+				if strings.HasPrefix(mig.Files[i].File, "V") {
+					parts = append(parts, name+" up to "+mig.Files[i].File)
+					break
+				}
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return "release " + m.ID + " (commit " + m.Commit + "): no migrations"
+	}
+	return "release " + m.ID + " (commit " + m.Commit + "): migrations " + strings.Join(parts, ", ") +
+		". Flyway never undoes a migration: where production's schema history already holds newer ones (a rollback), the schema stays at them."
+}

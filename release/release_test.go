@@ -172,3 +172,12 @@ apps:
 		}
 	}
 }
+
+func TestSchemaNoteNamesTheLastMigration(t *testing.T) {
+	note := SchemaNote(sample())
+	for _, want := range []string{"notes-api up to V1__init.sql", "the schema stays"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note lacks %q: %s", want, note)
+		}
+	}
+}
