@@ -68,7 +68,7 @@ func run(args []string) error {
 		if opts.Release, err = release.Load(path); err != nil {
 			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w", err)
 		}
-		fmt.Fprintln(os.Stderr, release.SchemaNote(opts.Release))
+		fmt.Println(release.SchemaNote(opts.Release))
 	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.
