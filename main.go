@@ -45,12 +45,9 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	project, err := config.Load(*path)
+	project, err := config.LoadWithEnv(*path, os.Getenv)
 	if err != nil {
-		return fmt.Errorf("fullstack: the project file has problems:\n%w", err)
-	}
-	if err := config.ApplyEnv(project, os.Getenv); err != nil {
-		return fmt.Errorf("fullstack: an environment setting has problems:\n%w", err)
+		return fmt.Errorf("fullstack: %w", err)
 	}
 	deleteData := false
 	switch v := os.Getenv("FULLSTACK_ONPREM_DELETE_DATA"); v {

@@ -112,3 +112,16 @@ func (o OnPrem) StateDirectory(override string) (string, error) {
 	}
 	return dir, nil
 }
+
+// LoadWithEnv is what every command starts with: Load the project file,
+// then ApplyEnv; the error says which of the two has problems.
+func LoadWithEnv(path string, getenv func(string) string) (*Project, error) {
+	p, err := Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("the project file has problems:\n%w", err)
+	}
+	if err := ApplyEnv(p, getenv); err != nil {
+		return nil, fmt.Errorf("an environment setting has problems:\n%w", err)
+	}
+	return p, nil
+}

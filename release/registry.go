@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/homecloud-dev/fullstack/config"
 )
 
 // Registry is an OCI registry the release tools talk to: the home
@@ -86,4 +88,17 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		t.sent.Add(req.ContentLength)
 	}
 	return t.next.RoundTrip(req)
+}
+
+// HomeRegistry is the on-prem registry at address (a release's Registry,
+// or the stack's registry_address) as the home server reaches it: plain
+// HTTP unless it serves TLS, and the deploy's push credentials
+// (TF_VAR_onprem_registry_username/password) when it has htpasswd.
+func HomeRegistry(o config.OnPrem, address string, getenv func(string) string) *Registry {
+	r := &Registry{Address: address, PlainHTTP: !o.Registry.TLS.Enabled()}
+	if o.Registry.HTPasswd {
+		r.Username = getenv("TF_VAR_" + config.RegistryUserVariable)
+		r.Password = getenv("TF_VAR_" + config.RegistryPasswordVariable)
+	}
+	return r
 }

@@ -48,6 +48,7 @@ func TestProjectDefaultsAreTheConstructs(t *testing.T) {
 		{"tagged images kept", config.DefaultKeepTaggedImages, containerregistry.DefaultKeepTaggedImages},
 		{"untagged expiry", config.DefaultUntaggedExpiry, containerregistry.DefaultUntaggedExpiryDays},
 		{"registry image", config.DefaultRegistryImage, registry.DefaultImage},
+		{"docker host", config.DefaultDockerHost, dockercontainer.DefaultDockerHost},
 		{"registry backup schedule", config.DefaultBackupSchedule, registry.DefaultBackupSchedule},
 		{"registry backups kept", config.DefaultBackupKeep, registry.DefaultBackupKeep},
 		{"postgres admin", config.DefaultPostgresAdmin, postgrescluster.DefaultAdminUser},

@@ -16,9 +16,9 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
-	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // container finds a docker_container by name.
@@ -40,24 +40,18 @@ func uploads(c map[string]any) map[string]map[string]any {
 // appContainer is the container serving app (its name carries a revision).
 func appContainer(t *testing.T, s *synth.Stack, app string) map[string]any {
 	t.Helper()
-	for _, c := range s.Resources("docker_container") {
-		if strings.Contains(labelsOf(t, c), rollout.AppLabel+"="+app) {
-			return c
-		}
-	}
-	t.Fatalf("no container labelled %s=%s", rollout.AppLabel, app)
-	return nil
+	return s.Resources("docker_container")[appContainerID(t, s, app)]
 }
 
-// appContainerID is appContainer's logical id.
+// appContainerID is the logical id of the container serving app.
 func appContainerID(t *testing.T, s *synth.Stack, app string) string {
 	t.Helper()
 	for id, c := range s.Resources("docker_container") {
-		if strings.Contains(labelsOf(t, c), rollout.AppLabel+"="+app) {
+		if strings.Contains(labelsOf(t, c), naming.AppLabel+"="+app) {
 			return id
 		}
 	}
-	t.Fatalf("no container labelled %s=%s", rollout.AppLabel, app)
+	t.Fatalf("no container labelled %s=%s", naming.AppLabel, app)
 	return ""
 }
 

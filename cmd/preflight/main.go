@@ -30,13 +30,9 @@ func main() {
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
-	p, err := config.Load(*project)
+	p, err := config.LoadWithEnv(*project, os.Getenv)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "preflight: the project file has problems:\n%v\n", err)
-		os.Exit(1)
-	}
-	if err := config.ApplyEnv(p, os.Getenv); err != nil {
-		fmt.Fprintf(os.Stderr, "preflight: an environment setting has problems:\n%v\n", err)
+		fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
 		os.Exit(1)
 	}
 	if err := check(p, os.LookupEnv); err != nil {

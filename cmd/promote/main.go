@@ -61,12 +61,9 @@ func run(args []string) error {
 	if *manifest == "" {
 		return errors.New("-release is required: the manifest cmd/release wrote (release -list shows them)")
 	}
-	p, err := config.Load(*project)
+	p, err := config.LoadWithEnv(*project, os.Getenv)
 	if err != nil {
-		return fmt.Errorf("the project file has problems:\n%w", err)
-	}
-	if err := config.ApplyEnv(p, os.Getenv); err != nil {
-		return fmt.Errorf("an environment setting has problems:\n%w", err)
+		return err
 	}
 	if *ecrOverride != "" && !p.Cloud.Emulator.Enabled() {
 		return errors.New("-ecr-registry is for the emulator only (set FULLSTACK_AWS_ENDPOINT): on AWS the registry is the one ECR's token names")
@@ -92,11 +89,7 @@ func run(args []string) error {
 	ctx := context.Background()
 	start := time.Now()
 	images := plan(p, m)
-	home := &release.Registry{Address: m.Registry, PlainHTTP: !p.OnPrem.Registry.TLS.Enabled()}
-	if p.OnPrem.Registry.HTPasswd {
-		home.Username = os.Getenv("TF_VAR_" + config.RegistryUserVariable)
-		home.Password = os.Getenv("TF_VAR_" + config.RegistryPasswordVariable)
-	}
+	home := release.HomeRegistry(p.OnPrem, m.Registry, os.Getenv)
 	if err := checkSources(ctx, home, images); err != nil {
 		return fmt.Errorf("release %s cannot be promoted; nothing was copied:\n%w", m.ID, err)
 	}

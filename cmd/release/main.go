@@ -49,12 +49,9 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, err := config.Load(*project)
+	p, err := config.LoadWithEnv(*project, os.Getenv)
 	if err != nil {
-		return fmt.Errorf("the project file has problems:\n%w", err)
-	}
-	if err := config.ApplyEnv(p, os.Getenv); err != nil {
-		return fmt.Errorf("an environment setting has problems:\n%w", err)
+		return err
 	}
 	stateDir, err := p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/contenthash"
+	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -67,11 +68,11 @@ func record(ctx context.Context, p *config.Project, stateDir, commit string, att
 		Format: release.Format, ID: release.NewID(now, commit), Project: p.Name, Environment: p.OnPrem.Environment,
 		Commit: commit, Created: now, Registry: outs.RegistryAddress, Apps: map[string]release.App{},
 	}
-	home := homeRegistry(p, outs.RegistryAddress)
-	engine, engineErr := newEngine(p.OnPrem.DockerHost)
+	home := release.HomeRegistry(p.OnPrem, outs.RegistryAddress, os.Getenv)
+	engine := &harness.DockerEngine{Host: p.OnPrem.DockerHost}
 	var errs []error
 	for _, a := range p.Apps {
-		app, problems := recordApp(ctx, p, a, outs, home, engine, engineErr)
+		app, problems := recordApp(ctx, p, a, outs, home, engine)
 		errs = append(errs, problems...)
 		m.Apps[a.Name] = app
 	}
@@ -90,7 +91,7 @@ func record(ctx context.Context, p *config.Project, stateDir, commit string, att
 // recordApp records one app from the outputs and the checkout, confirming
 // each image: built from this checkout, held by the home registry, run by
 // the app's container.
-func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPremOutputs, home *release.Registry, engine *engine, engineErr error) (release.App, []error) {
+func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPremOutputs, home *release.Registry, engine *harness.DockerEngine) (release.App, []error) {
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(a.Name+": "+format, args...)) }
 	app := release.App{Kind: string(a.Kind)}
@@ -116,9 +117,7 @@ func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPre
 			}
 			confirm("image", img, hash)
 			app.Image = &img
-			if engineErr != nil {
-				fail("cannot ask the Docker engine what it runs: %v", engineErr)
-			} else if err := engine.runs(ctx, p.Name, a.Name, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
+			if err := runs(engine, p.Name, a.Name, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
 				fail("%v", err)
 			}
 		}
@@ -155,14 +154,4 @@ func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPre
 		app.Site = site
 	}
 	return app, errs
-}
-
-// homeRegistry is the home registry as this machine reaches it.
-func homeRegistry(p *config.Project, address string) *release.Registry {
-	r := &release.Registry{Address: address, PlainHTTP: !p.OnPrem.Registry.TLS.Enabled()}
-	if p.OnPrem.Registry.HTPasswd {
-		r.Username = os.Getenv("TF_VAR_" + config.RegistryUserVariable)
-		r.Password = os.Getenv("TF_VAR_" + config.RegistryPasswordVariable)
-	}
-	return r
 }

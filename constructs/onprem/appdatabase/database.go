@@ -130,8 +130,10 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		// Java properties: a backslash starts an escape.
 		Content: jsii.String("flyway.password=" + *tfstring.BackslashEscape(props.Password, "") + "\n"),
 	}}
-	flywayImage := props.MigrationImage.ImageID()
-	if props.MigrationImage == nil {
+	var flywayImage *string
+	if props.MigrationImage != nil {
+		flywayImage = props.MigrationImage.Image.ImageId()
+	} else {
 		flywayImage = o.FlywayImage.ImageId()
 		for _, m := range props.Migrations {
 			uploads = append(uploads, &container.ContainerUpload{

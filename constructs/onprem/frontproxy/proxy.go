@@ -1,6 +1,8 @@
 package frontproxy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
@@ -63,6 +66,10 @@ type Proxy struct {
 	Container container.Container
 	// Routes keeps the route files across proxy and engine restarts.
 	Routes volume.Volume
+	// Ready waits until the proxy is healthy, again whenever its
+	// configuration (and so its container) changes; rollouts depend on it
+	// rather than on Container (dockercontainer.NewReady says why).
+	Ready cdktf.TerraformResource
 	// Config is the rendered nginx configuration.
 	Config     string
 	name       string
@@ -105,7 +112,7 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 	p := &Proxy{Construct: c, name: ContainerName(props.Project), dockerHost: props.DockerHost, listen: map[string]int{}}
 	var published []*container.ContainerPorts
 	for i, r := range props.Routes {
-		port := FirstListenPort + i
+		port := ListenPort(i)
 		p.listen[r.Name] = port
 		published = append(published, &container.ContainerPorts{
 			Internal: jsii.Number(float64(port)), External: jsii.Number(float64(r.HostPort)), Ip: jsii.String(props.BindAddress),
@@ -134,6 +141,9 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 		// signal).
 		DestroyGraceSeconds: jsii.Number(30),
 	}, dockercontainer.Shared{Network: props.Network, Options: props.Options})
+	p.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, p.name, 120)
+	sum := sha256.Sum256([]byte(p.Config))
+	p.Ready.AddOverride(jsii.String("triggers_replace"), []interface{}{hex.EncodeToString(sum[:])})
 	return p, nil
 }
 
@@ -150,7 +160,20 @@ func ListenPort(i int) int { return FirstListenPort + i }
 // InternalURL is where other containers reach route i through the proxy
 // (a site's /api/, for example): known before synthesis.
 func InternalURL(project string, i int) string {
-	return "http://" + ContainerName(project) + ":" + strconv.Itoa(ListenPort(i))
+	return proxyURL(ContainerName(project), ListenPort(i))
+}
+
+// URL is where other containers reach route name through the proxy ("" if
+// it has no such route).
+func (p *Proxy) URL(name string) string {
+	if port, ok := p.listen[name]; ok {
+		return proxyURL(p.name, port)
+	}
+	return ""
+}
+
+func proxyURL(container string, port int) string {
+	return "http://" + container + ":" + strconv.Itoa(port)
 }
 
 // Name is the proxy's container name.

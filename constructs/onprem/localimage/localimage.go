@@ -103,12 +103,3 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 // Digest is the manifest digest the registry holds for the pushed image
 // (sha256:<hex>, a token): what a release records and promotes.
 func (l *LocalImage) Digest() *string { return l.Push.Sha256Digest() }
-
-// ImageID is the pulled image's id (a token), nil-safe: a nil LocalImage
-// has none.
-func (l *LocalImage) ImageID() *string {
-	if l == nil {
-		return nil
-	}
-	return l.Image.ImageId()
-}

@@ -117,10 +117,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Construct: c, Image: img, ImageRef: img.Ref}
-	if port, ok := props.Proxy.Listens(props.App); ok {
-		s.InternalURL = "http://" + props.Proxy.Name() + ":" + strconv.Itoa(port)
-	}
+	s := &Service{Construct: c, Image: img, ImageRef: img.Ref, InternalURL: props.Proxy.URL(props.App)}
 	if s.Rollout, err = newRollout(c, s, props); err != nil {
 		return nil, err
 	}

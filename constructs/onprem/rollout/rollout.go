@@ -17,9 +17,6 @@ import (
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
-// AppLabel names the app a container serves (old and new alike).
-const AppLabel = naming.AppLabel
-
 // settleSeconds is how long the gate waits after switching the route, so
 // that the proxy's old workers finish before the old container stops.
 const settleSeconds = 3
@@ -57,11 +54,10 @@ type Rollout struct {
 	Gate cdktf.TerraformResource
 }
 
-//go:embed scripts/rollout.sh
-var script string
-
 // Script is the gate's shell script.
-var Script = script
+//
+//go:embed scripts/rollout.sh
+var Script string
 
 // New creates the container and its gate.
 func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
@@ -102,13 +98,13 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	})
 	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)}
 	shared := props.Shared
-	shared.Options = shared.WithLabel(AppLabel, props.App)
+	shared.Options = shared.WithLabel(naming.AppLabel, props.App)
 	r.Container = dockercontainer.New(c, "container", cfg, shared)
 	r.Gate = cdktf.NewTerraformResource(c, jsii.String("gate"), &cdktf.TerraformResourceConfig{
 		TerraformResourceType: jsii.String("terraform_data"),
-		// No edge to the proxy container: Terraform would extend
-		// create-before-destroy to it (a fixed name and host ports). The
-		// script waits for the proxy instead.
+		// The proxy's ready step, not its container: Terraform would extend
+		// create-before-destroy to the container (a fixed name and ports).
+		DependsOn: &[]cdktf.ITerraformDependable{props.Proxy.Ready},
 		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
 			Type:        jsii.String("local-exec"),

@@ -25,10 +25,6 @@ fail() {
   exit 1
 }
 deadline=$(( $(date +%s) + TIMEOUT ))
-until [ "$(d inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$PROXY" 2>/dev/null)" = healthy ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "rollout of $APP: the front proxy $PROXY is not healthy" >&2; exit 1; }
-  sleep 1
-done
 while :; do
   state=$(d inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$CONTAINER" 2>/dev/null) ||
     fail "is gone"
