@@ -14,6 +14,8 @@
 // FULLSTACK_RELEASE names a release manifest (cmd/release): the cloud
 // stack then runs exactly its image digests, and refuses it unless its
 // migrations and site files are the checkout's.
+// FULLSTACK_PREVIEW=<n> synthesizes only pull request n's preview stack,
+// "preview-<n>" (cmd/preview runs it).
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +64,11 @@ func run(args []string) error {
 		return fmt.Errorf("fullstack: a sensitive variable has problems:\n%w", err)
 	}
 	opts := stacks.Options{StateDir: os.Getenv("FULLSTACK_STATE_DIR"), DeleteOnPremData: deleteData}
+	if v := os.Getenv("FULLSTACK_PREVIEW"); v != "" {
+		if opts.Preview, err = strconv.Atoi(v); err != nil || opts.Preview < 1 {
+			return fmt.Errorf("fullstack: FULLSTACK_PREVIEW %q must be a pull request number", v)
+		}
+	}
 	if path := os.Getenv("FULLSTACK_RELEASE"); path != "" {
 		if opts.Release, err = release.Load(path); err != nil {
 			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w", err)

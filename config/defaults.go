@@ -48,6 +48,13 @@ const (
 	DefaultWAFRateLimit      = 2000
 	DefaultAccessLogDays     = 90
 	DefaultEgressProtocol    = "tcp"
+	DefaultPreviewDomain     = "localhost"
+	DefaultPreviewPort       = 8090
+	DefaultPreviewMax        = 3
+	DefaultPreviewMaxAgeDays = 7
+	// MaxPreviews bounds onprem.previews.max: each preview is a full copy
+	// of the apps on one machine.
+	MaxPreviews = 20
 )
 
 // PostgresImageTags pins the official postgres image per major version.
@@ -87,6 +94,10 @@ func (p *Project) applyDefaults() {
 	setString(&o.LogMaxSize, DefaultLogMaxSize)
 	setString(&o.AppsBindAddress, DefaultRegistryAddress)
 	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)
+	setString(&o.Previews.Domain, DefaultPreviewDomain)
+	setInt(&o.Previews.Port, DefaultPreviewPort)
+	setInt(&o.Previews.Max, DefaultPreviewMax)
+	setInt(&o.Previews.MaxAgeDays, DefaultPreviewMaxAgeDays)
 	if p.Name != "" {
 		setString(&o.StateDir, "~/.local/state/fullstack/"+p.Name+"-"+o.Environment)
 	}

@@ -75,6 +75,29 @@ type OnPrem struct {
 	// leading "~/" is the deploying user's home. FULLSTACK_STATE_DIR
 	// overrides it. Default "~/.local/state/fullstack/<project>-<environment>".
 	StateDir string `yaml:"state_dir"`
+	// Previews are the per-pull-request environments (cmd/preview).
+	Previews Previews `yaml:"previews"`
+}
+
+// Previews are copies of the on-prem apps, one per pull request, beside
+// staging on the same home server: own containers, databases and images,
+// the shared registry, PostgreSQL server and front proxy.
+type Previews struct {
+	// Domain: preview n of app a answers at a.pr-n.<domain> (and the
+	// preview's first site, else first app, at pr-n.<domain>) on Port.
+	// Default "localhost": browsers and curl resolve *.localhost to the
+	// machine itself without DNS.
+	Domain string `yaml:"domain"`
+	// Port is the front proxy's host port for every preview, published on
+	// apps_bind_address. Default 8090.
+	Port int `yaml:"port"`
+	// Max is how many previews may run at once; `preview up` refuses the
+	// next one (naming the running ones) rather than removing another
+	// pull request's preview. Default 3.
+	Max int `yaml:"max"`
+	// MaxAgeDays: `preview prune` removes previews not deployed for longer.
+	// Default 7.
+	MaxAgeDays int `yaml:"max_age_days"`
 }
 
 // DockerNetwork is the on-prem platform network.

@@ -80,6 +80,7 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if o.LogMaxFiles < 1 {
 		errs.add("onprem.log_max_files", o.LogMaxFiles, "must be at least 1")
 	}
+	validatePreviews(errs, o.Previews)
 	pg := o.Postgres
 	if _, err := netip.ParseAddr(pg.BindAddress); err != nil {
 		errs.add("onprem.postgres.bind_address", pg.BindAddress, "is not an IP address (e.g. 127.0.0.1)")
@@ -105,6 +106,19 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	}
 	if !slices.Contains(sslModes, pg.SSLMode) {
 		errs.add("onprem.postgres.sslmode", pg.SSLMode, "is not a libpq sslmode: use one of %s", strings.Join(sslModes, ", "))
+	}
+}
+
+func validatePreviews(errs *problems, v Previews) {
+	if !routeHost.MatchString(v.Domain) && !isDNSLabel(v.Domain) || strings.HasPrefix(v.Domain, "*.") {
+		errs.add("onprem.previews.domain", v.Domain, "is not a DNS name (e.g. localhost or preview.example.com): previews answer at pr-<n>.<domain>")
+	}
+	checkPort(errs, "onprem.previews.port", v.Port)
+	if v.Max < 1 || v.Max > MaxPreviews {
+		errs.add("onprem.previews.max", v.Max, "must be 1-%d", MaxPreviews)
+	}
+	if v.MaxAgeDays < 1 {
+		errs.add("onprem.previews.max_age_days", v.MaxAgeDays, "must be at least 1 day")
 	}
 }
 
@@ -444,6 +458,11 @@ func validateSite(errs *problems, p *Project, a *App, at func(string) string) {
 // by the registry, PostgreSQL or an earlier app.
 func checkHostPorts(errs *problems, p *Project) {
 	taken := map[int]string{p.OnPrem.Registry.Port: "onprem.registry.port", p.OnPrem.Postgres.Port: "onprem.postgres.port"}
+	if owner, ok := taken[p.OnPrem.Previews.Port]; ok {
+		errs.add("onprem.previews.port", p.OnPrem.Previews.Port, "conflicts with %s: each published port must be unique on the host", owner)
+	} else {
+		taken[p.OnPrem.Previews.Port] = "onprem.previews.port"
+	}
 	for i, a := range p.Apps {
 		path := fmt.Sprintf("apps[%d].host_port", i)
 		if owner, ok := taken[a.HostPort]; ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -38,14 +39,22 @@ type Options struct {
 	// and the release must match the checkout's migrations and site files.
 	// Default nil: images by the image_tag variable (escape hatch).
 	Release *release.Manifest
+	// Preview, when not 0, builds pull request Preview's preview stack
+	// (PreviewStackName) and no other. Default 0.
+	Preview int
 }
 
 // buildDir resolves Options.BuildDir.
 func (o Options) buildDir(p *config.Project) string {
-	if o.BuildDir != "" {
-		return o.BuildDir
+	dir := o.BuildDir
+	if dir == "" {
+		dir = filepath.Join(p.Dir, ".fullstack", "build")
 	}
-	return filepath.Join(p.Dir, ".fullstack", "build")
+	if o.Preview != 0 {
+		// A preview's site contexts differ from staging's (their /api/).
+		dir = filepath.Join(dir, naming.PreviewEnvironment(o.Preview))
+	}
+	return dir
 }
 
 // Stacks are the stacks of one project.
@@ -53,6 +62,8 @@ type Stacks struct {
 	OnPrem    *OnPrem
 	Bootstrap *Bootstrap
 	Cloud     *Cloud
+	// Preview is set, and nothing else, with Options.Preview.
+	Preview *Preview
 }
 
 // Build adds every stack of the project to scope (normally a cdktf.App).
@@ -65,6 +76,13 @@ func Build(scope constructs.Construct, p *config.Project, opts Options) (*Stacks
 	}
 	if err := p.Normalize(); err != nil {
 		return nil, err
+	}
+	if opts.Preview != 0 {
+		preview, err := NewPreview(scope, p, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &Stacks{Preview: preview}, nil
 	}
 	onprem, err := NewOnPrem(scope, OnPremName, p, opts)
 	if err != nil {

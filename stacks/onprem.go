@@ -43,21 +43,67 @@ type OnPrem struct {
 	Proxy *frontproxy.Proxy
 }
 
-// newOnPremSites builds every site into an nginx image and runs it, with
-// /api/ forwarded to its API app's container when it names one.
-func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry,
-	net *dockernetwork.Network, proxy *frontproxy.Proxy, services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
+// onPremApps is what the apps of one home-server environment (staging or
+// a preview) are built from and run on.
+type onPremApps struct {
+	stack cdktf.TerraformStack
+	p     *config.Project
+	in    *onPremInputs
+	// name starts the environment's container names: the project's, or
+	// <project>-pr-<n>.
+	name     string
+	options  dockercontainer.Options
+	registry *registry.Registry
+	network  *dockernetwork.Network
+	proxy    *frontproxy.Proxy
+}
+
+// newDatabases creates each app's role, database and migration image and
+// run, in app order.
+func (e onPremApps) newDatabases(cluster *postgrescluster.Cluster) (map[string]*appdatabase.Database, map[string]*localimage.LocalImage, error) {
+	databases := map[string]*appdatabase.Database{}
+	images := map[string]*localimage.LocalImage{}
+	for _, s := range e.in.databases {
+		pw := providers.PasswordVariable(e.stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
+		ctx := e.in.migrations[s.App]
+		img, err := localimage.New(e.stack, "migration-image-"+s.App, localimage.Props{
+			Registry: e.registry, Namespace: appNamespace(e.p, s.App), App: s.App,
+			ContextDir: ctx.Dir, Hash: ctx.Hash, TagPrefix: "flyway-",
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		images[s.App] = img
+		db, err := appdatabase.New(e.stack, "database-"+s.App, appdatabase.Props{
+			Spec:           s,
+			Password:       pw.StringValue(),
+			Cluster:        cluster,
+			Network:        e.network,
+			MigrationImage: img,
+			Labels:         e.options.Labels,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		databases[s.App] = db
+	}
+	return databases, images, nil
+}
+
+// newSites builds every site into an nginx image and runs it, with /api/
+// forwarded to its API app's container when it names one.
+func (e onPremApps) newSites(services map[string]*restservice.Service) (map[string]*clientsite.Site, error) {
 	out := map[string]*clientsite.Site{}
-	for _, a := range siteApps(p.Apps) {
+	for _, a := range siteApps(e.p.Apps) {
 		props := clientsite.Props{
-			Project: p.Name, App: a.Name, Context: in.sites[a.Name],
-			Registry: reg, Network: net, Proxy: proxy,
-			Options: containerOptions(p),
+			Project: e.name, App: a.Name, Context: e.in.sites[a.Name],
+			Registry: e.registry, Network: e.network, Proxy: e.proxy,
+			Options: e.options,
 		}
 		if api, ok := services[a.Site.API]; ok {
 			props.API = api
 		}
-		site, err := clientsite.New(stack, "site-"+a.Name, props)
+		site, err := clientsite.New(e.stack, "site-"+a.Name, props)
 		if err != nil {
 			return nil, err
 		}
@@ -66,28 +112,27 @@ func newOnPremSites(stack cdktf.TerraformStack, p *config.Project, in *onPremInp
 	return out, nil
 }
 
-// newOnPremServices builds, pushes and runs every api and model app, each
-// after its migrations.
-func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPremInputs, reg *registry.Registry, net *dockernetwork.Network,
-	proxy *frontproxy.Proxy, databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
+// newServices builds, pushes and runs every api and model app, each after
+// its migrations.
+func (e onPremApps) newServices(databases map[string]*appdatabase.Database) (map[string]*restservice.Service, error) {
 	out := map[string]*restservice.Service{}
-	for _, a := range containerApps(p.Apps) {
-		src := in.sources[a.Name]
+	for _, a := range containerApps(e.p.Apps) {
+		src := e.in.sources[a.Name]
 		props := restservice.Props{
-			Project: p.Name, App: a.Name, Kind: registry.Namespace(a.Kind),
+			Project: e.name, App: a.Name, Kind: registry.Namespace(a.Kind),
 			SourceDir: src.dir, SourceHash: src.hash,
-			Registry: reg, Network: net,
-			Port: a.Port, Proxy: proxy,
+			Registry: e.registry, Network: e.network,
+			Port: a.Port, Proxy: e.proxy,
 			HealthCheckCommand: a.HealthCheckCommand, HealthCheckPath: a.HealthCheckPath,
 			Env:       a.Env,
-			SecretEnv: secretVariables(stack, a),
+			SecretEnv: secretVariables(e.stack, a),
 			MemoryMiB: a.Size.Memory,
-			Options:   containerOptions(p),
+			Options:   e.options,
 		}
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
 		}
-		svc, err := restservice.New(stack, "service-"+a.Name, props)
+		svc, err := restservice.New(e.stack, "service-"+a.Name, props)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +144,7 @@ func newOnPremServices(stack cdktf.TerraformStack, p *config.Project, in *onPrem
 // NewOnPrem builds the on-prem stack from a normalized project.
 func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Options) (*OnPrem, error) {
 	o := p.OnPrem
-	in, err := readOnPremInputs(p, opts)
+	in, err := readOnPremInputs(p, opts, stagingEnv(p))
 	if err != nil {
 		return nil, err
 	}
@@ -109,14 +154,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	localBackend(stack, id, stateDir)
-	pgProvider, err := postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{
-		Host:             o.Postgres.Host,
-		Port:             o.Postgres.Port,
-		Username:         o.Postgres.AdminUser,
-		SSLMode:          o.Postgres.SSLMode,
-		Version:          o.Postgres.Version,
-		PasswordVariable: config.PostgresPasswordVariable,
-	})
+	pgProvider, err := postgresProvider(stack, o)
 	if err != nil {
 		return nil, err
 	}
@@ -130,14 +168,10 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	var htpasswd, pushUser, pushPassword *string
+	var htpasswd *string
 	if o.Registry.HTPasswd {
 		htpasswd = providers.SecretVariable(stack, config.RegistryHTPasswdVariable,
 			"htpasswd file of the on-prem registry: user:bcrypt-hash lines", 1).StringValue()
-		pushUser = providers.SecretVariable(stack, config.RegistryUserVariable,
-			"user the deploy pushes to the on-prem registry as (one of the htpasswd users)", 1).StringValue()
-		pushPassword = providers.SecretVariable(stack, config.RegistryPasswordVariable,
-			"password of that registry user", 1).StringValue()
 	}
 	reg, err := registry.New(stack, "registry", registry.Props{
 		Project:            p.Name,
@@ -155,11 +189,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	// The provider pushes app and site images to the local registry.
-	if _, err := dockerprovider.New(stack, "docker", dockerprovider.Props{
-		Host:       o.DockerHost,
-		Registries: []dockerprovider.RegistryAuth{{Address: reg.URL(), Username: pushUser, Password: pushPassword}},
-	}); err != nil {
+	if err := dockerProvider(stack, o, reg); err != nil {
 		return nil, err
 	}
 	pg, err := postgrescluster.New(stack, "postgres", postgrescluster.Props{
@@ -179,35 +209,16 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	}
 	conn := pg.Connection()
 	specs := in.databases
-	databases := map[string]*appdatabase.Database{}
-	migrationImages := map[string]*localimage.LocalImage{}
+	apps := onPremApps{stack: stack, p: p, in: in, name: p.Name, options: containerOptions(p), registry: reg, network: net}
+	databases, migrationImages, err := apps.newDatabases(pg)
+	if err != nil {
+		return nil, err
+	}
 	var dbNames []string
 	var dbResources []cdktf.ITerraformDependable
 	for _, s := range specs {
-		pw := providers.PasswordVariable(stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
-		ctx := in.migrations[s.App]
-		img, err := localimage.New(stack, "migration-image-"+s.App, localimage.Props{
-			Registry: reg, Namespace: appNamespace(p, s.App), App: s.App,
-			ContextDir: ctx.Dir, Hash: ctx.Hash, TagPrefix: "flyway-",
-		})
-		if err != nil {
-			return nil, err
-		}
-		migrationImages[s.App] = img
-		db, err := appdatabase.New(stack, "database-"+s.App, appdatabase.Props{
-			Spec:           s,
-			Password:       pw.StringValue(),
-			Cluster:        pg,
-			Network:        net,
-			MigrationImage: img,
-			Labels:         labels,
-		})
-		if err != nil {
-			return nil, err
-		}
-		databases[s.App] = db
 		dbNames = append(dbNames, s.Database())
-		dbResources = append(dbResources, db.Database)
+		dbResources = append(dbResources, databases[s.App].Database)
 	}
 	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", postgrescluster.BackupProps{
 		Project: p.Name, Cluster: pg, Network: net, Databases: dbNames,
@@ -225,16 +236,18 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		// container that passed its health check.
 		if proxy, err = frontproxy.New(stack, "front-proxy", frontproxy.Props{
 			Project: p.Name, Network: net, BindAddress: o.AppsBindAddress, Routes: proxyRoutes(p),
-			DockerHost: o.DockerHost, Options: containerOptions(p),
+			PreviewHostPort: o.Previews.Port,
+			DockerHost:      o.DockerHost, Options: containerOptions(p),
 		}); err != nil {
 			return nil, err
 		}
 	}
-	services, err := newOnPremServices(stack, p, in, reg, net, proxy, databases)
+	apps.proxy = proxy
+	services, err := apps.newServices(databases)
 	if err != nil {
 		return nil, err
 	}
-	sites, err := newOnPremSites(stack, p, in, reg, net, proxy, services)
+	sites, err := apps.newSites(services)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +272,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
 	output(stack, "registry_address", reg.Address(), "Push and pull images here: <address>/<api|site|model>/<app>:<tag>.")
 	output(stack, "registry_volumes", map[string]*string{"primary": reg.DataVolume.Name(), "backup": reg.BackupVolume.Name()}, "Registry storage and its snapshots.")
-	output(stack, "registry_restore_command", registry.RestoreShellCommand(o.DockerHost, p.Name+"-registry", p.Name+"-registry-backup"),
+	output(stack, "registry_restore_command", registry.RestoreShellCommand(o.DockerHost, registry.ContainerName(p.Name), registry.ContainerName(p.Name)+"-backup"),
 		"Restores the registry from its newest snapshot (append a snapshot file name for another); the registry is started again whatever happens.")
 	restores := map[string]string{}
 	for _, s := range specs {
@@ -274,6 +287,35 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
 	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
 	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}, nil
+}
+
+// postgresProvider reaches the on-prem PostgreSQL server as its superuser.
+func postgresProvider(stack cdktf.TerraformStack, o config.OnPrem) (*postgresqlprovider.Provider, error) {
+	return postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{
+		Host:             o.Postgres.Host,
+		Port:             o.Postgres.Port,
+		Username:         o.Postgres.AdminUser,
+		SSLMode:          o.Postgres.SSLMode,
+		Version:          o.Postgres.Version,
+		PasswordVariable: config.PostgresPasswordVariable,
+	})
+}
+
+// dockerProvider talks to the home server's engine and pushes app and
+// site images to reg (as the registry user, when it requires one).
+func dockerProvider(stack cdktf.TerraformStack, o config.OnPrem, reg *registry.Registry) error {
+	var pushUser, pushPassword *string
+	if o.Registry.HTPasswd {
+		pushUser = providers.SecretVariable(stack, config.RegistryUserVariable,
+			"user the deploy pushes to the on-prem registry as (one of the htpasswd users)", 1).StringValue()
+		pushPassword = providers.SecretVariable(stack, config.RegistryPasswordVariable,
+			"password of that registry user", 1).StringValue()
+	}
+	_, err := dockerprovider.New(stack, "docker", dockerprovider.Props{
+		Host:       o.DockerHost,
+		Registries: []dockerprovider.RegistryAuth{{Address: reg.URL(), Username: pushUser, Password: pushPassword}},
+	})
+	return err
 }
 
 // containerOptions are the log rotation and labels of every on-prem

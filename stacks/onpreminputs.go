@@ -26,11 +26,32 @@ type onPremInputs struct {
 // source is an app's Dockerfile folder and its content hash.
 type source struct{ dir, hash string }
 
-func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
+// onPremEnv is what staging's and a preview's inputs differ by.
+type onPremEnv struct {
+	// name starts the container names (dbspec.Spec.Project).
+	name string
+	// databaseSuffix ends each database's and role's name.
+	databaseSuffix string
+	// apiUpstream is how a site reaches the API app api.
+	apiUpstream func(api string) clientsite.Upstream
+}
+
+// stagingEnv is the on-prem stack's: the project's names, APIs through
+// their proxy ports.
+func stagingEnv(p *config.Project) onPremEnv {
+	return onPremEnv{name: p.Name, apiUpstream: func(api string) clientsite.Upstream {
+		return clientsite.Upstream{URL: frontproxy.InternalURL(p.Name, routeIndex(p, api))}
+	}}
+}
+
+func readOnPremInputs(p *config.Project, opts Options, env onPremEnv) (*onPremInputs, error) {
 	in := &onPremInputs{sources: map[string]source{}, sites: map[string]clientsite.Context{}, migrations: map[string]dbspec.MigrationContext{}}
 	var err error
 	if in.databases, err = databaseSpecs(p); err != nil {
 		return nil, err
+	}
+	for i := range in.databases {
+		in.databases[i].Project, in.databases[i].NameSuffix = env.name, env.databaseSuffix
 	}
 	for _, s := range in.databases {
 		dir, err := filepath.Abs(filepath.Join(opts.buildDir(p), "flyway-"+s.App))
@@ -63,9 +84,9 @@ func readOnPremInputs(p *config.Project, opts Options) (*onPremInputs, error) {
 		if err != nil {
 			return nil, err
 		}
-		api := ""
+		var api clientsite.Upstream
 		if _, ok := ports[a.Site.API]; ok {
-			api = frontproxy.InternalURL(p.Name, routeIndex(p, a.Site.API))
+			api = env.apiUpstream(a.Site.API)
 		}
 		if in.sites[a.Name], err = clientsite.Prepare(dir, build, api); err != nil {
 			return nil, fmt.Errorf("apps %s: %w", a.Name, err)

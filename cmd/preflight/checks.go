@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
@@ -64,7 +65,7 @@ func checkPorts(p *config.Project, e *harness.DockerEngine) []error {
 
 // checkRegistry: a running registry of this project must answer /v2/.
 func checkRegistry(p *config.Project, e *harness.DockerEngine) error {
-	name := p.Name + "-registry"
+	name := registry.ContainerName(p.Name)
 	if out, err := e.Docker("ps", "--filter", "name=^"+name+"$", "--format", "{{.Names}}"); err != nil || strings.TrimSpace(out) != name {
 		return nil // not deployed yet: the deploy starts it
 	}

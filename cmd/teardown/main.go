@@ -20,11 +20,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/clirun"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
@@ -47,6 +47,9 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("the project file has problems:\n%w", err)
 	}
+	if err := refuseWithPreviews(p); err != nil {
+		return err
+	}
 	env := append(os.Environ(), "FULLSTACK_PROJECT="+*project)
 	if *deleteData != "" {
 		if *deleteData != p.Name {
@@ -57,17 +60,17 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Println("==> cdktf destroy onprem, data volumes included")
-		return cdktf(env, "destroy", stacks.OnPremName, "--auto-approve", "--output", *output)
+		return clirun.Cdktf(env, "destroy", stacks.OnPremName, "--auto-approve", "--output", *output)
 	}
 	fmt.Println("==> cdktf synth")
-	if err := cdktf(env, "synth", "--output", *output); err != nil {
+	if err := clirun.Cdktf(env, "synth", "--output", *output); err != nil {
 		return err
 	}
 	dir := filepath.Join(*output, "stacks", stacks.OnPremName)
-	if err := terraform(dir, env, "init", "-input=false"); err != nil {
+	if err := clirun.Terraform(dir, env, "init", "-input=false"); err != nil {
 		return err
 	}
-	shown, err := terraformOutput(dir, env, "show", "-json")
+	shown, err := clirun.TerraformOutput(dir, env, "show", "-json")
 	if err != nil {
 		return err
 	}
@@ -77,7 +80,7 @@ func run(args []string) error {
 	}
 	if len(plan.Release) > 0 {
 		fmt.Println("==> keeping the registry volumes (dropped from the state, left on the server)")
-		if err := terraform(dir, env, append([]string{"state", "rm"}, plan.Release...)...); err != nil {
+		if err := clirun.Terraform(dir, env, append([]string{"state", "rm"}, plan.Release...)...); err != nil {
 			return err
 		}
 	}
@@ -87,7 +90,7 @@ func run(args []string) error {
 		for _, a := range plan.Destroy {
 			args = append(args, "-target="+a)
 		}
-		if err := terraform(dir, env, args...); err != nil {
+		if err := clirun.Terraform(dir, env, args...); err != nil {
 			return err
 		}
 	}
@@ -96,36 +99,22 @@ func run(args []string) error {
 	return nil
 }
 
-func cdktf(env []string, args ...string) error {
-	bin := filepath.Join("node_modules", ".bin", "cdktf")
-	if _, err := os.Stat(bin); err != nil {
-		return fmt.Errorf("the cdktf CLI is not installed: run `npm ci` first")
-	}
-	return runCmd(exec.Command(bin, args...), env)
-}
-
-func terraform(dir string, env []string, args ...string) error {
-	cmd := exec.Command("terraform", args...)
-	cmd.Dir = dir
-	return runCmd(cmd, env)
-}
-
-func terraformOutput(dir string, env []string, args ...string) (string, error) {
-	cmd := exec.Command("terraform", args...)
-	cmd.Dir, cmd.Env, cmd.Stderr = dir, env, os.Stderr
-	out, err := cmd.Output()
+// refuseWithPreviews stops a teardown while previews run: they use
+// staging's registry, PostgreSQL server and front proxy.
+func refuseWithPreviews(p *config.Project) error {
+	dir, err := p.OnPrem.PreviewsDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
 	if err != nil {
-		return "", fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+		return err
 	}
-	return string(out), nil
-}
-
-func runCmd(cmd *exec.Cmd, env []string) error {
-	cmd.Env, cmd.Stdout, cmd.Stderr = env, os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w", filepath.Base(cmd.Path), strings.Join(cmd.Args[1:], " "), err)
+	previews, _ := filepath.Glob(filepath.Join(dir, "pr-*"))
+	if len(previews) == 0 {
+		return nil
 	}
-	return nil
+	for i, d := range previews {
+		previews[i] = filepath.Base(d)
+	}
+	return fmt.Errorf("previews %s run on staging's registry, PostgreSQL and front proxy: remove them first (`go run ./cmd/preview prune -max 0`); nothing was changed",
+		strings.Join(previews, ", "))
 }
 
 // dropDatabasesFirst destroys the roles and databases (and whatever uses
@@ -134,14 +123,14 @@ func runCmd(cmd *exec.Cmd, env []string) error {
 // create-before-destroy, see dockercontainer.NewReady).
 func dropDatabasesFirst(env []string, output string) error {
 	fmt.Println("==> cdktf synth")
-	if err := cdktf(env, "synth", "--output", output); err != nil {
+	if err := clirun.Cdktf(env, "synth", "--output", output); err != nil {
 		return err
 	}
 	dir := filepath.Join(output, "stacks", stacks.OnPremName)
-	if err := terraform(dir, env, "init", "-input=false"); err != nil {
+	if err := clirun.Terraform(dir, env, "init", "-input=false"); err != nil {
 		return err
 	}
-	shown, err := terraformOutput(dir, env, "show", "-json")
+	shown, err := clirun.TerraformOutput(dir, env, "show", "-json")
 	if err != nil {
 		return err
 	}
@@ -154,5 +143,5 @@ func dropDatabasesFirst(env []string, output string) error {
 	for _, a := range targets {
 		args = append(args, "-target="+a)
 	}
-	return terraform(dir, env, args...)
+	return clirun.Terraform(dir, env, args...)
 }

@@ -24,10 +24,14 @@ type Spec struct {
 	// Migrations are the app's Flyway migrations, in order (flyway.Load).
 	// Default none: Flyway still runs and creates its history table.
 	Migrations []flyway.Migration
+	// NameSuffix is appended to the database and role name: a preview's
+	// copy of the app's database (naming.PreviewDatabaseSuffix). Default
+	// "": the app's own.
+	NameSuffix string
 }
 
 // Database is the database and login role name.
-func (s Spec) Database() string { return naming.AppDatabase(s.App).Value }
+func (s Spec) Database() string { return naming.AppDatabase(s.App).Value + s.NameSuffix }
 
 // MigrationsHash changes whenever a migration file is added, renamed or
 // edited: it is what makes a deploy re-run Flyway.

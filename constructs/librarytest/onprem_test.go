@@ -85,7 +85,7 @@ func TestOnPremService(t *testing.T) {
 	}
 	build := filepath.Join(t.TempDir(), "web")
 	writeFile(t, build, "index.html", "<h1>hi</h1>")
-	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, svc.InternalURL))(t)
+	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, clientsite.Upstream{URL: svc.InternalURL}))(t)
 	site := must(clientsite.New(b.stack, "web", clientsite.Props{
 		Project: "lib", App: "web", Context: ctx,
 		Registry: b.reg, Network: b.net, API: svc, Proxy: proxy,

@@ -95,11 +95,15 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	db := props.Database()
 	o := &Database{Construct: c, spec: props.Spec, cluster: props.Cluster}
+	var after []cdktf.ITerraformDependable
+	if props.Cluster.Ready != nil {
+		after = append(after, props.Cluster.Ready)
+	}
 	o.Role = role.NewRole(c, jsii.String(idRole), &role.RoleConfig{
 		Name:      jsii.String(db),
 		Login:     jsii.Bool(true),
 		Password:  props.Password,
-		DependsOn: &[]cdktf.ITerraformDependable{props.Cluster.Ready},
+		DependsOn: &after,
 	})
 	o.Database = database.NewDatabase(c, jsii.String(idDatabase), &database.DatabaseConfig{
 		Name:     jsii.String(db),

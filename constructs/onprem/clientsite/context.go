@@ -35,20 +35,29 @@ type Context struct {
 	Hash string
 	// NginxConfig is the server block written to default.conf.
 	NginxConfig string
-	// APIUpstream is where /api/ is proxied to ("" for none): the API
-	// service's InternalURL.
-	APIUpstream string
+	// API is where /api/ is proxied to (zero for none).
+	API Upstream
+}
+
+// Upstream is how the site's nginx reaches its API through the front
+// proxy: restservice.Service's InternalURL and InternalHost.
+type Upstream struct {
+	// URL is "http://host:port" ("" for no API).
+	URL string
+	// Host is the Host header the proxy routes the API by (a preview's);
+	// "" passes the site's own.
+	Host string
 }
 
 // Prepare writes the build context of a site into dir (absolute; whatever
 // it held is replaced): the Dockerfile, the nginx configuration, proxying
-// /api/ to apiUpstream when it is not empty (restservice.InternalURL), and
-// a copy of buildOutput under html/. Then it hashes the result.
-func Prepare(dir, buildOutput, apiUpstream string) (Context, error) {
+// /api/ to api when its URL is not empty, and a copy of buildOutput under
+// html/. Then it hashes the result.
+func Prepare(dir, buildOutput string, api Upstream) (Context, error) {
 	if _, err := os.Stat(filepath.Join(buildOutput, "index.html")); err != nil {
 		return Context{}, fmt.Errorf("site build output %s: no index.html: %w", buildOutput, err)
 	}
-	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: apiUpstream})
+	conf := NginxConfig(NginxOptions{Listen: strconv.Itoa(ContainerPort), Root: "/usr/share/nginx/html", APIUpstream: api.URL, APIHost: api.Host})
 	if err := writeContext(dir, buildOutput, conf); err != nil {
 		return Context{}, err
 	}
@@ -56,7 +65,7 @@ func Prepare(dir, buildOutput, apiUpstream string) (Context, error) {
 	if err != nil {
 		return Context{}, err
 	}
-	return Context{Dir: dir, Hash: hash, NginxConfig: conf, APIUpstream: apiUpstream}, nil
+	return Context{Dir: dir, Hash: hash, NginxConfig: conf, API: api}, nil
 }
 
 // writeContext writes the Dockerfile, the nginx configuration and a copy

@@ -19,6 +19,9 @@ type NginxOptions struct {
 	// APIUpstream, when set ("http://host:port"), serves /api/ from it on
 	// the same origin, path unchanged. Default empty: no proxy.
 	APIUpstream string
+	// APIHost is the Host header sent to APIUpstream. Default: the
+	// request's own ($host).
+	APIHost string
 	// Resolver resolves the API's host name at request time, so nginx
 	// starts even while the API container is down. Default "127.0.0.11"
 	// (Docker's embedded DNS).
@@ -44,6 +47,9 @@ const staticExtensions = "js|mjs|css|map|png|jpg|jpeg|gif|svg|ico|webp|avif|woff
 func NginxConfig(o NginxOptions) string {
 	if o.AssetMaxAge == 0 {
 		o.AssetMaxAge = 31536000
+	}
+	if o.APIHost == "" {
+		o.APIHost = "$host"
 	}
 	if o.Resolver == "" {
 		o.Resolver = "127.0.0.11"

@@ -67,12 +67,12 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 	check.Ref("Network", props.Network)
 	frontproxy.CheckRoute(check, props.Proxy, props.App)
 	check.OptionalRef("API", props.API)
-	upstream := ""
+	var upstream Upstream
 	if props.API != nil {
-		upstream = props.API.InternalURL
+		upstream = Upstream{URL: props.API.InternalURL, Host: props.API.InternalHost}
 	}
-	if props.Context.APIUpstream != upstream {
-		check.Add("Context.APIUpstream", props.Context.APIUpstream, "must be the API's URL %q: prepare the context with it", upstream)
+	if props.Context.API != upstream {
+		check.Add("Context.API", props.Context.API, "must be the API's %+v: prepare the context with it", upstream)
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

@@ -46,7 +46,8 @@ type LocalImage struct {
 	Image image.Image
 	// Ref is <registry>/<namespace>/<app>:<TagPrefix><hash>.
 	Ref string
-	// Repository is <namespace>/<app>, the image's path in the registry.
+	// Repository is <namespace>/<app> (a preview's: <prefix>/<namespace>/
+	// <app>), the image's path in the registry.
 	Repository string
 }
 
@@ -73,8 +74,16 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	l := &LocalImage{Construct: c, Ref: ref, Repository: string(props.Namespace) + "/" + props.App}
+	l := &LocalImage{Construct: c, Ref: ref, Repository: props.Registry.Repository(props.Namespace, props.App)}
 	trigger := &map[string]*string{"source": jsii.String(props.Hash)}
+	// Staging keeps every image it pushed (a rollback is a redeploy); a
+	// preview's images go with it.
+	keep := jsii.Bool(!props.Registry.OwnsImages())
+	var pushAfter []cdktf.ITerraformDependable
+	if props.Registry.Ready != nil {
+		// Pushed once the registry answers.
+		pushAfter = append(pushAfter, props.Registry.Ready)
+	}
 	l.Build = image.NewImage(c, jsii.String("build"), &image.ImageConfig{
 		Name: jsii.String(ref),
 		BuildAttribute: &image.ImageBuild{
@@ -83,19 +92,18 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 			Label:      &map[string]*string{SourceHashLabel: jsii.String(props.Hash)},
 		},
 		Triggers:    trigger,
-		KeepLocally: jsii.Bool(true),
+		KeepLocally: keep,
 	})
 	l.Push = registryimage.NewRegistryImage(c, jsii.String("push"), &registryimage.RegistryImageConfig{
 		Name:         l.Build.Name(),
-		KeepRemotely: jsii.Bool(true),
+		KeepRemotely: keep,
 		Triggers:     trigger,
-		// Pushed once the registry answers.
-		DependsOn: &[]cdktf.ITerraformDependable{props.Registry.Ready},
+		DependsOn:    &pushAfter,
 	})
 	l.Image = image.NewImage(c, jsii.String("image"), &image.ImageConfig{
 		Name:         l.Push.Name(),
 		PullTriggers: &[]*string{l.Push.Sha256Digest()},
-		KeepLocally:  jsii.Bool(true),
+		KeepLocally:  keep,
 	})
 	return l, nil
 }

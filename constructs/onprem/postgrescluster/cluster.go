@@ -94,7 +94,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := props.Project + "-postgres"
+	name := ContainerName(props.Project)
 	cl := &Cluster{Construct: c}
 	cl.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{
 		Name: jsii.String("postgres:" + props.ImageTag), KeepLocally: jsii.Bool(true),
@@ -147,6 +147,24 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	cl.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, name, 180)
 	return cl, nil
 }
+
+// NewReference is a cluster another stack runs (staging's, for a
+// preview): this stack creates roles and databases in it and never
+// touches its container.
+func NewReference(scope constructs.Construct, id string, conn Connection) (*Cluster, error) {
+	check := propcheck.For(scope, id)
+	check.Required("InternalHost", conn.InternalHost)
+	if conn.InternalPort < 1 || conn.InternalPort > 65535 {
+		check.Add("InternalPort", conn.InternalPort, "must be a TCP port (1-65535)")
+	}
+	if err := check.Err(); err != nil {
+		return nil, err
+	}
+	return &Cluster{Construct: constructs.NewConstruct(scope, jsii.String(id)), conn: conn}, nil
+}
+
+// ContainerName is the PostgreSQL container's name: <project>-postgres.
+func ContainerName(project string) string { return project + "-postgres" }
 
 // Connection is how to reach the cluster.
 func (c *Cluster) Connection() Connection { return c.conn }

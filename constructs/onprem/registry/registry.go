@@ -95,6 +95,8 @@ type Registry struct {
 	Ready   cdktf.TerraformResource
 	address string
 	scheme  string
+	// prefix starts every repository pushed through a reference ("" here).
+	prefix string
 }
 
 // Child ids. Renaming one replaces the resource (and a volume holds data).
@@ -129,7 +131,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	})
 	r.Container = newRegistryContainer(c, r, props)
 	r.BackupContainer = newBackupContainer(c, r, props)
-	r.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, props.Project+"-registry", 180)
+	r.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, ContainerName(props.Project), 180)
 	return r, nil
 }
 
@@ -149,7 +151,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 	}
 	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
 	return dockercontainer.New(c, idContainer, &container.ContainerConfig{
-		Name:  jsii.String(props.Project + "-registry"),
+		Name:  jsii.String(ContainerName(props.Project)),
 		Image: r.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
 			Internal: jsii.Number(ContainerPort), External: jsii.Number(float64(props.Port)), Ip: jsii.String(props.BindAddress),
@@ -202,6 +204,9 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 	}, dockercontainer.Shared{Options: props.Options})
 }
 
+// ContainerName is the registry container's name: <project>-registry.
+func ContainerName(project string) string { return project + "-registry" }
+
 // Address is where images are pushed and pulled on the server.
 func (r *Registry) Address() string { return r.address }
 
@@ -211,7 +216,11 @@ func (r *Registry) URL() string { return r.scheme + "://" + r.address }
 
 // ImageRef names an image in this registry; see the package ImageRef.
 func (r *Registry) ImageRef(ns Namespace, app, tag string) (string, error) {
-	return ImageRef(r.address, ns, app, tag)
+	ref, err := ImageRef(r.address, ns, app, tag)
+	if err != nil || r.prefix == "" {
+		return ref, err
+	}
+	return r.address + "/" + r.prefix + ref[len(r.address)+1:], nil
 }
 
 func (p *Props) defaults() {

@@ -35,7 +35,11 @@ const (
 
 // Config renders the registry's config.yml. Deletes are enabled so images
 // can be removed and their space reclaimed by garbage collection; upload
-// purging removes abandoned uploads after a week.
+// purging removes abandoned uploads after a week. No blob descriptor
+// cache: a preview's teardown removes its repositories from the storage,
+// and a cache would still vouch for their layers (a later push of the
+// same repository would skip them and leave its manifest unreadable after
+// a restart).
 func Config(s Settings) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `version: 0.1
@@ -47,8 +51,6 @@ storage:
     rootdirectory: %s
   delete:
     enabled: true
-  cache:
-    blobdescriptor: inmemory
   maintenance:
     uploadpurging:
       enabled: true

@@ -88,6 +88,9 @@ type Service struct {
 	ImageRef string
 	// InternalURL is the app for other containers: through the proxy.
 	InternalURL string
+	// InternalHost is the Host header the proxy routes the app by (a
+	// preview's first host name); "" where its port routes it.
+	InternalHost string
 }
 
 const (
@@ -118,6 +121,9 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{Construct: c, Image: img, ImageRef: img.Ref, InternalURL: props.Proxy.URL(props.App)}
+	if hosts := props.Proxy.Hosts(props.App); len(hosts) > 0 {
+		s.InternalHost = hosts[0]
+	}
 	if s.Rollout, err = newRollout(c, s, props); err != nil {
 		return nil, err
 	}

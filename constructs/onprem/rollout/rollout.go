@@ -100,12 +100,16 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	shared := props.Shared
 	shared.Options = shared.WithLabel(naming.AppLabel, props.App)
 	r.Container = dockercontainer.New(c, "container", cfg, shared)
-	r.Gate = cdktf.NewTerraformResource(c, jsii.String("gate"), &cdktf.TerraformResourceConfig{
-		TerraformResourceType: jsii.String("terraform_data"),
+	var after []cdktf.ITerraformDependable
+	if props.Proxy.Ready != nil {
 		// The proxy's ready step, not its container: Terraform would extend
 		// create-before-destroy to the container (a fixed name and ports).
-		DependsOn: &[]cdktf.ITerraformDependable{props.Proxy.Ready},
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+		after = append(after, props.Proxy.Ready)
+	}
+	r.Gate = cdktf.NewTerraformResource(c, jsii.String("gate"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+		DependsOn:             &after,
+		Lifecycle:             &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
 			Type:        jsii.String("local-exec"),
 			Interpreter: jsii.Strings("/bin/sh", "-c"),
@@ -118,6 +122,7 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 				"PORT":          jsii.String(strconv.Itoa(props.Port)),
 				"PROXY":         jsii.String(props.Proxy.Name()),
 				"ROUTES":        jsii.String(frontproxy.RoutesDir),
+				"HOSTS":         jsii.String(strings.Join(props.Proxy.Hosts(props.App), " ")),
 				"HEALTH_PATH":   jsii.String(h.Path),
 				"HEALTH_CHECK":  jsii.String(strings.Join(props.HealthCheckCommand, " ")),
 				"HEALTHY":       jsii.String(strconv.Itoa(h.HealthyThreshold)),

@@ -5,7 +5,8 @@
 #     early when it turns unhealthy or stops;
 #  2. make the load balancer's check from the proxy: HEALTH_PATH must
 #     answer 200-399, HEALTHY times in a row;
-#  3. point the app's route at it and reload nginx (graceful: requests in
+#  3. point the app's route at it (staging: its port's route file; a
+#     preview: its host names, HOSTS) and reload nginx (graceful: requests in
 #     flight finish on the old container, which Terraform stops next, after
 #     SETTLE seconds).
 # On failure it prints the app, the health check and the container's last
@@ -45,7 +46,16 @@ while [ "$passes" -lt "$HEALTHY" ]; do
   passes=$((passes + 1))
   [ "$passes" -ge "$HEALTHY" ] || sleep 1
 done
-d exec -u 0 "$PROXY" sh -c "printf 'set \$backend \"%s:%s\";\n' '$CONTAINER' '$PORT' > $ROUTES/.next-$APP && mv $ROUTES/.next-$APP $ROUTES/$APP.conf && nginx -t -q && nginx -s reload" ||
+if [ -z "$HOSTS" ]; then
+  # staging: the app's port server forwards to $backend
+  file=$APP.conf route="set \$backend \"$CONTAINER:$PORT\";"
+else
+  # a preview: a line per host name in the preview server's map
+  file=hosts/${HOSTS%% *}.conf route=
+  for h in $HOSTS; do route="$route$h \"$CONTAINER:$PORT\";
+"; done
+fi
+d exec -u 0 "$PROXY" sh -c "mkdir -p $ROUTES/hosts && printf '%s\n' '$route' > $ROUTES/.next-$CONTAINER && mv $ROUTES/.next-$CONTAINER $ROUTES/$file && nginx -t -q && nginx -s reload" ||
   fail "could not be routed (the proxy refused the route)"
 # nginx's old workers finish the requests they hold before the old
 # container is stopped (the reload returns at once).

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/stacks"
+)
+
+// home is the home server the previews run on, as the project describes
+// it.
+type home struct {
+	p           *config.Project
+	projectFile string
+	previewsDir string
+	engine      *harness.DockerEngine
+}
+
+func newHome(p *config.Project, projectFile string) (*home, error) {
+	dir, err := p.OnPrem.PreviewsDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(projectFile)
+	if err != nil {
+		return nil, err
+	}
+	return &home{p: p, projectFile: abs, previewsDir: dir, engine: &harness.DockerEngine{Host: p.OnPrem.DockerHost}}, nil
+}
+
+// dir is preview n's folder.
+func (h *home) dir(n int) string { return filepath.Join(h.previewsDir, naming.PreviewEnvironment(n)) }
+
+// outDir is where preview n is synthesized, beside the project file.
+func (h *home) outDir(n int) string {
+	return filepath.Join(filepath.Dir(h.projectFile), ".fullstack", "previews", naming.PreviewEnvironment(n), "cdktf.out")
+}
+
+// stackDir is preview n's synthesized stack.
+func (h *home) stackDir(n int) string {
+	return filepath.Join(h.outDir(n), "stacks", stacks.PreviewStackName(n))
+}
+
+// env is the environment cdktf and Terraform run preview n with: the
+// caller's, the project file, the preview and its database passwords.
+func (h *home) env(n int, passwords map[string]string) []string {
+	env := append(os.Environ(), "FULLSTACK_PROJECT="+h.projectFile, "FULLSTACK_PREVIEW="+strconv.Itoa(n))
+	for app, pw := range passwords {
+		env = append(env, "TF_VAR_"+config.AppPasswordVariable(app)+"="+pw)
+	}
+	return env
+}
+
+// databaseApps are the apps with a database.
+func (h *home) databaseApps() []string {
+	var out []string
+	for _, a := range h.p.Apps {
+		if a.Database.Enabled {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// lock holds the previews folder's lock until the returned func runs, so
+// two previews starting at once cannot both take the last place.
+func (h *home) lock() (func(), error) {
+	if err := os.MkdirAll(h.previewsDir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(h.previewsDir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// checkStaging fails unless staging's front proxy runs with the previews'
+// server: a preview is routed through it.
+func (h *home) checkStaging() error {
+	name := frontproxy.ContainerName(h.p.Name)
+	ports, err := h.engine.Docker("inspect", "--format", "{{.State.Status}} {{json .NetworkSettings.Ports}}", name)
+	if err != nil {
+		return fmt.Errorf("staging is not deployed on %s (no container %s): run `cdktf deploy onprem` first", h.p.OnPrem.DockerHost, name)
+	}
+	if !strings.HasPrefix(ports, "running ") {
+		return fmt.Errorf("staging's front proxy %s is not running (%s): run `cdktf deploy onprem`", name, strings.Fields(ports)[0])
+	}
+	if !strings.Contains(ports, `"`+strconv.Itoa(frontproxy.PreviewListenPort)+`/tcp"`) {
+		return fmt.Errorf("staging's front proxy %s has no previews server: deploy staging with this version first (`cdktf deploy onprem`)", name)
+	}
+	return nil
+}
