@@ -68,6 +68,7 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"onprem.registry.image", p.OnPrem.Registry.Image, "registry:2.8.3"},
 		{"onprem.registry.backup.schedule", p.OnPrem.Registry.Backup.Schedule, "17 3 * * *"},
 		{"onprem.registry.backup.keep", p.OnPrem.Registry.Backup.Keep, 7},
+		{"onprem.previews", p.OnPrem.Previews, Previews{Domain: "localhost", Port: 8090, Max: 3, MaxAgeDays: 7}},
 		{"onprem.log_max_size", p.OnPrem.LogMaxSize, "10m"},
 		{"onprem.state_dir", p.OnPrem.StateDir, "~/.local/state/fullstack/shop-staging"},
 		{"onprem.postgres.backup.time", p.OnPrem.Postgres.Backup.Time, "03:47"},
@@ -165,6 +166,11 @@ func TestBadInput(t *testing.T) {
 		{"postgres backup keep", "project: shop\nonprem:\n  postgres:\n    backup:\n      keep: -2\n", []string{`onprem.postgres.backup.keep: -2 must keep at least 1 backup`}},
 		{"relative state dir", "project: shop\nonprem:\n  state_dir: state\n", []string{`fullstack.yaml:3: onprem.state_dir: "state" must be absolute or start with ~/`}},
 		{"port conflict", "project: shop\nonprem:\n  registry:\n    port: 5432\n", []string{"onprem.postgres.port: 5432 conflicts with onprem.registry.port"}},
+		{"previews", "project: shop\nonprem:\n  previews:\n    domain: \"*.example.com\"\n    port: 5000\n    max: 21\n    max_age_days: -1\n", []string{
+			`onprem.previews.domain: "*.example.com" is not a DNS name`, "onprem.previews.port: 5000 conflicts with onprem.registry.port",
+			"onprem.previews.max: 21 must be 1-20", "onprem.previews.max_age_days: -1 must be at least 1 day"}},
+		{"preview port taken by an app", "project: shop\napps:\n  - name: web\n    kind: site\n    host_port: 8090\n", []string{
+			"apps[0].host_port: 8090 conflicts with onprem.previews.port"}},
 		{"unknown kind", "project: shop\napps:\n  - {name: orders, kind: worker}\n", []string{`apps[0].kind: "worker" is not an app kind: use one of api, site, model`}},
 		{"region not aws form", "project: shop\ncloud:\n  region: europe\n", []string{`fullstack.yaml:3: cloud.region: "europe" is not an AWS region name`}},
 		{"zone outside region", "project: shop\ncloud:\n  region: eu-west-1\n  availability_zones: [eu-west-1a, us-east-1b]\n", []string{`cloud.availability_zones[1]: "us-east-1b" is not a zone of region eu-west-1`}},

@@ -43,6 +43,7 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 		map[string]any{"internal": 8100, "external": 8080, "ip": "127.0.0.1"},
 		map[string]any{"internal": 8101, "external": 9000, "ip": "127.0.0.1"},
 		map[string]any{"internal": 8102, "external": 80, "ip": "127.0.0.1"},
+		map[string]any{"internal": 8098, "external": 8090, "ip": "127.0.0.1"}, // the previews' server
 	})
 	eq(t, c, "memory", 512)
 	eq(t, c, "restart", "unless-stopped")

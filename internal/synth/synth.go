@@ -61,7 +61,11 @@ func ProjectWith(p *config.Project, outDir string, opts stacks.Options) (*Output
 	}
 	app.Synth()
 	out := &Output{Dir: outDir, Stacks: map[string]*Stack{}}
-	for _, name := range []string{stacks.OnPremName, stacks.BootstrapName, stacks.CloudName} {
+	names := []string{stacks.OnPremName, stacks.BootstrapName, stacks.CloudName}
+	if opts.Preview != 0 {
+		names = []string{stacks.PreviewStackName(opts.Preview)}
+	}
+	for _, name := range names {
 		s, err := Read(outDir, name)
 		if err != nil {
 			return nil, err
