@@ -344,6 +344,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 	t.Run("two deploys at once: one applies, the other is refused by the lock", func(t *testing.T) { checkConcurrentDeploys(t, d) })
 
+	t.Run("pull request previews run beside staging and leave nothing behind", func(t *testing.T) { checkPreviews(t, d) })
+
 	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
 		start := time.Now()
 		if out, code := d.Teardown(); code != 0 {

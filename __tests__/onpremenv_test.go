@@ -52,7 +52,7 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 		Out:       filepath.Join(base, "checkout", "cdktf.out"),
 		cliConfig: harness.CLIConfigT(t),
 	}
-	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state")}
+	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state"), PreviewMax: 2}
 	if err := harness.FreeOnPremPorts(&d.Settings); err != nil {
 		t.Fatal(err)
 	}
@@ -185,11 +185,12 @@ func (d *onPremDeployment) Docker(args ...string) string {
 	return strings.TrimSpace(out)
 }
 
-// AppContainers are the names of the project's containers serving app
+// AppContainers are the names of staging's containers serving app
 // (running or not): one, except during a rollout.
 func (d *onPremDeployment) AppContainers(app string) []string {
 	d.t.Helper()
-	out := d.Docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=project="+d.Name, "--filter", "label="+naming.AppLabel+"="+app)
+	out := d.Docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=project="+d.Name, "--filter", "label=environment=staging",
+		"--filter", "label="+naming.AppLabel+"="+app)
 	return strings.Fields(out)
 }
 

@@ -10,13 +10,13 @@ import (
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
-// runs checks that app's one running container (labelled with the project
-// and the app) runs an image whose repository digests hold ref
+// runs checks that app's one running container (labelled with the project,
+// the environment, so no preview's, and the app) runs an image whose repository digests hold ref
 // (<registry>/<repository>@<digest>). It asks the engine through the
 // docker CLI, as preflight and the rollout gate do.
-func runs(engine *harness.DockerEngine, project, app, ref string) error {
+func runs(engine *harness.DockerEngine, project, environment, app, ref string) error {
 	out, err := engine.Docker("ps", "--format", "{{.Names}}", "--filter", "status=running",
-		"--filter", "label=project="+project, "--filter", "label="+naming.AppLabel+"="+app)
+		"--filter", "label=project="+project, "--filter", "label=environment="+environment, "--filter", "label="+naming.AppLabel+"="+app)
 	if err != nil {
 		return fmt.Errorf("containers of %s: %w", app, err)
 	}

@@ -117,7 +117,7 @@ func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPre
 			}
 			confirm("image", img, hash)
 			app.Image = &img
-			if err := runs(engine, p.Name, a.Name, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
+			if err := runs(engine, p.Name, p.OnPrem.Environment, a.Name, outs.RegistryAddress+"/"+img.Repository+"@"+img.Digest); err != nil {
 				fail("%v", err)
 			}
 		}

@@ -16,11 +16,14 @@ type OnPremSettings struct {
 	Name, DockerHost, StateDir string
 	RegistryPort, PostgresPort int
 	APIPort, SitePort          int
+	// PreviewPort is the previews' port on the proxy; PreviewMax their
+	// limit (0: the default).
+	PreviewPort, PreviewMax int
 }
 
-// FreeOnPremPorts picks four free host ports.
+// FreeOnPremPorts picks five free host ports.
 func FreeOnPremPorts(s *OnPremSettings) error {
-	for _, p := range []*int{&s.RegistryPort, &s.PostgresPort, &s.APIPort, &s.SitePort} {
+	for _, p := range []*int{&s.RegistryPort, &s.PostgresPort, &s.APIPort, &s.SitePort, &s.PreviewPort} {
 		port, err := FreePort()
 		if err != nil {
 			return err
@@ -60,6 +63,11 @@ func WriteOnPremProject(repoRoot, dir string, s OnPremSettings) error {
 	delete(onprem["network"].(map[string]any), "name") // derived from the project name
 	onprem["registry"].(map[string]any)["port"] = s.RegistryPort
 	onprem["postgres"].(map[string]any)["port"] = s.PostgresPort
+	previews := map[string]any{"port": s.PreviewPort}
+	if s.PreviewMax != 0 {
+		previews["max"] = s.PreviewMax
+	}
+	onprem["previews"] = previews
 	for _, a := range project["apps"].([]any) {
 		app := a.(map[string]any)
 		switch app["name"] {
