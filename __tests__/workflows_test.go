@@ -26,6 +26,7 @@ type workflow struct {
 }
 
 type job struct {
+	If          string            `yaml:"if"`
 	RunsOn      any               `yaml:"runs-on"`
 	Needs       any               `yaml:"needs"`
 	Environment string            `yaml:"environment"`

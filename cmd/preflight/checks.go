@@ -28,6 +28,9 @@ func hostPorts(p *config.Project) []hostPort {
 	for i, a := range p.Apps {
 		ports = append(ports, hostPort{fmt.Sprintf("apps[%d].host_port (%s)", i, a.Name), o.AppsBindAddress, a.HostPort})
 	}
+	if len(p.Apps) > 0 { // the front proxy publishes it
+		ports = append(ports, hostPort{"onprem.previews.port", o.AppsBindAddress, o.Previews.Port})
+	}
 	return ports
 }
 
