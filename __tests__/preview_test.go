@@ -140,6 +140,15 @@ func (p previewTools) assertPreviewPlansClean(dir string, n int) {
 // nothing of the preview behind.
 func checkPreviews(t *testing.T, d *onPremDeployment) {
 	p := previewTools{t: t, d: d}
+	defer func() {
+		// A failure must not leave previews behind: staging's teardown
+		// (the next steps) refuses while they run.
+		if left, _ := filepath.Glob(filepath.Join(d.Settings.StateDir, "previews", "pr-*")); len(left) > 0 {
+			if out, code := p.run(d.Dir, "prune", "-max", "0"); code != 0 {
+				t.Errorf("removing the previews left by a failure: exit %d\n%s", code, tailOf(out))
+			}
+		}
+	}()
 	ctx := context.Background()
 	super, err := pgx.Connect(ctx, d.DSN("postgres", onPremSuperPassword))
 	if err != nil {

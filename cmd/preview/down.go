@@ -27,17 +27,12 @@ func (h *home) down(n int) error {
 		if err != nil {
 			return err
 		}
-		env := h.env(n, passwords)
-		fmt.Printf("==> preview %d: cdktf synth\n", n)
-		if err := clirun.Cdktf(env, "synth", "--output", h.outDir(n)); err != nil {
-			return err
-		}
-		dir := h.stackDir(n)
-		if err := clirun.Terraform(dir, env, "init", "-input=false"); err != nil {
+		dir, err := h.synth(n, h.env(n, passwords))
+		if err != nil {
 			return err
 		}
 		fmt.Printf("==> preview %d: terraform destroy\n", n)
-		if err := clirun.Terraform(dir, env, "destroy", "-auto-approve", "-input=false"); err != nil {
+		if err := clirun.Terraform(dir, h.env(n, passwords), "destroy", "-auto-approve", "-input=false"); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/internal/clirun"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/stacks"
@@ -68,6 +69,21 @@ func (h *home) databaseApps() []string {
 		}
 	}
 	return out
+}
+
+// synth synthesizes preview n's stack from the checkout and initializes
+// it, returning its directory.
+func (h *home) synth(n int, env []string) (string, error) {
+	fmt.Printf("==> preview %d: cdktf synth\n", n)
+	// cdktf creates the output folder, not its parents.
+	if err := os.MkdirAll(h.outDir(n), 0o755); err != nil {
+		return "", err
+	}
+	if err := clirun.Cdktf(env, "synth", "--output", h.outDir(n)); err != nil {
+		return "", err
+	}
+	dir := h.stackDir(n)
+	return dir, clirun.Terraform(dir, env, "init", "-input=false")
 }
 
 // lock holds the previews folder's lock until the returned func runs, so

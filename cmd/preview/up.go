@@ -25,12 +25,8 @@ func (h *home) up(n int, commit string) error {
 		return err
 	}
 	env := h.env(n, passwords)
-	fmt.Printf("==> preview %d: cdktf synth\n", n)
-	if err := clirun.Cdktf(env, "synth", "--output", h.outDir(n)); err != nil {
-		return err
-	}
-	dir := h.stackDir(n)
-	if err := clirun.Terraform(dir, env, "init", "-input=false"); err != nil {
+	dir, err := h.synth(n, env)
+	if err != nil {
 		return err
 	}
 	fmt.Printf("==> preview %d: terraform apply\n", n)
