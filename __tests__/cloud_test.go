@@ -1,14 +1,24 @@
 package tests
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
@@ -38,17 +48,34 @@ func variant(t *testing.T, name string, change func(*config.Project)) *config.Pr
 	return p
 }
 
+// addRanker adds an api app no site serves (a distribution of its own).
+func addRanker(p *config.Project) {
+	p.Apps = append(p.Apps, config.App{Name: "notes-ranker", Kind: config.KindModel, Source: "apps/notes-api", Port: 9000, HostPort: 9000,
+		HealthCheckCommand: []string{"CMD", "/notes-api", "-healthcheck"}})
+	p.Apps[0].Route = config.Route{Path: "/notes/*"}
+	p.Apps[2].Route = config.Route{Path: "/rank/*"}
+}
+
+// withDomains gives the site a domain whose wildcard certificate is looked
+// up in us-east-1, and the API no site serves a domain with its
+// certificate's ARN.
+func withDomains(p *config.Project, ranker string) {
+	p.Apps[1].Site.Domain, p.Apps[1].Site.CertificateDomain = "notes.example.com", "*.example.com"
+	p.Apps[2].Domain, p.Apps[2].CertificateARN = "rank.example.com", ranker
+}
+
 // TestStacksValidate runs terraform init and validate on every stack with
 // the real providers: the AWS stacks configured for real AWS with every
-// optional resource switched on, and the onprem stack (see
-// checkOnPremStack, which shares this synthesis).
+// optional resource switched on, custom domains on a site and on an API no
+// site serves, and the onprem stack (see checkOnPremStack, which shares
+// this synthesis). The default project is validated by its apply.
 func TestStacksValidate(t *testing.T) {
 	p := variant(t, "notes", func(p *config.Project) {
 		p.Cloud.NAT = config.NATPerAZ
 		p.Cloud.FlowLogs = true
 		p.Cloud.StateBackend = config.StateBackend{Bucket: "notes-state", LockTable: "notes-lock"}
-		p.Cloud.CertificateARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-		p.Apps[1].Site.Domain = "notes.example.com" // certificate looked up in us-east-1
+		addRanker(p)
+		withDomains(p, "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f")
 	})
 	out, err := synth.Project(p, t.TempDir())
 	if err != nil {
@@ -201,15 +228,12 @@ func TestCloudOnEmulator(t *testing.T) {
 				KMS:        true,
 			}
 		}},
-		{"nat-per-az-flow-logs-two-apps", func(p *config.Project) {
+		{"nat-per-az-flow-logs-two-apps-domains", func(p *config.Project) {
 			p.Cloud.NAT = config.NATPerAZ
 			p.Cloud.FlowLogs = true
 			p.Cloud.AvailabilityZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
 			// A second service on the same load balancer, with its own rule.
-			p.Apps = append(p.Apps, config.App{Name: "notes-ranker", Kind: config.KindModel, Source: "apps/notes-api", Port: 9000, HostPort: 9000,
-				HealthCheckCommand: []string{"CMD", "/notes-api", "-healthcheck"}})
-			p.Apps[0].Route = config.Route{Path: "/notes/*"}
-			p.Apps[2].Route = config.Route{Path: "/rank/*"}
+			addRanker(p)
 			// Private services reaching AWS through interface endpoints,
 			// and an app's own egress group.
 			p.Cloud.InterfaceEndpoints = true
@@ -223,6 +247,12 @@ func TestCloudOnEmulator(t *testing.T) {
 			p := variant(t, fmt.Sprintf("var%d", i), func(p *config.Project) {
 				v.change(p)
 				p.Cloud.Emulator = config.Emulator{Endpoint: emu.Endpoint, CABundle: emu.CABundle}
+				if strings.HasSuffix(v.name, "-domains") {
+					// Custom domains on the site and on the API no site
+					// serves, their certificates in us-east-1's ACM.
+					withDomains(p, importCertificate(t, emu, "rank.example.com"))
+					importCertificate(t, emu, "*.example.com")
+				}
 			})
 			out, err := synth.Project(p, t.TempDir())
 			if err != nil {
@@ -234,6 +264,7 @@ func TestCloudOnEmulator(t *testing.T) {
 				checkWebACLs(t, emu, p)
 			}
 			checkAppSecrets(t, emu, p)
+			checkPrivateEdge(t, emu, p, outs)
 		})
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
@@ -329,5 +360,94 @@ func checkRemoteState(t *testing.T, emu *harness.Emulator, p *config.Project) {
 	}
 	if want := sb.Bucket + "/" + sb.Key + "-md5"; !strings.Contains(string(body), want) {
 		t.Errorf("lock table has no digest item %s: %s", want, body)
+	}
+}
+
+// importCertificate imports a self-signed certificate for name into the
+// emulator's ACM in us-east-1 (where CloudFront takes them from) and
+// returns its ARN.
+func importCertificate(t *testing.T, emu *harness.Emulator, name string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]string{
+		"Certificate": base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		"PrivateKey":  base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})),
+	})
+	code, out, err := emu.Request("acm", "us-east-1", "POST", "/",
+		map[string]string{"X-Amz-Target": "CertificateManager.ImportCertificate", "Content-Type": "application/x-amz-json-1.1"}, string(body))
+	var res struct{ CertificateArn string }
+	if err == nil {
+		err = json.Unmarshal(out, &res)
+	}
+	if err != nil || code != 200 || res.CertificateArn == "" {
+		t.Fatalf("import a certificate for %s: %d %v %s", name, code, err, out)
+	}
+	return res.CertificateArn
+}
+
+// checkPrivateEdge reads the applied edge back: the load balancer is
+// internal, its group admits only CloudFront's VPC origin group, every
+// distribution reaches it through the one VPC origin, and a custom domain
+// is its distribution's alias.
+func checkPrivateEdge(t *testing.T, emu *harness.Emulator, p *config.Project, outs map[string]any) {
+	t.Helper()
+	code, body, err := emu.Request("cloudfront", "us-east-1", "GET", "/2020-05-31/vpc-origin", nil, "")
+	if err != nil || code != 200 || strings.Count(string(body), "<VpcOriginSummary>") != 1 {
+		t.Errorf("VPC origins: %d %v %s", code, err, body)
+	}
+	code, body, err = emu.Request("cloudfront", "us-east-1", "GET", "/2020-05-31/distribution", nil, "")
+	if err != nil || code != 200 {
+		t.Fatalf("distributions: %d %v %s", code, err, body)
+	}
+	if n := strings.Count(string(body), "<VpcOriginId>"); n == 0 {
+		t.Errorf("no distribution reaches the load balancer through the VPC origin: %s", body)
+	}
+	if strings.Contains(string(body), "X-Origin-Verify") {
+		t.Error("a distribution still sends the origin secret")
+	}
+	services, _ := outs["service_urls"].(map[string]any)
+	for _, a := range p.Apps {
+		if a.Domain != "" && !strings.Contains(string(body), "<CNAME>"+a.Domain+"</CNAME>") {
+			t.Errorf("%s's distribution does not have the alias %s", a.Name, a.Domain)
+		}
+		if a.Domain != "" && !strings.HasPrefix(fmt.Sprint(services[a.Name]), "https://"+a.Domain+"/") {
+			t.Errorf("service URL of %s = %v, want its domain", a.Name, services[a.Name])
+		}
+		if a.Site.Domain != "" && !strings.Contains(string(body), "<CNAME>"+a.Site.Domain+"</CNAME>") {
+			t.Errorf("site %s's distribution does not have the alias %s", a.Name, a.Site.Domain)
+		}
+	}
+	form := "Action=DescribeLoadBalancers&Version=2015-12-01"
+	code, body, err = emu.Request("elasticloadbalancing", p.Cloud.Region, "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, form)
+	if err != nil || code != 200 || !strings.Contains(string(body), "<Scheme>internal</Scheme>") || strings.Contains(string(body), "internet-facing") {
+		t.Errorf("the load balancer is not internal: %d %v %s", code, err, body)
+	}
+	groups := func(name string) string {
+		form := "Action=DescribeSecurityGroups&Version=2016-11-15&Filter.1.Name=group-name&Filter.1.Value.1=" + name
+		code, body, err := emu.Request("ec2", p.Cloud.Region, "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, form)
+		if err != nil || code != 200 {
+			t.Fatalf("security group %s: %d %v %s", name, code, err, body)
+		}
+		return string(body)
+	}
+	managed := regexp.MustCompile(`<groupId>(sg-[0-9a-f]+)</groupId>`).FindStringSubmatch(groups(loadbalancer.ManagedSecurityGroup))
+	if managed == nil {
+		t.Fatalf("the VPC origin did not bring CloudFront's group %s", loadbalancer.ManagedSecurityGroup)
+	}
+	if lbGroup := groups(p.Name + "-" + p.Cloud.Environment + "-load-balancer"); !strings.Contains(lbGroup, managed[1]) {
+		t.Errorf("the load balancer's group does not admit CloudFront's group %s: %s", managed[1], lbGroup)
 	}
 }

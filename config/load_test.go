@@ -216,15 +216,31 @@ func TestBadInput(t *testing.T) {
 		{"health check command", "project: shop\napps:\n  - {name: a, kind: api, health_check_command: [curl, x]}\n", []string{`apps[0].health_check_command: "curl x" must start with CMD`}},
 		{"health check path", "project: shop\napps:\n  - {name: a, kind: api, health_check_path: healthz}\n", []string{`apps[0].health_check_path: "healthz" must be a URL path starting with '/'`}},
 		{"apps bind address", "project: shop\nonprem:\n  apps_bind_address: lan\n", []string{`onprem.apps_bind_address: "lan" is not an IP address`}},
-		{"certificate arn", "project: shop\ncloud:\n  certificate_arn: 'arn:aws:iam::123456789012:server-certificate/x'\n", []string{`cloud.certificate_arn: "arn:aws:iam::123456789012:server-certificate/x" is not an ACM certificate ARN`}},
-		{"certificate region", "project: shop\ncloud:\n  region: eu-west-1\n  certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'\n", []string{"is in us-east-1: a load balancer certificate must be in cloud.region (eu-west-1)"}},
+		{"load balancer certificate (removed)", "project: shop\ncloud:\n  certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'\n", []string{
+			`cloud.certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f" is no longer used: the load balancer is internal`}},
 		{"route conflict", "project: shop\napps:\n  - {name: a, kind: api, route: {path: /api/*}}\n  - {name: b, kind: api, host_port: 8081, route: {path: /api/*}}\n", []string{`apps[1].route: "/api/*" is the same route as apps[0]`}},
 		{"route path", "project: shop\napps:\n  - {name: a, kind: api, route: {path: 'api/*'}}\n", []string{`apps[0].route.path: "api/*" is not a path pattern`}},
 		{"route host", "project: shop\napps:\n  - {name: a, kind: api, route: {host: 'API.Example'}}\n", []string{`apps[0].route.host: "API.Example" is not a lowercase host name`}},
 		{"site without build", "project: shop\napps:\n  - {name: front, kind: site}\n", []string{`apps[0].source: "apps/front" is not a directory: a site's source is its static build output`}},
 		{"site bad domain", "project: shop\napps:\n  - {name: front, kind: site, site: {domain: 'Notes_Example', certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{`apps[0].site.domain: "Notes_Example" is not a lowercase domain name`}},
 		{"site certificate region", "project: shop\napps:\n  - {name: front, kind: site, site: {domain: notes.example.com, certificate_arn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{"is in eu-west-1: CloudFront only uses certificates from us-east-1"}},
-		{"site certificate without domain", "project: shop\napps:\n  - {name: front, kind: site, site: {certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{"apps[0].site.certificate_arn", "needs site.domain"}},
+		{"site certificate without domain", "project: shop\napps:\n  - {name: front, kind: site, site: {certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}}\n", []string{"apps[0].site.certificate_arn", "needs apps[0].site.domain"}},
+		{"certificate names that do not cover the domain", "project: shop\napps:\n" +
+			"  - {name: front, kind: site, site: {domain: a.b.example.com, certificate_domain: '*.example.com'}}\n" +
+			"  - {name: api, kind: api, domain: api.example.org, certificate_domain: api.example.com}\n" +
+			"  - {name: both, kind: api, domain: both.example.com, certificate_domain: '*.example.com', certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'}\n" +
+			"  - {name: loose, kind: api, certificate_domain: '*.example.com'}\n", []string{
+			`apps[0].site.certificate_domain: "*.example.com" does not cover apps[0].site.domain "a.b.example.com": a certificate name covers itself, or one label below a "*." wildcard (not two)`,
+			`apps[1].certificate_domain: "api.example.com" does not cover apps[1].domain "api.example.org"`,
+			`apps[2].certificate_domain: "*.example.com" names a certificate to look up, and apps[2].certificate_arn names one already: keep one`,
+			`apps[3].certificate_domain: "*.example.com" needs apps[3].domain`}},
+		{"domains where no distribution takes them", "project: shop\napps:\n" +
+			"  - {name: web, kind: site, domain: web.example.com, site: {api: api, domain: shop.example.com}}\n" +
+			"  - {name: api, kind: api, domain: api.example.com}\n" +
+			"  - {name: other, kind: api, domain: shop.example.com}\n", []string{
+			`apps[0].domain: "web.example.com" is for api and model apps: a site's domain is site.domain`,
+			`apps[1].domain: "api.example.com" is not used: a site serves api under its /api/`,
+			`apps[2].domain: "shop.example.com" is already apps[0].site.domain: a domain belongs to one distribution`}},
 		{"site ttl negative", "project: shop\napps:\n  - {name: front, kind: site, site: {min_ttl: -1}}\n", []string{"apps[0].site.min_ttl: -1 must not be negative"}},
 		{"site ttl order", "project: shop\napps:\n  - {name: front, kind: site, site: {default_ttl: 100, max_ttl: 50}}\n", []string{`apps[0].site: "0/100/50" cache TTLs (min/default/max) must satisfy`}},
 		{"site api unknown", "project: shop\napps:\n  - {name: front, kind: site, site: {api: nope}}\n", []string{`apps[0].site.api: "nope" is not the name of an api or model app`}},

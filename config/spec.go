@@ -195,9 +195,11 @@ type Cloud struct {
 	StateBackend StateBackend `yaml:"state_backend"`
 	// GitHub is the repository whose Actions deploy this project.
 	GitHub GitHub `yaml:"github"`
-	// CertificateARN is an ACM certificate (in Region) for the load
-	// balancer. Default empty: HTTP only. With it, HTTP redirects to HTTPS
-	// (TLS 1.2+).
+	// CertificateARN is no longer used and refused: the load balancer is
+	// internal and only CloudFront reaches it (through a VPC origin). Put
+	// custom domains and their certificates on the distributions:
+	// apps[].site.domain, and apps[].domain for an api/model app no site
+	// serves.
 	CertificateARN string `yaml:"certificate_arn"`
 	// NAT is how private subnets reach the internet: "none", "single" or
 	// "per-az". Default "single" when Environment is "production", else
@@ -463,6 +465,16 @@ type App struct {
 	Route Route `yaml:"route"`
 	// Exec enables ECS Exec (a shell into running tasks). Default false.
 	Exec bool `yaml:"exec"`
+	// Domain is a custom domain for the CloudFront distribution of an api
+	// or model app that no site serves (one a site serves answers under
+	// the site's /api/). Default none: the distribution's *.cloudfront.net
+	// name.
+	Domain string `yaml:"domain"`
+	// CertificateARN and CertificateDomain name Domain's certificate, as
+	// for a site (Site). Default: the newest issued certificate named
+	// Domain in us-east-1.
+	CertificateARN    string `yaml:"certificate_arn"`
+	CertificateDomain string `yaml:"certificate_domain"`
 	// Site configures a site app (kind site): Source is its static build
 	// output, holding index.html.
 	Site Site `yaml:"site"`
@@ -500,8 +512,13 @@ type Site struct {
 	Domain string `yaml:"domain"`
 	// CertificateARN is the ACM certificate for Domain; CloudFront only
 	// takes certificates from us-east-1. Default: the newest issued
-	// certificate for Domain in us-east-1, looked up at plan time.
+	// certificate named CertificateDomain in us-east-1, looked up at plan
+	// time.
 	CertificateARN string `yaml:"certificate_arn"`
+	// CertificateDomain is the domain name of the certificate to look up
+	// (e.g. "*.example.com" for a wildcard certificate); it must cover
+	// Domain. Default: Domain.
+	CertificateDomain string `yaml:"certificate_domain"`
 	// Cache TTLs of CloudFront, in seconds. Defaults 0, 3600, 86400.
 	MinTTL     *int `yaml:"min_ttl"`
 	DefaultTTL *int `yaml:"default_ttl"`

@@ -197,11 +197,8 @@ func validateCloud(errs *problems, c *Cloud) {
 	validateDatabase(errs, "cloud.database.", c.Database)
 	validateSecurity(errs, c)
 	if a := c.CertificateARN; a != "" {
-		if m := acmARN.FindStringSubmatch(a); m == nil {
-			errs.add("cloud.certificate_arn", a, "is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
-		} else if m[1] != c.Region {
-			errs.add("cloud.certificate_arn", a, "is in %s: a load balancer certificate must be in cloud.region (%s)", m[1], c.Region)
-		}
+		errs.add("cloud.certificate_arn", a, "is no longer used: the load balancer is internal and only CloudFront reaches it; "+
+			"put custom domains on the distributions (apps[].site.domain, or apps[].domain for an API no site serves) and remove this key (README: upgrading to the private edge)")
 	}
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)
@@ -369,6 +366,7 @@ func validateApps(errs *problems, p *Project) {
 	}
 	checkHostPorts(errs, p)
 	checkRoutes(errs, p)
+	checkDomains(errs, p)
 	if p.Name != "" && isDNSLabel(p.Name) {
 		for _, n := range naming.ProjectNames(p.Name, p.Cloud.Environment) {
 			if n.TooLong() {
@@ -427,19 +425,7 @@ func validateSite(errs *problems, p *Project, a *App, at func(string) string) {
 			errs.add(at("site.api"), s.API, "is not the name of an api or model app in this project")
 		}
 	}
-	if s.Domain != "" && (len(s.Domain) > 253 || !siteDomain.MatchString(s.Domain)) {
-		errs.add(at("site.domain"), s.Domain, "is not a lowercase domain name (e.g. notes.example.com)")
-	}
-	if s.Domain == "" && s.CertificateARN != "" {
-		errs.add(at("site.certificate_arn"), s.CertificateARN, "needs site.domain: a certificate is only used for a custom domain")
-	}
-	if c := s.CertificateARN; c != "" {
-		if m := acmARN.FindStringSubmatch(c); m == nil {
-			errs.add(at("site.certificate_arn"), c, "is not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)")
-		} else if m[1] != "us-east-1" {
-			errs.add(at("site.certificate_arn"), c, "is in %s: CloudFront only uses certificates from us-east-1", m[1])
-		}
-	}
+	validateCustomDomain(errs, func(key string) string { return at("site." + key) }, s.Domain, s.CertificateARN, s.CertificateDomain)
 	minTTL, defTTL, maxTTL := *s.MinTTL, *s.DefaultTTL, *s.MaxTTL
 	for _, f := range []struct {
 		key string
@@ -451,6 +437,76 @@ func validateSite(errs *problems, p *Project, a *App, at func(string) string) {
 	}
 	if minTTL > defTTL || defTTL > maxTTL {
 		errs.add(at("site"), fmt.Sprintf("%d/%d/%d", minTTL, defTTL, maxTTL), "cache TTLs (min/default/max) must satisfy min_ttl <= default_ttl <= max_ttl")
+	}
+}
+
+// validateCustomDomain checks a distribution's custom domain and how its
+// certificate is named (at gives a key's path): CloudFront refuses an
+// alias its certificate does not cover, so that is refused here, before
+// anything is applied, wherever the certificate's name is known.
+func validateCustomDomain(errs *problems, at func(string) string, domain, arn, certDomain string) {
+	if domain != "" && (len(domain) > 253 || !siteDomain.MatchString(domain)) {
+		errs.add(at("domain"), domain, "is not a lowercase domain name (e.g. notes.example.com)")
+	}
+	if domain == "" && arn != "" {
+		errs.add(at("certificate_arn"), arn, "needs %s: a certificate is only used for a custom domain", at("domain"))
+	}
+	if domain == "" && certDomain != "" {
+		errs.add(at("certificate_domain"), certDomain, "needs %s: a certificate is only used for a custom domain", at("domain"))
+	}
+	if arn != "" {
+		if m := acmARN.FindStringSubmatch(arn); m == nil {
+			errs.add(at("certificate_arn"), arn, "is not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)")
+		} else if m[1] != "us-east-1" {
+			errs.add(at("certificate_arn"), arn, "is in %s: CloudFront only uses certificates from us-east-1", m[1])
+		}
+		if certDomain != "" {
+			errs.add(at("certificate_domain"), certDomain, "names a certificate to look up, and %s names one already: keep one", at("certificate_arn"))
+		}
+	}
+	if certDomain == "" || domain == "" {
+		return
+	}
+	if name := strings.TrimPrefix(certDomain, "*."); !siteDomain.MatchString(name) {
+		errs.add(at("certificate_domain"), certDomain, `is not a certificate's domain name (e.g. notes.example.com or *.example.com)`)
+	} else if !naming.CertificateCovers(certDomain, domain) {
+		errs.add(at("certificate_domain"), certDomain, "does not cover %s %q: a certificate name covers itself, or one label below a \"*.\" wildcard (not two)", at("domain"), domain)
+	}
+}
+
+// checkDomains reports an api/model app's domain where the app has no
+// distribution of its own, and a domain two distributions claim
+// (CloudFront refuses an alias that another distribution holds).
+func checkDomains(errs *problems, p *Project) {
+	served := map[string]bool{}
+	for _, a := range p.Apps {
+		if a.Kind == KindSite && a.Site.API != "" {
+			served[a.Site.API] = true
+		}
+	}
+	owner := map[string]string{}
+	for i, a := range p.Apps {
+		at := func(key string) string { return fmt.Sprintf("apps[%d].%s", i, key) }
+		domain, key := a.Domain, at("domain")
+		if a.Kind == KindSite {
+			domain, key = a.Site.Domain, at("site.domain")
+			if a.Domain != "" || a.CertificateARN != "" || a.CertificateDomain != "" {
+				errs.add(at("domain"), a.Domain, "is for api and model apps: a site's domain is site.domain")
+			}
+		} else {
+			validateCustomDomain(errs, at, a.Domain, a.CertificateARN, a.CertificateDomain)
+			if a.Domain != "" && served[a.Name] {
+				errs.add(key, a.Domain, "is not used: a site serves %s under its /api/, so it has no distribution of its own (set the site's domain)", a.Name)
+			}
+		}
+		if domain == "" {
+			continue
+		}
+		if other, ok := owner[domain]; ok {
+			errs.add(key, domain, "is already %s: a domain belongs to one distribution", other)
+			continue
+		}
+		owner[domain] = key
 	}
 }
 

@@ -140,7 +140,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		output(stack, "site_urls", siteURLs, "Where each site answers (CloudFront).")
 	}
 	if services.LoadBalancer != nil {
-		output(stack, "load_balancer_url", services.LoadBalancer.URL(), "Base URL of the shared load balancer (without a certificate only CloudFront reaches it).")
+		output(stack, "load_balancer_dns_name", services.LoadBalancer.DNSName(), "Internal DNS name of the shared load balancer: only CloudFront reaches it, through its VPC origin.")
 		output(stack, "service_urls", services.URLs, "Where each api/model app answers (HTTPS).")
 	}
 	output(stack, "region", c.Region, "AWS region of the cloud stack.")

@@ -138,15 +138,12 @@ func TestSecurityGroupTiers(t *testing.T) {
 		if r["source_security_group_id"] != nil {
 			from = r["source_security_group_id"].(string)
 		}
-		if r["prefix_list_ids"] != nil {
-			from = fmt.Sprint(r["prefix_list_ids"])
-		}
 		got = append(got, fmt.Sprint(rule{r["security_group_id"].(string), r["type"].(string), fmt.Sprint(r["from_port"]) + "-" + fmt.Sprint(r["to_port"]) + "/" + r["protocol"].(string), from}))
 	}
 	sgRef := func(id string) string { return ref("aws_security_group", id, "id") }
-	cloudFront := "[${data.aws_ec2_managed_prefix_list." + onlyDataID(t, s, "aws_ec2_managed_prefix_list") + ".id}]"
+	cloudFront := "${data.aws_security_group." + onlyDataID(t, s, "aws_security_group") + ".id}"
 	want := []string{
-		// No certificate: only CloudFront reaches the load balancer.
+		// Only CloudFront's VPC origins reach the load balancer.
 		fmt.Sprint(rule{sgRef(alb), "ingress", "80-80/tcp", cloudFront}),
 		fmt.Sprint(rule{sgRef(alb), "egress", "8080-8080/tcp", sgRef(svc)}),
 		fmt.Sprint(rule{sgRef(alb), "egress", "9000-9000/tcp", sgRef(svc)}),

@@ -1,7 +1,9 @@
 package stacks
 
 import (
+	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsacmcertificate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
@@ -53,6 +55,26 @@ func (e *edge) USEast1() cdktf.TerraformProvider {
 		})
 	}
 	return e.usEast1
+}
+
+// Certificate is app's viewer certificate for domain: arn when given,
+// else the newest issued certificate named certDomain (default: domain)
+// in us-east-1, where CloudFront takes them from whatever the stack's
+// region; nil without a domain. config checked that the name covers the
+// domain.
+func (e *edge) Certificate(app, domain, arn, certDomain string) *string {
+	switch {
+	case domain == "":
+		return nil
+	case arn != "":
+		return jsii.String(arn)
+	case certDomain == "":
+		certDomain = domain
+	}
+	cert := dataawsacmcertificate.NewDataAwsAcmCertificate(e.stack, jsii.String("certificate-"+app), &dataawsacmcertificate.DataAwsAcmCertificateConfig{
+		Provider: e.USEast1(), Domain: jsii.String(certDomain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
+	})
+	return cert.Arn()
 }
 
 // CloudFrontACL is the web ACL ARN every distribution names; nil unless

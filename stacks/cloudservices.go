@@ -46,10 +46,9 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 		tag = imageTagVariable(stack)
 	}
 	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
-		Name:           naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
-		Network:        net,
-		CertificateARN: p.Cloud.CertificateARN,
-		AccessLogs:     edge.logs,
+		Name:       naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
+		Network:    net,
+		AccessLogs: edge.logs,
 	})
 	if err != nil {
 		return nil, err
@@ -83,9 +82,6 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 			return nil, err
 		}
 		out.Services[a.Name] = svc
-		if lb.Origin == nil {
-			out.URLs[a.Name] = serviceURL(lb.URL(), a.Route)
-		}
 	}
 	return out, nil
 }
@@ -112,11 +108,12 @@ func serviceURL(base string, r config.Route) string {
 	return fmt.Sprintf("%s%s", base, strings.TrimSuffix(strings.TrimSuffix(r.Path, "*"), "/"))
 }
 
-// newAPIDistributions gives clients HTTPS when the load balancer has no
-// certificate: an app a site serves answers under the site's /api/, any
-// other app gets a distribution of its own.
+// newAPIDistributions are the apps' way in from the internet (the load
+// balancer is internal): an app a site serves answers under the site's
+// /api/, any other app gets a distribution of its own, on its domain when
+// it has one.
 func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, siteURLs map[string]string, edge *edge) error {
-	if services.LoadBalancer == nil || services.LoadBalancer.Origin == nil {
+	if services.LoadBalancer == nil {
 		return nil
 	}
 	served := map[string]string{}
@@ -136,6 +133,7 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 		}
 		d, err := apidistribution.New(stack, "api-distribution-"+a.Name, apidistribution.Props{
 			Project: p.Name, App: a.Name, LoadBalancer: services.LoadBalancer,
+			Domain: a.Domain, CertificateARN: edge.Certificate(a.Name, a.Domain, a.CertificateARN, a.CertificateDomain),
 			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
 		})
 		if err != nil {

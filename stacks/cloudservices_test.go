@@ -8,7 +8,6 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 
-	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
@@ -120,7 +119,11 @@ func TestLoadBalancerRoutes(t *testing.T) {
 	lbID := onlyID(t, s, "aws_lb")
 	lb := s.Resources("aws_lb")[lbID]
 	eq(t, lb, "name", "shop-production")
-	eq(t, lb, "internal", false)
+	// Internal, in the private subnets: only CloudFront reaches it.
+	eq(t, lb, "internal", true)
+	if subnets := fmt.Sprint(lb["subnets"]); !strings.Contains(subnets, "private") || strings.Contains(subnets, "public") {
+		t.Errorf("the load balancer is in %s, want the private subnets", subnets)
+	}
 	eq(t, lb, "drop_invalid_header_fields", true)
 	listener, err := s.Only("aws_lb_listener")
 	if err != nil {
@@ -137,46 +140,37 @@ func TestLoadBalancerRoutes(t *testing.T) {
 		}
 		priorities[r["priority"]] = true
 	}
-	// Behind CloudFront every rule also needs the origin secret header.
-	secret := "map[http_header:map[http_header_name:X-Origin-Verify values:[" + ref("terraform_data", "load-balancer_origin-secret_E7A51272", "output") + "]]]"
-	want := map[string]string{"[" + secret + " map[path_pattern:map[values:[/orders/*]]]]": "10", "[" + secret + " map[path_pattern:map[values:[/ranker/*]]]]": "20",
+	want := map[string]string{"[map[path_pattern:map[values:[/orders/*]]]]": "10", "[map[path_pattern:map[values:[/ranker/*]]]]": "20",
 		// The site web's /api/ goes to its API whatever the API's route.
-		"[" + secret + " map[path_pattern:map[values:[/api/*]]] map[http_header:map[http_header_name:X-Fullstack-Site values:[web]]]]": "5"}
+		"[map[path_pattern:map[values:[/api/*]]] map[http_header:map[http_header_name:X-Fullstack-Site values:[web]]]]": "5"}
 	if fmt.Sprint(rules) != fmt.Sprint(want) {
 		t.Errorf("rules = %v, want %v", rules, want)
 	}
 	// HTTPS through CloudFront: orders under its site's /api, ranker
-	// through a distribution of its own.
+	// through a distribution of its own; both reach the load balancer
+	// through its one VPC origin.
 	site := idOf(t, s, "aws_cloudfront_distribution", "comment", "shop web")
 	api := idOf(t, s, "aws_cloudfront_distribution", "comment", "shop ranker API")
 	eq(t, s.Outputs(), "service_urls.value.orders", "https://"+ref("aws_cloudfront_distribution", site, "domain_name")+"/api")
 	eq(t, s.Outputs(), "service_urls.value.ranker", "https://"+ref("aws_cloudfront_distribution", api, "domain_name")+"/ranker")
+	vpcOrigin := onlyID(t, s, "aws_cloudfront_vpc_origin")
+	eq(t, s.Resources("aws_cloudfront_vpc_origin")[vpcOrigin], "vpc_origin_endpoint_config", []any{map[string]any{
+		"name": "shop-production", "arn": ref("aws_lb", lbID, "arn"), "http_port": 80, "https_port": 443, "origin_protocol_policy": "http-only",
+		"origin_ssl_protocols": []any{map[string]any{"items": []any{"TLSv1.2"}, "quantity": 1}},
+	}})
+	for _, id := range []string{site, api} {
+		origins := fmt.Sprint(s.Resources("aws_cloudfront_distribution")[id]["origin"])
+		if !strings.Contains(origins, "vpc_origin_id:"+ref("aws_cloudfront_vpc_origin", vpcOrigin, "id")) || strings.Contains(origins, "custom_origin_config") {
+			t.Errorf("distribution %s does not reach the load balancer through the VPC origin: %s", id, origins)
+		}
+	}
 
+	// An API with a domain of its own: its distribution has the alias and
+	// the certificate, and the service's URL is the domain.
 	e := emulated.Stacks["cloud"]
-	var https, http map[string]any
-	for _, l := range e.Resources("aws_lb_listener") {
-		if l["port"] == float64(443) {
-			https = l
-		} else {
-			http = l
-		}
-	}
-	if https == nil || http == nil {
-		t.Fatal("with a certificate there are HTTP and HTTPS listeners")
-	}
-	eq(t, https, "ssl_policy", loadbalancer.TLSPolicy)
-	eq(t, https, "certificate_arn", "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f")
-	eq(t, http, "default_action", []any{map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}})
-	for _, r := range e.Resources("aws_lb_listener_rule") {
-		if !strings.Contains(fmt.Sprint(r["listener_arn"]), "https") {
-			t.Errorf("rules must hang on the HTTPS listener: %v", r["listener_arn"])
-		}
-		if strings.Contains(fmt.Sprint(r["condition"]), "X-Origin-Verify") {
-			t.Errorf("with a certificate the load balancer is public: no origin secret condition, got %v", r["condition"])
-		}
-	}
-	eq(t, e.Outputs(), "service_urls.value.orders", "https://"+ref("aws_lb", onlyID(t, e, "aws_lb"), "dns_name")+"/orders")
-	if n := len(e.Resources("aws_cloudfront_distribution")); n != 1 {
-		t.Errorf("with a certificate only the site has a distribution, found %d", n)
-	}
+	ranker := e.Resources("aws_cloudfront_distribution")[idOf(t, e, "aws_cloudfront_distribution", "comment", "shop ranker API")]
+	eq(t, ranker, "aliases", []any{"rank.shop.example.com"})
+	eq(t, ranker, "viewer_certificate.acm_certificate_arn", "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f")
+	eq(t, ranker, "viewer_certificate.minimum_protocol_version", "TLSv1.2_2021")
+	eq(t, e.Outputs(), "service_urls.value.ranker", "https://rank.shop.example.com/ranker")
 }

@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsacmcertificate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
@@ -26,16 +24,7 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, in *cloudInput
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.API = services.LoadBalancer
 		}
-		if a.Site.CertificateARN != "" {
-			props.CertificateARN = jsii.String(a.Site.CertificateARN)
-		} else if a.Site.Domain != "" {
-			// CloudFront certificates live in us-east-1, whatever the
-			// stack's region: look the domain's one up there.
-			cert := dataawsacmcertificate.NewDataAwsAcmCertificate(stack, jsii.String("certificate-"+a.Name), &dataawsacmcertificate.DataAwsAcmCertificateConfig{
-				Provider: edge.USEast1(), Domain: jsii.String(a.Site.Domain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
-			})
-			props.CertificateARN = cert.Arn()
-		}
+		props.CertificateARN = edge.Certificate(a.Name, a.Site.Domain, a.Site.CertificateARN, a.Site.CertificateDomain)
 		site, err := clientsite.New(stack, "site-"+a.Name, props)
 		if err != nil {
 			return nil, nil, err

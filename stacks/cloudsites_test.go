@@ -53,8 +53,9 @@ func TestCloudSite(t *testing.T) {
 		t.Errorf("the S3 origin must use the OAC: %s", origins)
 	}
 	lb := onlyID(t, s, "aws_lb")
-	if !strings.Contains(origins, "domain_name:"+ref("aws_lb", lb, "dns_name")) || !strings.Contains(origins, "origin_protocol_policy:http-only") {
-		t.Errorf("the API origin is the load balancer: %s", origins)
+	if !strings.Contains(origins, "domain_name:"+ref("aws_lb", lb, "dns_name")) ||
+		!strings.Contains(origins, "vpc_origin_id:"+ref("aws_cloudfront_vpc_origin", onlyID(t, s, "aws_cloudfront_vpc_origin"), "id")) {
+		t.Errorf("the API origin is the load balancer, through its VPC origin: %s", origins)
 	}
 	if got := fmt.Sprint(d["ordered_cache_behavior"]); !strings.Contains(got, "path_pattern:/api/*") || !strings.Contains(got, "target_origin_id:api") {
 		t.Errorf("/api/* behaviour = %s", got)

@@ -18,26 +18,29 @@ import (
 // project with the row's option turned on.
 var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 	"Public load balancer": func(t *testing.T, def, opt *synth.Stack) {
-		// Without a certificate only CloudFront's addresses get in, and
-		// only requests carrying the origin secret reach an app.
+		// None: the load balancer is internal, and its group admits only
+		// CloudFront's managed group for VPC origins.
+		for id, lb := range def.Resources("aws_lb") {
+			if lb["internal"] != true {
+				t.Errorf("load balancer %s is internet-facing", id)
+			}
+		}
 		for _, r := range def.Resources("aws_security_group_rule") {
 			if r["type"] == "ingress" && slices.Contains(synth.Strings(r["cidr_blocks"]), "0.0.0.0/0") {
 				t.Errorf("ingress from the internet: %v", r)
 			}
-		}
-		rule := def.Resources("aws_security_group_rule")[idOf(t, def, "aws_security_group_rule", "description", "HTTP from the CloudFront origin-facing addresses only")]
-		eq(t, rule, "from_port", 80)
-		for _, p := range def.Data("aws_ec2_managed_prefix_list") {
-			eq(t, p, "name", loadbalancer.CloudFrontPrefixList)
-		}
-		for _, r := range def.Resources("aws_lb_listener_rule") {
-			if !strings.Contains(fmt.Sprint(r["condition"]), loadbalancer.OriginHeader) {
-				t.Errorf("rule without the origin secret: %v", r["condition"])
+			if r["prefix_list_ids"] != nil {
+				t.Errorf("a prefix list rule is left: %v", r)
 			}
 		}
-		d := def.Resources("aws_cloudfront_distribution")[idOf(t, def, "aws_cloudfront_distribution", "comment", "shop web")]
-		if !strings.Contains(fmt.Sprint(d["origin"]), loadbalancer.OriginHeader) {
-			t.Errorf("the site's API origin sends no origin secret: %v", d["origin"])
+		group := onlyDataID(t, def, "aws_security_group")
+		eq(t, def.Data("aws_security_group")[group], "name", loadbalancer.ManagedSecurityGroup)
+		rule := def.Resources("aws_security_group_rule")[idOf(t, def, "aws_security_group_rule", "description", "HTTP from CloudFront's VPC origins only")]
+		eq(t, rule, "source_security_group_id", "${data.aws_security_group."+group+".id}")
+		for _, r := range def.Resources("aws_lb_listener_rule") {
+			if strings.Contains(fmt.Sprint(r["condition"]), "X-Origin-Verify") {
+				t.Errorf("an origin secret condition is left: %v", r["condition"])
+			}
 		}
 	},
 	"Plain HTTP": func(t *testing.T, def, opt *synth.Stack) {
@@ -53,6 +56,17 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 			if !strings.HasPrefix(fmt.Sprint(url), "https://") {
 				t.Errorf("service %s is reached at %v", name, url)
 			}
+		}
+		// HTTP only inside the VPC: CloudFront to the internal load
+		// balancer through the VPC origin, the load balancer's only
+		// listener.
+		for id, o := range def.Resources("aws_cloudfront_vpc_origin") {
+			if cfg := fmt.Sprint(o["vpc_origin_endpoint_config"]); !strings.Contains(cfg, "origin_protocol_policy:http-only") {
+				t.Errorf("VPC origin %s: %s", id, cfg)
+			}
+		}
+		for _, l := range def.Resources("aws_lb_listener") {
+			eq(t, l, "protocol", "HTTP")
 		}
 	},
 	"Open egress": func(t *testing.T, def, opt *synth.Stack) {
@@ -102,21 +116,14 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 		}
 	},
 	"TLS floor": func(t *testing.T, def, opt *synth.Stack) {
-		https := emulated.Stacks["cloud"].Resources("aws_lb_listener")
-		found := false
-		for _, l := range https {
-			if l["port"] == float64(443) {
-				found = true
-				eq(t, l, "ssl_policy", loadbalancer.TLSPolicy)
-			}
+		for _, c := range []struct {
+			s       *synth.Stack
+			comment string
+		}{{perAZ.Stacks["cloud"], "shop web"}, {emulated.Stacks["cloud"], "shop ranker API"}} {
+			d := c.s.Resources("aws_cloudfront_distribution")[idOf(t, c.s, "aws_cloudfront_distribution", "comment", c.comment)]
+			eq(t, d, "viewer_certificate.minimum_protocol_version", "TLSv1.2_2021")
+			eq(t, d, "viewer_certificate.ssl_support_method", "sni-only")
 		}
-		if !found {
-			t.Error("no HTTPS listener with a certificate")
-		}
-		s := perAZ.Stacks["cloud"]
-		d := s.Resources("aws_cloudfront_distribution")[idOf(t, s, "aws_cloudfront_distribution", "comment", "shop web")]
-		eq(t, d, "viewer_certificate.minimum_protocol_version", "TLSv1.2_2021")
-		eq(t, d, "viewer_certificate.ssl_support_method", "sni-only")
 	},
 	"WAF": func(t *testing.T, def, opt *synth.Stack) {
 		if n := len(def.Resources("aws_wafv2_web_acl")); n != 0 {

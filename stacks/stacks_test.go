@@ -93,7 +93,9 @@ func TestMain(m *testing.M) {
 				TLS:    config.RegistryTLS{CertFile: "/etc/registry/tls.crt", KeyFile: "/etc/registry/tls.key"},
 				Backup: config.RegistryBackup{Schedule: "0 */6 * * *", Keep: 3}}
 			p.OnPrem.Postgres.ImageTag = "16.4"
-			p.Cloud.CertificateARN = "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
+			// An API no site serves, on a domain of its own.
+			p.Apps[1].Domain = "rank.shop.example.com"
+			p.Apps[1].CertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
 			p.Apps[0].Exec = true
 		})
 		if emulated, err = synth.Project(emu, filepath.Join(dir, "emulated")); err != nil {

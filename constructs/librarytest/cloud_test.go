@@ -96,9 +96,11 @@ func TestCloudService(t *testing.T) {
 	if n := len(s.Resources("aws_lb_listener_rule")); n != 4 {
 		t.Errorf("%d listener rules, want 4 (the refused service added none)", n)
 	}
-	conds, _ := json.Marshal(only(t, s, "aws_lb_listener_rule", "ranker_rule_")["condition"])
-	if !strings.Contains(string(conds), loadbalancer.OriginHeader) {
-		t.Errorf("rule does not require the CloudFront origin secret: %s", conds)
+	if lb := only(t, s, "aws_lb", "alb"); lb["internal"] != true {
+		t.Errorf("the load balancer is internet-facing: only CloudFront's VPC origin may reach it")
+	}
+	if n := len(s.Resources("aws_cloudfront_vpc_origin")); n != 1 {
+		t.Errorf("%d VPC origins, want the load balancer's one", n)
 	}
 	task := only(t, s, "aws_ecs_task_definition", "orders")
 	want(t, "cpu", task["cpu"], "256")

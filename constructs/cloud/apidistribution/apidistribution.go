@@ -1,7 +1,7 @@
 // Package apidistribution puts a CloudFront distribution in front of the
-// shared load balancer for an api or model app that no site serves, so
-// that its clients use HTTPS (CloudFront's *.cloudfront.net certificate)
-// when the project has no certificate of its own.
+// shared (internal) load balancer for an api or model app that no site
+// serves: its clients' HTTPS, on CloudFront's *.cloudfront.net name or the
+// app's own domain.
 package apidistribution
 
 import (
@@ -10,6 +10,7 @@ import (
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/viewercert"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
@@ -18,8 +19,14 @@ type Props struct {
 	// Project and App name the distribution (its comment and app tag).
 	// Required.
 	Project, App string
-	// LoadBalancer is the origin. Required.
+	// LoadBalancer is the origin (through its VPC origin). Required.
 	LoadBalancer *loadbalancer.LoadBalancer
+	// Domain is the app's custom domain. Default none: the distribution's
+	// *.cloudfront.net name.
+	Domain string
+	// CertificateARN is Domain's ACM certificate in us-east-1 (a literal
+	// or a token). Required with Domain.
+	CertificateARN *string
 	// WebACLID attaches a WAF web ACL (CLOUDFRONT scope). Default nil: none.
 	WebACLID *string
 	// Logging writes CloudFront access logs. Default nil: none.
@@ -30,6 +37,7 @@ type Props struct {
 type APIDistribution struct {
 	constructs.Construct
 	Distribution cf.CloudfrontDistribution
+	domain       string
 }
 
 const originID = "api"
@@ -40,11 +48,13 @@ func New(scope constructs.Construct, id string, props Props) (*APIDistribution, 
 	check.Required("Project", props.Project)
 	check.Required("App", props.App)
 	check.Ref("LoadBalancer", props.LoadBalancer)
+	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	d := &APIDistribution{Construct: c}
+	d := &APIDistribution{Construct: c, domain: props.Domain}
+	aliases, cert := viewercert.For(props.Domain, props.CertificateARN)
 	d.Distribution = cf.NewCloudfrontDistribution(c, jsii.String("distribution"), &cf.CloudfrontDistributionConfig{
 		Enabled:       jsii.Bool(true),
 		Comment:       jsii.String(props.Project + " " + props.App + " API"),
@@ -67,7 +77,8 @@ func New(scope constructs.Construct, id string, props Props) (*APIDistribution, 
 		Restrictions: &cf.CloudfrontDistributionRestrictions{
 			GeoRestriction: &cf.CloudfrontDistributionRestrictionsGeoRestriction{RestrictionType: jsii.String("none")},
 		},
-		ViewerCertificate: &cf.CloudfrontDistributionViewerCertificate{CloudfrontDefaultCertificate: jsii.Bool(true)},
+		Aliases:           aliases,
+		ViewerCertificate: cert,
 		WebAclId:          props.WebACLID,
 		LoggingConfig:     props.Logging,
 		Tags:              &map[string]*string{"app": jsii.String(props.App)},
@@ -75,5 +86,11 @@ func New(scope constructs.Construct, id string, props Props) (*APIDistribution, 
 	return d, nil
 }
 
-// URL is where the app answers: https and the distribution's domain.
-func (d *APIDistribution) URL() string { return "https://" + *d.Distribution.DomainName() }
+// URL is where the app answers: https and its custom domain, else the
+// distribution's own.
+func (d *APIDistribution) URL() string {
+	if d.domain != "" {
+		return "https://" + d.domain
+	}
+	return "https://" + *d.Distribution.DomainName()
+}

@@ -6,6 +6,7 @@ import (
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/viewercert"
 )
 
 const (
@@ -40,15 +41,7 @@ func newDistribution(c constructs.Construct, s *Site, props Props, oac cloudfron
 			ResponseHeadersPolicyId: headers,
 		})
 	}
-	cert := &cf.CloudfrontDistributionViewerCertificate{CloudfrontDefaultCertificate: jsii.Bool(true)}
-	var aliases *[]*string
-	if props.Domain != "" {
-		aliases = jsii.Strings(props.Domain)
-		cert = &cf.CloudfrontDistributionViewerCertificate{
-			AcmCertificateArn: props.CertificateARN, SslSupportMethod: jsii.String("sni-only"),
-			MinimumProtocolVersion: jsii.String("TLSv1.2_2021"),
-		}
-	}
+	aliases, cert := viewercert.For(props.Domain, props.CertificateARN)
 	// A deep link has no object: S3 answers 403 (no ListBucket) and the
 	// single-page app's index.html takes over.
 	spa := func(code float64) *cf.CloudfrontDistributionCustomErrorResponse {

@@ -233,7 +233,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		ListenerArn: props.LoadBalancer.Listener.Arn(),
 		Priority:    jsii.Number(float64(props.Priority)),
 		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-		Condition:   conditions(props.Route, props.LoadBalancer.Origin),
+		Condition:   conditions(props.Route),
 		Tags:        &map[string]*string{"app": jsii.String(props.App)},
 	})
 	groups := []*string{props.Network.SecurityGroups.Services.Id()}
@@ -243,7 +243,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	publicIP := props.Network.AssignPublicIP()
 	deps := append([]cdktf.ITerraformDependable{s.Rule}, props.After...)
 	for _, site := range props.Sites {
-		conds := append(*conditions(Route{Path: loadbalancer.SitePath}, props.LoadBalancer.Origin),
+		conds := append(*conditions(Route{Path: loadbalancer.SitePath}),
 			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
 				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site),
 			}})
@@ -308,14 +308,9 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 }
 
 // conditions turns a route into listener rule conditions; an empty route
-// matches every path. Behind CloudFront the origin secret is one more.
-func conditions(r Route, origin *loadbalancer.Origin) *[]*lblistenerrule.LbListenerRuleCondition {
+// matches every path.
+func conditions(r Route) *[]*lblistenerrule.LbListenerRuleCondition {
 	var out []*lblistenerrule.LbListenerRuleCondition
-	if origin != nil {
-		out = append(out, &lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
-			HttpHeaderName: jsii.String(origin.Header), Values: &[]*string{origin.Secret},
-		}})
-	}
 	if r.Host != "" {
 		out = append(out, &lblistenerrule.LbListenerRuleCondition{HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(r.Host)}})
 	}
