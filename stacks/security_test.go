@@ -35,7 +35,7 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 		}
 		group := onlyDataID(t, def, "aws_security_group")
 		eq(t, def.Data("aws_security_group")[group], "name", loadbalancer.ManagedSecurityGroup)
-		rule := def.Resources("aws_security_group_rule")[idOf(t, def, "aws_security_group_rule", "description", "HTTP from CloudFront's VPC origins only")]
+		rule := def.Resources("aws_security_group_rule")[idOf(t, def, "aws_security_group_rule", "description", "HTTP from the CloudFront VPC origins only")]
 		eq(t, rule, "source_security_group_id", "${data.aws_security_group."+group+".id}")
 		for _, r := range def.Resources("aws_lb_listener_rule") {
 			if strings.Contains(fmt.Sprint(r["condition"]), "X-Origin-Verify") {

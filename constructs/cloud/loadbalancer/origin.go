@@ -70,7 +70,7 @@ func newOrigin(c constructs.Construct, name string, alb lb.Lb, net *network.Netw
 		SecurityGroupId: net.SecurityGroups.LoadBalancer.Id(), Type: jsii.String("ingress"), Protocol: jsii.String("tcp"),
 		FromPort: jsii.Number(80), ToPort: jsii.Number(80),
 		SourceSecurityGroupId: o.ServiceGroup.Id(),
-		Description:           jsii.String("HTTP from CloudFront's VPC origins only"),
+		Description:           jsii.String("HTTP from the CloudFront VPC origins only"),
 	})
 	return o
 }
