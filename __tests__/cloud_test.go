@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -408,10 +409,25 @@ func checkPrivateEdge(t *testing.T, emu *harness.Emulator, p *config.Project, ou
 	if err != nil || code != 200 || strings.Count(string(body), "<VpcOriginSummary>") != 1 {
 		t.Errorf("VPC origins: %d %v %s", code, err, body)
 	}
-	code, body, err = emu.Request("cloudfront", "us-east-1", "GET", "/2020-05-31/distribution", nil, "")
+	// The list's summaries carry no origins: read each distribution.
+	code, list, err := emu.Request("cloudfront", "us-east-1", "GET", "/2020-05-31/distribution", nil, "")
 	if err != nil || code != 200 {
-		t.Fatalf("distributions: %d %v %s", code, err, body)
+		t.Fatalf("distributions: %d %v %s", code, err, list)
 	}
+	var all strings.Builder
+	for _, id := range regexp.MustCompile(`<DistributionSummary><Id>([A-Z0-9]+)</Id>`).FindAllStringSubmatch(string(list), -1) {
+		code, one, err := emu.Request("cloudfront", "us-east-1", "GET", "/2020-05-31/distribution/"+id[1], nil, "")
+		if err != nil || code != 200 {
+			t.Fatalf("distribution %s: %d %v %s", id[1], code, err, one)
+		}
+		all.Write(one)
+		if bytes.Contains(one, []byte("<DomainName>"+p.Name)) || bytes.Contains(one, []byte("elb.amazonaws.com")) {
+			if !bytes.Contains(one, []byte("<VpcOriginId>")) {
+				t.Errorf("distribution %s reaches the load balancer without the VPC origin: %s", id[1], one)
+			}
+		}
+	}
+	body = []byte(all.String())
 	if n := strings.Count(string(body), "<VpcOriginId>"); n == 0 {
 		t.Errorf("no distribution reaches the load balancer through the VPC origin: %s", body)
 	}
