@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/homecloud-dev/fullstack/internal/graphcheck"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 
 // TestExamples builds each program under examples/ (a module of its own,
@@ -43,7 +45,14 @@ func TestExamples(t *testing.T) {
 			if b, err := run.CombinedOutput(); err != nil {
 				t.Fatalf("%s: %v\n%s", ex.name, err, b)
 			}
-			tf := &harness.Terraform{Dir: filepath.Join(out, "stacks", ex.stack), CLIConfig: cli}
+			stack, err := synth.Read(out, ex.stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := graphcheck.TaskWiring(stack.Raw); err != nil {
+				t.Errorf("%s would not start its tasks on AWS:\n%v", ex.name, err)
+			}
+			tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: cli}
 			if err := tf.Init(); err != nil {
 				t.Fatal(err)
 			}

@@ -75,11 +75,23 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
+	// The database first: the cluster's execution role must be able to
+	// read its RDS-managed secret, which the service and the Flyway task
+	// take their credentials from.
+	spec := dbspec.Spec{Project: project, App: app, Migrations: migrations}
+	db, err := appdatabase.New(stack, "database", appdatabase.Props{
+		Spec: spec, EngineVersion: "16", Network: net, BackupRetentionDays: 7,
+	})
+	if err != nil {
+		return err
+	}
+	serviceLogs, flywayLogs := "/ecs/"+project+"/"+app, "/ecs/"+project+"/"+app+"/flyway"
 	cluster, err := ecscluster.New(stack, "cluster", ecscluster.Props{
 		Name:              project,
 		ExecutionRoleName: project + "-execution",
-		Logs:              []ecscluster.AppLog{{App: app, Name: "/ecs/" + project + "/" + app}},
+		Logs:              []ecscluster.AppLog{{App: app, Name: serviceLogs}, {App: app + "-flyway", Name: flywayLogs}},
 		RepositoryARNs:    []string{*registry.Repositories[app].Arn()},
+		SecretARNs:        []string{*db.SecretARN()},
 	})
 	if err != nil {
 		return err
@@ -88,10 +100,10 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
-
-	spec := dbspec.Spec{Project: project, App: app, Migrations: migrations}
-	db, err := appdatabase.New(stack, "database", appdatabase.Props{
-		Spec: spec, EngineVersion: "16", Network: net, BackupRetentionDays: 7,
+	// Flyway runs the migrations as a one-off task during apply, before
+	// the service moves to a new version.
+	migrate, err := appdatabase.NewMigrationTask(stack, "migrations", appdatabase.MigrationTaskProps{
+		DB: db, Repository: registry.URL(app), Cluster: cluster, Network: net, LogGroup: flywayLogs, Region: region,
 	})
 	if err != nil {
 		return err
@@ -103,8 +115,8 @@ func newStack(scope cdktf.App) error {
 		Project: project, App: app, Port: 8080, HealthCheckPath: "/healthz",
 		Repository: registry.URL(app), ImageTag: imageTag.StringValue(),
 		Cluster: cluster, Network: net, LoadBalancer: lb,
-		LogGroup: "/ecs/" + project + "/" + app, Region: region,
-		Database: db,
+		LogGroup: serviceLogs, Region: region,
+		Database: db, After: []cdktf.ITerraformDependable{migrate.Run},
 	})
 	if err != nil {
 		return err

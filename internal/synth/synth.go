@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/graphcheck"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
@@ -69,6 +70,11 @@ func ProjectWith(p *config.Project, outDir string, opts stacks.Options) (*Output
 		s, err := Read(outDir, name)
 		if err != nil {
 			return nil, err
+		}
+		// What the emulator does not enforce is checked on every stack the
+		// tests synthesize.
+		if err := graphcheck.TaskWiring(s.Raw); err != nil {
+			return nil, fmt.Errorf("stack %s would not start its tasks on AWS:\n%w", name, err)
 		}
 		out.Stacks[name] = s
 	}
