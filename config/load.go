@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -38,6 +39,12 @@ func Parse(name string, data []byte) (*Project, error) {
 	}
 	if len(root.Content) == 0 {
 		return nil, &FieldError{File: name, Path: "project file", Rule: "is empty"}
+	}
+	if top := root.Content[0]; top.Kind != yaml.MappingNode {
+		// Nothing else can be checked, and the missing keys would only
+		// repeat it.
+		return nil, &FieldError{File: name, Line: top.Line, Path: "project file",
+			Rule: "is a " + yamlKind(strings.TrimPrefix(top.ShortTag(), "!!")) + ", but a project file is a mapping of keys (project:, onprem:, cloud:, apps:)"}
 	}
 	lines := map[string]int{}
 	var errs problems

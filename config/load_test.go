@@ -166,6 +166,22 @@ func TestBadInput(t *testing.T) {
 		{"postgres backup keep", "project: shop\nonprem:\n  postgres:\n    backup:\n      keep: -2\n", []string{`onprem.postgres.backup.keep: -2 must keep at least 1 backup`}},
 		{"relative state dir", "project: shop\nonprem:\n  state_dir: state\n", []string{`fullstack.yaml:3: onprem.state_dir: "state" must be absolute or start with ~/`}},
 		{"port conflict", "project: shop\nonprem:\n  registry:\n    port: 5432\n", []string{"onprem.postgres.port: 5432 conflicts with onprem.registry.port"}},
+		{"numbers only YAML reads as numbers", "project: shop\ncloud:\n  database: {backup_retention_days: 00, allocated_storage: 0x20, max_allocated_storage: -0}\n" +
+			"apps:\n  - {name: web, kind: site, site: {min_ttl: 0o7}}\n", []string{
+			`cloud.database.backup_retention_days: 00 is not a plain decimal number`,
+			`cloud.database.allocated_storage: 0x20 is not a plain decimal number`,
+			`cloud.database.max_allocated_storage: -0 is not allowed: give a positive value`,
+			`apps[0].site.min_ttl: 0o7 is not a plain decimal number`}},
+		{"a top level that is not a mapping", "just text\n", []string{
+			`project file: is a text, but a project file is a mapping of keys (project:, onprem:, cloud:, apps:)`}},
+		{"a list where text goes", "project: [a]\nonprem: [1]\n", []string{
+			`project: is a list, but this field takes text`, `onprem: is a list, but this field takes a mapping (key: value lines)`}},
+		{"names AWS and PostgreSQL reserve", "project: internal\napps:\n  - {name: none, kind: api, database: true}\n  - {name: current-user, kind: api, database: true}\n", []string{
+			`project: "internal" gives load balancer name "internal-production", and AWS refuses one beginning with "internal-": rename the project`,
+			`apps[0].database: "none" is the app's database and role name, and it is reserved`,
+			`apps[1].database: "current_user" is the app's database and role name, and it is reserved`}},
+		{"a subnet on Docker's default bridge", "project: shop\nonprem:\n  network: {subnet: 172.16.0.0/12}\n", []string{
+			`onprem.network.subnet: "172.16.0.0/12" overlaps Docker's default bridge network 172.17.0.0/16`}},
 		{"previews", "project: shop\nonprem:\n  previews:\n    domain: \"*.example.com\"\n    port: 5000\n    max: 21\n    max_age_days: -1\n", []string{
 			`onprem.previews.domain: "*.example.com" is not a DNS name`, "onprem.previews.port: 5000 conflicts with onprem.registry.port",
 			"onprem.previews.max: 21 must be 1-20", "onprem.previews.max_age_days: -1 must be at least 1 day"}},

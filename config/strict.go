@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -9,6 +10,10 @@ import (
 )
 
 var projectType = reflect.TypeFor[Project]()
+
+// plainInt is an integer as people write it: decimal digits, no leading
+// zero, an optional minus.
+var plainInt = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
 var (
 	appDatabaseType = reflect.TypeFor[AppDatabase]()
@@ -31,12 +36,20 @@ func checkKeys(errs *problems, n *yaml.Node, t reflect.Type, path string, lines 
 	if (t == appDatabaseType && n.Kind == yaml.ScalarNode) || (t.Kind() == reflect.Pointer && t.Elem() == boolType) {
 		t = boolType
 	}
+	if n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Int || t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Int) &&
+		n.ShortTag() == "!!int" && !plainInt.MatchString(n.Value) {
+		// 00, 0x0, 0o7, +5, 1_000 are numbers to YAML but not what most
+		// readers of the file take them for (00 would pass as 0).
+		*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: n.Value,
+			Rule: "is not a plain decimal number: write digits without leading zeros, sign or prefix (e.g. 7)"})
+		return
+	}
 	switch t.Kind() {
 	case reflect.Int:
 		// Zero means "use the default" in Go, so a 0 written in the file
 		// would be silently replaced; every int in the spec must be >= 1.
-		if n.Kind == yaml.ScalarNode && n.Value == "0" {
-			*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: "0",
+		if n.Kind == yaml.ScalarNode && (n.Value == "0" || n.Value == "-0") {
+			*errs = append(*errs, &FieldError{Line: n.Line, Path: path, Value: n.Value,
 				Rule: "is not allowed: give a positive value, or omit the key for the default"})
 		}
 	case reflect.Bool:

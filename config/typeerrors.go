@@ -11,7 +11,8 @@ import (
 )
 
 // typeErrorRE reads yaml.v3's "line N: cannot unmarshal !!tag `value` into type".
-var typeErrorRE = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `.*` into (.+)$")
+// A list or mapping has no value in the message.
+var typeErrorRE = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `.*`)? into (.+)$")
 
 // typeProblems turns the YAML library's type errors into FieldErrors that
 // name the field, the whole value (the library cuts it) and what the field
@@ -28,8 +29,8 @@ func typeProblems(te *yaml.TypeError, root *yaml.Node, pathAt map[int]string) pr
 			out = append(out, e)
 			continue
 		}
-		if v, ok := values[line]; ok {
-			e.Value = strconv.Quote(v)
+		if v, ok := values[line]; ok && m[2] != "seq" && m[2] != "map" {
+			e.Value = strconv.Quote(v) // a list's or mapping's last item would mislead
 		}
 		e.Rule = "is a " + yamlKind(m[2]) + ", but this field takes " + goKind(m[3])
 		out = append(out, e)
@@ -83,6 +84,11 @@ func goKind(t string) string {
 	case strings.HasPrefix(t, "[]"):
 		return "a list ([a, b] or \"- item\" lines)"
 	case strings.HasPrefix(t, "map["):
+		return "a mapping (key: value lines)"
+	case t == "config.Kind" || t == "config.NATStrategy":
+		return "text"
+	case strings.HasPrefix(t, "config."):
+		// Every other type of the project file is a section of keys.
 		return "a mapping (key: value lines)"
 	}
 	return fmt.Sprintf("a value of type %s", strings.TrimPrefix(t, "config."))

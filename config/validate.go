@@ -40,6 +40,9 @@ func (p *Project) validate() problems {
 	return errs
 }
 
+// dockerBridge is the subnet of Docker's default bridge network.
+var dockerBridge = netip.MustParsePrefix("172.17.0.0/16")
+
 // backupTime is HH:MM on a 24-hour clock.
 var backupTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
@@ -53,12 +56,16 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if o.StateDir != "" && !strings.HasPrefix(o.StateDir, "~/") && !filepath.IsAbs(o.StateDir) {
 		errs.add("onprem.state_dir", o.StateDir, "must be absolute or start with ~/ (state must not depend on the directory a deploy runs in)")
 	}
-	if !dockerName.MatchString(o.Network.Name) {
+	// Empty only when the project name is missing or wrong, which is
+	// reported already.
+	if o.Network.Name != "" && !dockerName.MatchString(o.Network.Name) {
 		errs.add("onprem.network.name", o.Network.Name, "is not a Docker network name: use letters, digits, '_', '.', '-', starting with a letter or digit, at most 63 chars")
 	}
 	if o.Network.Subnet != "" {
-		if _, err := parseNetwork(o.Network.Subnet); err != nil {
+		if n, err := parseNetwork(o.Network.Subnet); err != nil {
 			errs.add("onprem.network.subnet", o.Network.Subnet, "%s", err)
+		} else if n.Overlaps(dockerBridge) {
+			errs.add("onprem.network.subnet", o.Network.Subnet, "overlaps Docker's default bridge network %s: Docker refuses to create it there (choose another range, e.g. 172.30.0.0/16)", dockerBridge)
 		}
 	}
 	if addr, err := netip.ParseAddr(o.Registry.BindAddress); err == nil && !addr.Is4() {
@@ -372,6 +379,9 @@ func validateApps(errs *problems, p *Project) {
 			if n.TooLong() {
 				errs.add("project", p.Name, "%s: shorten the project name", n.Describe())
 			}
+			if why := n.Reserved(); why != "" {
+				errs.add("project", p.Name, "%s: rename the project", why)
+			}
 		}
 	}
 }
@@ -380,13 +390,15 @@ func validateApps(errs *problems, p *Project) {
 // app of the same name would collide with them.
 var platformNames = []string{"registry", "registry-backup", "postgres", "postgres-backup", "platform"}
 
-// reservedDatabases cannot be an app's database or role name.
-var reservedDatabases = []string{"postgres", "template0", "template1", "public", "rdsadmin", "flyway"}
+// reservedDatabases cannot be an app's database or role name: PostgreSQL
+// reserves none, public and the current_*/session_user role names, RDS
+// its rdsadmin, and the cluster has postgres, the templates and flyway.
+var reservedDatabases = []string{"postgres", "template0", "template1", "public", "none", "current_user", "current_role", "session_user", "rdsadmin", "flyway"}
 
 func validateDatabaseApp(errs *problems, p *Project, app, path string) {
 	db := naming.AppDatabase(app).Value
 	if slices.Contains(reservedDatabases, db) || strings.HasPrefix(db, "pg_") || strings.HasPrefix(db, "rds_") {
-		errs.add(path, db, "is the app's database and role name, and it is reserved in PostgreSQL/RDS (postgres, template0/1, pg_*, rds_*): rename the app")
+		errs.add(path, db, "is the app's database and role name, and it is reserved in PostgreSQL/RDS (%s, pg_*, rds_*): rename the app", strings.Join(reservedDatabases, ", "))
 	}
 	dir := p.MigrationsDir(app)
 	if _, err := os.Stat(dir); err != nil {

@@ -49,6 +49,19 @@ type Name struct {
 	Value string
 }
 
+// ReservedPrefix is a start AWS refuses for a kind's names: an internal
+// load balancer's DNS name begins with "internal-", so no name may.
+var ReservedPrefix = map[Kind]string{LoadBalancer: "internal-"}
+
+// Reserved explains a name that begins with its kind's reserved prefix
+// ("" when it does not), for validation messages.
+func (n Name) Reserved() string {
+	if p := ReservedPrefix[n.Kind]; p != "" && len(n.Value) >= len(p) && n.Value[:len(p)] == p {
+		return fmt.Sprintf("gives %s %q, and AWS refuses one beginning with %q", n.Kind, n.Value, p)
+	}
+	return ""
+}
+
 // TooLong reports whether the name exceeds its kind's limit.
 func (n Name) TooLong() bool { return len(n.Value) > MaxLen[n.Kind] }
 
