@@ -7,40 +7,32 @@ type Kind string
 
 // The derived names and the AWS limits they must fit.
 const (
-	LoadBalancer   Kind = "load balancer name"      // elbv2: 32 chars
-	TargetGroup    Kind = "target group name"       // elbv2: 32 chars
-	DBInstance     Kind = "RDS instance identifier" // rds: 63 chars
-	IAMRole        Kind = "IAM role name"           // iam: 64 chars
-	ECRRepository  Kind = "ECR repository name"     // ecr: 256 chars
-	LogGroup       Kind = "CloudWatch log group"    // logs: 512 chars
-	ECSCluster     Kind = "ECS cluster name"        // ecs: 255 chars
-	DockerNetwork  Kind = "Docker network name"     // no hard limit; kept short
-	ContainerName  Kind = "Docker container name"   // no hard limit; kept short
-	VolumeName     Kind = "Docker volume name"      // no hard limit; kept short
-	DatabaseName   Kind = "PostgreSQL identifier"   // NAMEDATALEN-1 = 63 bytes
-	SecurityGroup  Kind = "security group name"     // ec2: 255 chars
-	DBSubnetGroup  Kind = "DB subnet group name"    // rds: 255 chars
-	ParameterGroup Kind = "DB parameter group name" // rds: 255 chars
-	TagValue       Kind = "tag value"               // every service: 256 chars
+	LoadBalancer  Kind = "load balancer name"      // elbv2: 32 chars
+	TargetGroup   Kind = "target group name"       // elbv2: 32 chars
+	DBInstance    Kind = "RDS instance identifier" // rds: 63 chars
+	IAMRole       Kind = "IAM role name"           // iam: 64 chars
+	ECRRepository Kind = "ECR repository name"     // ecr: 256 chars
+	LogGroup      Kind = "CloudWatch log group"    // logs: 512 chars
+	ECSCluster    Kind = "ECS cluster name"        // ecs: 255 chars
+	DockerNetwork Kind = "Docker network name"     // no hard limit; kept short
+	ContainerName Kind = "Docker container name"   // no hard limit; kept short
+	DatabaseName  Kind = "PostgreSQL identifier"   // NAMEDATALEN-1 = 63 bytes
+	TagValue      Kind = "tag value"               // every service: 256 chars
 )
 
 // MaxLen is the longest name AWS (or Docker/PostgreSQL) accepts per kind.
 var MaxLen = map[Kind]int{
-	LoadBalancer:   32,
-	TargetGroup:    32,
-	DBInstance:     63,
-	IAMRole:        64,
-	ECRRepository:  256,
-	LogGroup:       512,
-	ECSCluster:     255,
-	DockerNetwork:  63,
-	ContainerName:  63,
-	VolumeName:     63,
-	DatabaseName:   63,
-	SecurityGroup:  255,
-	DBSubnetGroup:  255,
-	ParameterGroup: 255,
-	TagValue:       256,
+	LoadBalancer:  32,
+	TargetGroup:   32,
+	DBInstance:    63,
+	IAMRole:       64,
+	ECRRepository: 256,
+	LogGroup:      512,
+	ECSCluster:    255,
+	DockerNetwork: 63,
+	ContainerName: 63,
+	DatabaseName:  63,
+	TagValue:      256,
 }
 
 // Name is one derived name with its kind.

@@ -46,15 +46,18 @@ func newEdge(stack cdktf.TerraformStack, p *config.Project) (*edge, error) {
 }
 
 // USEast1 is the aws provider for us-east-1.
-func (e *edge) USEast1() cdktf.TerraformProvider {
+func (e *edge) USEast1() (cdktf.TerraformProvider, error) {
 	if e.usEast1 == nil {
-		// Only a missing region fails, and it is a constant here.
-		e.usEast1, _ = awsprovider.New(e.stack, "aws-us-east-1", awsprovider.Props{
+		p, err := awsprovider.New(e.stack, "aws-us-east-1", awsprovider.Props{
 			Region: "us-east-1", Alias: "us_east_1", Tags: tags(e.p.Name, e.p.Cloud.Environment),
 			Emulator: emulator(e.p.Cloud),
 		})
+		if err != nil {
+			return nil, err
+		}
+		e.usEast1 = p
 	}
-	return e.usEast1
+	return e.usEast1, nil
 }
 
 // Certificate is app's viewer certificate for domain: arn when given,
@@ -62,19 +65,23 @@ func (e *edge) USEast1() cdktf.TerraformProvider {
 // in us-east-1, where CloudFront takes them from whatever the stack's
 // region; nil without a domain. config checked that the name covers the
 // domain.
-func (e *edge) Certificate(app, domain, arn, certDomain string) *string {
+func (e *edge) Certificate(app, domain, arn, certDomain string) (*string, error) {
 	switch {
 	case domain == "":
-		return nil
+		return nil, nil
 	case arn != "":
-		return jsii.String(arn)
+		return jsii.String(arn), nil
 	case certDomain == "":
 		certDomain = domain
 	}
+	usEast1, err := e.USEast1()
+	if err != nil {
+		return nil, err
+	}
 	cert := dataawsacmcertificate.NewDataAwsAcmCertificate(e.stack, jsii.String("certificate-"+app), &dataawsacmcertificate.DataAwsAcmCertificateConfig{
-		Provider: e.USEast1(), Domain: jsii.String(certDomain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
+		Provider: usEast1, Domain: jsii.String(certDomain), Statuses: jsii.Strings("ISSUED"), MostRecent: jsii.Bool(true),
 	})
-	return cert.Arn()
+	return cert.Arn(), nil
 }
 
 // CloudFrontACL is the web ACL ARN every distribution names; nil unless
@@ -85,9 +92,13 @@ func (e *edge) CloudFrontACL() (*string, error) {
 		return nil, nil
 	}
 	if e.cloudFrontACL == nil {
+		usEast1, err := e.USEast1()
+		if err != nil {
+			return nil, err
+		}
 		acl, err := webacl.New(e.stack, "waf-cloudfront", webacl.Props{
 			Name: naming.WebACL(e.p.Name, e.p.Cloud.Environment, "cloudfront"), Scope: webacl.ScopeCloudFront,
-			RateLimit: waf.RateLimit, Provider: e.USEast1(),
+			RateLimit: waf.RateLimit, Provider: usEast1,
 		})
 		if err != nil {
 			return nil, err

@@ -131,9 +131,13 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 		if err != nil {
 			return err
 		}
+		cert, err := edge.Certificate(a.Name, a.Domain, a.CertificateARN, a.CertificateDomain)
+		if err != nil {
+			return err
+		}
 		d, err := apidistribution.New(stack, "api-distribution-"+a.Name, apidistribution.Props{
 			Project: p.Name, App: a.Name, LoadBalancer: services.LoadBalancer,
-			Domain: a.Domain, CertificateARN: edge.Certificate(a.Name, a.Domain, a.CertificateARN, a.CertificateDomain),
+			Domain: a.Domain, CertificateARN: cert,
 			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
 		})
 		if err != nil {

@@ -24,7 +24,9 @@ func newCloudSites(stack cdktf.TerraformStack, p *config.Project, in *cloudInput
 		if _, ok := services.Services[a.Site.API]; ok {
 			props.API = services.LoadBalancer
 		}
-		props.CertificateARN = edge.Certificate(a.Name, a.Site.Domain, a.Site.CertificateARN, a.Site.CertificateDomain)
+		if props.CertificateARN, err = edge.Certificate(a.Name, a.Site.Domain, a.Site.CertificateARN, a.Site.CertificateDomain); err != nil {
+			return nil, nil, err
+		}
 		site, err := clientsite.New(stack, "site-"+a.Name, props)
 		if err != nil {
 			return nil, nil, err

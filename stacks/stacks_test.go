@@ -20,9 +20,13 @@ import (
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
-// Synthesize once per test binary (jsii start-up costs seconds): a plain
-// project (production: single NAT), one in emulator mode with a remote
-// state backend and no NAT, and one with per-az NAT and flow logs.
+// Synthesize once per test binary (jsii start-up costs seconds): plain
+// (production: single NAT), emulated (emulator mode, remote state, no NAT,
+// a registry with auth and TLS, an API with a domain of its own), perAZ
+// (per-az NAT, flow logs, a site domain, egress rules, interface
+// endpoints), secured (every cloud.security option) and teardown (the
+// on-prem data volumes unprotected). internal/synth checks each stack's
+// task wiring (internal/graphcheck) as it reads it back.
 var plain, emulated, perAZ, secured, teardown *synth.Output
 
 const secretInEnv = "must-never-reach-cdk-tf-json"

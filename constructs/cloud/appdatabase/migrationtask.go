@@ -2,7 +2,6 @@ package appdatabase
 
 import (
 	_ "embed"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -85,10 +84,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	if props.ImageDigest != "" {
 		image = *props.Repository + "@" + props.ImageDigest
 	}
-	defs, err := flywayContainer(image, props)
-	if err != nil {
-		return nil, fmt.Errorf("%s/%s: container definitions: %w", *scope.Node().Path(), id, err)
-	}
+	defs := flywayContainer(image, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	m := &MigrationTask{Construct: c, Image: image}
 	m.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
@@ -135,7 +131,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 // flywayContainer is the task's container definition: Flyway reads the
 // credentials from the RDS-managed secret as ECS secrets, never as plain
 // environment values.
-func flywayContainer(image string, props MigrationTaskProps) (string, error) {
+func flywayContainer(image string, props MigrationTaskProps) string {
 	spec := props.DB.Spec()
 	secret := *props.DB.SecretARN()
 	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{

@@ -55,9 +55,10 @@ func AWSLogs(group, region, prefix string) LogConfiguration {
 
 // ContainerDefinitions encodes a task's containers as the task
 // definition's container_definitions.
-func ContainerDefinitions(defs ...ContainerDefinition) (string, error) {
-	b, err := json.Marshal(defs)
-	return string(b), err
+func ContainerDefinitions(defs ...ContainerDefinition) string {
+	// Plain strings, numbers and lists: encoding cannot fail.
+	b, _ := json.Marshal(defs)
+	return string(b)
 }
 
 // IsDigest reports whether s is an image manifest digest as a container

@@ -198,10 +198,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 			}, []string{"*"})).JSON()),
 		})
 	}
-	defs, err := containerDefinitions(props)
-	if err != nil {
-		return nil, fmt.Errorf("%s/%s: container definitions: %w", *scope.Node().Path(), id, err)
-	}
+	defs := containerDefinitions(props)
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(props.Project + "-" + props.App),
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
@@ -326,7 +323,7 @@ func conditions(r Route) *[]*lblistenerrule.LbListenerRuleCondition {
 
 // containerDefinitions is the app's container: the database credentials
 // come from the RDS-managed secret as ECS secrets, never as plain values.
-func containerDefinitions(p Props) (string, error) {
+func containerDefinitions(p Props) string {
 	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
 	for k, v := range p.Env {
 		env[k] = tfstring.Escape(v)
