@@ -30,7 +30,7 @@ func policy(statements ...string) string {
 func TestTaskWiring(t *testing.T) {
 	for _, c := range []struct {
 		name, policy, group string
-		want               []string
+		want                []string
 	}{
 		{"wired", policy(readsSecret, writesLogs), "/shop/api", nil},
 		{"wildcard grants", policy(`{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}`, `{"Effect":"Allow","Action":["logs:*"],"Resource":["*"]}`), "/shop/api", nil},
