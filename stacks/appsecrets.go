@@ -12,15 +12,19 @@ import (
 
 // secretVariables are app a's secrets by environment variable name: the
 // tokens of their sensitive variables, the same names on both stacks.
-func secretVariables(stack cdktf.TerraformStack, a config.App) map[string]*string {
+func secretVariables(stack cdktf.TerraformStack, a config.App) (map[string]*string, error) {
 	if len(a.Secrets) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := map[string]*string{}
 	for _, name := range a.Secrets {
-		out[name] = providers.SecretVariable(stack, config.AppSecretVariable(a.Name, name), "Secret "+name+" of app "+a.Name, 1).StringValue()
+		v, err := providers.SecretVariable(stack, config.AppSecretVariable(a.Name, name), "Secret "+name+" of app "+a.Name, 1)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = v.StringValue()
 	}
-	return out
+	return out, nil
 }
 
 // newCloudAppSecrets keeps every app's secrets in Secrets Manager; it
@@ -29,7 +33,10 @@ func newCloudAppSecrets(stack cdktf.TerraformStack, p *config.Project, key strin
 	out := map[string]*appsecrets.Secrets{}
 	var arns []string
 	for _, a := range containerApps(p.Apps) {
-		values := secretVariables(stack, a)
+		values, err := secretVariables(stack, a)
+		if err != nil {
+			return nil, nil, err
+		}
 		if values == nil {
 			continue
 		}

@@ -64,7 +64,10 @@ func (e onPremApps) newDatabases(cluster *postgrescluster.Cluster) (map[string]*
 	databases := map[string]*appdatabase.Database{}
 	images := map[string]*localimage.LocalImage{}
 	for _, s := range e.in.databases {
-		pw := providers.PasswordVariable(e.stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
+		pw, err := providers.PasswordVariable(e.stack, config.AppPasswordVariable(s.App), "Password of app "+s.App+"'s database role")
+		if err != nil {
+			return nil, nil, err
+		}
 		ctx := e.in.migrations[s.App]
 		img, err := localimage.New(e.stack, "migration-image-"+s.App, localimage.Props{
 			Registry: e.registry, Namespace: appNamespace(e.p, s.App), App: s.App,
@@ -118,6 +121,10 @@ func (e onPremApps) newServices(databases map[string]*appdatabase.Database) (map
 	out := map[string]*restservice.Service{}
 	for _, a := range containerApps(e.p.Apps) {
 		src := e.in.sources[a.Name]
+		secrets, err := secretVariables(e.stack, a)
+		if err != nil {
+			return nil, err
+		}
 		props := restservice.Props{
 			Project: e.name, App: a.Name, Kind: registry.Namespace(a.Kind),
 			SourceDir: src.dir, SourceHash: src.hash,
@@ -125,7 +132,7 @@ func (e onPremApps) newServices(databases map[string]*appdatabase.Database) (map
 			Port: a.Port, Proxy: e.proxy,
 			HealthCheckCommand: a.HealthCheckCommand, HealthCheckPath: a.HealthCheckPath,
 			Env:       a.Env,
-			SecretEnv: secretVariables(e.stack, a),
+			SecretEnv: secrets,
 			MemoryMiB: a.Size.Memory,
 			Options:   e.options,
 		}
@@ -170,8 +177,11 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	}
 	var htpasswd *string
 	if o.Registry.HTPasswd {
-		htpasswd = providers.SecretVariable(stack, config.RegistryHTPasswdVariable,
-			"htpasswd file of the on-prem registry: user:bcrypt-hash lines", 1).StringValue()
+		v, err := providers.SecretVariable(stack, config.RegistryHTPasswdVariable, "htpasswd file of the on-prem registry: user:bcrypt-hash lines", 1)
+		if err != nil {
+			return nil, err
+		}
+		htpasswd = v.StringValue()
 	}
 	reg, err := registry.New(stack, "registry", registry.Props{
 		Project:            p.Name,
@@ -306,10 +316,15 @@ func postgresProvider(stack cdktf.TerraformStack, o config.OnPrem) (*postgresqlp
 func dockerProvider(stack cdktf.TerraformStack, o config.OnPrem, reg *registry.Registry) error {
 	var pushUser, pushPassword *string
 	if o.Registry.HTPasswd {
-		pushUser = providers.SecretVariable(stack, config.RegistryUserVariable,
-			"user the deploy pushes to the on-prem registry as (one of the htpasswd users)", 1).StringValue()
-		pushPassword = providers.SecretVariable(stack, config.RegistryPasswordVariable,
-			"password of that registry user", 1).StringValue()
+		user, err := providers.SecretVariable(stack, config.RegistryUserVariable, "user the deploy pushes to the on-prem registry as (one of the htpasswd users)", 1)
+		if err != nil {
+			return err
+		}
+		password, err := providers.SecretVariable(stack, config.RegistryPasswordVariable, "password of that registry user", 1)
+		if err != nil {
+			return err
+		}
+		pushUser, pushPassword = user.StringValue(), password.StringValue()
 	}
 	_, err := dockerprovider.New(stack, "docker", dockerprovider.Props{
 		Host:       o.DockerHost,

@@ -33,6 +33,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	onpremrestservice "github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
+	"github.com/homecloud-dev/fullstack/constructs/providers"
 )
 
 // TestZeroProps calls every constructor with zero props, as a caller who
@@ -129,5 +130,28 @@ func TestZeroProps(t *testing.T) {
 				t.Errorf("a failed constructor left %d children in the stack", n)
 			}
 		})
+	}
+}
+
+// TestDuplicatesAreErrors: a second construct or variable under a taken id
+// is an error naming both paths, never jsii's panic, and adds nothing.
+func TestDuplicatesAreErrors(t *testing.T) {
+	_, s := newStack(t, "dup")
+	if _, err := dockernetwork.New(s, "orders-net", dockernetwork.Props{Name: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dockernetwork.New(s, "orders-net", dockernetwork.Props{Name: "b"})
+	if err == nil || !strings.Contains(err.Error(), `dup/orders-net: id "orders-net" is already used by dup/orders-net`) {
+		t.Errorf("a second construct of the same id: %v", err)
+	}
+	if _, err := providers.PasswordVariable(s, "orders_password", "first"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = providers.PasswordVariable(s, "orders_password", "second")
+	if err == nil || !strings.Contains(err.Error(), `dup: variable "orders_password" is already used by dup/orders_password`) {
+		t.Errorf("a second variable of the same name: %v", err)
+	}
+	if n := len(*s.Node().Children()); n != 2 {
+		t.Errorf("%d children after two refused duplicates, want 2", n)
 	}
 }

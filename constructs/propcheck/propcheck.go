@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 )
 
 // Errors collects the problems of one construct's props.
@@ -21,14 +22,22 @@ type Errors struct {
 }
 
 // For starts the report of the construct id is about to become under scope.
+// An id already taken in scope is its first problem: constructs would
+// panic on it, deep inside jsii.
 func For(scope constructs.Construct, id string) *Errors {
 	path := id
+	e := &Errors{scope: scope}
 	if scope != nil {
 		if p := *scope.Node().Path(); p != "" {
 			path = p + "/" + id
 		}
+		e.path = path
+		if taken := scope.Node().TryFindChild(jsii.String(id)); taken != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s: id %q is already used by %s: give each construct an id of its own (two apps of the same name?)", path, id, *taken.Node().Path()))
+		}
 	}
-	return &Errors{scope: scope, path: path}
+	e.path = path
+	return e
 }
 
 // Add records that field holds value, which breaks rule. Strings are

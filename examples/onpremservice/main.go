@@ -81,7 +81,10 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
-	appPassword := providers.PasswordVariable(stack, "app_password", "Password of the notes app's database role")
+	appPassword, err := providers.PasswordVariable(stack, "app_password", "Password of the notes app's database role")
+	if err != nil {
+		return err
+	}
 	db, err := appdatabase.New(stack, "database", appdatabase.Props{
 		Spec:     dbspec.Spec{Project: project, App: app},
 		Password: appPassword.StringValue(),

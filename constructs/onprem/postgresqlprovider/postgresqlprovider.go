@@ -55,7 +55,10 @@ func New(stack cdktf.TerraformStack, id string, props Props) (*Provider, error) 
 	if err := props.validate(propcheck.For(stack, id)); err != nil {
 		return nil, err
 	}
-	password := providers.PasswordVariable(stack, props.PasswordVariable, "Superuser password of the on-prem PostgreSQL cluster")
+	password, err := providers.PasswordVariable(stack, props.PasswordVariable, "Superuser password of the on-prem PostgreSQL cluster")
+	if err != nil {
+		return nil, err
+	}
 	p := pgprovider.NewPostgresqlProvider(stack, jsii.String(id), &pgprovider.PostgresqlProviderConfig{
 		ExpectedVersion: jsii.String(props.Version),
 		Host:            jsii.String(props.Host),
