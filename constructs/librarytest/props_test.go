@@ -155,3 +155,17 @@ func TestDuplicatesAreErrors(t *testing.T) {
 		t.Errorf("%d children after two refused duplicates, want 2", n)
 	}
 }
+
+// TestBuildInputsAreChecked: an on-prem service whose source folder has no
+// Dockerfile, or does not exist, is refused at construction, naming the
+// construct and the field (it used to fail only at apply).
+func TestBuildInputsAreChecked(t *testing.T) {
+	_, s := newStack(t, "inputs")
+	empty := t.TempDir()
+	for _, dir := range []string{empty, empty + "/missing"} {
+		_, err := onpremrestservice.New(s, "svc", onpremrestservice.Props{SourceDir: dir})
+		if want := `inputs/svc: SourceDir "` + dir + `": holds no Dockerfile`; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("source %s: %v, want %q", dir, err, want)
+		}
+	}
+}

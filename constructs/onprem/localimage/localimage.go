@@ -5,6 +5,7 @@
 package localimage
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -60,6 +61,8 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 	check.Ref("Registry", props.Registry)
 	if !filepath.IsAbs(props.ContextDir) {
 		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
+	} else if st, err := os.Stat(filepath.Join(props.ContextDir, "Dockerfile")); err != nil || st.IsDir() {
+		check.Add("ContextDir", props.ContextDir, "holds no Dockerfile: the image is built from it")
 	}
 	if len(props.Hash) < 12 {
 		check.Add("Hash", props.Hash, "is required (contenthash.Dir of ContextDir, at least 12 characters)")

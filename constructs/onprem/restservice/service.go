@@ -2,6 +2,7 @@ package restservice
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -204,6 +205,8 @@ func (p Props) validate(check *propcheck.Errors) error {
 	}
 	if !filepath.IsAbs(p.SourceDir) {
 		check.Add("SourceDir", p.SourceDir, "must be an absolute path")
+	} else if st, err := os.Stat(filepath.Join(p.SourceDir, "Dockerfile")); err != nil || st.IsDir() {
+		check.Add("SourceDir", p.SourceDir, "holds no Dockerfile (or does not exist): the app's image is built from it")
 	}
 	if len(p.SourceHash) < 12 {
 		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
