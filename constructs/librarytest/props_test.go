@@ -169,3 +169,12 @@ func TestBuildInputsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestNilDependenciesAreRefused: a nil in a dependency list is named.
+func TestNilDependenciesAreRefused(t *testing.T) {
+	_, s := newStack(t, "deps")
+	_, err := cloudrestservice.New(s, "svc", cloudrestservice.Props{After: []cdktf.ITerraformDependable{nil}})
+	if err == nil || !strings.Contains(err.Error(), "deps/svc: After[0] is nil") {
+		t.Errorf("a nil dependency: %v", err)
+	}
+}

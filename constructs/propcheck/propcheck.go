@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // Errors collects the problems of one construct's props.
@@ -109,6 +110,16 @@ func isNil(ref constructs.IConstruct) bool {
 func stackPath(c constructs.IConstruct) string {
 	stack, _, _ := strings.Cut(*c.Node().Path(), "/")
 	return stack
+}
+
+// Dependencies records each nil entry of a dependency list (field): a nil
+// would reach Terraform as a broken depends_on.
+func (e *Errors) Dependencies(field string, deps []cdktf.ITerraformDependable) {
+	for i, d := range deps {
+		if d == nil || reflect.ValueOf(d).Kind() == reflect.Pointer && reflect.ValueOf(d).IsNil() {
+			e.errs = append(e.errs, fmt.Errorf("%s: %s[%d] is nil: list only resources that exist", e.path, field, i))
+		}
+	}
 }
 
 // Check records err, already worded, under the construct's path.

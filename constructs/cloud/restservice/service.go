@@ -407,6 +407,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Network", p.Network)
 	check.Ref("LoadBalancer", p.LoadBalancer)
 	check.OptionalRef("Database", p.Database)
+	check.Dependencies("After", p.After)
 	check.Required("LogGroup", p.LogGroup)
 	check.Required("Region", p.Region)
 	if p.Port < 1 || p.Port > 65535 {

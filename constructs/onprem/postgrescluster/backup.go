@@ -119,6 +119,7 @@ func (p BackupProps) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Ref("Cluster", p.Cluster)
 	check.Ref("Network", p.Network)
+	check.Dependencies("After", p.After)
 	if len(p.At) != 5 || p.At[2] != ':' {
 		check.Add("At", p.At, "is not HH:MM")
 	}

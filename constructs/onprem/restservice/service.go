@@ -214,6 +214,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Registry", p.Registry)
 	check.Ref("Network", p.Network)
 	check.OptionalRef("Database", p.Database)
+	check.Dependencies("After", p.After)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
 	}
