@@ -20,11 +20,14 @@ import (
 )
 
 // cloudBase is what every cloud construct test stands on: provider,
-// network, cluster and load balancer in stack "lib".
+// network, the orders app's database, cluster and load balancer in stack
+// "lib". The cluster is wired as a caller must wire it: the database's
+// secret readable, a log group per service the tests add.
 type cloudBase struct {
 	app     cdktf.App
 	stack   cdktf.TerraformStack
 	net     *network.Network
+	db      *appdatabase.Database
 	cluster *ecscluster.Cluster
 	lb      *loadbalancer.LoadBalancer
 }
@@ -36,11 +39,18 @@ func newCloudBase(t *testing.T) cloudBase {
 	net := must(network.New(stack, "network", network.Props{
 		CIDR: "10.1.0.0/16", Name: "lib", Region: "eu-west-2", Zones: []string{"eu-west-2a", "eu-west-2b"}, ServicePorts: []int{8080},
 	}))(t)
+	db := must(appdatabase.New(stack, "base-database", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "orders"}, EngineVersion: "16", Network: net,
+	}))(t)
+	var logs []ecscluster.AppLog
+	for _, app := range []string{"orders", "ranker", "third", "late"} {
+		logs = append(logs, ecscluster.AppLog{App: app, Name: "/lib/" + app})
+	}
 	cluster := must(ecscluster.New(stack, "cluster", ecscluster.Props{
-		Name: "lib", ExecutionRoleName: "lib-execution", Logs: []ecscluster.AppLog{{App: "orders", Name: "/lib/orders"}},
+		Name: "lib", ExecutionRoleName: "lib-execution", Logs: logs, SecretARNs: []string{*db.SecretARN()},
 	}))(t)
 	lb := must(loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "lib", Network: net}))(t)
-	return cloudBase{app, stack, net, cluster, lb}
+	return cloudBase{app, stack, net, db, cluster, lb}
 }
 
 // must takes a constructor's results and, given the test, fails it on
@@ -69,9 +79,7 @@ func (b cloudBase) service(t *testing.T, id string, props restservice.Props) *re
 // rule requires behind CloudFront, and the database wiring.
 func TestCloudService(t *testing.T) {
 	b := newCloudBase(t)
-	db := must(appdatabase.New(b.stack, "db", appdatabase.Props{
-		Spec: dbspec.Spec{Project: "lib", App: "orders"}, EngineVersion: "16", Network: b.net,
-	}))(t)
+	db := b.db
 	b.service(t, "orders", restservice.Props{App: "orders", Route: restservice.Route{Path: "/orders/*"}, Database: db,
 		Sites: []restservice.SiteRule{{Site: "web"}}})
 	b.service(t, "ranker", restservice.Props{App: "ranker", Route: restservice.Route{Path: "/ranker/*"}})
@@ -206,5 +214,33 @@ func TestRetentionValues(t *testing.T) {
 	_, err = ecscluster.New(stack, "cluster", ecscluster.Props{Name: "lib", ExecutionRoleName: "lib-exec", LogRetentionDays: 8})
 	if err == nil || !strings.Contains(err.Error(), "lib/cluster: LogRetentionDays 8: is not a value CloudWatch accepts") {
 		t.Errorf("log retention 8: got %v", err)
+	}
+}
+
+// TestCloudTaskWiring: a service or migration task whose database secret
+// the cluster's execution role may not read, or whose log group the
+// cluster lacks, is refused at construction (the emulator would apply it;
+// AWS would never start the task).
+func TestCloudTaskWiring(t *testing.T) {
+	b := newCloudBase(t)
+	other := must(appdatabase.New(b.stack, "other-database", appdatabase.Props{
+		Spec: dbspec.Spec{Project: "lib", App: "other"}, EngineVersion: "16", Network: b.net,
+	}))(t)
+	_, err := restservice.New(b.stack, "other", restservice.Props{Project: "lib", App: "other", Port: 8080, HealthCheckPath: "/",
+		Repository: jsii.String("r"), ImageTag: jsii.String("t"), Cluster: b.cluster, Network: b.net, LoadBalancer: b.lb,
+		LogGroup: "/lib/other", Region: "eu-west-2", Database: other, Route: restservice.Route{Path: "/other/*"}})
+	for _, part := range []string{
+		`lib/other: LogGroup "/lib/other": is not one of the cluster's log groups`,
+		`lib/other: Database's secret "`, `is a secret the cluster's execution role may not read: add it to ecscluster.Props.SecretARNs`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), part) {
+			t.Errorf("an unwired service: %v, want %q", err, part)
+		}
+	}
+	_, err = appdatabase.NewMigrationTask(b.stack, "other-migrations", appdatabase.MigrationTaskProps{
+		DB: other, Repository: jsii.String("r"), Cluster: b.cluster, Network: b.net, LogGroup: "/lib/other/flyway", Region: "eu-west-2"})
+	if err == nil || !strings.Contains(err.Error(), `lib/other-migrations: LogGroup "/lib/other/flyway": is not one of the cluster's log groups`) ||
+		!strings.Contains(err.Error(), "DB's secret") {
+		t.Errorf("an unwired migration task: %v", err)
 	}
 }

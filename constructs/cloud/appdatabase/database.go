@@ -61,6 +61,9 @@ type Database struct {
 	ParameterGroup dbparametergroup.DbParameterGroup
 	Instance       dbinstance.DbInstance
 	spec           dbspec.Spec
+	// secretARN is one token for the secret's ARN: every reader gets the
+	// same string, so a cluster can tell whether it was granted it.
+	secretARN *string
 }
 
 const (
@@ -156,7 +159,10 @@ func (c *Database) Port() *float64 { return c.Instance.Port() }
 // SecretARN is the ARN token of the Secrets Manager secret RDS keeps the
 // master credentials in (JSON with "username" and "password").
 func (c *Database) SecretARN() *string {
-	return c.Instance.MasterUserSecret().Get(jsii.Number(0)).SecretArn()
+	if c.secretARN == nil {
+		c.secretARN = c.Instance.MasterUserSecret().Get(jsii.Number(0)).SecretArn()
+	}
+	return c.secretARN
 }
 
 // Spec is the shared spec.

@@ -76,6 +76,9 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	if props.ImageDigest != "" && !ecscluster.IsDigest(props.ImageDigest) {
 		check.Add("ImageDigest", props.ImageDigest, "must be sha256:<64 lowercase hex digits>")
 	}
+	if props.Cluster != nil && props.DB != nil {
+		props.Cluster.CheckTask(check, props.LogGroup, "DB's secret", *props.DB.SecretARN())
+	}
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

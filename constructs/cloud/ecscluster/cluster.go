@@ -56,6 +56,9 @@ type Cluster struct {
 	ExecutionRole *ExecutionRole
 	// LogGroups by app name.
 	LogGroups map[string]cloudwatchloggroup.CloudwatchLogGroup
+	// logNames and secrets are what the execution role was granted: the
+	// log group names and the secret ARNs (tokens) of Props.
+	logNames, secrets map[string]bool
 }
 
 const (
@@ -73,7 +76,10 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	cl := &Cluster{Construct: c, LogGroups: map[string]cloudwatchloggroup.CloudwatchLogGroup{}}
+	cl := &Cluster{Construct: c, LogGroups: map[string]cloudwatchloggroup.CloudwatchLogGroup{}, logNames: map[string]bool{}, secrets: map[string]bool{}}
+	for _, arn := range props.SecretARNs {
+		cl.secrets[arn] = true
+	}
 	cl.Cluster = ecscluster.NewEcsCluster(c, jsii.String(idCluster), &ecscluster.EcsClusterConfig{
 		Name:    jsii.String(props.Name),
 		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
@@ -95,12 +101,28 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 			Tags:            &map[string]*string{"app": jsii.String(l.App)},
 		})
 		cl.LogGroups[l.App] = g
+		cl.logNames[l.Name] = true
 		logARNs = append(logARNs, *g.Arn())
 	}
 	cl.ExecutionRole = newExecutionRole(c, props.ExecutionRoleName, executionGrants{
 		repositories: props.RepositoryARNs, logGroups: logARNs, secrets: props.SecretARNs, key: props.KMSKeyARN,
 	})
 	return cl, nil
+}
+
+// CheckTask records on check what a task run by this cluster would fail
+// on in AWS, where the emulator lets it pass: a log group (field
+// LogGroup) the cluster does not have, a secret (field, ARN) its execution
+// role may not read. secrets are field names and secret ARNs, in pairs.
+func (c *Cluster) CheckTask(check *propcheck.Errors, logGroup string, secrets ...string) {
+	if logGroup != "" && !c.logNames[logGroup] {
+		check.Add("LogGroup", logGroup, "is not one of the cluster's log groups: add it to ecscluster.Props.Logs (ECS cannot start a task whose awslogs group is missing)")
+	}
+	for i := 0; i+1 < len(secrets); i += 2 {
+		if !c.secrets[secrets[i+1]] {
+			check.Add(secrets[i], secrets[i+1], "is a secret the cluster's execution role may not read: add it to ecscluster.Props.SecretARNs (ECS cannot start the task without it)")
+		}
+	}
 }
 
 // Name is the cluster name token.

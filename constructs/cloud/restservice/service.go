@@ -409,6 +409,16 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.OptionalRef("Database", p.Database)
 	check.Dependencies("After", p.After)
 	check.Required("LogGroup", p.LogGroup)
+	if p.Cluster != nil {
+		var secrets []string
+		for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
+			secrets = append(secrets, "Secrets["+name+"]", *p.Secrets[name])
+		}
+		if p.Database != nil {
+			secrets = append(secrets, "Database's secret", *p.Database.SecretARN())
+		}
+		p.Cluster.CheckTask(check, p.LogGroup, secrets...)
+	}
 	check.Required("Region", p.Region)
 	if p.Port < 1 || p.Port > 65535 {
 		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
