@@ -263,6 +263,27 @@ func TestTestWorkflowRunsReadmeCommand(t *testing.T) {
 	}
 }
 
+// TestCIRunsReadmeMainCommand: .ci/run runs the README's main command as
+// written, set-up included.
+func TestCIRunsReadmeMainCommand(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)\\*\\*Main job\\*\\*.*?```sh\\n([^\\n]+)\\n```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no Main job command block")
+	}
+	command := string(m[1])
+	if !strings.HasPrefix(command, "./scripts/setup && ") {
+		t.Errorf("the README's main command %q does not set the machine up first", command)
+	}
+	ci, _ := os.ReadFile(filepath.Join(repoRoot, ".ci", "run"))
+	if !strings.Contains(string(ci), "\n"+command+"\n") {
+		t.Errorf(".ci/run does not run the README's main command %q", command)
+	}
+}
+
 // TestActionsArePinnedToMajorVersions: one deliberate policy everywhere.
 func TestActionsArePinnedToMajorVersions(t *testing.T) {
 	major := regexp.MustCompile(`^[a-z0-9-]+/[a-z0-9-]+@v[0-9]+$`)

@@ -32,8 +32,11 @@ type onPremDemo struct {
 // returns nil and says why in one line when this machine cannot run one.
 func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 	if err := harness.CanStartDockerEngine(); err != nil {
-		r.note("onprem: not deployed here (%v); the stack is synthesized only", err)
-		return nil, nil
+		hint := "run ./scripts/setup as root first"
+		if os.Geteuid() != 0 {
+			hint = "a private Docker engine needs root: sudo ./scripts/setup && sudo go run ./cmd/demo"
+		}
+		return nil, skipped{fmt.Sprintf("no private Docker engine here (%v): the onprem stack is synthesized only; %s", err, hint)}
 	}
 	cache, err := harness.CacheDir()
 	if err != nil {

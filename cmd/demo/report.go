@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -31,6 +32,12 @@ func (r *report) step(what string, fn func() error) error {
 	err := fn()
 	took := time.Since(start)
 	r.phases = append(r.phases, phaseTime{what, took})
+	var skip skipped
+	if errors.As(err, &skip) {
+		fmt.Printf("skipped: %s\n", skip.reason)
+		r.note("%s: skipped (%s)", what, skip.reason)
+		return nil
+	}
 	if err != nil {
 		fmt.Printf("FAILED (%s)\n", took.Round(time.Second))
 		return err
@@ -38,6 +45,12 @@ func (r *report) step(what string, fn func() error) error {
 	fmt.Printf("ok (%s)\n", took.Round(time.Second))
 	return nil
 }
+
+// skipped is a step that could not run on this machine, and why: the
+// step line says so instead of "ok".
+type skipped struct{ reason string }
+
+func (s skipped) Error() string { return s.reason }
 
 // note adds a line to the summary.
 func (r *report) note(format string, args ...any) {
