@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// TestEmulatorCommand runs `go run ./cmd/emulator` as the README's
+// TestEmulatorCommand runs `go run ./cmd/emulator` as docs/project-file.md's
 // emulator section does: it must print the endpoint and the env.sh to
 // source, answer on the endpoint, write env.sh with every variable the
 // section names, and stop on Ctrl-C (SIGINT) with exit 0, taking moto with it.

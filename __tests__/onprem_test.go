@@ -28,7 +28,7 @@ import (
 func TestOnPremDeploysForReal(t *testing.T) {
 	if err := harness.CanStartDockerEngine(); err != nil {
 		if os.Geteuid() != 0 {
-			t.Skipf("%v: the on-prem deploy runs only as root (README: what runs where)", err)
+			t.Skipf("%v: the on-prem deploy runs only as root (docs/testing.md: what runs where)", err)
 		}
 		t.Fatal(err)
 	}

@@ -203,7 +203,7 @@ type Cloud struct {
 	CertificateARN string `yaml:"certificate_arn"`
 	// NAT is how private subnets reach the internet: "none", "single" or
 	// "per-az". Default "single" when Environment is "production", else
-	// "none". See README "NAT strategies" for the cost trade-off.
+	// "none". See docs/cloud.md "NAT strategies" for the cost trade-off.
 	NAT NATStrategy `yaml:"nat"`
 	// FlowLogs sends VPC flow logs to CloudWatch. Default false.
 	FlowLogs bool `yaml:"flow_logs"`
@@ -218,7 +218,7 @@ type Cloud struct {
 	// InterfaceEndpoints adds VPC interface endpoints for ECR, CloudWatch
 	// Logs and Secrets Manager, so that services in private subnets run
 	// without NAT (with nat: none they then have no internet at all).
-	// Billed per endpoint, zone and hour: see README "Security defaults".
+	// Billed per endpoint, zone and hour: see docs/cloud.md "Security defaults".
 	// Default false. The S3 gateway endpoint is always there (free).
 	InterfaceEndpoints bool `yaml:"interface_endpoints"`
 	// Security holds the protections that cost money; all off by default.
@@ -228,7 +228,7 @@ type Cloud struct {
 }
 
 // Security is the optional protections of the cloud target, each with a
-// monthly cost stated in README "Security defaults".
+// monthly cost stated in docs/cloud.md "Security defaults".
 type Security struct {
 	// WAF puts an AWS WAF web ACL (AWS managed common rules and a per-IP
 	// rate limit) on every CloudFront distribution and the load balancer.

@@ -205,7 +205,7 @@ func validateCloud(errs *problems, c *Cloud) {
 	validateSecurity(errs, c)
 	if a := c.CertificateARN; a != "" {
 		errs.add("cloud.certificate_arn", a, "is no longer used: the load balancer is internal and only CloudFront reaches it; "+
-			"put custom domains on the distributions (apps[].site.domain, or apps[].domain for an API no site serves) and remove this key (README: upgrading to the private edge)")
+			"put custom domains on the distributions (apps[].site.domain, or apps[].domain for an API no site serves) and remove this key (docs/operations.md: Upgrading to the private edge)")
 	}
 	validateStateBackend(errs, c.StateBackend)
 	validateGitHub(errs, c.GitHub)

@@ -13,7 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 
-// securityRows asserts each row of README "Security defaults" against the
+// securityRows asserts each row of docs/cloud.md "Security defaults" against the
 // synthesized cloud stack: def checks the default project, opt the
 // project with the row's option turned on.
 var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
@@ -242,21 +242,21 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 	},
 }
 
-// TestSecurityDefaults checks every row of the README's security table,
+// TestSecurityDefaults checks every row of docs/cloud.md's security table,
 // and that the table and the checks name the same rows.
 func TestSecurityDefaults(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/cloud.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := string(readme)
-	start := strings.Index(section, "### Security defaults")
+	section := string(doc)
+	start := strings.Index(section, "## Security defaults")
 	if start < 0 {
-		t.Fatal(`README has no "### Security defaults" section`)
+		t.Fatal(`docs/cloud.md has no "## Security defaults" section`)
 	}
 	section = section[start:]
-	if end := strings.Index(section[4:], "\n## "); end > 0 {
-		section = section[:end+4]
+	if end := strings.Index(section[3:], "\n## "); end > 0 {
+		section = section[:end+3]
 	}
 	var rows []string
 	for _, m := range regexp.MustCompile(`(?m)^\| \*\*([^*]+)\*\* \|`).FindAllStringSubmatch(section, -1) {
@@ -269,7 +269,7 @@ func TestSecurityDefaults(t *testing.T) {
 	sort.Strings(rows)
 	sort.Strings(checked)
 	if !slices.Equal(rows, checked) {
-		t.Errorf("README security rows %q differ from the checked rows %q", rows, checked)
+		t.Errorf("docs/cloud.md security rows %q differ from the checked rows %q", rows, checked)
 	}
 	for _, row := range checked {
 		t.Run(row, func(t *testing.T) { securityRows[row](t, plain.Stacks["cloud"], secured.Stacks["cloud"]) })

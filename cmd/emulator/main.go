@@ -7,7 +7,7 @@
 //	go run ./cmd/emulator              # http://127.0.0.1:4566, files in .emulator/
 //	go run ./cmd/emulator -port 0      # any free port
 //
-// README "Deploy to the emulator with the cdktf CLI" walks through a deploy.
+// docs/project-file.md "Deploy to the emulator with the cdktf CLI" walks through a deploy.
 package main
 
 import (

@@ -47,7 +47,7 @@ func check(p *config.Project, lookupEnv func(string) (string, bool)) error {
 	var errs []error
 	for _, name := range config.OnPremSecrets(p) {
 		if v, ok := lookupEnv(name); !ok || v == "" {
-			errs = append(errs, fmt.Errorf("%s is not set: export it (see README, Program settings)", name))
+			errs = append(errs, fmt.Errorf("%s is not set: export it (see docs/project-file.md, Program settings)", name))
 		}
 	}
 	if err := config.CheckSecrets(p, lookupEnv); err != nil {

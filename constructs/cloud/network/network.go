@@ -59,7 +59,7 @@ type Props struct {
 	Region string
 	// InterfaceEndpoints adds ECR, CloudWatch Logs and Secrets Manager
 	// interface endpoints in the private subnets (billed per hour and zone,
-	// see README "Security defaults"); with NAT none, services then run in
+	// see docs/cloud.md "Security defaults"); with NAT none, services then run in
 	// the private subnets with no public IP and no internet. Default false.
 	InterfaceEndpoints bool
 	// KMSKeyARN encrypts the flow log group with a customer-managed key.

@@ -1,0 +1,95 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var (
+	mdLink    = regexp.MustCompile(`\[[^\]]*\]\(([^)\s]+)\)`)
+	mdHeading = regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
+)
+
+// slug is GitHub's anchor for a heading: lower case, punctuation dropped,
+// spaces as hyphens.
+func slug(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// withoutCode drops fenced code blocks (links there are not links).
+func withoutCode(s string) string {
+	var out []string
+	fenced := false
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "```") {
+			fenced = !fenced
+			continue
+		}
+		if !fenced {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestDocLinksResolve: every relative link of the README and the docs
+// names a file that exists and, with #anchor, a heading it has. The
+// README stays a page a newcomer reads in five minutes.
+func TestDocLinksResolve(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	files = append(files, filepath.Join(repoRoot, "README.md"), filepath.Join(repoRoot, "constructs", "README.md"), filepath.Join(repoRoot, "standins", "README.md"))
+	anchors := map[string]map[string]bool{}
+	headings := func(path string) map[string]bool {
+		if a, ok := anchors[path]; ok {
+			return a
+		}
+		raw, _ := os.ReadFile(path)
+		a := map[string]bool{}
+		for _, m := range mdHeading.FindAllStringSubmatch(withoutCode(string(raw)), -1) {
+			a[slug(m[1])] = true
+		}
+		anchors[path] = a
+		return a
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(repoRoot, f)
+		for _, m := range mdLink.FindAllStringSubmatch(withoutCode(string(raw)), -1) {
+			target := m[1]
+			if regexp.MustCompile(`^[a-z]+:`).MatchString(target) {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			dest := f
+			if path != "" {
+				dest = filepath.Join(filepath.Dir(f), path)
+				if _, err := os.Stat(dest); err != nil {
+					t.Errorf("%s links to %s, which does not exist", rel, target)
+					continue
+				}
+			}
+			if anchor != "" && strings.HasSuffix(dest, ".md") && !headings(dest)[anchor] {
+				t.Errorf("%s links to %s, which has no heading #%s", rel, target, anchor)
+			}
+		}
+	}
+	readme, _ := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if n := strings.Count(string(readme), "\n"); n > 250 {
+		t.Errorf("README.md has %d lines: keep it under 250, the rest belongs in docs/", n)
+	}
+}
