@@ -1,6 +1,7 @@
 package librarytest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	onpremrestservice "github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 )
 
@@ -141,8 +143,13 @@ func TestDuplicatesAreErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := dockernetwork.New(s, "orders-net", dockernetwork.Props{Name: "b"})
-	if err == nil || !strings.Contains(err.Error(), `dup/orders-net: id "orders-net" is already used by dup/orders-net`) {
+	if err == nil || !strings.Contains(err.Error(), `dup/orders-net: id "orders-net": is already used by dup/orders-net`) {
 		t.Errorf("a second construct of the same id: %v", err)
+	}
+	// The error is a value a caller can inspect.
+	var fe *propcheck.FieldError
+	if !errors.As(err, &fe) || fe.Path != "dup/orders-net" || fe.Field != "id" {
+		t.Errorf("errors.As(%v) = %+v, want the typed path and field", err, fe)
 	}
 	if _, err := providers.PasswordVariable(s, "orders_password", "first"); err != nil {
 		t.Fatal(err)

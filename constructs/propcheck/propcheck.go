@@ -15,6 +15,24 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
+// FieldError is one problem with a construct's props: the construct's
+// path, the field, its value (as written in the message, "" when the
+// rule is about the field alone) and the rule it breaks. Reach it with
+// errors.As through the joined error a constructor returns.
+type FieldError struct {
+	Path, Field, Value, Rule string
+}
+
+func (f *FieldError) Error() string {
+	if f.Field == "" {
+		return f.Path + ": " + f.Rule
+	}
+	if f.Value == "" {
+		return f.Path + ": " + f.Field + " " + f.Rule
+	}
+	return f.Path + ": " + f.Field + " " + f.Value + ": " + f.Rule
+}
+
 // Errors collects the problems of one construct's props.
 type Errors struct {
 	scope constructs.Construct
@@ -34,7 +52,8 @@ func For(scope constructs.Construct, id string) *Errors {
 		}
 		e.path = path
 		if taken := scope.Node().TryFindChild(jsii.String(id)); taken != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s: id %q is already used by %s: give each construct an id of its own (two apps of the same name?)", path, id, *taken.Node().Path()))
+			e.errs = append(e.errs, &FieldError{Path: path, Field: "id", Value: fmt.Sprintf("%q", id),
+				Rule: "is already used by " + *taken.Node().Path() + ": give each construct an id of its own (two apps of the same name?)"})
 		}
 	}
 	e.path = path
@@ -47,7 +66,17 @@ func (e *Errors) Add(field string, value any, rule string, args ...any) {
 	if v := reflect.ValueOf(value); v.Kind() == reflect.String {
 		value = fmt.Sprintf("%q", v.String())
 	}
-	e.errs = append(e.errs, fmt.Errorf("%s: %s %v: %s", e.path, field, value, fmt.Sprintf(rule, args...)))
+	e.errs = append(e.errs, &FieldError{Path: e.path, Field: field, Value: fmt.Sprint(value), Rule: fmt.Sprintf(rule, args...)})
+}
+
+// Port records a port outside 1-65535 and reports whether it is valid,
+// the one wording of that rule for every construct.
+func (e *Errors) Port(field string, port int) bool {
+	if port < 1 || port > 65535 {
+		e.Add(field, port, "must be a TCP port (1-65535)")
+		return false
+	}
+	return true
 }
 
 // Required records field as missing when value is empty.
@@ -61,7 +90,7 @@ func (e *Errors) Required(field, value string) {
 // is nil.
 func (e *Errors) Missing(field string, missing bool) {
 	if missing {
-		e.errs = append(e.errs, fmt.Errorf("%s: %s is required (nil)", e.path, field))
+		e.errs = append(e.errs, &FieldError{Path: e.path, Field: field, Rule: "is required (nil)"})
 	}
 }
 
@@ -89,7 +118,7 @@ func (e *Errors) sameStack(field string, ref constructs.IConstruct) {
 		return
 	}
 	if here, there := stackPath(e.scope), stackPath(ref); here != there {
-		e.errs = append(e.errs, fmt.Errorf("%s: %s is in stack %q, not in this construct's stack %q: pass a construct of the same stack", e.path, field, there, here))
+		e.errs = append(e.errs, &FieldError{Path: e.path, Field: field, Rule: fmt.Sprintf("is in stack %q, not in this construct's stack %q: pass a construct of the same stack", there, here)})
 	}
 }
 
@@ -117,7 +146,7 @@ func stackPath(c constructs.IConstruct) string {
 func (e *Errors) Dependencies(field string, deps []cdktf.ITerraformDependable) {
 	for i, d := range deps {
 		if d == nil || reflect.ValueOf(d).Kind() == reflect.Pointer && reflect.ValueOf(d).IsNil() {
-			e.errs = append(e.errs, fmt.Errorf("%s: %s[%d] is nil: list only resources that exist", e.path, field, i))
+			e.errs = append(e.errs, &FieldError{Path: e.path, Field: fmt.Sprintf("%s[%d]", field, i), Rule: "is nil: list only resources that exist"})
 		}
 	}
 }

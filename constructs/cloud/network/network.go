@@ -186,9 +186,7 @@ func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, er
 		check.Add("FlowLogRetentionDays", p.FlowLogRetentionDays, "is not a retention CloudWatch accepts (%v)", awsrules.LogRetentionDays)
 	}
 	for i, port := range p.ServicePorts {
-		if port < 1 || port > 65535 {
-			check.Add(fmt.Sprintf("ServicePorts[%d]", i), port, "is not a TCP port")
-		}
+		check.Port(fmt.Sprintf("ServicePorts[%d]", i), port)
 	}
 	cidr, perr := netip.ParsePrefix(p.CIDR)
 	if perr != nil {

@@ -420,9 +420,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 		p.Cluster.CheckTask(check, p.LogGroup, secrets...)
 	}
 	check.Required("Region", p.Region)
-	if p.Port < 1 || p.Port > 65535 {
-		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
-	}
+	check.Port("Port", p.Port)
 	if !strings.HasPrefix(p.HealthCheckPath, "/") {
 		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/'")
 	}
@@ -454,9 +452,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 		if e.Protocol != "tcp" && e.Protocol != "udp" {
 			check.Add(fmt.Sprintf("Egress[%d].Protocol", i), e.Protocol, "must be tcp or udp")
 		}
-		if e.Port < 1 || e.Port > 65535 {
-			check.Add(fmt.Sprintf("Egress[%d].Port", i), e.Port, "must be 1-65535")
-		}
+		check.Port(fmt.Sprintf("Egress[%d].Port", i), e.Port)
 		check.Required(fmt.Sprintf("Egress[%d].To", i), e.To)
 	}
 	return check.Err()

@@ -113,16 +113,12 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 		if names[r.Name] {
 			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "is routed twice")
 		}
-		if r.HostPort < 1 || r.HostPort > 65535 {
-			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "must be a TCP port (1-65535)")
-		} else if ports[r.HostPort] {
+		if check.Port(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort) && ports[r.HostPort] {
 			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "is published twice")
 		}
 		names[r.Name], ports[r.HostPort] = true, true
 	}
-	if props.PreviewHostPort != 0 && (props.PreviewHostPort < 1 || props.PreviewHostPort > 65535) {
-		check.Add("PreviewHostPort", props.PreviewHostPort, "must be a TCP port (1-65535)")
-	} else if ports[props.PreviewHostPort] {
+	if props.PreviewHostPort != 0 && check.Port("PreviewHostPort", props.PreviewHostPort) && ports[props.PreviewHostPort] {
 		check.Add("PreviewHostPort", props.PreviewHostPort, "is published by a route too")
 	}
 	if err := check.Err(); err != nil {

@@ -154,9 +154,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 func NewReference(scope constructs.Construct, id string, conn Connection) (*Cluster, error) {
 	check := propcheck.For(scope, id)
 	check.Required("InternalHost", conn.InternalHost)
-	if conn.InternalPort < 1 || conn.InternalPort > 65535 {
-		check.Add("InternalPort", conn.InternalPort, "must be a TCP port (1-65535)")
-	}
+	check.Port("InternalPort", conn.InternalPort)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
@@ -188,8 +186,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Network", p.Network)
 	check.Required("ImageTag", p.ImageTag)
 	check.Missing("Password", p.Password == nil)
-	if p.Port < 1 || p.Port > 65535 {
-		check.Add("Port", p.Port, "is not a TCP port")
-	}
+	check.Port("Port", p.Port)
 	return check.Err()
 }

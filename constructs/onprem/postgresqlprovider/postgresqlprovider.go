@@ -75,9 +75,7 @@ func New(stack cdktf.TerraformStack, id string, props Props) (*Provider, error) 
 
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Host", p.Host)
-	if p.Port < 1 || p.Port > 65535 {
-		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
-	}
+	check.Port("Port", p.Port)
 	check.Required("Username", p.Username)
 	check.Required("Version", p.Version)
 	return check.Err()

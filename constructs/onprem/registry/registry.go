@@ -240,9 +240,7 @@ func (p *Props) defaults() {
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Ref("Network", p.Network)
-	if p.Port < 1 || p.Port > 65535 {
-		check.Add("Port", p.Port, "is not a TCP port")
-	}
+	check.Port("Port", p.Port)
 	if p.Backup.Keep < 1 {
 		check.Add("Backup.Keep", p.Backup.Keep, "must be at least 1")
 	}

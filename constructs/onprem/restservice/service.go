@@ -215,9 +215,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Network", p.Network)
 	check.OptionalRef("Database", p.Database)
 	check.Dependencies("After", p.After)
-	if p.Port < 1 || p.Port > 65535 {
-		check.Add("Port", p.Port, "must be a TCP port (1-65535)")
-	}
+	check.Port("Port", p.Port)
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	if len(p.HealthCheckCommand) < 2 {
 		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)

@@ -72,9 +72,7 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	if !strings.HasPrefix(props.Health.Path, "/") || props.Health.Interval <= 0 || props.Health.HealthyThreshold < 1 || props.Health.UnhealthyThreshold < 1 {
 		check.Add("Health", props.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
 	}
-	if props.Port < 1 || props.Port > 65535 {
-		check.Add("Port", props.Port, "must be a TCP port (1-65535)")
-	}
+	check.Port("Port", props.Port)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
