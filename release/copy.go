@@ -40,10 +40,11 @@ func Copy(ctx context.Context, src *Registry, repository, digest string, dst *Re
 	}
 	before := dst.Sent()
 	if desc.MediaType.IsIndex() {
-		idx, err := desc.ImageIndex()
-		if err != nil {
-			return Copied{}, err
+		idx, ierr := desc.ImageIndex()
+		if ierr != nil {
+			return Copied{}, ierr
 		}
+		// err, not a shadow of it: a failed index write must stop here.
 		err = remote.WriteIndex(to, idx, dst.Options(ctx)...)
 	} else {
 		img, err2 := desc.Image()
