@@ -49,7 +49,7 @@ func withoutCode(s string) string {
 // README stays a page a newcomer reads in five minutes.
 func TestDocLinksResolve(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
-	files = append(files, filepath.Join(repoRoot, "README.md"), filepath.Join(repoRoot, "constructs", "README.md"), filepath.Join(repoRoot, "standins", "README.md"))
+	files = append(files, filepath.Join(repoRoot, "README.md"), filepath.Join(repoRoot, "constructs", "README.md"), filepath.Join(repoRoot, "internal", "standins", "README.md"))
 	anchors := map[string]map[string]bool{}
 	headings := func(path string) map[string]bool {
 		if a, ok := anchors[path]; ok {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/standins"
+	"github.com/homecloud-dev/fullstack/internal/standins"
 )
 
 // TestOnPremDeploysForReal deploys the repository's project with the real

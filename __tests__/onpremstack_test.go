@@ -11,7 +11,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
-	"github.com/homecloud-dev/fullstack/standins"
+	"github.com/homecloud-dev/fullstack/internal/standins"
 )
 
 // checkOnPremStack runs terraform init and validate on the repository's

@@ -11,7 +11,7 @@ import (
 	"strconv"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/standins"
+	"github.com/homecloud-dev/fullstack/internal/standins"
 )
 
 // onPremDemo is the repository's project deployed to a private Docker

@@ -192,7 +192,7 @@ func writeDefinition(dir, context string, h io.Writer) error {
 // prepareFlyway builds the Flyway-compatible runner into the context.
 func prepareFlyway(context string) (string, error) {
 	bin := filepath.Join(context, "flyway")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "github.com/homecloud-dev/fullstack/standins/flyway/runner")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "github.com/homecloud-dev/fullstack/internal/standins/flyway/runner")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build the Flyway runner: %w\n%s", err, out)
