@@ -10,8 +10,8 @@ import (
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/internal/standins"
+	"github.com/homecloud-dev/fullstack/internal/synth"
 )
 
 // checkOnPremStack runs terraform init and validate on the repository's
