@@ -158,8 +158,15 @@ func TestDuplicatesAreErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `dup: variable "orders_password" is already used by dup/orders_password`) {
 		t.Errorf("a second variable of the same name: %v", err)
 	}
-	if n := len(*s.Node().Children()); n != 2 {
-		t.Errorf("%d children after two refused duplicates, want 2", n)
+	// Another id, the same Docker name: the names a stack gives Docker
+	// and PostgreSQL are unique too.
+	_, err = dockernetwork.New(s, "other-net", dockernetwork.Props{Name: "a"})
+	if err == nil || !strings.Contains(err.Error(), `dup/other-net: Docker network "a": is already used in this stack by`) || !strings.Contains(err.Error(), "(dup/orders-net)") {
+		t.Errorf("a second network of the same name: %v", err)
+	}
+	// The network, its name's claim and the variable; nothing of the refused ones.
+	if n := len(*s.Node().Children()); n != 3 {
+		t.Errorf("%d children after three refused duplicates, want 3", n)
 	}
 }
 

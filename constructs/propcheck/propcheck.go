@@ -35,9 +35,10 @@ func (f *FieldError) Error() string {
 
 // Errors collects the problems of one construct's props.
 type Errors struct {
-	scope constructs.Construct
-	path  string
-	errs  []error
+	scope  constructs.Construct
+	path   string
+	errs   []error
+	claims []string
 }
 
 // For starts the report of the construct id is about to become under scope.
@@ -158,5 +159,57 @@ func (e *Errors) Check(err error) {
 	}
 }
 
-// Err is every recorded problem joined, or nil.
-func (e *Errors) Err() error { return errors.Join(e.errs...) }
+// Claim records that the construct takes name, of kind (a Docker
+// container or network, a PostgreSQL role), which must be unique in its
+// stack: a second construct of the stack claiming it is an error naming
+// the first. The claim is kept (an empty marker construct under the stack,
+// nothing in the synthesized JSON) only when Err finds no problem.
+func (e *Errors) Claim(kind, name string) {
+	if e.scope == nil || name == "" {
+		return
+	}
+	stack := e.stack()
+	if stack == nil {
+		return
+	}
+	id := "claim:" + kind + ":" + name
+	if taken := stack.Node().TryFindChild(jsii.String(id)); taken != nil {
+		e.errs = append(e.errs, &FieldError{Path: e.path, Field: kind, Value: fmt.Sprintf("%q", name),
+			Rule: "is already used in this stack by " + *taken.Node().Addr() + " (" + claimant(taken) + "): names must be unique"})
+		return
+	}
+	e.claims = append(e.claims, id)
+}
+
+// stack is the stack the construct belongs to; nil when scope is in no
+// stack (claims are then not checked).
+func (e *Errors) stack() (stack cdktf.TerraformStack) {
+	defer func() {
+		if recover() != nil {
+			stack = nil
+		}
+	}()
+	return cdktf.TerraformStack_Of(e.scope)
+}
+
+// claimant is the construct path a claim marker records.
+func claimant(marker constructs.IConstruct) string {
+	if v, ok := marker.Node().TryGetContext(jsii.String("claimant")).(string); ok {
+		return v
+	}
+	return "another construct"
+}
+
+// Err is every recorded problem joined, or nil; with none, the claims
+// are kept.
+func (e *Errors) Err() error {
+	if len(e.errs) > 0 {
+		return errors.Join(e.errs...)
+	}
+	for _, id := range e.claims {
+		marker := constructs.NewConstruct(e.stack(), jsii.String(id))
+		marker.Node().SetContext(jsii.String("claimant"), e.path)
+	}
+	e.claims = nil
+	return nil
+}

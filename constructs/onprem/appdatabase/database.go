@@ -215,5 +215,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if strings.ContainsAny(p.FlywayImage, " \t") || !strings.Contains(p.FlywayImage, ":") {
 		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
 	}
+	check.Claim("PostgreSQL role", p.Database())
+	check.Claim("container", p.Project+"-"+p.App+"-flyway")
 	return check.Err()
 }

@@ -80,5 +80,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 			check.Add("Subnet", p.Subnet, "is not a CIDR block")
 		}
 	}
+	check.Claim("Docker network", p.Name)
 	return check.Err()
 }

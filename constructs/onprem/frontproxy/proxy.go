@@ -121,6 +121,7 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 	if props.PreviewHostPort != 0 && check.Port("PreviewHostPort", props.PreviewHostPort) && ports[props.PreviewHostPort] {
 		check.Add("PreviewHostPort", props.PreviewHostPort, "is published by a route too")
 	}
+	check.Claim("container", ContainerName(props.Project))
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

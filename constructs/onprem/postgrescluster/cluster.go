@@ -187,5 +187,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("ImageTag", p.ImageTag)
 	check.Missing("Password", p.Password == nil)
 	check.Port("Port", p.Port)
+	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
 }

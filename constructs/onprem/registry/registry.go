@@ -244,5 +244,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.Backup.Keep < 1 {
 		check.Add("Backup.Keep", p.Backup.Keep, "must be at least 1")
 	}
+	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
 }

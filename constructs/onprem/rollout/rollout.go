@@ -73,6 +73,7 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 		check.Add("Health", props.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
 	}
 	check.Port("Port", props.Port)
+	check.Claim("container", props.Project+"-"+props.App)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
