@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/homecloud-dev/fullstack/config"
 )
 
 var (
@@ -91,5 +93,37 @@ func TestDocLinksResolve(t *testing.T) {
 	readme, _ := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if n := strings.Count(string(readme), "\n"); n > 250 {
 		t.Errorf("README.md has %d lines: keep it under 250, the rest belongs in docs/", n)
+	}
+}
+
+// TestReadmeProjectSnippet: the README's project file is a valid project
+// (its Go snippet is marked as a sketch; examples/cloudservice is the
+// tested program).
+func TestReadmeProjectSnippet(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)\\*\\*The project file\\.\\*\\*.*?```yaml\\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no project file snippet")
+	}
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"fullstack.yaml":             string(m[1]),
+		"apps/notes-api/Dockerfile":  "FROM scratch\n",
+		"migrations/notes-api/.keep": "",
+		"apps/notes-web/index.html":  "<!doctype html>\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, name), content)
+	}
+	if _, err := config.Load(filepath.Join(dir, "fullstack.yaml")); err != nil {
+		t.Errorf("the README's project file is refused:\n%v", err)
+	}
+	if !strings.Contains(string(readme), "A\nsketch") && !strings.Contains(string(readme), "A sketch") {
+		t.Error("the README's Go snippet is not marked as a sketch")
 	}
 }
