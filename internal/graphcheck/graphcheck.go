@@ -192,26 +192,29 @@ func allowed(stmts []statement, action, resource string) bool {
 		if s.Effect != "Allow" {
 			continue
 		}
-		if !slices.ContainsFunc(s.Action, func(a string) bool { return matches(a, action) }) {
+		// IAM compares actions without regard to case, resources with it.
+		if !slices.ContainsFunc(s.Action, func(a string) bool { return glob(strings.ToLower(a), strings.ToLower(action)) }) {
 			continue
 		}
-		if slices.ContainsFunc(s.Resource, func(r string) bool { return matches(r, resource) }) {
+		if slices.ContainsFunc(s.Resource, func(r string) bool { return glob(r, resource) }) {
 			return true
 		}
 	}
 	return false
 }
 
-// matches compares an IAM pattern (with * wildcards) with a value,
-// case-insensitively for actions as IAM does.
-func matches(pattern, value string) bool {
+// glob matches an IAM pattern, whose * spans any characters ("/"
+// included), against a value.
+func glob(pattern, value string) bool {
 	if pattern == value || pattern == "*" {
 		return true
 	}
 	if !strings.Contains(pattern, "*") {
-		return strings.EqualFold(pattern, value) && strings.Contains(value, ":") && !strings.Contains(value, "/")
+		return false
 	}
-	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(value, "/", "\x00"))
+	// Only * (and IAM's ?) are special: a token's [0] is literal.
+	literal := strings.NewReplacer("\\", "\\\\", "[", "\\[", "]", "\\]", "/", "\x00").Replace(pattern)
+	ok, _ := path.Match(literal, strings.ReplaceAll(value, "/", "\x00"))
 	return ok
 }
 

@@ -56,3 +56,21 @@ func TestTaskWiring(t *testing.T) {
 		}
 	}
 }
+
+func TestGlob(t *testing.T) {
+	for _, c := range []struct {
+		pattern, value string
+		want           bool
+	}{
+		{"*", "anything", true},
+		{"arn:aws:secretsmanager:eu-west-1:1:secret:shop/*", "arn:aws:secretsmanager:eu-west-1:1:secret:shop/orders-AbC", true},
+		{"arn:aws:secretsmanager:eu-west-1:1:secret:shop/*", "arn:aws:secretsmanager:eu-west-1:1:secret:other", false},
+		{"${aws_db_instance.db.master_user_secret[0].secret_arn}*", "${aws_db_instance.db.master_user_secret[0].secret_arn}", true},
+		{"${x.arn}:log-stream:*", "${x.arn}:log-stream:*", true},
+		{"exact", "other", false},
+	} {
+		if got := glob(c.pattern, c.value); got != c.want {
+			t.Errorf("glob(%q, %q) = %v, want %v", c.pattern, c.value, got, c.want)
+		}
+	}
+}
