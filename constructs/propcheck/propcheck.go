@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -78,6 +79,24 @@ func (e *Errors) Port(field string, port int) bool {
 		return false
 	}
 	return true
+}
+
+// Range records a value outside min-max (inclusive).
+func (e *Errors) Range(field string, value, min, max int) {
+	if value < min || value > max {
+		e.Add(field, value, "is outside %d-%d", min, max)
+	}
+}
+
+// OneOf records a value that is none of allowed.
+func OneOf[T ~string](e *Errors, field string, value T, allowed ...T) {
+	if !slices.Contains(allowed, value) {
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		e.Add(field, string(value), "is not one of %s", strings.Join(names, ", "))
+	}
 }
 
 // Required records field as missing when value is empty.

@@ -60,8 +60,8 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 	if len(props.Values) == 0 {
 		check.Add("Values", len(props.Values), "at least one secret is required")
 	}
-	if !props.ForceDelete && (window < 7 || window > 30) {
-		check.Add("RecoveryWindowDays", window, "is outside 7-30")
+	if !props.ForceDelete {
+		check.Range("RecoveryWindowDays", window, 7, 30)
 	}
 	if err := check.Err(); err != nil {
 		return nil, err

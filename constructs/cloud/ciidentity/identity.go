@@ -89,8 +89,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	for _, f := range required {
 		check.Required(f[0], f[1])
 	}
-	if p.MaxSessionSeconds < 3600 || p.MaxSessionSeconds > 43200 {
-		check.Add("MaxSessionSeconds", p.MaxSessionSeconds, "must be 3600-43200")
-	}
+	check.Range("MaxSessionSeconds", p.MaxSessionSeconds, 3600, 43200)
 	return check.Err()
 }

@@ -53,9 +53,7 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 		check.Add("Alias", props.Alias, "is not 1-250 of letters, digits, '/', '_', '-'")
 	}
 	check.Required("Region", props.Region)
-	if props.DeletionWindowDays < 7 || props.DeletionWindowDays > 30 {
-		check.Add("DeletionWindowDays", props.DeletionWindowDays, "is outside 7-30")
-	}
+	check.Range("DeletionWindowDays", props.DeletionWindowDays, 7, 30)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}

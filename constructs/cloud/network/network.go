@@ -179,9 +179,7 @@ func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, er
 	if len(p.Zones) < 2 {
 		check.Add("Zones", p.Zones, "at least 2 availability zones are required (e.g. %q)", []string{p.Region + "a", p.Region + "b"})
 	}
-	if !slices.Contains(NATStrategies, p.NAT) {
-		check.Add("NAT", p.NAT, "is not one of none, single, per-az")
-	}
+	propcheck.OneOf(check, "NAT", p.NAT, NATStrategies...)
 	if !slices.Contains(awsrules.LogRetentionDays, p.FlowLogRetentionDays) {
 		check.Add("FlowLogRetentionDays", p.FlowLogRetentionDays, "is not a retention CloudWatch accepts (%v)", awsrules.LogRetentionDays)
 	}

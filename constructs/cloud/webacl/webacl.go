@@ -60,9 +60,7 @@ func New(scope constructs.Construct, id string, props Props) (*WebACL, error) {
 	if props.Scope != ScopeCloudFront && props.Scope != ScopeRegional {
 		check.Add("Scope", props.Scope, "is not %s or %s", ScopeCloudFront, ScopeRegional)
 	}
-	if props.RateLimit < 10 || props.RateLimit > 2_000_000_000 {
-		check.Add("RateLimit", props.RateLimit, "is outside 10-2000000000")
-	}
+	check.Range("RateLimit", props.RateLimit, 10, 2_000_000_000)
 	if err := check.Err(); err != nil {
 		return nil, err
 	}
