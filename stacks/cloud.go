@@ -136,41 +136,9 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err := newAPIDistributions(stack, p, services, siteURLs, edge); err != nil {
 		return nil, err
 	}
-	if len(sites) > 0 {
-		output(stack, "site_urls", siteURLs, "Where each site answers (CloudFront).")
-	}
-	if services.LoadBalancer != nil {
-		output(stack, "load_balancer_dns_name", services.LoadBalancer.DNSName(), "Internal DNS name of the shared load balancer: only CloudFront reaches it, through its VPC origin.")
-		output(stack, "service_urls", services.URLs, "Where each api/model app answers (HTTPS).")
-	}
-	output(stack, "region", c.Region, "AWS region of the cloud stack.")
-	output(stack, "vpc_id", net.VPCID(), "Id of the project's VPC.")
-	output(stack, "vpc_cidr", net.CIDR(), "Address range of the project's VPC.")
-	output(stack, "public_subnet_ids", net.PublicSubnetIDs(), "Public subnets, one per availability zone.")
-	output(stack, "private_subnet_ids", net.PrivateSubnetIDs(), "Private subnets, one per availability zone.")
-	output(stack, "service_subnet_ids", net.ServiceSubnetIDs(), "Subnets services run in (public without NAT, else private).")
-	output(stack, "nat_strategy", string(c.NAT), "NAT strategy of the network.")
-	sgs := net.SecurityGroups
-	output(stack, "security_group_ids", map[string]*string{
-		"load_balancer": sgs.LoadBalancer.Id(), "services": sgs.Services.Id(), "database": sgs.Database.Id(),
-	}, "Security groups of the three tiers.")
-	output(stack, "repository_urls", reg.URLs(), "ECR repository URL of each app.")
-	output(stack, "cluster_name", cluster.Name(), "ECS cluster name.")
-	output(stack, "cluster_arn", cluster.ARN(), "ECS cluster ARN.")
-	output(stack, "execution_role_arn", cluster.ExecutionRole.ARN(), "Task execution role ARN.")
-	endpoints, secretARNs, images := map[string]*string{}, map[string]*string{}, map[string]string{}
-	for app, db := range databases {
-		endpoints[app], secretARNs[app], images[app] = db.Endpoint(), db.SecretARN(), migrations[app].Image
-	}
-	if len(databases) > 0 {
-		output(stack, "database_endpoints", endpoints, "RDS endpoint of each app with a database.")
-		output(stack, "database_secret_arns", secretARNs, "Secrets Manager secret (username, password) of each app's database.")
-		output(stack, "migration_images", images, "Image each app's Flyway task runs: Flyway plus migrations/<app>.")
-	}
-	if c.GitHub.Owner != "" {
-		output(stack, "deploy_role_arn", deployRoleARN(stack, p), "Role GitHub Actions assumes (created by the "+BootstrapName+" stack).")
-	}
-	return &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services, Sites: sites}, nil
+	out := &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services, Sites: sites}
+	out.addOutputs(p, services, siteURLs)
+	return out, nil
 }
 
 // newProjectKey is the customer-managed key's ARN (a token) when

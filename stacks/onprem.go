@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"fmt"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -217,7 +215,6 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	conn := pg.Connection()
 	specs := in.databases
 	apps := onPremApps{stack: stack, p: p, in: in, name: p.Name, options: containerOptions(p), registry: reg, network: net}
 	databases, migrationImages, err := apps.newDatabases(pg)
@@ -261,42 +258,9 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 	if err != nil {
 		return nil, err
 	}
-	urls, siteURLs := map[string]string{}, map[string]string{}
-	for _, a := range p.Apps {
-		if _, ok := services[a.Name]; ok {
-			urls[a.Name] = restservice.URL(o.AppsBindAddress, a.HostPort)
-		}
-		if _, ok := sites[a.Name]; ok {
-			siteURLs[a.Name] = restservice.URL(o.AppsBindAddress, a.HostPort)
-		}
-	}
-	if len(urls) > 0 {
-		output(stack, "service_urls", urls, "Where each api/model app answers on the home server.")
-	}
-	if len(siteURLs) > 0 {
-		output(stack, "site_urls", siteURLs, "Where each site answers on the home server.")
-	}
-	releaseOutputs(stack, in, services, databases, migrationImages)
-	output(stack, "platform_network", net.Name(), "Docker network every on-prem container joins.")
-	output(stack, "platform_network_id", net.ID(), "Id of the platform Docker network.")
-	output(stack, "docker_host", o.DockerHost, "Docker daemon the stack deploys to.")
-	output(stack, "registry_address", reg.Address(), "Push and pull images here: <address>/<api|site|model>/<app>:<tag>.")
-	output(stack, "registry_volumes", map[string]*string{"primary": reg.DataVolume.Name(), "backup": reg.BackupVolume.Name()}, "Registry storage and its snapshots.")
-	output(stack, "registry_restore_command", registry.RestoreShellCommand(o.DockerHost, registry.ContainerName(p.Name), registry.ContainerName(p.Name)+"-backup"),
-		"Restores the registry from its newest snapshot (append a snapshot file name for another); the registry is started again whatever happens.")
-	restores := map[string]string{}
-	for _, s := range specs {
-		restores[s.App] = pgBackup.RestoreShellCommand(o.DockerHost, s.Database())
-	}
-	output(stack, "postgres_backup_volume", pgBackup.Volume.Name(), "Daily pg_dump backups of every app database and the globals.")
-	if len(restores) > 0 {
-		output(stack, "postgres_restore_commands", restores, "Restores an app's database from its newest backup (append an archive name for another); other databases are untouched.")
-	}
-	output(stack, "postgres_address", fmt.Sprintf("%s:%d", o.Postgres.Host, o.Postgres.Port), "Where the postgresql provider reaches the cluster.")
-	output(stack, "postgres_host", conn.Host, "Host address PostgreSQL is published on.")
-	output(stack, "postgres_port", conn.Port, "Host port PostgreSQL is published on.")
-	output(stack, "postgres_internal_address", fmt.Sprintf("%s:%d", conn.InternalHost, conn.InternalPort), "PostgreSQL on the platform network, for app containers.")
-	return &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}, nil
+	out := &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}
+	out.addOutputs(p, in, migrationImages)
+	return out, nil
 }
 
 // postgresProvider reaches the on-prem PostgreSQL server as its superuser.
