@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/awsrules"
@@ -16,7 +15,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -27,10 +25,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
 	"github.com/homecloud-dev/fullstack/constructs/healthspec"
-	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
-	"github.com/homecloud-dev/fullstack/constructs/tfstring"
-	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // Props configures the cloud service.
@@ -180,79 +175,13 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Service{Construct: c}
 	health := healthspec.For(props.HealthCheckPath)
-	// The app's own role, separate from the execution role: empty unless
-	// ECS Exec needs its SSM channel.
-	s.TaskRole = iamrole.NewIamRole(c, jsii.String(idTaskRole), &iamrole.IamRoleConfig{
-		Name:             jsii.String(naming.AppTaskRole(props.Project, props.App).Value),
-		AssumeRolePolicy: jsii.String(iampolicy.ServiceTrust("ecs-tasks.amazonaws.com").JSON()),
-		Tags:             &map[string]*string{"app": jsii.String(props.App)},
-	})
-	if props.Exec {
-		iamrolepolicy.NewIamRolePolicy(c, jsii.String(idTaskRolePolicy), &iamrolepolicy.IamRolePolicyConfig{
-			Role: s.TaskRole.Id(),
-			Name: jsii.String("ecs-exec"),
-			// ssmmessages has no resource-level permissions.
-			Policy: jsii.String(iampolicy.New(iampolicy.Allow("EcsExecChannel", []string{
-				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-			}, []string{"*"})).JSON()),
-		})
-	}
-	defs := containerDefinitions(props)
-	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(props.Project + "-" + props.App),
-		RequiresCompatibilities: jsii.Strings("FARGATE"),
-		NetworkMode:             jsii.String("awsvpc"),
-		Cpu:                     jsii.String(strconv.Itoa(props.Size.CPU)),
-		Memory:                  jsii.String(strconv.Itoa(props.Size.Memory)),
-		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
-		TaskRoleArn:             s.TaskRole.Arn(),
-		ContainerDefinitions:    jsii.String(defs),
-		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
-	})
-	s.TargetGroup = lbtargetgroup.NewLbTargetGroup(c, jsii.String(idTargetGroup), &lbtargetgroup.LbTargetGroupConfig{
-		Name:                jsii.String(naming.AppTargetGroup(props.Project, props.App).Value),
-		Port:                jsii.Number(float64(props.Port)),
-		Protocol:            jsii.String("HTTP"),
-		TargetType:          jsii.String("ip"),
-		VpcId:               props.Network.VPCID(),
-		DeregistrationDelay: jsii.String(strconv.Itoa(healthspec.Seconds(health.Drain))),
-		// The same check, timings and thresholds gate a new container on
-		// the home server (healthspec).
-		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Enabled: jsii.Bool(true), Path: jsii.String(health.Path), Matcher: jsii.String(healthspec.Matcher),
-			Interval: jsii.Number(float64(healthspec.Seconds(health.Interval))), Timeout: jsii.Number(float64(healthspec.Seconds(health.Timeout))),
-			HealthyThreshold: jsii.Number(float64(health.HealthyThreshold)), UnhealthyThreshold: jsii.Number(float64(health.UnhealthyThreshold)),
-		},
-		Tags: &map[string]*string{"app": jsii.String(props.App)},
-	})
-	s.Rule = lblistenerrule.NewLbListenerRule(c, jsii.String(idRule), &lblistenerrule.LbListenerRuleConfig{
-		ListenerArn: props.LoadBalancer.Listener.Arn(),
-		Priority:    jsii.Number(float64(props.Priority)),
-		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-		Condition:   conditions(props.Route),
-		Tags:        &map[string]*string{"app": jsii.String(props.App)},
-	})
+	newTask(c, s, props)
+	deps := append(newRouting(c, s, props, health), props.After...)
 	groups := []*string{props.Network.SecurityGroups.Services.Id()}
 	if s.EgressGroup = newEgressGroup(c, props); s.EgressGroup != nil {
 		groups = append(groups, s.EgressGroup.Id())
 	}
 	publicIP := props.Network.AssignPublicIP()
-	deps := append([]cdktf.ITerraformDependable{s.Rule}, props.After...)
-	for _, site := range props.Sites {
-		conds := append(*conditions(Route{Path: loadbalancer.SitePath}),
-			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
-				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site),
-			}})
-		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site), &lblistenerrule.LbListenerRuleConfig{
-			ListenerArn: props.LoadBalancer.Listener.Arn(),
-			Priority:    jsii.Number(float64(site.Priority)),
-			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-			Condition:   &conds,
-			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site)},
-		})
-		deps = append(deps, rule)
-	}
 	s.Service = ecsservice.NewEcsService(c, jsii.String(idService), &ecsservice.EcsServiceConfig{
 		Name:           jsii.String(props.App),
 		Cluster:        props.Cluster.Name(),
@@ -277,84 +206,8 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		// Autoscaling owns the running count after the first deploy.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("desired_count")},
 	})
-	resourceID := "service/" + *props.Cluster.Name() + "/" + *s.Service.Name()
-	s.ScalingTarget = appautoscalingtarget.NewAppautoscalingTarget(c, jsii.String(idScalingTarget), &appautoscalingtarget.AppautoscalingTargetConfig{
-		ServiceNamespace:  jsii.String("ecs"),
-		ResourceId:        jsii.String(resourceID),
-		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
-		MinCapacity:       jsii.Number(float64(props.Size.MinCount)),
-		MaxCapacity:       jsii.Number(float64(props.Size.MaxCount)),
-		Tags:              &map[string]*string{"app": jsii.String(props.App)},
-	})
-	s.ScalingPolicy = appautoscalingpolicy.NewAppautoscalingPolicy(c, jsii.String(idScalingPolicy), &appautoscalingpolicy.AppautoscalingPolicyConfig{
-		Name:              jsii.String(props.Project + "-" + props.App + "-cpu"),
-		PolicyType:        jsii.String("TargetTrackingScaling"),
-		ServiceNamespace:  s.ScalingTarget.ServiceNamespace(),
-		ResourceId:        s.ScalingTarget.ResourceId(),
-		ScalableDimension: s.ScalingTarget.ScalableDimension(),
-		TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
-			TargetValue: jsii.Number(CPUTarget),
-			PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
-				PredefinedMetricType: jsii.String("ECSServiceAverageCPUUtilization"),
-			},
-			ScaleInCooldown:  jsii.Number(300),
-			ScaleOutCooldown: jsii.Number(60),
-		},
-	})
+	newScaling(c, s, props)
 	return s, nil
-}
-
-// conditions turns a route into listener rule conditions; an empty route
-// matches every path.
-func conditions(r Route) *[]*lblistenerrule.LbListenerRuleCondition {
-	var out []*lblistenerrule.LbListenerRuleCondition
-	if r.Host != "" {
-		out = append(out, &lblistenerrule.LbListenerRuleCondition{HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(r.Host)}})
-	}
-	path := r.Path
-	if r.Host == "" && path == "" {
-		path = "/*"
-	}
-	if path != "" {
-		out = append(out, &lblistenerrule.LbListenerRuleCondition{PathPattern: &lblistenerrule.LbListenerRuleConditionPathPattern{Values: jsii.Strings(path)}})
-	}
-	return &out
-}
-
-// containerDefinitions is the app's container: the database credentials
-// come from the RDS-managed secret as ECS secrets, never as plain values.
-func containerDefinitions(p Props) string {
-	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
-	for k, v := range p.Env {
-		env[k] = tfstring.Escape(v)
-	}
-	var secrets []ecscluster.Secret
-	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
-		secrets = append(secrets, ecscluster.Secret{Name: name, ValueFrom: *p.Secrets[name]})
-	}
-	if db := p.Database; db != nil {
-		secret := *db.SecretARN()
-		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint(), strconv.Itoa(network.PostgresPort), db.Spec().Database(), "require"
-		secrets = append(secrets,
-			ecscluster.Secret{Name: "PGUSER", ValueFrom: secret + ":username::"},
-			ecscluster.Secret{Name: "PGPASSWORD", ValueFrom: secret + ":password::"},
-		)
-	}
-	environment := make([]ecscluster.KeyValue, 0, len(env))
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		environment = append(environment, ecscluster.KeyValue{Name: k, Value: env[k]})
-	}
-	writable := false
-	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
-		Name:                   p.App,
-		Image:                  imageRef(*p.Repository, p.ImageDigest, p.ImageTag),
-		Essential:              true,
-		PortMappings:           []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
-		Environment:            environment,
-		LogConfiguration:       ecscluster.AWSLogs(p.LogGroup, p.Region, p.App),
-		ReadonlyRootFilesystem: &writable,
-		Secrets:                secrets,
-	})
 }
 
 func (p *Props) applyDefaults() {

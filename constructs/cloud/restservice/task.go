@@ -1,0 +1,89 @@
+package restservice
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+	"github.com/homecloud-dev/fullstack/naming"
+)
+
+// newTask adds the app's task role (with ECS Exec's channel when asked
+// for) and its task definition.
+func newTask(c constructs.Construct, s *Service, props Props) {
+	// The app's own role, separate from the execution role: empty unless
+	// ECS Exec needs its SSM channel.
+	s.TaskRole = iamrole.NewIamRole(c, jsii.String(idTaskRole), &iamrole.IamRoleConfig{
+		Name:             jsii.String(naming.AppTaskRole(props.Project, props.App).Value),
+		AssumeRolePolicy: jsii.String(iampolicy.ServiceTrust("ecs-tasks.amazonaws.com").JSON()),
+		Tags:             &map[string]*string{"app": jsii.String(props.App)},
+	})
+	if props.Exec {
+		iamrolepolicy.NewIamRolePolicy(c, jsii.String(idTaskRolePolicy), &iamrolepolicy.IamRolePolicyConfig{
+			Role: s.TaskRole.Id(),
+			Name: jsii.String("ecs-exec"),
+			// ssmmessages has no resource-level permissions.
+			Policy: jsii.String(iampolicy.New(iampolicy.Allow("EcsExecChannel", []string{
+				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+			}, []string{"*"})).JSON()),
+		})
+	}
+	defs := containerDefinitions(props)
+	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  jsii.String(props.Project + "-" + props.App),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		NetworkMode:             jsii.String("awsvpc"),
+		Cpu:                     jsii.String(strconv.Itoa(props.Size.CPU)),
+		Memory:                  jsii.String(strconv.Itoa(props.Size.Memory)),
+		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
+		TaskRoleArn:             s.TaskRole.Arn(),
+		ContainerDefinitions:    jsii.String(defs),
+		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
+	})
+}
+
+// containerDefinitions is the app's container: the database credentials
+// come from the RDS-managed secret as ECS secrets, never as plain values.
+func containerDefinitions(p Props) string {
+	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
+	for k, v := range p.Env {
+		env[k] = tfstring.Escape(v)
+	}
+	var secrets []ecscluster.Secret
+	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
+		secrets = append(secrets, ecscluster.Secret{Name: name, ValueFrom: *p.Secrets[name]})
+	}
+	if db := p.Database; db != nil {
+		secret := *db.SecretARN()
+		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint(), strconv.Itoa(network.PostgresPort), db.Spec().Database(), "require"
+		secrets = append(secrets,
+			ecscluster.Secret{Name: "PGUSER", ValueFrom: secret + ":username::"},
+			ecscluster.Secret{Name: "PGPASSWORD", ValueFrom: secret + ":password::"},
+		)
+	}
+	environment := make([]ecscluster.KeyValue, 0, len(env))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		environment = append(environment, ecscluster.KeyValue{Name: k, Value: env[k]})
+	}
+	writable := false
+	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
+		Name:                   p.App,
+		Image:                  imageRef(*p.Repository, p.ImageDigest, p.ImageTag),
+		Essential:              true,
+		PortMappings:           []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
+		Environment:            environment,
+		LogConfiguration:       ecscluster.AWSLogs(p.LogGroup, p.Region, p.App),
+		ReadonlyRootFilesystem: &writable,
+		Secrets:                secrets,
+	})
+}
