@@ -71,7 +71,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
 	})
 	conn := cl.Connection()
-	pgpass := PgpassAll(conn.AdminUser, *tfstring.BackslashEscape(conn.AdminPassword, ":"))
+	pgpass := pgpassAll(conn.AdminUser, *tfstring.BackslashEscape(conn.AdminPassword, ":"))
 	cfg := &container.ContainerConfig{
 		Name:    jsii.String(b.Name),
 		Image:   cl.Image.ImageId(),
@@ -93,7 +93,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			{File: jsii.String(ScheduleCommand), Content: tfstring.Literal(ScheduleScript), Executable: jsii.Bool(true)},
 		},
 		Healthcheck: &container.ContainerHealthcheck{
-			Test:     jsii.Strings(HealthCheck...),
+			Test:     jsii.Strings(backupHealthCheck...),
 			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(1),
 		},
 		DestroyGraceSeconds: jsii.Number(10),

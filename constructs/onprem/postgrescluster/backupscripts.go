@@ -53,11 +53,11 @@ var (
 	ScheduleScript string
 )
 
-// HealthCheck is healthy until a backup fails.
-var HealthCheck = []string{"CMD-SHELL", "! grep -q '^failed' " + LastStatusFile + " 2>/dev/null"}
+// backupHealthCheck is healthy until a backup fails.
+var backupHealthCheck = []string{"CMD-SHELL", "! grep -q '^failed' " + LastStatusFile + " 2>/dev/null"}
 
-// PgpassAll is a .pgpass line matching every host, port and database for
+// pgpassAll is a .pgpass line matching every host, port and database for
 // user, with the password token already escaped.
-func PgpassAll(user, escapedPassword string) string {
+func pgpassAll(user, escapedPassword string) string {
 	return fmt.Sprintf("*:*:*:%s:%s\n", strings.ReplaceAll(user, ":", `\:`), escapedPassword)
 }

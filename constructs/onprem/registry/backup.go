@@ -29,8 +29,8 @@ var (
 	RestoreScript string
 )
 
-// Crontab runs the backup on schedule (5-field cron, UTC) in the sidecar.
-func Crontab(schedule string) string {
+// crontab runs the backup on schedule (5-field cron, UTC) in the sidecar.
+func crontab(schedule string) string {
 	return fmt.Sprintf("%s %s\n", schedule, BackupCommand)
 }
 

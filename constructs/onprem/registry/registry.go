@@ -190,7 +190,7 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			{VolumeName: r.BackupVolume.Name(), ContainerPath: jsii.String(SidecarBackupDir)},
 		},
 		Upload: &[]*container.ContainerUpload{
-			{File: jsii.String("/etc/crontabs/root"), Content: tfstring.Literal(Crontab(props.Backup.Schedule))},
+			{File: jsii.String("/etc/crontabs/root"), Content: tfstring.Literal(crontab(props.Backup.Schedule))},
 			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
 		},
