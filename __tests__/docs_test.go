@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,5 +126,32 @@ func TestReadmeProjectSnippet(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), "A\nsketch") && !strings.Contains(string(readme), "A sketch") {
 		t.Error("the README's Go snippet is not marked as a sketch")
+	}
+}
+
+// TestConstructPackagesSayWhatTheyMake: `go doc` of every construct
+// package starts with a sentence about it ("Package <name> ...").
+func TestConstructPackagesSayWhatTheyMake(t *testing.T) {
+	err := filepath.WalkDir(filepath.Join(repoRoot, "constructs"), func(dir string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		sources, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		sources = slices.DeleteFunc(sources, func(f string) bool { return strings.HasSuffix(f, "_test.go") })
+		if len(sources) == 0 {
+			return nil
+		}
+		want := "// Package " + filepath.Base(dir) + " "
+		for _, f := range sources {
+			if raw, _ := os.ReadFile(f); strings.Contains(string(raw), want) {
+				return nil
+			}
+		}
+		rel, _ := filepath.Rel(repoRoot, dir)
+		t.Errorf("%s has no package comment starting %q", rel, want)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -182,6 +182,8 @@ func TestBadInput(t *testing.T) {
 			`apps[1].database: "current_user" is the app's database and role name, and it is reserved`}},
 		{"a subnet on Docker's default bridge", "project: shop\nonprem:\n  network: {subnet: 172.16.0.0/12}\n", []string{
 			`onprem.network.subnet: "172.16.0.0/12" overlaps Docker's default bridge network 172.17.0.0/16`}},
+		{"an environment larger than ECS takes", "project: shop\napps:\n  - name: api\n    kind: api\n    env:\n      BIG: " + strings.Repeat("x", 62000) + "\n", []string{
+			`apps[0].env: "1 variables, 62026 bytes" is larger than an ECS task definition holds`}},
 		{"previews", "project: shop\nonprem:\n  previews:\n    domain: \"*.example.com\"\n    port: 5000\n    max: 21\n    max_age_days: -1\n", []string{
 			`onprem.previews.domain: "*.example.com" is not a DNS name`, "onprem.previews.port: 5000 conflicts with onprem.registry.port",
 			"onprem.previews.max: 21 must be 1-20", "onprem.previews.max_age_days: -1 must be at least 1 day"}},

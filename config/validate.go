@@ -364,6 +364,7 @@ func validateApps(errs *problems, p *Project) {
 			}
 		}
 		validateSecrets(errs, at, a)
+		checkEnvSize(errs, at, a)
 		validateSize(errs, at, a.Size)
 		validateEgress(errs, at, a)
 		if a.Database.Enabled && isDNSLabel(a.Name) {
@@ -600,6 +601,24 @@ func validateSize(errs *problems, at func(string) string, s Size) {
 var secretName = regexp.MustCompile(`((^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY)$)|SECRET|PASSWORD`)
 
 func looksSecret(name string) bool { return secretName.MatchString(strings.ToUpper(name)) }
+
+// maxEnvBytes bounds an app's environment as its ECS container definition
+// holds it: AWS refuses a task definition larger than 64 KiB, and the
+// rest of the definition needs a few KiB.
+const maxEnvBytes = 60 << 10
+
+// checkEnvSize refuses an environment that would make the app's task
+// definition too large for ECS (the emulator would accept it).
+func checkEnvSize(errs *problems, at func(string) string, a *App) {
+	size := 0
+	for k, v := range a.Env {
+		size += len(`{"name":"","value":""},`) + len(k) + len(v)
+	}
+	if size > maxEnvBytes {
+		errs.add(at("env"), fmt.Sprintf("%d variables, %d bytes", len(a.Env), size),
+			"is larger than an ECS task definition holds (64 KiB in all, so at most %d bytes of environment): keep large values in a file of the image or in apps[].secrets", maxEnvBytes)
+	}
+}
 
 // platformEnv are variables the platform sets in every app container.
 var platformEnv = []string{"PORT", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSSLMODE", "PGPASSFILE"}
