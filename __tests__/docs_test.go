@@ -155,3 +155,18 @@ func TestConstructPackagesSayWhatTheyMake(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDocCodeIsTestedOrASketch: a Go or YAML block in docs/ is marked a
+// sketch on its first line (the README's are checked by the tests above).
+func TestDocCodeIsTestedOrASketch(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	block := regexp.MustCompile("(?m)^ *```(go|yaml)\\n *(.*)\\n")
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		for _, m := range block.FindAllStringSubmatch(string(raw), -1) {
+			if !strings.Contains(m[2], "sketch") {
+				t.Errorf("%s: a %s block is neither run by a test nor marked as a sketch: %q", filepath.Base(f), m[1], m[2])
+			}
+		}
+	}
+}
