@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
+	"github.com/homecloud-dev/fullstack/naming"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -36,14 +37,24 @@ type MigrationTaskProps struct {
 	// the services security group (which the database admits) and a public
 	// IP only when there is no NAT. Required.
 	Network *network.Network
-	// LogGroup is Flyway's own log group name. Required.
+	// LogGroup is Flyway's own log group name (one of the cluster's Logs).
+	// Default naming.AppFlywayLogGroup(project, app): /<project>/<app>/flyway.
 	LogGroup string
-	// Region of the log group. Required.
+	// Region of the log group. Default: the Network's.
 	Region string
 	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
 	// On the emulator the task is defined but not run during apply: moto
 	// never stops a task, so the run would wait forever.
 	Emulator *awsprovider.Emulator
+}
+
+func (p *MigrationTaskProps) defaults() {
+	if p.LogGroup == "" && p.DB != nil {
+		p.LogGroup = naming.AppFlywayLogGroup(p.DB.Spec().Project, p.DB.Spec().App).Value
+	}
+	if p.Region == "" && p.Network != nil {
+		p.Region = p.Network.Region()
+	}
 }
 
 // MigrationTask is the Flyway task definition and its run.
@@ -66,6 +77,7 @@ const (
 // NewMigrationTask defines the Flyway task and, unless on the emulator, runs it on
 // every apply whose task definition or migrations changed.
 func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
+	props.defaults()
 	check := propcheck.For(scope, id)
 	check.Ref("DB", props.DB)
 	check.Missing("Repository", props.Repository == nil)

@@ -81,6 +81,7 @@ type Network struct {
 	nat      NATStrategy
 	// private: services run in the private subnets.
 	private bool
+	region  string
 }
 
 // Child ids. Renaming one replaces the resource.
@@ -103,7 +104,7 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	n := &Network{Construct: c, nat: props.NAT, private: props.NAT != NATNone || props.InterfaceEndpoints}
+	n := &Network{Construct: c, nat: props.NAT, private: props.NAT != NATNone || props.InterfaceEndpoints, region: props.Region}
 	n.VPC = vpc.NewVpc(c, jsii.String(idVPC), &vpc.VpcConfig{
 		CidrBlock: jsii.String(props.CIDR),
 		// Both are needed for RDS endpoints and private DNS of VPC endpoints.
@@ -137,6 +138,10 @@ func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	}
 	return n, nil
 }
+
+// Region is the network's region: what constructs placed in it default
+// their region to.
+func (n *Network) Region() string { return n.region }
 
 // VPCID is the VPC id token.
 func (n *Network) VPCID() *string { return n.VPC.Id() }

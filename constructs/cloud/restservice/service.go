@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/awsrules"
+	"github.com/homecloud-dev/fullstack/naming"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -50,9 +51,11 @@ type Props struct {
 	ImageTag *string
 	// Cluster runs the service with its execution role. Required.
 	Cluster *ecscluster.Cluster
-	// LogGroup is the app's log group (the cluster's Logs); Region is the
-	// log group's. Required.
-	LogGroup, Region string
+	// LogGroup is the app's log group (one of the cluster's Logs).
+	// Default naming.AppLogGroup(Project, App): /<project>/<app>.
+	LogGroup string
+	// Region is the log group's. Default: the Network's.
+	Region string
 	// Network places the tasks: its service subnets (private behind NAT or
 	// public without), the services security group, a public IP only when
 	// there is no NAT. Required.
@@ -211,6 +214,12 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 }
 
 func (p *Props) applyDefaults() {
+	if p.LogGroup == "" && p.Project != "" && p.App != "" {
+		p.LogGroup = naming.AppLogGroup(p.Project, p.App).Value
+	}
+	if p.Region == "" && p.Network != nil {
+		p.Region = p.Network.Region()
+	}
 	if lb := p.LoadBalancer; lb != nil {
 		if p.Priority == 0 && p.Route == (Route{}) {
 			p.Priority = loadbalancer.CatchAllPriority
