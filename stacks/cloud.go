@@ -125,11 +125,17 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	services, err := newCloudServices(stack, p, in, net, reg, cluster, databases, migrations, appSecrets, edge)
+	// The load balancer, then the sites that send /api/ to it, then the
+	// services whose site rules name those sites.
+	lb, err := newLoadBalancer(stack, p, net, edge)
 	if err != nil {
 		return nil, err
 	}
-	sites, siteURLs, err := newCloudSites(stack, p, in, services, edge)
+	sites, siteURLs, err := newCloudSites(stack, p, in, lb, edge)
+	if err != nil {
+		return nil, err
+	}
+	services, err := newCloudServices(stack, p, in, net, reg, cluster, databases, migrations, appSecrets, lb, sites)
 	if err != nil {
 		return nil, err
 	}

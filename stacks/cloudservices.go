@@ -11,6 +11,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/apidistribution"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/appsecrets"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
@@ -34,9 +35,10 @@ type cloudServices struct {
 }
 
 func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudInputs, net *network.Network, reg *containerregistry.Registry,
-	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets, edge *edge) (*cloudServices, error) {
+	cluster *ecscluster.Cluster, databases map[string]*appdatabase.Database, migrations map[string]*appdatabase.MigrationTask, secrets map[string]*appsecrets.Secrets,
+	lb *loadbalancer.LoadBalancer, sites map[string]*clientsite.Site) (*cloudServices, error) {
 	apps := containerApps(p.Apps)
-	out := &cloudServices{Services: map[string]*restservice.Service{}, URLs: map[string]string{}}
+	out := &cloudServices{Services: map[string]*restservice.Service{}, URLs: map[string]string{}, LoadBalancer: lb}
 	if len(apps) == 0 {
 		return out, nil
 	}
@@ -45,18 +47,6 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 	if in.release == nil {
 		tag = imageTagVariable(stack)
 	}
-	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
-		Name:       naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
-		Network:    net,
-		AccessLogs: edge.logs,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := edge.protectLoadBalancer(lb.LB.Arn()); err != nil {
-		return nil, err
-	}
-	out.LoadBalancer = lb
 	for _, a := range apps {
 		props := restservice.Props{
 			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env,
@@ -70,7 +60,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 		if s, ok := secrets[a.Name]; ok {
 			props.Secrets = s.ARNs
 		}
-		props.Sites = siteRules(p, a.Name)
+		props.Sites = siteRules(p, a.Name, sites)
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
 			if run := migrations[a.Name].Run; run != nil {
@@ -86,14 +76,31 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 	return out, nil
 }
 
+// newLoadBalancer is the load balancer every api and model app shares
+// (nil without one), behind the regional web ACL when there is one.
+func newLoadBalancer(stack cdktf.TerraformStack, p *config.Project, net *network.Network, edge *edge) (*loadbalancer.LoadBalancer, error) {
+	if len(containerApps(p.Apps)) == 0 {
+		return nil, nil
+	}
+	lb, err := loadbalancer.New(stack, "load-balancer", loadbalancer.Props{
+		Name:       naming.LoadBalancerName(p.Name, p.Cloud.Environment).Value,
+		Network:    net,
+		AccessLogs: edge.logs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return lb, edge.protectLoadBalancer(lb.LB.Arn())
+}
+
 // siteRules are the listener rules of the sites that serve app under
 // their /api/ (the load balancer gives them priorities 5, 15, 25, ...,
 // between the apps' own 10, 20, ...).
-func siteRules(p *config.Project, app string) []restservice.SiteRule {
+func siteRules(p *config.Project, app string, sites map[string]*clientsite.Site) []restservice.SiteRule {
 	var out []restservice.SiteRule
 	for _, a := range p.Apps {
 		if a.Kind == config.KindSite && a.Site.API == app {
-			out = append(out, restservice.SiteRule{Site: a.Name})
+			out = append(out, restservice.SiteRule{Site: sites[a.Name]})
 		}
 	}
 	return out

@@ -80,8 +80,11 @@ func (b cloudBase) service(t *testing.T, id string, props restservice.Props) *re
 func TestCloudService(t *testing.T) {
 	b := newCloudBase(t)
 	db := b.db
+	dir := filepath.Join(t.TempDir(), "build")
+	writeFile(t, dir, "index.html", "<h1>hi</h1>")
+	web := must(clientsite.New(b.stack, "web", clientsite.Props{Project: "lib", App: "web", Files: must(clientsite.Files(dir))(t), API: b.lb}))(t)
 	b.service(t, "orders", restservice.Props{App: "orders", Route: restservice.Route{Path: "/orders/*"}, Database: db,
-		Sites: []restservice.SiteRule{{Site: "web"}}})
+		Sites: []restservice.SiteRule{{Site: web}}})
 	b.service(t, "ranker", restservice.Props{App: "ranker", Route: restservice.Route{Path: "/ranker/*"}})
 	// A third service asking for a taken priority is refused, and adds nothing.
 	_, err := restservice.New(b.stack, "late", restservice.Props{Project: "lib", App: "late", Port: 8080, HealthCheckPath: "/",
@@ -221,6 +224,23 @@ func TestRetentionValues(t *testing.T) {
 // the cluster's execution role may not read, or whose log group the
 // cluster lacks, is refused at construction (the emulator would apply it;
 // AWS would never start the task).
+// TestSiteRuleNamesARealSite: a site rule takes the site itself, and one
+// whose site sends /api/ elsewhere is refused.
+func TestSiteRuleNamesARealSite(t *testing.T) {
+	b := newCloudBase(t)
+	dir := filepath.Join(t.TempDir(), "build")
+	writeFile(t, dir, "index.html", "<h1>hi</h1>")
+	static := must(clientsite.New(b.stack, "static", clientsite.Props{Project: "lib", App: "static", Files: must(clientsite.Files(dir))(t)}))(t)
+	_, err := restservice.New(b.stack, "orders", restservice.Props{Project: "lib", App: "orders", Port: 8080, HealthCheckPath: "/",
+		Repository: jsii.String("r"), ImageTag: jsii.String("t"), Cluster: b.cluster, Network: b.net, LoadBalancer: b.lb,
+		Sites: []restservice.SiteRule{{Site: static}, {}}})
+	for _, part := range []string{`lib/orders: Sites[0].Site "static": does not send /api/ to this service's load balancer`, "lib/orders: Sites[1].Site is required (nil)"} {
+		if err == nil || !strings.Contains(err.Error(), part) {
+			t.Errorf("site rules: %v, want %q", err, part)
+		}
+	}
+}
+
 func TestCloudTaskWiring(t *testing.T) {
 	b := newCloudBase(t)
 	other := must(appdatabase.New(b.stack, "other-database", appdatabase.Props{

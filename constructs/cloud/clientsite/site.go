@@ -78,7 +78,16 @@ type Site struct {
 	// Invalidation is nil when skipped.
 	Invalidation cdktf.TerraformResource
 	Files        []File
+	app          string
+	api          *loadbalancer.LoadBalancer
 }
+
+// App is the site's name: what its /api/* origin sends in
+// loadbalancer.SiteHeader.
+func (s *Site) App() string { return s.app }
+
+// API is the load balancer the site sends /api/* to (nil for none).
+func (s *Site) API() *loadbalancer.LoadBalancer { return s.api }
 
 // New creates the site on AWS.
 func New(scope constructs.Construct, id string, props Props) (*Site, error) {
@@ -100,7 +109,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	s := &Site{Construct: c, Files: props.Files}
+	s := &Site{Construct: c, Files: props.Files, app: props.App, api: props.API}
 	s.Bucket = s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
 		BucketPrefix: jsii.String(naming.BucketPrefix(props.Project + "-" + props.App + "-")),
 		// The content is rebuilt from the repository on every deploy.

@@ -44,14 +44,14 @@ func newRouting(c constructs.Construct, s *Service, props Props, health healthsp
 	for _, site := range props.Sites {
 		conds := append(*conditions(Route{Path: loadbalancer.SitePath}),
 			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
-				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site),
+				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site.App()),
 			}})
-		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site), &lblistenerrule.LbListenerRuleConfig{
+		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site.App()), &lblistenerrule.LbListenerRuleConfig{
 			ListenerArn: props.LoadBalancer.Listener.Arn(),
 			Priority:    jsii.Number(float64(site.Priority)),
 			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
 			Condition:   &conds,
-			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site)},
+			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site.App())},
 		})
 		deps = append(deps, rule)
 	}

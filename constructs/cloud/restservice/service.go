@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/clientsite"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
@@ -129,9 +130,9 @@ type Egress struct {
 
 // SiteRule is a site that forwards its /api/ requests to the app.
 type SiteRule struct {
-	// Site is the site's name, which its /api/* origin sends in
-	// loadbalancer.SiteHeader. Required.
-	Site string
+	// Site sends its /api/* to the same load balancer, naming itself in
+	// loadbalancer.SiteHeader (clientsite.Props.API). Required.
+	Site *clientsite.Site
 	// Priority of the site's rule. Default 0: the load balancer assigns
 	// the next free one (NextSitePriority).
 	Priority int
@@ -292,7 +293,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 		}
 		mine := map[int]bool{p.Priority: true}
 		for i, s := range p.Sites {
-			check.Required(fmt.Sprintf("Sites[%d].Site", i), s.Site)
+			check.Ref(fmt.Sprintf("Sites[%d].Site", i), s.Site)
+			if s.Site != nil && s.Site.API() != p.LoadBalancer {
+				check.Add(fmt.Sprintf("Sites[%d].Site", i), s.Site.App(), "does not send /api/ to this service's load balancer: create it with clientsite.Props.API set to it")
+			}
 			if err := p.LoadBalancer.CheckPriority(s.Priority); err != nil {
 				check.Add(fmt.Sprintf("Sites[%d].Priority", i), s.Priority, "%v", err)
 			} else if mine[s.Priority] {
