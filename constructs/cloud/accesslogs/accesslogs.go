@@ -56,17 +56,8 @@ type AccessLogs struct {
 
 // New creates the bucket under scope.
 func New(scope constructs.Construct, id string, props Props) (*AccessLogs, error) {
-	if props.RetentionDays == 0 {
-		props.RetentionDays = DefaultRetentionDays
-	}
-	check := propcheck.For(scope, id)
-	if props.BucketPrefix == "" || len(props.BucketPrefix) > 37 {
-		check.Add("BucketPrefix", props.BucketPrefix, "must be 1-37 chars")
-	}
-	if props.RetentionDays < 1 {
-		check.Add("RetentionDays", props.RetentionDays, "must be at least 1")
-	}
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -113,4 +104,22 @@ func (l *AccessLogs) CloudFrontLogging(app string) *cf.CloudfrontDistributionLog
 // DependsOn are what a load balancer writing here must wait for.
 func (l *AccessLogs) DependsOn() []cdktf.ITerraformDependable {
 	return []cdktf.ITerraformDependable{l.Policy}
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.RetentionDays == 0 {
+		p.RetentionDays = DefaultRetentionDays
+	}
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	if p.BucketPrefix == "" || len(p.BucketPrefix) > 37 {
+		check.Add("BucketPrefix", p.BucketPrefix, "must be 1-37 chars")
+	}
+	if p.RetentionDays < 1 {
+		check.Add("RetentionDays", p.RetentionDays, "must be at least 1")
+	}
+	return check.Err()
 }

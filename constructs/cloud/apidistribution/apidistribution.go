@@ -44,12 +44,7 @@ const originID = "api"
 
 // New creates the distribution under scope.
 func New(scope constructs.Construct, id string, props Props) (*APIDistribution, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("App", props.App)
-	check.Ref("LoadBalancer", props.LoadBalancer)
-	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -93,4 +88,13 @@ func (d *APIDistribution) URL() string {
 		return "https://" + d.domain
 	}
 	return "https://" + *d.Distribution.DomainName()
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	check.Ref("LoadBalancer", p.LoadBalancer)
+	check.Missing("CertificateARN (with Domain)", p.Domain != "" && p.CertificateARN == nil)
+	return check.Err()
 }

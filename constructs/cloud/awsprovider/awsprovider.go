@@ -81,12 +81,7 @@ var EmulatedServices = []string{
 
 // New adds the aws provider to stack and relaxes its version pin.
 func New(stack cdktf.TerraformStack, id string, props Props) (aws.AwsProvider, error) {
-	check := propcheck.For(stack, id)
-	check.Required("Region", props.Region)
-	if props.Emulator != nil {
-		check.Required("Emulator.Endpoint", props.Emulator.Endpoint)
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(stack, id)); err != nil {
 		return nil, err
 	}
 	cfg := &aws.AwsProviderConfig{
@@ -131,4 +126,13 @@ func stringMap(m map[string]string) *map[string]*string {
 		out[k] = jsii.String(v)
 	}
 	return &out
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Region", p.Region)
+	if p.Emulator != nil {
+		check.Required("Emulator.Endpoint", p.Emulator.Endpoint)
+	}
+	return check.Err()
 }

@@ -91,21 +91,8 @@ func (s *Site) API() *loadbalancer.LoadBalancer { return s.api }
 
 // New creates the site on AWS.
 func New(scope constructs.Construct, id string, props Props) (*Site, error) {
-	setTTL(&props.MinTTL, DefaultMinTTL)
-	setTTL(&props.DefaultTTL, DefaultDefaultTTL)
-	setTTL(&props.MaxTTL, DefaultMaxTTL)
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("App", props.App)
-	if !hasIndex(props.Files) {
-		check.Add("Files", len(props.Files), "must hold index.html (read them with clientsite.Files(buildOutput))")
-	}
-	check.OptionalRef("API", props.API)
-	check.Missing("CertificateARN (with Domain)", props.Domain != "" && props.CertificateARN == nil)
-	if *props.MinTTL < 0 || *props.MinTTL > *props.DefaultTTL || *props.DefaultTTL > *props.MaxTTL {
-		check.Add("MinTTL/DefaultTTL/MaxTTL", fmt.Sprintf("%d/%d/%d", *props.MinTTL, *props.DefaultTTL, *props.MaxTTL), "must be 0 <= MinTTL <= DefaultTTL <= MaxTTL")
-	}
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -198,4 +185,26 @@ func setTTL(field **int, def int) {
 
 func hasIndex(files []File) bool {
 	return slices.ContainsFunc(files, func(f File) bool { return f.Key == "index.html" })
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	setTTL(&p.MinTTL, DefaultMinTTL)
+	setTTL(&p.DefaultTTL, DefaultDefaultTTL)
+	setTTL(&p.MaxTTL, DefaultMaxTTL)
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	if !hasIndex(p.Files) {
+		check.Add("Files", len(p.Files), "must hold index.html (read them with clientsite.Files(buildOutput))")
+	}
+	check.OptionalRef("API", p.API)
+	check.Missing("CertificateARN (with Domain)", p.Domain != "" && p.CertificateARN == nil)
+	if *p.MinTTL < 0 || *p.MinTTL > *p.DefaultTTL || *p.DefaultTTL > *p.MaxTTL {
+		check.Add("MinTTL/DefaultTTL/MaxTTL", fmt.Sprintf("%d/%d/%d", *p.MinTTL, *p.DefaultTTL, *p.MaxTTL), "must be 0 <= MinTTL <= DefaultTTL <= MaxTTL")
+	}
+	return check.Err()
 }

@@ -45,16 +45,8 @@ var aliasName = regexp.MustCompile(`^[A-Za-z0-9/_-]{1,250}$`)
 
 // New creates the key under scope.
 func New(scope constructs.Construct, id string, props Props) (*Key, error) {
-	if props.DeletionWindowDays == 0 {
-		props.DeletionWindowDays = DefaultDeletionWindowDays
-	}
-	check := propcheck.For(scope, id)
-	if !aliasName.MatchString(props.Alias) {
-		check.Add("Alias", props.Alias, "is not 1-250 of letters, digits, '/', '_', '-'")
-	}
-	check.Required("Region", props.Region)
-	check.Range("DeletionWindowDays", props.DeletionWindowDays, 7, 30)
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -90,3 +82,20 @@ func policy(partition, account, region string) iampolicy.Document {
 
 // ARN is the key's ARN token.
 func (k *Key) ARN() *string { return k.Key.Arn() }
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.DeletionWindowDays == 0 {
+		p.DeletionWindowDays = DefaultDeletionWindowDays
+	}
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	if !aliasName.MatchString(p.Alias) {
+		check.Add("Alias", p.Alias, "is not 1-250 of letters, digits, '/', '_', '-'")
+	}
+	check.Required("Region", p.Region)
+	check.Range("DeletionWindowDays", p.DeletionWindowDays, 7, 30)
+	return check.Err()
+}

@@ -48,10 +48,7 @@ const (
 
 // New creates the load balancer under scope.
 func New(scope constructs.Construct, id string, props Props) (*LoadBalancer, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Name", props.Name)
-	check.Ref("Network", props.Network)
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -98,3 +95,10 @@ func dependsOn(l *accesslogs.AccessLogs) *[]cdktf.ITerraformDependable {
 // DNSName is the load balancer's internal DNS name token (resolvable
 // inside the VPC only).
 func (l *LoadBalancer) DNSName() *string { return l.LB.DnsName() }
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Name", p.Name)
+	check.Ref("Network", p.Network)
+	return check.Err()
+}

@@ -55,10 +55,7 @@ const (
 
 // New creates the backend under scope.
 func New(scope constructs.Construct, id string, props Props) (*Backend, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Bucket", props.Bucket)
-	check.Required("LockTable", props.LockTable)
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -123,3 +120,10 @@ func (b *Backend) BucketName() *string { return b.Bucket.Bucket() }
 
 // LockTableName is the lock table name token.
 func (b *Backend) LockTableName() *string { return b.LockTable.Name() }
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Bucket", p.Bucket)
+	check.Required("LockTable", p.LockTable)
+	return check.Err()
+}

@@ -50,18 +50,8 @@ var aclName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
 // New creates the web ACL under scope.
 func New(scope constructs.Construct, id string, props Props) (*WebACL, error) {
-	if props.RateLimit == 0 {
-		props.RateLimit = DefaultRateLimit
-	}
-	check := propcheck.For(scope, id)
-	if !aclName.MatchString(props.Name) {
-		check.Add("Name", props.Name, "is not 1-128 of A-Z, a-z, 0-9, '-', '_'")
-	}
-	if props.Scope != ScopeCloudFront && props.Scope != ScopeRegional {
-		check.Add("Scope", props.Scope, "is not %s or %s", ScopeCloudFront, ScopeRegional)
-	}
-	check.Range("RateLimit", props.RateLimit, 10, 2_000_000_000)
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -112,3 +102,22 @@ func (w *WebACL) Associate(id string, resourceARN *string) {
 
 // ARN is the ACL's ARN token (CloudFront's web_acl_id takes the ARN).
 func (w *WebACL) ARN() *string { return w.ACL.Arn() }
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.RateLimit == 0 {
+		p.RateLimit = DefaultRateLimit
+	}
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	if !aclName.MatchString(p.Name) {
+		check.Add("Name", p.Name, "is not 1-128 of A-Z, a-z, 0-9, '-', '_'")
+	}
+	if p.Scope != ScopeCloudFront && p.Scope != ScopeRegional {
+		check.Add("Scope", p.Scope, "is not %s or %s", ScopeCloudFront, ScopeRegional)
+	}
+	check.Range("RateLimit", p.RateLimit, 10, 2_000_000_000)
+	return check.Err()
+}

@@ -57,24 +57,7 @@ type Site struct {
 // New prepares the build context, builds and pushes the image to
 // <registry>/site/<app>, and runs it.
 func New(scope constructs.Construct, id string, props Props) (*Site, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("App", props.App)
-	if !filepath.IsAbs(props.Context.Dir) || props.Context.Hash == "" {
-		check.Add("Context.Dir", props.Context.Dir, "must be a context prepared by clientsite.Prepare (absolute, hashed)")
-	}
-	check.Ref("Registry", props.Registry)
-	check.Ref("Network", props.Network)
-	frontproxy.CheckRoute(check, props.Proxy, props.App)
-	check.OptionalRef("API", props.API)
-	var upstream Upstream
-	if props.API != nil {
-		upstream = Upstream{URL: props.API.InternalURL, Host: props.API.InternalHost}
-	}
-	if props.Context.API != upstream {
-		check.Add("Context.API", props.Context.API, "must be the API's %+v: prepare the context with it", upstream)
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	hash := props.Context.Hash
@@ -99,4 +82,25 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		return nil, err
 	}
 	return &Site{Construct: c, Image: img, NginxConfig: props.Context.NginxConfig, Rollout: r, Container: r.Container}, nil
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	if !filepath.IsAbs(p.Context.Dir) || p.Context.Hash == "" {
+		check.Add("Context.Dir", p.Context.Dir, "must be a context prepared by clientsite.Prepare (absolute, hashed)")
+	}
+	check.Ref("Registry", p.Registry)
+	check.Ref("Network", p.Network)
+	frontproxy.CheckRoute(check, p.Proxy, p.App)
+	check.OptionalRef("API", p.API)
+	var upstream Upstream
+	if p.API != nil {
+		upstream = Upstream{URL: p.API.InternalURL, Host: p.API.InternalHost}
+	}
+	if p.Context.API != upstream {
+		check.Add("Context.API", p.Context.API, "must be the API's %+v: prepare the context with it", upstream)
+	}
+	return check.Err()
 }

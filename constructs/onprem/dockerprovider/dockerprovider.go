@@ -38,12 +38,7 @@ type RegistryAuth struct {
 
 // New adds the docker provider.
 func New(stack cdktf.TerraformStack, id string, props Props) (dockerprovider.DockerProvider, error) {
-	check := propcheck.For(stack, id)
-	check.Required("Host", props.Host)
-	for i, r := range props.Registries {
-		check.Required(fmt.Sprintf("Registries[%d].Address", i), r.Address)
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(stack, id)); err != nil {
 		return nil, err
 	}
 	auths := make([]*dockerprovider.DockerProviderRegistryAuth, 0, len(props.Registries))
@@ -63,4 +58,13 @@ func New(stack cdktf.TerraformStack, id string, props Props) (dockerprovider.Doc
 	p := dockerprovider.NewDockerProvider(stack, jsii.String(id), cfg)
 	providers.RelaxVersion(stack, "docker", Version)
 	return p, nil
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Host", p.Host)
+	for i, r := range p.Registries {
+		check.Required(fmt.Sprintf("Registries[%d].Address", i), r.Address)
+	}
+	return check.Err()
 }

@@ -94,35 +94,8 @@ type Proxy struct {
 
 // New runs the proxy.
 func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
-	if props.Image == "" {
-		props.Image = dockercontainer.NginxImage
-	}
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Ref("Network", props.Network)
-	check.Required("BindAddress", props.BindAddress)
-	check.Required("DockerHost", props.DockerHost)
-	if len(props.Routes) == 0 {
-		check.Add("Routes", props.Routes, "needs at least one route")
-	}
-	names, ports := map[string]bool{}, map[int]bool{}
-	for i, r := range props.Routes {
-		if r.Name == "" || strings.ContainsAny(r.Name, " /;'\"$") {
-			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "must be an app name")
-		}
-		if names[r.Name] {
-			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "is routed twice")
-		}
-		if check.Port(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort) && ports[r.HostPort] {
-			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "is published twice")
-		}
-		names[r.Name], ports[r.HostPort] = true, true
-	}
-	if props.PreviewHostPort != 0 && check.Port("PreviewHostPort", props.PreviewHostPort) && ports[props.PreviewHostPort] {
-		check.Add("PreviewHostPort", props.PreviewHostPort, "is published by a route too")
-	}
-	check.Claim("container", ContainerName(props.Project))
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -327,4 +300,40 @@ func CheckRoute(check *propcheck.Errors, proxy *Proxy, app string) {
 	if _, ok := proxy.Listens(app); !ok {
 		check.Add("Proxy", app, "has no route for this app: add frontproxy.Route{Name: App}")
 	}
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.Image == "" {
+		p.Image = dockercontainer.NginxImage
+	}
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Ref("Network", p.Network)
+	check.Required("BindAddress", p.BindAddress)
+	check.Required("DockerHost", p.DockerHost)
+	if len(p.Routes) == 0 {
+		check.Add("Routes", p.Routes, "needs at least one route")
+	}
+	names, ports := map[string]bool{}, map[int]bool{}
+	for i, r := range p.Routes {
+		if r.Name == "" || strings.ContainsAny(r.Name, " /;'\"$") {
+			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "must be an app name")
+		}
+		if names[r.Name] {
+			check.Add(fmt.Sprintf("Routes[%d].Name", i), r.Name, "is routed twice")
+		}
+		if check.Port(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort) && ports[r.HostPort] {
+			check.Add(fmt.Sprintf("Routes[%d].HostPort", i), r.HostPort, "is published twice")
+		}
+		names[r.Name], ports[r.HostPort] = true, true
+	}
+	if p.PreviewHostPort != 0 && check.Port("PreviewHostPort", p.PreviewHostPort) && ports[p.PreviewHostPort] {
+		check.Add("PreviewHostPort", p.PreviewHostPort, "is published by a route too")
+	}
+	check.Claim("container", ContainerName(p.Project))
+	return check.Err()
 }

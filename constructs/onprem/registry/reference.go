@@ -28,12 +28,7 @@ var repositoryPrefix = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
 // Images pushed through it are removed from the registry and the engine
 // when the stack is destroyed: they belong to this stack alone.
 func NewReference(scope constructs.Construct, id string, props ReferenceProps) (*Registry, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Address", props.Address)
-	if !repositoryPrefix.MatchString(props.RepositoryPrefix) {
-		check.Add("RepositoryPrefix", props.RepositoryPrefix, "must be one repository path component (lowercase letters, digits, single separators)")
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	r := &Registry{Construct: constructs.NewConstruct(scope, jsii.String(id)), address: props.Address, scheme: "http", prefix: props.RepositoryPrefix + "/"}
@@ -52,3 +47,12 @@ func (r *Registry) Repository(ns Namespace, app string) string {
 // OwnsImages is true when the images pushed through r belong to this
 // stack (NewReference): destroying it removes them.
 func (r *Registry) OwnsImages() bool { return r.prefix != "" }
+
+// validate reports every problem of the props at once.
+func (p ReferenceProps) validate(check *propcheck.Errors) error {
+	check.Required("Address", p.Address)
+	if !repositoryPrefix.MatchString(p.RepositoryPrefix) {
+		check.Add("RepositoryPrefix", p.RepositoryPrefix, "must be one repository path component (lowercase letters, digits, single separators)")
+	}
+	return check.Err()
+}

@@ -61,20 +61,7 @@ var Script string
 
 // New creates the container and its gate.
 func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("App", props.App)
-	check.Missing("Config", props.Config == nil)
-	frontproxy.CheckRoute(check, props.Proxy, props.App)
-	if len(props.HealthCheckCommand) < 2 {
-		check.Add("HealthCheckCommand", props.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
-	}
-	if !strings.HasPrefix(props.Health.Path, "/") || props.Health.Interval <= 0 || props.Health.HealthyThreshold < 1 || props.Health.UnhealthyThreshold < 1 {
-		check.Add("Health", props.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
-	}
-	check.Port("Port", props.Port)
-	check.Claim("container", props.Project+"-"+props.App)
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -133,4 +120,21 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	})
 	r.Gate.AddOverride(jsii.String("triggers_replace"), []interface{}{r.Container.Id()})
 	return r, nil
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	check.Missing("Config", p.Config == nil)
+	frontproxy.CheckRoute(check, p.Proxy, p.App)
+	if len(p.HealthCheckCommand) < 2 {
+		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
+	}
+	if !strings.HasPrefix(p.Health.Path, "/") || p.Health.Interval <= 0 || p.Health.HealthyThreshold < 1 || p.Health.UnhealthyThreshold < 1 {
+		check.Add("Health", p.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
+	}
+	check.Port("Port", p.Port)
+	check.Claim("container", p.Project+"-"+p.App)
+	return check.Err()
 }
