@@ -78,20 +78,7 @@ const (
 // every apply whose task definition or migrations changed.
 func NewMigrationTask(scope constructs.Construct, id string, props MigrationTaskProps) (*MigrationTask, error) {
 	props.defaults()
-	check := propcheck.For(scope, id)
-	check.Ref("DB", props.DB)
-	check.Missing("Repository", props.Repository == nil)
-	check.Ref("Cluster", props.Cluster)
-	check.Ref("Network", props.Network)
-	check.Required("LogGroup", props.LogGroup)
-	check.Required("Region", props.Region)
-	if props.ImageDigest != "" && !ecscluster.IsDigest(props.ImageDigest) {
-		check.Add("ImageDigest", props.ImageDigest, "must be sha256:<64 lowercase hex digits>")
-	}
-	if props.Cluster != nil && props.DB != nil {
-		props.Cluster.CheckTask(check, props.LogGroup, "DB's secret", *props.DB.SecretARN())
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	spec := props.DB.Spec()
@@ -175,3 +162,20 @@ var RunScript = strings.ReplaceAll(runScript, "@FLYWAY_IMAGE@", dbspec.FlywayIma
 
 //go:embed scripts/run-migrations.sh
 var runScript string
+
+// validate reports every problem of the props at once.
+func (p MigrationTaskProps) validate(check *propcheck.Errors) error {
+	check.Ref("DB", p.DB)
+	check.Missing("Repository", p.Repository == nil)
+	check.Ref("Cluster", p.Cluster)
+	check.Ref("Network", p.Network)
+	check.Required("LogGroup", p.LogGroup)
+	check.Required("Region", p.Region)
+	if p.ImageDigest != "" && !ecscluster.IsDigest(p.ImageDigest) {
+		check.Add("ImageDigest", p.ImageDigest, "must be sha256:<64 lowercase hex digits>")
+	}
+	if p.Cluster != nil && p.DB != nil {
+		p.Cluster.CheckTask(check, p.LogGroup, "DB's secret", *p.DB.SecretARN())
+	}
+	return check.Err()
+}

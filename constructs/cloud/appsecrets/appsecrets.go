@@ -47,25 +47,11 @@ type Secrets struct {
 
 // New creates the secrets under scope.
 func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
-	window := props.RecoveryWindowDays
-	if window == 0 && !props.ForceDelete {
-		window = DefaultRecoveryWindowDays
-	}
-	if props.ForceDelete {
-		window = 0
-	}
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("App", props.App)
-	if len(props.Values) == 0 {
-		check.Add("Values", len(props.Values), "at least one secret is required")
-	}
-	if !props.ForceDelete {
-		check.Range("RecoveryWindowDays", window, 7, 30)
-	}
-	if err := check.Err(); err != nil {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
+	window := props.RecoveryWindowDays
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Secrets{Construct: c, ARNs: map[string]*string{}}
 	names := make([]string, 0, len(props.Values))
@@ -87,4 +73,27 @@ func New(scope constructs.Construct, id string, props Props) (*Secrets, error) {
 		s.ARNs[name] = secret.Arn()
 	}
 	return s, nil
+}
+
+// defaults fills the recovery window: DefaultRecoveryWindowDays, or none
+// (0) with ForceDelete.
+func (p *Props) defaults() {
+	if p.ForceDelete {
+		p.RecoveryWindowDays = 0
+	} else if p.RecoveryWindowDays == 0 {
+		p.RecoveryWindowDays = DefaultRecoveryWindowDays
+	}
+}
+
+// validate reports every problem of the props at once.
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("App", p.App)
+	if len(p.Values) == 0 {
+		check.Add("Values", len(p.Values), "at least one secret is required")
+	}
+	if !p.ForceDelete {
+		check.Range("RecoveryWindowDays", p.RecoveryWindowDays, 7, 30)
+	}
+	return check.Err()
 }

@@ -57,23 +57,8 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 	if props.TagPrefix == "" {
 		props.TagPrefix = "src-"
 	}
-	check := propcheck.For(scope, id)
-	check.Ref("Registry", props.Registry)
-	if !filepath.IsAbs(props.ContextDir) {
-		check.Add("ContextDir", props.ContextDir, "must be an absolute path")
-	} else if st, err := os.Stat(filepath.Join(props.ContextDir, "Dockerfile")); err != nil || st.IsDir() {
-		check.Add("ContextDir", props.ContextDir, "holds no Dockerfile: the image is built from it")
-	}
-	if len(props.Hash) < 12 {
-		check.Add("Hash", props.Hash, "is required (contenthash.Dir of ContextDir, at least 12 characters)")
-	}
-	var ref string
-	if props.Registry != nil && len(props.Hash) >= 12 {
-		var err error
-		ref, err = props.Registry.ImageRef(props.Namespace, props.App, props.TagPrefix+props.Hash[:12])
-		check.Check(err)
-	}
-	if err := check.Err(); err != nil {
+	ref, err := props.validate(propcheck.For(scope, id))
+	if err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -114,3 +99,24 @@ func New(scope constructs.Construct, id string, props Props) (*LocalImage, error
 // Digest is the manifest digest the registry holds for the pushed image
 // (sha256:<hex>, a token): what a release records and promotes.
 func (l *LocalImage) Digest() *string { return l.Push.Sha256Digest() }
+
+// validate reports every problem of the props at once and returns the
+// image's reference (which checking the names computes anyway).
+func (p Props) validate(check *propcheck.Errors) (string, error) {
+	check.Ref("Registry", p.Registry)
+	if !filepath.IsAbs(p.ContextDir) {
+		check.Add("ContextDir", p.ContextDir, "must be an absolute path")
+	} else if st, err := os.Stat(filepath.Join(p.ContextDir, "Dockerfile")); err != nil || st.IsDir() {
+		check.Add("ContextDir", p.ContextDir, "holds no Dockerfile: the image is built from it")
+	}
+	if len(p.Hash) < 12 {
+		check.Add("Hash", p.Hash, "is required (contenthash.Dir of ContextDir, at least 12 characters)")
+	}
+	var ref string
+	if p.Registry != nil && len(p.Hash) >= 12 {
+		var err error
+		ref, err = p.Registry.ImageRef(p.Namespace, p.App, p.TagPrefix+p.Hash[:12])
+		check.Check(err)
+	}
+	return ref, check.Err()
+}
