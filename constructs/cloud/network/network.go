@@ -93,12 +93,7 @@ const (
 
 // New creates the network under scope.
 func New(scope constructs.Construct, id string, props Props) (*Network, error) {
-	if props.NAT == "" {
-		props.NAT = NATNone
-	}
-	if props.FlowLogRetentionDays == 0 {
-		props.FlowLogRetentionDays = DefaultFlowLogRetentionDays
-	}
+	props.defaults()
 	public, private, err := props.plan(propcheck.For(scope, id))
 	if err != nil {
 		return nil, err
@@ -176,6 +171,18 @@ func ids(subnets []subnet.Subnet) *[]*string {
 	return &out
 }
 
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.NAT == "" {
+		p.NAT = NATNone
+	}
+	if p.FlowLogRetentionDays == 0 {
+		p.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	}
+}
+
+// plan validates the props, reporting every problem at once, and lays out
+// the subnets (which checking the ranges computes anyway).
 func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, err error) {
 	check.Required("Name", p.Name)
 	if p.Region == "" {
