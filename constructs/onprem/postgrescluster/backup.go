@@ -80,14 +80,14 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		Init: jsii.Bool(true),
 		Env: jsii.Strings(
 			"PGHOST="+conn.InternalHost, "PGPORT="+strconv.Itoa(conn.InternalPort), "PGUSER="+conn.AdminUser,
-			"PGPASS_UPLOAD="+PgpassUpload, "PGPASSFILE="+PgpassFile, "PGSSLMODE=disable",
+			"PGPASS_UPLOAD="+pgpassUpload, "PGPASSFILE="+pgpassFile, "PGSSLMODE=disable",
 			"BACKUP_DIR="+SidecarBackupDir, "KEEP="+strconv.Itoa(props.Keep), "AT="+props.At,
 			"DATABASES="+strings.Join(props.Databases, " "),
 		),
 		Volumes: &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
 		Upload: &[]*container.ContainerUpload{
 			// The password reaches the tools as a file, not as an environment value.
-			{File: jsii.String(PgpassUpload), Content: jsii.String(pgpass)},
+			{File: jsii.String(pgpassUpload), Content: jsii.String(pgpass)},
 			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(ScheduleCommand), Content: tfstring.Literal(ScheduleScript), Executable: jsii.Bool(true)},

@@ -12,13 +12,13 @@ const (
 	BackupCommand    = "/usr/local/bin/pg-backup"
 	RestoreCommand   = "/usr/local/bin/pg-restore-app"
 	ScheduleCommand  = "/usr/local/bin/pg-backup-daily"
-	// LastStatusFile records the last backup's outcome for the health check.
-	LastStatusFile = SidecarBackupDir + "/.last-status"
-	// PgpassUpload is where the password file is uploaded (mode 0644, the
-	// provider sets no mode); the scripts copy it to PgpassFile with mode
+	// lastStatusFile records the last backup's outcome for the health check.
+	lastStatusFile = SidecarBackupDir + "/.last-status"
+	// pgpassUpload is where the password file is uploaded (mode 0644, the
+	// provider sets no mode); the scripts copy it to pgpassFile with mode
 	// 0600, because libpq ignores a password file others can read.
-	PgpassUpload = "/run/secrets/pgpass"
-	PgpassFile   = "/tmp/.pgpass"
+	pgpassUpload = "/run/secrets/pgpass"
+	pgpassFile   = "/tmp/.pgpass"
 )
 
 // The scripts installed in the backup sidecar, kept as shell files beside
@@ -54,7 +54,7 @@ var (
 )
 
 // backupHealthCheck is healthy until a backup fails.
-var backupHealthCheck = []string{"CMD-SHELL", "! grep -q '^failed' " + LastStatusFile + " 2>/dev/null"}
+var backupHealthCheck = []string{"CMD-SHELL", "! grep -q '^failed' " + lastStatusFile + " 2>/dev/null"}
 
 // pgpassAll is a .pgpass line matching every host, port and database for
 // user, with the password token already escaped.

@@ -8,7 +8,7 @@ import (
 // In the backup sidecar: the primary volume, the backup volume, and the
 // installed scripts.
 const (
-	SidecarDataDir   = "/data"
+	sidecarDataDir   = "/data"
 	SidecarBackupDir = "/backup"
 	BackupCommand    = "/usr/local/bin/registry-backup"
 	RestoreCommand   = "/usr/local/bin/registry-restore"

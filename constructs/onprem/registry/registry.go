@@ -144,10 +144,10 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 		uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerHTPasswd), Content: props.HTPasswd})
 	}
 	if props.TLS.Enabled() {
-		settings.TLSCert, settings.TLSKey = ContainerTLSCert, ContainerTLSKey
+		settings.TLSCert, settings.TLSKey = containerTLSCert, containerTLSKey
 		volumes = append(volumes,
-			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.CertFile), ContainerPath: jsii.String(ContainerTLSCert), ReadOnly: jsii.Bool(true)},
-			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(ContainerTLSKey), ReadOnly: jsii.Bool(true)})
+			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.CertFile), ContainerPath: jsii.String(containerTLSCert), ReadOnly: jsii.Bool(true)},
+			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(containerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
 	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
 	return dockercontainer.New(c, idContainer, &container.ContainerConfig{
@@ -182,11 +182,11 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 		Init: jsii.Bool(true),
 		// It only moves files between volumes: no network at all.
 		NetworkMode: jsii.String("none"),
-		Env: jsii.Strings("DATA_DIR="+SidecarDataDir, "BACKUP_DIR="+SidecarBackupDir,
+		Env: jsii.Strings("DATA_DIR="+sidecarDataDir, "BACKUP_DIR="+SidecarBackupDir,
 			"KEEP="+strconv.Itoa(props.Backup.Keep)),
 		Volumes: &[]*container.ContainerVolumes{
 			// Read-write so registry-restore can run here with the registry stopped.
-			{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(SidecarDataDir)},
+			{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(sidecarDataDir)},
 			{VolumeName: r.BackupVolume.Name(), ContainerPath: jsii.String(SidecarBackupDir)},
 		},
 		Upload: &[]*container.ContainerUpload{

@@ -29,8 +29,8 @@ const (
 	ContainerDebug    = "127.0.0.1:5001"
 	ContainerConfig   = "/etc/docker/registry/config.yml"
 	ContainerHTPasswd = "/auth/htpasswd"
-	ContainerTLSCert  = "/certs/registry.crt"
-	ContainerTLSKey   = "/certs/registry.key"
+	containerTLSCert  = "/certs/registry.crt"
+	containerTLSKey   = "/certs/registry.key"
 )
 
 // Config renders the registry's config.yml. Deletes are enabled so images
