@@ -12,9 +12,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/pgconfig"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -49,8 +49,8 @@ func appDatabase(ctx context.Context, t *testing.T, pg *harness.Postgres, app st
 
 func newPostgres(t *testing.T) *harness.Postgres {
 	return harness.PostgresT(t, harness.PostgresOptions{
-		InitdbArgs: postgrescluster.InitdbArgs,
-		Settings:   map[string]string{"password_encryption": postgrescluster.ServerSettings["password_encryption"]},
+		InitdbArgs: pgconfig.InitdbArgs,
+		Settings:   map[string]string{"password_encryption": pgconfig.ServerSettings["password_encryption"]},
 	})
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/pgconfig"
 )
 
 // TestPostgresAuthentication starts a real PostgreSQL with the cluster
@@ -18,8 +18,8 @@ import (
 // SCRAM.
 func TestPostgresAuthentication(t *testing.T) {
 	pg := harness.PostgresT(t, harness.PostgresOptions{
-		InitdbArgs: postgrescluster.InitdbArgs,
-		Settings:   map[string]string{"password_encryption": postgrescluster.ServerSettings["password_encryption"]},
+		InitdbArgs: pgconfig.InitdbArgs,
+		Settings:   map[string]string{"password_encryption": pgconfig.ServerSettings["password_encryption"]},
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/registryconfig"
 )
 
 // localRegistry is Debian's docker-registry (the distribution registry)
@@ -50,11 +51,11 @@ func newLocalRegistry(t *testing.T, htpasswd string) *localRegistry {
 	if err := os.MkdirAll(r.data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := registry.Settings{RootDir: r.data, Addr: r.addr, DebugAddr: r.debug}
+	s := registryconfig.Settings{RootDir: r.data, Addr: r.addr, DebugAddr: r.debug}
 	if htpasswd != "" {
 		s.HTPasswdPath, s.Realm = writeFile(t, filepath.Join(dir, "htpasswd"), htpasswd), "test registry"
 	}
-	writeFile(t, r.config, registry.Config(s))
+	writeFile(t, r.config, registryconfig.Config(s))
 	r.start(t)
 	t.Cleanup(func() { r.stop() })
 	return r

@@ -17,6 +17,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/flyway"
+	"github.com/homecloud-dev/fullstack/internal/registryconfig"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/naming"
 )
@@ -110,7 +111,7 @@ func TestRegistryContainer(t *testing.T) {
 		t.Errorf("labels = %s", got)
 	}
 	up := uploads(c)
-	want := registry.Config(registry.Settings{RootDir: registry.ContainerRootDir, Addr: ":5000", DebugAddr: registry.ContainerDebug})
+	want := registryconfig.Config(registryconfig.Settings{RootDir: registry.ContainerRootDir, Addr: ":5000", DebugAddr: registry.ContainerDebug})
 	if up[registry.ContainerConfig]["content"] != want {
 		t.Errorf("config.yml = %v\nwant %s", up[registry.ContainerConfig]["content"], want)
 	}

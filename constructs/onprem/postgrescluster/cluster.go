@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+	"github.com/homecloud-dev/fullstack/internal/pgconfig"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
@@ -114,7 +115,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 			// The official image reads the password from this file, so it
 			// is not in the container's environment (docker inspect).
 			"POSTGRES_PASSWORD_FILE="+ContainerPassword,
-			"POSTGRES_INITDB_ARGS="+strings.Join(InitdbArgs, " "),
+			"POSTGRES_INITDB_ARGS="+strings.Join(pgconfig.InitdbArgs, " "),
 			"PGDATA="+ContainerDataDir+"/pgdata",
 		),
 		Command: serverCommand(),
@@ -167,16 +168,16 @@ func ContainerName(project string) string { return project + "-postgres" }
 // Connection is how to reach the cluster.
 func (c *Cluster) Connection() Connection { return c.conn }
 
-// serverCommand starts postgres with ServerSettings in a stable order.
+// serverCommand starts postgres with pgconfig.ServerSettings in a stable order.
 func serverCommand() *[]*string {
-	keys := make([]string, 0, len(ServerSettings))
-	for k := range ServerSettings {
+	keys := make([]string, 0, len(pgconfig.ServerSettings))
+	for k := range pgconfig.ServerSettings {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	cmd := []string{"postgres"}
 	for _, k := range keys {
-		cmd = append(cmd, "-c", k+"="+ServerSettings[k])
+		cmd = append(cmd, "-c", k+"="+pgconfig.ServerSettings[k])
 	}
 	return jsii.Strings(cmd...)
 }

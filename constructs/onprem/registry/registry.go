@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
+	"github.com/homecloud-dev/fullstack/internal/registryconfig"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
@@ -136,7 +137,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 }
 
 func newRegistryContainer(c constructs.Construct, r *Registry, props Props) container.Container {
-	settings := Settings{RootDir: ContainerRootDir, Addr: ":" + strconv.Itoa(ContainerPort), DebugAddr: ContainerDebug}
+	settings := registryconfig.Settings{RootDir: ContainerRootDir, Addr: ":" + strconv.Itoa(ContainerPort), DebugAddr: ContainerDebug}
 	uploads := []*container.ContainerUpload{}
 	volumes := []*container.ContainerVolumes{{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(ContainerRootDir)}}
 	if props.HTPasswd != nil {
@@ -149,7 +150,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.CertFile), ContainerPath: jsii.String(containerTLSCert), ReadOnly: jsii.Bool(true)},
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(containerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
-	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(Config(settings))})
+	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(registryconfig.Config(settings))})
 	return dockercontainer.New(c, idContainer, &container.ContainerConfig{
 		Name:  jsii.String(ContainerName(props.Project)),
 		Image: r.Image.ImageId(),

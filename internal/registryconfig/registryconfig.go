@@ -1,4 +1,7 @@
-package registry
+// Package registryconfig renders the on-prem registry's config.yml: what
+// the registry construct uploads, and what the tests run Debian's
+// docker-registry with.
+package registryconfig
 
 import (
 	"fmt"
@@ -21,17 +24,6 @@ type Settings struct {
 	// Realm is the basic-authentication realm.
 	Realm string
 }
-
-// In-container paths and ports of the registry.
-const (
-	ContainerRootDir  = "/var/lib/registry"
-	ContainerPort     = 5000
-	ContainerDebug    = "127.0.0.1:5001"
-	ContainerConfig   = "/etc/docker/registry/config.yml"
-	ContainerHTPasswd = "/auth/htpasswd"
-	containerTLSCert  = "/certs/registry.crt"
-	containerTLSKey   = "/certs/registry.key"
-)
 
 // Config renders the registry's config.yml. Deletes are enabled so images
 // can be removed and their space reclaimed by garbage collection; upload

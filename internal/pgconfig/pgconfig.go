@@ -1,8 +1,10 @@
-package postgrescluster
+// Package pgconfig is how the on-prem PostgreSQL cluster is initialised
+// and started: what the postgrescluster construct passes to the official
+// image, and what the tests start a real PostgreSQL with.
+package pgconfig
 
 // InitdbArgs are the initdb options the cluster is created with: every
-// connection, local or TCP, authenticates with scram-sha-256. The tests
-// start a real PostgreSQL with exactly these.
+// connection, local or TCP, authenticates with scram-sha-256.
 var InitdbArgs = []string{"--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8"}
 
 // ServerSettings are passed to the server as -c name=value.
@@ -10,10 +12,3 @@ var ServerSettings = map[string]string{
 	"password_encryption": "scram-sha-256",
 	"listen_addresses":    "*",
 }
-
-// In-container paths and port.
-const (
-	ContainerPort     = 5432
-	ContainerDataDir  = "/var/lib/postgresql/data"
-	ContainerPassword = "/run/secrets/postgres-password"
-)
