@@ -21,12 +21,16 @@ func TestExamples(t *testing.T) {
 	cli := harness.CLIConfigT(t)
 	examples := filepath.Join(repoRoot, "examples")
 	for _, ex := range []struct {
-		name, stack string
+		name   string
+		stacks []string
 		// forbidden are import-path fragments the program must not link.
 		forbidden []string
 	}{
-		{"cloudservice", "shop", []string{"cdktf-provider-docker-go", "cdktf-provider-postgresql-go"}},
-		{"onpremservice", "home", []string{"cdktf-provider-aws-go"}},
+		{"cloudservice", []string{"shop"}, []string{"cdktf-provider-docker-go", "cdktf-provider-postgresql-go"}},
+		{"onpremservice", []string{"home"}, []string{"cdktf-provider-aws-go"}},
+		// Two APIs with their own databases and migrations and a site, on
+		// both targets: what a new user writes first.
+		{"twotargets", []string{"two-cloud", "two-home"}, nil},
 	} {
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()
@@ -45,19 +49,21 @@ func TestExamples(t *testing.T) {
 			if b, err := run.CombinedOutput(); err != nil {
 				t.Fatalf("%s: %v\n%s", ex.name, err, b)
 			}
-			stack, err := synth.Read(out, ex.stack)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := graphcheck.TaskWiring(stack.Raw); err != nil {
-				t.Errorf("%s would not start its tasks on AWS:\n%v", ex.name, err)
-			}
-			tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: cli}
-			if err := tf.Init(); err != nil {
-				t.Fatal(err)
-			}
-			if err := tf.Validate(); err != nil {
-				t.Fatal(err)
+			for _, name := range ex.stacks {
+				stack, err := synth.Read(out, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := graphcheck.TaskWiring(stack.Raw); err != nil {
+					t.Errorf("%s/%s would not start its tasks on AWS:\n%v", ex.name, name, err)
+				}
+				tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: cli}
+				if err := tf.Init(); err != nil {
+					t.Fatal(err)
+				}
+				if err := tf.Validate(); err != nil {
+					t.Fatalf("%s/%s: %v", ex.name, name, err)
+				}
 			}
 		})
 	}

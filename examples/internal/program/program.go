@@ -1,4 +1,4 @@
-// Package program is the main function both examples share: a cdktf app
+// Package program is the main function the examples share: a cdktf app
 // writing to CDKTF_OUTDIR (default cdktf.out), filled by build and
 // synthesized, or the error printed and exit status 1.
 package program

@@ -1,0 +1,1 @@
+CREATE TABLE ranks (item text PRIMARY KEY, score real NOT NULL);
