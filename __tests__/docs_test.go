@@ -14,6 +14,7 @@ import (
 var (
 	mdLink    = regexp.MustCompile(`\[[^\]]*\]\(([^)\s]+)\)`)
 	mdHeading = regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
+	urlScheme = regexp.MustCompile(`^[a-z]+:`)
 )
 
 // slug is GitHub's anchor for a heading: lower case, punctuation dropped,
@@ -74,7 +75,7 @@ func TestDocLinksResolve(t *testing.T) {
 		rel, _ := filepath.Rel(repoRoot, f)
 		for _, m := range mdLink.FindAllStringSubmatch(withoutCode(string(raw)), -1) {
 			target := m[1]
-			if regexp.MustCompile(`^[a-z]+:`).MatchString(target) {
+			if urlScheme.MatchString(target) {
 				continue
 			}
 			path, anchor, _ := strings.Cut(target, "#")
@@ -97,21 +98,29 @@ func TestDocLinksResolve(t *testing.T) {
 	}
 }
 
-// TestReadmeProjectSnippet: the README's project file is a valid project
-// (its Go snippet is marked as a sketch; examples/cloudservice is the
-// tested program).
-func TestReadmeProjectSnippet(t *testing.T) {
+// readmeBlock is the first fenced block of language lang after the bold
+// label in the README (its whole text; the test fails without one).
+func readmeBlock(t *testing.T, label, lang string) string {
+	t.Helper()
 	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)\\*\\*The project file\\.\\*\\*.*?```yaml\\n(.*?)```").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)\\*\\*" + regexp.QuoteMeta(label) + "\\*\\*.*?```" + lang + "\\n(.*?)```").FindSubmatch(readme)
 	if m == nil {
-		t.Fatal("README has no project file snippet")
+		t.Fatalf("README has no %s block after **%s**", lang, label)
 	}
+	return string(m[1])
+}
+
+// TestReadmeProjectSnippet: the README's project file is a valid project
+// (its Go snippet is marked as a sketch; examples/cloudservice is the
+// tested program).
+func TestReadmeProjectSnippet(t *testing.T) {
+	snippet := readmeBlock(t, "The project file.", "yaml")
 	dir := t.TempDir()
 	for name, content := range map[string]string{
-		"fullstack.yaml":             string(m[1]),
+		"fullstack.yaml":             snippet,
 		"apps/notes-api/Dockerfile":  "FROM scratch\n",
 		"migrations/notes-api/.keep": "",
 		"apps/notes-web/index.html":  "<!doctype html>\n",
@@ -124,6 +133,7 @@ func TestReadmeProjectSnippet(t *testing.T) {
 	if _, err := config.Load(filepath.Join(dir, "fullstack.yaml")); err != nil {
 		t.Errorf("the README's project file is refused:\n%v", err)
 	}
+	readme, _ := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if !strings.Contains(string(readme), "A\nsketch") && !strings.Contains(string(readme), "A sketch") {
 		t.Error("the README's Go snippet is not marked as a sketch")
 	}

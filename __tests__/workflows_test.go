@@ -241,15 +241,7 @@ func TestDeploysNeverOverlap(t *testing.T) {
 
 // TestTestWorkflowRunsReadmeCommand keeps CI and the README in step.
 func TestTestWorkflowRunsReadmeCommand(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)\\*\\*Tests\\*\\*.*?```sh\\n([^\\n]+)\\n```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README has no Tests command block")
-	}
-	command := string(m[1])
+	command := strings.TrimSpace(readmeBlock(t, "Tests", "sh"))
 	var runs []string
 	for _, s := range loadWorkflow(t, "test.yml").Jobs["test"].Steps {
 		runs = append(runs, strings.TrimSpace(s.Run))
@@ -266,15 +258,7 @@ func TestTestWorkflowRunsReadmeCommand(t *testing.T) {
 // TestCIRunsReadmeMainCommand: .ci/run runs the README's main command as
 // written, set-up included.
 func TestCIRunsReadmeMainCommand(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)\\*\\*Main job\\*\\*.*?```sh\\n([^\\n]+)\\n```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README has no Main job command block")
-	}
-	command := string(m[1])
+	command := strings.TrimSpace(readmeBlock(t, "Main job", "sh"))
 	if !strings.HasPrefix(command, "./scripts/setup && ") {
 		t.Errorf("the README's main command %q does not set the machine up first", command)
 	}
