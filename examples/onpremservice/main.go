@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
@@ -47,10 +49,7 @@ func newStack(scope cdktf.App) error {
 	if err != nil {
 		return err
 	}
-	dockerHost := os.Getenv("DOCKER_HOST")
-	if dockerHost == "" {
-		dockerHost = "unix:///var/run/docker.sock"
-	}
+	dockerHost := cmp.Or(os.Getenv("DOCKER_HOST"), dockercontainer.DefaultDockerHost)
 
 	stack := cdktf.NewTerraformStack(scope, jsii.String(project))
 	pg, err := postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{

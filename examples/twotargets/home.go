@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
@@ -24,10 +26,7 @@ import (
 // with its role and database in one PostgreSQL cluster, routed by the
 // front proxy.
 func home(app cdktf.App, in *inputs) error {
-	dockerHost := os.Getenv("DOCKER_HOST")
-	if dockerHost == "" {
-		dockerHost = "unix:///var/run/docker.sock"
-	}
+	dockerHost := cmp.Or(os.Getenv("DOCKER_HOST"), dockercontainer.DefaultDockerHost)
 	stack := cdktf.NewTerraformStack(app, jsii.String(project+"-home"))
 	pg, err := postgresqlprovider.New(stack, "postgresql", postgresqlprovider.Props{
 		Host: "127.0.0.1", Port: 5432, Username: postgrescluster.DefaultAdminUser, Version: "16",
