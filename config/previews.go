@@ -24,7 +24,12 @@ func (o OnPrem) PreviewDirectory(override string, n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, naming.PreviewEnvironment(n)), nil
+	return PreviewFolder(dir, n), nil
+}
+
+// PreviewFolder is preview n's folder in previewsDir (PreviewsDirectory).
+func PreviewFolder(previewsDir string, n int) string {
+	return filepath.Join(previewsDir, naming.PreviewEnvironment(n))
 }
 
 // CheckPreviewNumber says what is wrong with n as a pull request number.

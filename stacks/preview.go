@@ -70,7 +70,7 @@ func NewPreview(scope constructs.Construct, p *config.Project, opts Options) (*P
 	in, err := readOnPremInputs(p, opts, onPremEnv{
 		name: name, databaseSuffix: naming.PreviewDatabaseSuffix(n),
 		apiUpstream: func(api string) clientsite.Upstream {
-			return clientsite.Upstream{URL: "http://" + frontproxy.ContainerName(p.Name) + ":" + strconv.Itoa(frontproxy.PreviewListenPort), Host: hosts[api][0]}
+			return clientsite.Upstream{URL: frontproxy.PreviewURL(p.Name), Host: hosts[api][0]}
 		},
 	})
 	if err != nil {

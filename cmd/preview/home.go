@@ -38,7 +38,7 @@ func newHome(p *config.Project, projectFile string) (*home, error) {
 }
 
 // dir is preview n's folder.
-func (h *home) dir(n int) string { return filepath.Join(h.previewsDir, naming.PreviewEnvironment(n)) }
+func (h *home) dir(n int) string { return config.PreviewFolder(h.previewsDir, n) }
 
 // outDir is where preview n is synthesized, beside the project file.
 func (h *home) outDir(n int) string {

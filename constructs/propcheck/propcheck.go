@@ -7,6 +7,8 @@ package propcheck
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -79,6 +81,16 @@ func (e *Errors) Port(field string, port int) bool {
 		return false
 	}
 	return true
+}
+
+// BuildContext records a Docker build context that is not an absolute
+// folder holding a Dockerfile.
+func (e *Errors) BuildContext(field, dir string) {
+	if !filepath.IsAbs(dir) {
+		e.Add(field, dir, "must be an absolute path")
+	} else if st, err := os.Stat(filepath.Join(dir, "Dockerfile")); err != nil || st.IsDir() {
+		e.Add(field, dir, "holds no Dockerfile (or does not exist): the image is built from it")
+	}
 }
 
 // Range records a value outside min-max (inclusive).

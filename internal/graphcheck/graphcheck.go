@@ -22,7 +22,10 @@ import (
 // role pull from ECR and write to any log group (not read secrets).
 const executionRolePolicy = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
-var roleRef = regexp.MustCompile(`^\$\{aws_iam_role\.([^.}]+)\.(arn|id|name)\}$`)
+var (
+	roleRef   = regexp.MustCompile(`^\$\{aws_iam_role\.([^.}]+)\.(arn|id|name)\}$`)
+	policyRef = regexp.MustCompile(`^\$\{aws_iam_policy\.([^.}]+)\.arn\}$`)
+)
 
 // statement is one IAM policy statement, Action and Resource as lists.
 type statement struct {
@@ -146,7 +149,7 @@ func rolePolicies(res map[string]map[string]map[string]any, role string) ([]stat
 		if arn == executionRolePolicy {
 			managed = true
 		}
-		if m := regexp.MustCompile(`^\$\{aws_iam_policy\.([^.}]+)\.arn\}$`).FindStringSubmatch(arn); m != nil {
+		if m := policyRef.FindStringSubmatch(arn); m != nil {
 			out = append(out, statements(res["aws_iam_policy"][m[1]]["policy"])...)
 		}
 	}

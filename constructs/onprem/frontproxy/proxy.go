@@ -158,6 +158,12 @@ func InternalURL(project string, i int) string {
 	return proxyURL(ContainerName(project), ListenPort(i))
 }
 
+// PreviewURL is where other containers reach the previews' server of
+// project's proxy (with a preview host's Host header).
+func PreviewURL(project string) string {
+	return proxyURL(ContainerName(project), PreviewListenPort)
+}
+
 // URL is where other containers reach route name through the proxy ("" if
 // it has no such route); a preview's app also needs its Host header
 // (Hosts).

@@ -5,9 +5,6 @@
 package localimage
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/image"
@@ -104,11 +101,7 @@ func (l *LocalImage) Digest() *string { return l.Push.Sha256Digest() }
 // image's reference (which checking the names computes anyway).
 func (p Props) validate(check *propcheck.Errors) (string, error) {
 	check.Ref("Registry", p.Registry)
-	if !filepath.IsAbs(p.ContextDir) {
-		check.Add("ContextDir", p.ContextDir, "must be an absolute path")
-	} else if st, err := os.Stat(filepath.Join(p.ContextDir, "Dockerfile")); err != nil || st.IsDir() {
-		check.Add("ContextDir", p.ContextDir, "holds no Dockerfile: the image is built from it")
-	}
+	check.BuildContext("ContextDir", p.ContextDir)
 	if len(p.Hash) < 12 {
 		check.Add("Hash", p.Hash, "is required (contenthash.Dir of ContextDir, at least 12 characters)")
 	}

@@ -2,8 +2,6 @@ package restservice
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -203,11 +201,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.Kind != registry.API && p.Kind != registry.Model {
 		check.Add("Kind", string(p.Kind), "services are api or model apps")
 	}
-	if !filepath.IsAbs(p.SourceDir) {
-		check.Add("SourceDir", p.SourceDir, "must be an absolute path")
-	} else if st, err := os.Stat(filepath.Join(p.SourceDir, "Dockerfile")); err != nil || st.IsDir() {
-		check.Add("SourceDir", p.SourceDir, "holds no Dockerfile (or does not exist): the app's image is built from it")
-	}
+	check.BuildContext("SourceDir", p.SourceDir)
 	if len(p.SourceHash) < 12 {
 		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
 	}
