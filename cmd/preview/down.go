@@ -83,9 +83,12 @@ func (h *home) sweep(n int) error {
 			refs = append(refs, f[0]+"@"+f[2])
 		}
 	}
-	if len(refs) > 0 {
-		_, err := h.engine.Docker(append([]string{"rmi"}, refs...)...)
-		errs = append(errs, err)
+	// One reference at a time: removing an image's last tag also removes
+	// its digest references, which a later removal then no longer finds.
+	for _, ref := range refs {
+		if _, err := h.engine.Docker("rmi", ref); err != nil && !strings.Contains(err.Error(), "No such image") {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
