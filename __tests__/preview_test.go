@@ -26,6 +26,12 @@ type previewTools struct {
 	d *onPremDeployment
 }
 
+// in is p reporting to t: a subtest fails itself, not its parent.
+func (p previewTools) in(t *testing.T) previewTools {
+	p.t = t
+	return p
+}
+
 // run runs `go run ./cmd/preview args...` with the project file of
 // checkout dir.
 func (p previewTools) run(dir string, args ...string) (string, int) {
@@ -185,6 +191,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 	t.Logf("figure: preview up (new checkout, one more migration) %s", took.Round(time.Second))
 
 	t.Run("a third preview is refused at the limit, and nothing is created", func(t *testing.T) {
+		p := p.in(t)
 		out, code := p.run(d.Dir, "up", "43")
 		if want := "preview 43: 2 previews run already (pr-41, pr-42) and onprem.previews.max is 2"; code == 0 || !strings.Contains(oneLine(out), want) {
 			t.Errorf("preview up 43: exit %d, want %q:\n%s", code, want, tailOf(out))
@@ -195,6 +202,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 	})
 
 	t.Run("staging and both previews serve their own notes", func(t *testing.T) {
+		p := p.in(t)
 		index, _ := os.ReadFile(filepath.Join(repoRoot, "apps/notes-web/index.html"))
 		for _, host := range []string{"pr-41.localhost", "notes-web.pr-41.localhost", "pr-42.localhost"} {
 			if code, body := p.get("GET", host, "/notes/7", ""); code != 200 || body != string(index) {
@@ -241,6 +249,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 	})
 
 	t.Run("list shows each preview's age, commit and URL", func(t *testing.T) {
+		p := p.in(t)
 		out, _ := p.must(d.Dir, "list")
 		for _, want := range []string{"PREVIEW", "pr-41", "414141414141", "http://pr-41.localhost:", "pr-42", "424242424242"} {
 			if !strings.Contains(out, want) {
@@ -256,6 +265,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 	})
 
 	t.Run("prune with a limit of 1 removes the older preview exactly", func(t *testing.T) {
+		p := p.in(t)
 		start := time.Now()
 		out, code := p.run(d.Dir, "prune", "-max", "1")
 		t.Logf("figure: preview down (by prune) %s", time.Since(start).Round(time.Second))
@@ -279,6 +289,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 	})
 
 	t.Run("down removes the last preview; the platform was never restarted", func(t *testing.T) {
+		p := p.in(t)
 		_, took := p.must(d.Dir, "down", "42")
 		t.Logf("figure: preview down %s", took.Round(time.Second))
 		if left := p.leftovers(ctx, super, 42); len(left) > 0 {
