@@ -557,7 +557,8 @@ const (
 var Kinds = []Kind{KindAPI, KindSite, KindModel}
 
 // Size is an app's capacity on Fargate (cpu units and MiB) and its task
-// counts. On the home server only Memory is applied, as a container limit.
+// counts. On the home server only Memory is applied, as a container limit
+// (sites' nginx containers included).
 type Size struct {
 	// CPU units, one of 256, 512, 1024, 2048, 4096. Default 256.
 	CPU int `yaml:"cpu"`

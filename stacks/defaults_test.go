@@ -15,7 +15,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
-	onpremservice "github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
 )
 
@@ -54,7 +54,7 @@ func TestProjectDefaultsAreTheConstructs(t *testing.T) {
 		{"postgres admin", config.DefaultPostgresAdmin, postgrescluster.DefaultAdminUser},
 		{"log max size", config.DefaultLogMaxSize, dockercontainer.DefaultLogMaxSize},
 		{"log max files", config.DefaultLogMaxFiles, dockercontainer.DefaultLogMaxFiles},
-		{"container memory", config.DefaultMemory, onpremservice.DefaultMemoryMiB},
+		{"container memory", config.DefaultMemory, rollout.DefaultMemoryMiB},
 		{"task size", fmt.Sprint(size), fmt.Sprint(config.Size(restservice.DefaultSize))},
 		{"site TTLs", fmt.Sprint(*site.Site.MinTTL, *site.Site.DefaultTTL, *site.Site.MaxTTL),
 			fmt.Sprint(clientsite.DefaultMinTTL, clientsite.DefaultDefaultTTL, clientsite.DefaultMaxTTL)},

@@ -99,7 +99,8 @@ func (e onPremApps) newSites(services map[string]*restservice.Service) (map[stri
 		props := clientsite.Props{
 			Project: e.name, App: a.Name, Context: e.in.sites[a.Name],
 			Registry: e.registry, Network: e.network, Proxy: e.proxy,
-			Options: e.options,
+			MemoryMiB: a.Size.Memory,
+			Options:   e.options,
 		}
 		if api, ok := services[a.Site.API]; ok {
 			props.API = api

@@ -37,6 +37,9 @@ func TestOnPremSite(t *testing.T) {
 	build := s.Resources("docker_image")[idOf(t, s, "docker_image", "name", "127.0.0.1:5000/site/web:src-"+hash[:12])]
 	eq(t, build, "build.context", context)
 	c := appContainer(t, s, "web")
+	// Like an API, the site is held to its app's size.memory, without swap.
+	eq(t, c, "memory", 512)
+	eq(t, c, "memory_swap", 512)
 	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"})
 	// The site starts once its API serves through the proxy.
 	gate := gateOf(t, s, appContainerID(t, s, "orders"))

@@ -18,6 +18,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 	"github.com/homecloud-dev/fullstack/contenthash"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
@@ -83,6 +84,13 @@ func TestOnPremService(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `lib/unrouted: Proxy "unrouted": has no route for this app`) {
 		t.Errorf("a service the proxy does not route: %v", err)
 	}
+	_, err = restservice.New(b.stack, "tiny", restservice.Props{
+		Project: "lib", App: "web", Kind: registry.API, SourceDir: src, SourceHash: hash,
+		Registry: b.reg, Network: b.net, Port: 8080, Proxy: proxy, HealthCheckCommand: []string{"CMD", "true"}, MemoryMiB: 4,
+	})
+	if err == nil || err.Error() != "lib/tiny: MemoryMiB 4: must be at least 6 (Docker's minimum), or 0 for 512" {
+		t.Errorf("a 4 MiB limit: %v", err)
+	}
 	build := filepath.Join(t.TempDir(), "web")
 	writeFile(t, build, "index.html", "<h1>hi</h1>")
 	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, clientsite.Upstream{URL: svc.InternalURL}))(t)
@@ -120,6 +128,12 @@ func TestOnPremService(t *testing.T) {
 	want(t, "role", only(t, s, "postgresql_role", "db_role")["name"], "orders")
 	if !strings.Contains(site.NginxConfig, svc.InternalURL) {
 		t.Errorf("nginx does not proxy /api/ to %s:\n%s", svc.InternalURL, site.NginxConfig)
+	}
+	for _, id := range []string{"orders_rollout_container", "web_rollout_container"} {
+		c := only(t, s, "docker_container", id)
+		if c["memory"] != float64(rollout.DefaultMemoryMiB) || c["memory_swap"] != c["memory"] {
+			t.Errorf("%s memory %v, swap %v: want the default limit %d without swap", id, c["memory"], c["memory_swap"], rollout.DefaultMemoryMiB)
+		}
 	}
 	siteDeps := strings.Join(synth.Strings(only(t, s, "docker_container", "web_rollout_container")["depends_on"]), " ")
 	if !strings.Contains(siteDeps, "terraform_data."+idOf(t, s, "terraform_data", "orders_rollout_gate")) {

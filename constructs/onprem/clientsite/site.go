@@ -38,6 +38,9 @@ type Props struct {
 	// API serves /api/ on the site's origin (nginx proxies it through the
 	// front proxy to the service, which starts first). Default nil: no API.
 	API *restservice.Service
+	// MemoryMiB limits the nginx container, without swap. Default
+	// rollout.DefaultMemoryMiB.
+	MemoryMiB int
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
 	dockercontainer.Options
@@ -76,6 +79,7 @@ func New(scope constructs.Construct, id string, props Props) (*Site, error) {
 		Project: props.Project, App: props.App, Config: cfg, Port: ContainerPort, Proxy: props.Proxy,
 		HealthCheckCommand: []string{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + strconv.Itoa(ContainerPort) + HealthPath},
 		Health:             healthspec.For(HealthPath),
+		MemoryMiB:          props.MemoryMiB,
 		Shared:             dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(localimage.SourceHashLabel, hash)},
 	})
 	if err != nil {
@@ -95,6 +99,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Ref("Network", p.Network)
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	check.OptionalRef("API", p.API)
+	rollout.CheckMemory(check, p.MemoryMiB)
 	var upstream Upstream
 	if p.API != nil {
 		upstream = Upstream{URL: p.API.InternalURL, Host: p.API.InternalHost}

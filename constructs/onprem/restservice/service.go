@@ -23,9 +23,6 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 )
 
-// DefaultMemoryMiB limits a container when Props leaves MemoryMiB 0.
-const DefaultMemoryMiB = 512
-
 // Props configures the on-prem service.
 type Props struct {
 	// Project and App name the container. Required.
@@ -68,7 +65,8 @@ type Props struct {
 	Database *appdatabase.Database
 	// After are further resources that must succeed first. Default none.
 	After []cdktf.ITerraformDependable
-	// MemoryMiB limits the container. Default DefaultMemoryMiB.
+	// MemoryMiB limits the container, without swap. Default
+	// rollout.DefaultMemoryMiB.
 	MemoryMiB int
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
@@ -103,9 +101,6 @@ const (
 
 // New builds, pushes and runs the app.
 func New(scope constructs.Construct, id string, props Props) (*Service, error) {
-	if props.MemoryMiB == 0 {
-		props.MemoryMiB = DefaultMemoryMiB
-	}
 	if props.HealthCheckPath == "" {
 		props.HealthCheckPath = "/healthz"
 	}
@@ -156,12 +151,8 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 		})
 	}
 	cfg := &container.ContainerConfig{
-		Image:  s.Image.Image.ImageId(),
-		Env:    sortedEnv(env),
-		Memory: jsii.Number(float64(props.MemoryMiB)),
-		// No swap: the limit is the limit (Docker's default, twice the
-		// memory, is read back and would show a change on every plan).
-		MemorySwap: jsii.Number(float64(props.MemoryMiB)),
+		Image: s.Image.Image.ImageId(),
+		Env:   sortedEnv(env),
 	}
 	if len(uploads) > 0 {
 		cfg.Upload = &uploads
@@ -171,7 +162,7 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 	}
 	return rollout.New(c, idRollout, rollout.Props{
 		Project: props.Project, App: props.App, Config: cfg, Port: props.Port, Proxy: props.Proxy,
-		HealthCheckCommand: props.HealthCheckCommand, Health: healthspec.For(props.HealthCheckPath),
+		HealthCheckCommand: props.HealthCheckCommand, Health: healthspec.For(props.HealthCheckPath), MemoryMiB: props.MemoryMiB,
 		Shared: dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(SourceHashLabel, props.SourceHash)},
 	})
 }
@@ -214,5 +205,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if len(p.HealthCheckCommand) < 2 {
 		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
 	}
+	rollout.CheckMemory(check, p.MemoryMiB)
 	return check.Err()
 }

@@ -41,7 +41,17 @@ type Props struct {
 	Proxy *frontproxy.Proxy
 	// Shared is the skeleton every long-running container has.
 	Shared dockercontainer.Shared
+	// MemoryMiB limits the container, without swap (as on Fargate), at
+	// least MinMemoryMiB. Default DefaultMemoryMiB.
+	MemoryMiB int
 }
+
+// DefaultMemoryMiB is an app container's limit when Props leaves it 0:
+// the project file's default size.
+const DefaultMemoryMiB = 512
+
+// MinMemoryMiB is the smallest limit Docker accepts.
+const MinMemoryMiB = 6
 
 // Rollout is an app's container and the gate that routes to it.
 type Rollout struct {
@@ -61,12 +71,19 @@ var Script string
 
 // New creates the container and its gate.
 func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
+	if props.MemoryMiB == 0 {
+		props.MemoryMiB = DefaultMemoryMiB
+	}
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	r := &Rollout{Construct: c}
 	cfg := props.Config
+	cfg.Memory = jsii.Number(float64(props.MemoryMiB))
+	// No swap: the limit is the limit (Docker's default, twice the
+	// memory, is read back and would show a change on every plan).
+	cfg.MemorySwap = cfg.Memory
 	h := props.Health
 	cfg.Healthcheck = &container.ContainerHealthcheck{
 		Test:     jsii.Strings(props.HealthCheckCommand...),
@@ -122,6 +139,15 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	return r, nil
 }
 
+// CheckMemory checks a MemoryMiB prop that is passed on to Props: 0 (the
+// default) or at least MinMemoryMiB. Constructs call it before they add
+// anything, so a bad limit leaves no half-built construct.
+func CheckMemory(check *propcheck.Errors, memoryMiB int) {
+	if memoryMiB != 0 && memoryMiB < MinMemoryMiB {
+		check.Add("MemoryMiB", memoryMiB, "must be at least %d (Docker's minimum), or 0 for %d", MinMemoryMiB, DefaultMemoryMiB)
+	}
+}
+
 // validate reports every problem of the props at once.
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
@@ -135,6 +161,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Add("Health", p.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
 	}
 	check.Port("Port", p.Port)
+	CheckMemory(check, p.MemoryMiB)
 	check.Claim("container", p.Project+"-"+p.App)
 	return check.Err()
 }
