@@ -192,3 +192,20 @@ func TestNilDependenciesAreRefused(t *testing.T) {
 		t.Errorf("a nil dependency: %v", err)
 	}
 }
+
+// TestSharedRulesWording: the rules propcheck shares read the same in
+// every construct (a minimum, a range, a choice).
+func TestSharedRulesWording(t *testing.T) {
+	_, stack := newStack(t, "lib")
+	_, err := containerregistry.New(stack, "ecr", containerregistry.Props{Project: "lib", KeepTaggedImages: -1, UntaggedExpiryDays: 3,
+		Repositories: []containerregistry.Repository{{App: "orders", Kind: "job"}}})
+	want := []string{"lib/ecr: KeepTaggedImages -1: must be at least 1", `lib/ecr: Repositories[0].Kind "job": is not one of api, site, model`}
+	_, err2 := webacl.New(stack, "acl", webacl.Props{Name: "acl", Scope: "GLOBAL", RateLimit: 5})
+	want = append(want, `lib/acl: Scope "GLOBAL": is not one of CLOUDFRONT, REGIONAL`, "lib/acl: RateLimit 5: is outside 10-2000000000")
+	msg := fmt.Sprint(err, err2)
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("errors lack %q:\n%s", w, msg)
+		}
+	}
+}

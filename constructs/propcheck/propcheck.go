@@ -100,6 +100,13 @@ func (e *Errors) Range(field string, value, min, max int) {
 	}
 }
 
+// Min records a value below min.
+func (e *Errors) Min(field string, value, min int) {
+	if value < min {
+		e.Add(field, value, "must be at least %d", min)
+	}
+}
+
 // OneOf records a value that is none of allowed.
 func OneOf[T ~string](e *Errors, field string, value T, allowed ...T) {
 	if !slices.Contains(allowed, value) {

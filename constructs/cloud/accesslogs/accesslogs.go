@@ -118,8 +118,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.BucketPrefix == "" || len(p.BucketPrefix) > 37 {
 		check.Add("BucketPrefix", p.BucketPrefix, "must be 1-37 chars")
 	}
-	if p.RetentionDays < 1 {
-		check.Add("RetentionDays", p.RetentionDays, "must be at least 1")
-	}
+	check.Min("RetentionDays", p.RetentionDays, 1)
 	return check.Err()
 }

@@ -180,8 +180,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.MaxAllocatedStorage < p.AllocatedStorage {
 		check.Add("MaxAllocatedStorage", p.MaxAllocatedStorage, "must be at least AllocatedStorage (%d)", p.AllocatedStorage)
 	}
-	if p.BackupRetentionDays < 0 || p.BackupRetentionDays > awsrules.RDSMaxBackupRetentionDays {
-		check.Add("BackupRetentionDays", p.BackupRetentionDays, "must be 0-%d", awsrules.RDSMaxBackupRetentionDays)
-	}
+	check.Range("BackupRetentionDays", p.BackupRetentionDays, 0, awsrules.RDSMaxBackupRetentionDays)
 	return check.Err()
 }

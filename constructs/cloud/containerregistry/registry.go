@@ -120,23 +120,15 @@ func (r *Registry) URLs() map[string]*string {
 
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
-	if p.KeepTaggedImages < 1 {
-		check.Add("KeepTaggedImages", p.KeepTaggedImages, "must be at least 1")
-	}
-	if p.UntaggedExpiryDays < 1 {
-		check.Add("UntaggedExpiryDays", p.UntaggedExpiryDays, "must be at least 1")
-	}
+	check.Min("KeepTaggedImages", p.KeepTaggedImages, 1)
+	check.Min("UntaggedExpiryDays", p.UntaggedExpiryDays, 1)
 	seen := map[string]bool{}
 	for i, repo := range p.Repositories {
 		if repo.App == "" || seen[repo.App] {
 			check.Add(fmt.Sprintf("Repositories[%d].App", i), repo.App, "must be set and unique")
 		}
 		seen[repo.App] = true
-		switch repo.Kind {
-		case "api", "site", "model":
-		default:
-			check.Add(fmt.Sprintf("Repositories[%d].Kind", i), repo.Kind, "is not a namespace (api, site, model)")
-		}
+		propcheck.OneOf(check, fmt.Sprintf("Repositories[%d].Kind", i), repo.Kind, "api", "site", "model")
 	}
 	return check.Err()
 }

@@ -315,9 +315,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Add("Size.MinCount", s.MinCount, "must not exceed Size.MaxCount (%d)", s.MaxCount)
 	}
 	for i, e := range p.Egress {
-		if e.Protocol != "tcp" && e.Protocol != "udp" {
-			check.Add(fmt.Sprintf("Egress[%d].Protocol", i), e.Protocol, "must be tcp or udp")
-		}
+		propcheck.OneOf(check, fmt.Sprintf("Egress[%d].Protocol", i), e.Protocol, "tcp", "udp")
 		check.Port(fmt.Sprintf("Egress[%d].Port", i), e.Port)
 		check.Required(fmt.Sprintf("Egress[%d].To", i), e.To)
 	}

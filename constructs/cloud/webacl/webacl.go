@@ -115,9 +115,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if !aclName.MatchString(p.Name) {
 		check.Add("Name", p.Name, "is not 1-128 of A-Z, a-z, 0-9, '-', '_'")
 	}
-	if p.Scope != ScopeCloudFront && p.Scope != ScopeRegional {
-		check.Add("Scope", p.Scope, "is not %s or %s", ScopeCloudFront, ScopeRegional)
-	}
+	propcheck.OneOf(check, "Scope", p.Scope, ScopeCloudFront, ScopeRegional)
 	check.Range("RateLimit", p.RateLimit, 10, 2_000_000_000)
 	return check.Err()
 }

@@ -123,9 +123,7 @@ func (p BackupProps) validate(check *propcheck.Errors) error {
 	if len(p.At) != 5 || p.At[2] != ':' {
 		check.Add("At", p.At, "is not HH:MM")
 	}
-	if p.Keep < 1 {
-		check.Add("Keep", p.Keep, "must be at least 1")
-	}
+	check.Min("Keep", p.Keep, 1)
 	for _, d := range p.Databases {
 		if strings.ContainsAny(d, " '\"-") {
 			check.Add("Databases", d, "is not a plain database name")

@@ -242,9 +242,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Ref("Network", p.Network)
 	check.Port("Port", p.Port)
-	if p.Backup.Keep < 1 {
-		check.Add("Backup.Keep", p.Backup.Keep, "must be at least 1")
-	}
+	check.Min("Backup.Keep", p.Backup.Keep, 1)
 	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
 }

@@ -189,9 +189,7 @@ func URL(bindAddress string, hostPort int) string {
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Required("App", p.App)
-	if p.Kind != registry.API && p.Kind != registry.Model {
-		check.Add("Kind", string(p.Kind), "services are api or model apps")
-	}
+	propcheck.OneOf(check, "Kind", p.Kind, registry.API, registry.Model)
 	check.BuildContext("SourceDir", p.SourceDir)
 	if len(p.SourceHash) < 12 {
 		check.Add("SourceHash", p.SourceHash, "is required (contenthash.Dir of SourceDir)")
