@@ -200,9 +200,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Dependencies("After", p.After)
 	check.Port("Port", p.Port)
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
-	if len(p.HealthCheckCommand) < 2 {
-		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
-	}
+	rollout.CheckHealthCheckCommand(check, p.HealthCheckCommand)
 	rollout.CheckMemory(check, p.MemoryMiB)
 	return check.Err()
 }

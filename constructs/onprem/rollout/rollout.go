@@ -139,9 +139,17 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	return r, nil
 }
 
+// CheckHealthCheckCommand checks a HealthCheckCommand prop that is passed
+// on to Props: Docker's exec form. Like CheckMemory, constructs call it
+// before they add anything, so a bad prop leaves no half-built construct.
+func CheckHealthCheckCommand(check *propcheck.Errors, command []string) {
+	if len(command) < 2 {
+		check.Add("HealthCheckCommand", command, `is required ("CMD", ... or "CMD-SHELL", "...")`)
+	}
+}
+
 // CheckMemory checks a MemoryMiB prop that is passed on to Props: 0 (the
-// default) or at least MinMemoryMiB. Constructs call it before they add
-// anything, so a bad limit leaves no half-built construct.
+// default) or at least MinMemoryMiB.
 func CheckMemory(check *propcheck.Errors, memoryMiB int) {
 	if memoryMiB != 0 && memoryMiB < MinMemoryMiB {
 		check.Add("MemoryMiB", memoryMiB, "must be at least %d (Docker's minimum), or 0 for %d", MinMemoryMiB, DefaultMemoryMiB)
@@ -154,9 +162,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("App", p.App)
 	check.Missing("Config", p.Config == nil)
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
-	if len(p.HealthCheckCommand) < 2 {
-		check.Add("HealthCheckCommand", p.HealthCheckCommand, `is required ("CMD", ... or "CMD-SHELL", "...")`)
-	}
+	CheckHealthCheckCommand(check, p.HealthCheckCommand)
 	if !strings.HasPrefix(p.Health.Path, "/") || p.Health.Interval <= 0 || p.Health.HealthyThreshold < 1 || p.Health.UnhealthyThreshold < 1 {
 		check.Add("Health", p.Health, "must be a complete healthspec.Spec (healthspec.For(path))")
 	}
