@@ -161,9 +161,9 @@ func (e *Errors) sameStack(field string, ref constructs.IConstruct) {
 	}
 }
 
-// isNil is true for a nil interface and for a nil construct pointer in one
-// (a props field of type *network.Network left empty).
-func isNil(ref constructs.IConstruct) bool {
+// isNil is true for a nil interface and for a nil pointer in one (a props
+// field of type *network.Network left empty).
+func isNil(ref any) bool {
 	if ref == nil {
 		return true
 	}
@@ -184,7 +184,7 @@ func stackPath(c constructs.IConstruct) string {
 // would reach Terraform as a broken depends_on.
 func (e *Errors) Dependencies(field string, deps []cdktf.ITerraformDependable) {
 	for i, d := range deps {
-		if d == nil || reflect.ValueOf(d).Kind() == reflect.Pointer && reflect.ValueOf(d).IsNil() {
+		if isNil(d) {
 			e.errs = append(e.errs, &FieldError{Path: e.path, Field: fmt.Sprintf("%s[%d]", field, i), Rule: "is nil: list only resources that exist"})
 		}
 	}
