@@ -8,7 +8,6 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/containerregistry"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
-	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // newCloudDatabases gives every app with a database its RDS instance, in
@@ -60,8 +59,6 @@ func newMigrationTasks(stack cdktf.TerraformStack, p *config.Project, in *cloudI
 			ImageDigest: in.migrationDigest(a.Name),
 			Cluster:     cluster,
 			Network:     net,
-			LogGroup:    naming.AppFlywayLogGroup(p.Name, a.Name).Value,
-			Region:      p.Cloud.Region,
 			Emulator:    emulator(p.Cloud),
 		})
 		if err != nil {

@@ -53,7 +53,6 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 			Size:       restservice.Size(a.Size),
 			Repository: reg.URL(a.Name), ImageTag: tag, ImageDigest: in.appDigest(a.Name),
 			Cluster: cluster, Network: net, LoadBalancer: lb,
-			LogGroup: naming.AppLogGroup(p.Name, a.Name).Value, Region: p.Cloud.Region,
 			Route: restservice.Route(a.Route), Exec: a.Exec,
 			Egress: serviceEgress(a.Egress),
 		}

@@ -168,7 +168,7 @@ const (
 // New creates the app's task definition, target group, listener rule,
 // service and CPU autoscaling.
 func New(scope constructs.Construct, id string, props Props) (*Service, error) {
-	props.applyDefaults()
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -214,7 +214,8 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	return s, nil
 }
 
-func (p *Props) applyDefaults() {
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
 	if p.LogGroup == "" && p.Project != "" && p.App != "" {
 		p.LogGroup = naming.AppLogGroup(p.Project, p.App).Value
 	}

@@ -101,9 +101,7 @@ const (
 
 // New builds, pushes and runs the app.
 func New(scope constructs.Construct, id string, props Props) (*Service, error) {
-	if props.HealthCheckPath == "" {
-		props.HealthCheckPath = "/healthz"
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -186,6 +184,14 @@ func URL(bindAddress string, hostPort int) string {
 	return "http://" + registry.Address(bindAddress, hostPort)
 }
 
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.HealthCheckPath == "" {
+		p.HealthCheckPath = "/healthz"
+	}
+}
+
+// validate reports every problem of the props at once.
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)
 	check.Required("App", p.App)
