@@ -13,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/restservice"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 const region = "eu-west-1"
@@ -52,7 +53,9 @@ func cloud(app cdktf.App, in *inputs) error {
 			return err
 		}
 		dbs[a] = db
-		logs = append(logs, ecscluster.AppLog{App: a, Name: "/" + project + "/" + a}, ecscluster.AppLog{App: a + "-flyway", Name: "/" + project + "/" + a + "/flyway"})
+		// The names the service and the Flyway task default to.
+		logs = append(logs, ecscluster.AppLog{App: a, Name: naming.AppLogGroup(project, a).Value},
+			ecscluster.AppLog{App: a + "-flyway", Name: naming.AppFlywayLogGroup(project, a).Value})
 		secrets = append(secrets, *db.SecretARN())
 		pulls = append(pulls, *reg.Repositories[a].Arn())
 	}
