@@ -11,9 +11,13 @@
 // FULLSTACK_DOCKER_HOST overrides onprem.docker_host.
 // FULLSTACK_ONPREM_DELETE_DATA=yes lifts prevent_destroy from the on-prem
 // data volumes; cmd/teardown -delete-data sets it.
-// FULLSTACK_RELEASE names a release manifest (cmd/release): the cloud
-// stack then runs exactly its image digests, and refuses it unless its
-// migrations and site files are the checkout's.
+// FULLSTACK_RELEASE names a release manifest (cmd/release): it must be
+// signed (FULLSTACK_RELEASE + ".sig") by a key of release.public_keys and
+// built from cloud.github.branch; the cloud stack then runs exactly its
+// image digests, and refuses it unless its migrations and site files are
+// the checkout's. FULLSTACK_ROLLBACK=yes deploys such a release on this
+// checkout's infrastructure instead: its migrations need only be a prefix
+// of the checkout's.
 // FULLSTACK_PREVIEW=<n> synthesizes only pull request n's preview stack,
 // "preview-<n>" (cmd/preview runs it).
 package main
@@ -69,11 +73,24 @@ func run(args []string) error {
 			return fmt.Errorf("fullstack: FULLSTACK_PREVIEW %q must be a pull request number", v)
 		}
 	}
+	switch v := os.Getenv("FULLSTACK_ROLLBACK"); v {
+	case "", "no":
+	case "yes":
+		opts.Rollback = true
+	default:
+		return fmt.Errorf("fullstack: FULLSTACK_ROLLBACK %q must be yes or no", v)
+	}
 	if path := os.Getenv("FULLSTACK_RELEASE"); path != "" {
-		if opts.Release, err = release.Load(path); err != nil {
-			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w", err)
+		keys, err := release.ProjectKeys(project)
+		if err != nil {
+			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w; nothing was synthesized", err)
+		}
+		if opts.Release, err = release.CheckPromotable(project, path, keys); err != nil {
+			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w\nnothing was synthesized", err)
 		}
 		fmt.Println(release.SchemaNote(opts.Release))
+	} else if opts.Rollback {
+		return fmt.Errorf("fullstack: FULLSTACK_ROLLBACK=yes needs FULLSTACK_RELEASE (the release to roll back to)")
 	}
 	// Every stack is built (and every error found) before anything is
 	// written, so a bad project leaves no partial cdktf.out behind.

@@ -52,7 +52,8 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 		Out:       filepath.Join(base, "checkout", "cdktf.out"),
 		cliConfig: harness.CLIConfigT(t),
 	}
-	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state"), PreviewMax: 2}
+	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state"), PreviewMax: 2,
+		PublicKey: filepath.Join(base, "keys", "cosign.pub")}
 	if err := harness.FreeOnPremPorts(&d.Settings); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
@@ -22,21 +26,24 @@ import (
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
-// releaseTools are cmd/release and cmd/promote, built once, run as a
-// deploy workflow runs them (the deployment's environment, the checkout's
-// project file).
+// releaseTools are cmd/release, cmd/promote and cmd/verify, built once,
+// run as a deploy workflow runs them (the deployment's environment, the
+// checkout's project file), with the release runner's signing key.
 type releaseTools struct {
-	d                     *onPremDeployment
-	recordBin, promoteBin string
-	emu                   *harness.Emulator
-	ecr                   *localRegistry
+	d                                *onPremDeployment
+	recordBin, promoteBin, verifyBin string
+	emu                              *harness.Emulator
+	ecr                              *localRegistry
 }
+
+// signingPassword is the test signing key's COSIGN_PASSWORD.
+const signingPassword = "cosign-pw-1"
 
 func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	t.Helper()
 	bin := t.TempDir()
-	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote")}
-	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote"} {
+	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote"), verifyBin: filepath.Join(bin, "verify")}
+	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		cmd.Dir = repoRoot
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -57,6 +64,31 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	return r
 }
 
+// createKey checks that no release is made without a signing key (and
+// none is made up), then creates the pair as an operator does.
+func (r *releaseTools) createKey(t *testing.T) {
+	t.Helper()
+	keyPath := filepath.Join(r.d.Settings.StateDir, release.PrivateKeyFile)
+	out, code := r.record("nokeynokey00")
+	if code == 0 || !strings.Contains(out, "no signing key at "+keyPath) || !strings.Contains(out, "restore it from your backup") {
+		t.Errorf("release without a key: exit %d, want a refusal naming the key and how to restore it:\n%s", code, out)
+	}
+	if _, err := os.Stat(keyPath); !os.IsNotExist(err) {
+		t.Errorf("a release without a key left a key behind: %v", err)
+	}
+	if ids := r.releases(t); len(ids) != 0 {
+		t.Errorf("a release without a key wrote %v", ids)
+	}
+	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin, "-generate-key")
+	if code != 0 {
+		t.Fatalf("release -generate-key: exit %d\n%s", code, out)
+	}
+	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin, "-generate-key")
+	if code == 0 || !strings.Contains(out, "is never replaced") {
+		t.Errorf("a second -generate-key: exit %d\n%s", code, out)
+	}
+}
+
 // ecrToken asks the emulator's ECR API for a token, as promote does.
 func (r *releaseTools) ecrToken(t *testing.T) (string, string) {
 	t.Helper()
@@ -73,10 +105,11 @@ func (r *releaseTools) ecrToken(t *testing.T) (string, string) {
 	return user, password
 }
 
-// record runs cmd/release for commit; it returns the output, the exit code
-// and the manifest path it wrote (from the state directory's releases).
+// record runs cmd/release for commit, built from main; it returns the
+// output and the exit code.
 func (r *releaseTools) record(commit string, extra ...string) (string, int) {
-	return r.d.run(3*time.Minute, nil, r.recordBin, append([]string{"-commit", commit}, extra...)...)
+	return r.d.run(3*time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin,
+		append([]string{"-commit", commit, "-ref", "refs/heads/main"}, extra...)...)
 }
 
 // promote runs cmd/promote against the emulator and the stand-in ECR.
@@ -86,6 +119,61 @@ func (r *releaseTools) promote(manifest string, ecr ...string) (string, int) {
 		target = ecr[0]
 	}
 	return r.d.run(3*time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.promoteBin, "-release", manifest, "-ecr-registry", target)
+}
+
+// verify runs cmd/verify as the production job does (manifest, then the
+// signatures in the stand-in ECR).
+func (r *releaseTools) verify(manifest string) (string, int) {
+	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.verifyBin, "-release", manifest, "-ecr-registry", "http://"+r.ecr.addr)
+}
+
+// synth runs the program as `cdktf synth` does, with a release: the
+// refusals come before anything is synthesized.
+func (r *releaseTools) synth(t *testing.T, manifest string, extra ...string) (string, int) {
+	env := append([]string{"FULLSTACK_RELEASE=" + manifest, "FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint, "CDKTF_OUTDIR=" + t.TempDir()}, extra...)
+	return r.d.run(2*time.Minute, env, binary)
+}
+
+// signer is the release runner's signing key, as cmd/release loads it.
+func (r *releaseTools) signer(t *testing.T) *release.Signer {
+	t.Helper()
+	s, err := release.LoadSigner(release.PrivateKeyPath(r.d.Settings.StateDir, func(string) string { return "" }), []byte(signingPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// keys are the deployment's trusted public keys.
+func (r *releaseTools) keys(t *testing.T) release.TrustedKeys {
+	t.Helper()
+	k, err := release.LoadTrustedKeys("release.public_keys", []string{r.d.Settings.PublicKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// writeVariant writes a copy of m changed by change, signed by s (or
+// unsigned when s is nil), and returns its path.
+func writeVariant(t *testing.T, dir, name string, m *release.Manifest, s *release.Signer, change func(*release.Manifest)) string {
+	t.Helper()
+	data, _ := m.Encode()
+	v, err := release.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(v)
+	path := filepath.Join(dir, name)
+	if s == nil {
+		encoded, _ := v.Encode()
+		writeFile(t, path, string(encoded))
+		return path
+	}
+	if err := release.WriteSigned(path, v, s); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // releases are the manifests in the deployment's state directory.
@@ -203,6 +291,7 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 	var r1 *release.Manifest
 	var r1Path string
 
+	t.Run("no signing key, no release; the key is created on purpose", r.createKey)
 	t.Run("a failing check writes no release", func(t *testing.T) {
 		site := d.AppContainer("notes-web")
 		d.Docker("stop", site)
@@ -225,7 +314,7 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		})
 	})
 
-	t.Run("a passing staging deploy writes a sealed release of what runs", func(t *testing.T) {
+	t.Run("a passing staging deploy writes a signed release of what runs", func(t *testing.T) {
 		r1, r1Path = r.mustRecord(t, "1111111111111111")
 		api := r1.Apps["notes-api"]
 		if api.Image == nil || api.Migrations == nil || api.Migrations.Image == nil || r1.Apps["notes-web"].Site == nil {
@@ -241,9 +330,17 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		if len(api.Migrations.Files) == 0 || len(r1.Checks) != 3 {
 			t.Errorf("migrations %v, checks %v", api.Migrations.Files, r1.Checks)
 		}
-		key, err := release.LoadKey(d.Settings.StateDir)
-		if err != nil || r1.Verify(key) != nil {
-			t.Errorf("the release does not verify with the home server's key: %v", err)
+		if _, _, err := release.LoadVerified(r1Path, r.keys(t)); err != nil {
+			t.Errorf("the release does not verify with the repository's public key: %v", err)
+		}
+		if r1.Source.Ref != "refs/heads/main" || r1.Source.Run != "local" || r1.Source.Runner == "" {
+			t.Errorf("source = %+v", r1.Source)
+		}
+		home := &release.Registry{Address: "127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort), PlainHTTP: true}
+		for _, img := range r1.Images() {
+			if _, err := release.VerifyImage(context.Background(), home, img.Repository, img.Digest, r.keys(t)); err != nil {
+				t.Errorf("image not signed in the home registry: %v", err)
+			}
 		}
 	})
 	if r1 == nil {
@@ -268,53 +365,102 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		if code != 0 || !strings.Contains(out, "0 images copied (0 bytes), 2 already in ECR") {
 			t.Errorf("second promote copied again: exit %d\n%s", code, out)
 		}
+		// cosign's own CLI accepts the promoted image and the manifest.
+		cosign := newCosign(t)
+		cosign.login(t, r.ecr.addr, r.ecr.user, r.ecr.password)
+		ref := r.ecr.addr + "/" + d.Name + "/api/notes-api@" + r1.Apps["notes-api"].Image.Digest
+		if out, err := cosign.verifyImage(d.Settings.PublicKey, ref); err != nil {
+			t.Errorf("cosign verify %s: %v\n%s", ref, err, out)
+		}
+		if out, err := cosign.verifyBlob(d.Settings.PublicKey, r1Path); err != nil {
+			t.Errorf("cosign verify-blob %s: %v\n%s", r1Path, err, out)
+		}
+		// The production job's verification accepts it.
+		if out, code := r.verify(r1Path); code != 0 || !strings.Contains(out, "2 image signatures verified in ECR") {
+			t.Errorf("verify of a promoted release: exit %d\n%s", code, out)
+		}
 	})
 
-	t.Run("promote refuses, naming what is wrong, and copies nothing", func(t *testing.T) {
+	t.Run("promote, the production verification and the cloud synth refuse what was not signed, and act on nothing", func(t *testing.T) {
 		dir := t.TempDir()
 		data, _ := os.ReadFile(r1Path)
-		corrupt := writeFile(t, filepath.Join(dir, "corrupt.json"), string(data[:len(data)/2]))
-		tampered := writeFile(t, filepath.Join(dir, "tampered.json"), strings.Replace(string(data), r1.Apps["notes-api"].Image.Digest, "sha256:"+strings.Repeat("0", 64), 1))
-		// Sealed with the home server's key, but the home registry does
-		// not hold the digest (e.g. collected as garbage since).
-		missing := *r1
-		missing.Apps = map[string]release.App{}
-		for k, v := range r1.Apps {
-			missing.Apps[k] = v
-		}
-		gone := "sha256:" + strings.Repeat("e", 64)
-		api := missing.Apps["notes-api"]
-		img := *api.Image
-		img.Digest = gone
-		api.Image = &img
-		missing.Apps["notes-api"] = api
-		key, _ := release.LoadKey(d.Settings.StateDir)
-		if err := missing.Sign(key); err != nil {
+		sig, _ := os.ReadFile(release.SignatureOf(r1Path))
+		signer := r.signer(t)
+		otherKey := filepath.Join(t.TempDir(), "other.key")
+		if err := release.GenerateKeyPair(otherKey, otherKey+".pub", nil); err != nil {
 			t.Fatal(err)
 		}
-		encoded, _ := missing.Encode()
-		missingPath := writeFile(t, filepath.Join(dir, "missing.json"), string(encoded))
+		other, _ := release.LoadSigner(otherKey, nil)
+		withSig := func(name, manifest string, signature []byte) string {
+			path := writeFile(t, filepath.Join(dir, name), manifest)
+			if signature != nil {
+				writeFile(t, release.SignatureOf(path), string(signature))
+			}
+			return path
+		}
+		zero := "sha256:" + strings.Repeat("0", 64)
+		setAPI := func(digest string) func(*release.Manifest) {
+			return func(m *release.Manifest) {
+				api := m.Apps["notes-api"]
+				img := *api.Image
+				img.Digest = digest
+				api.Image = &img
+				m.Apps["notes-api"] = api
+			}
+		}
+		// An image the home registry holds that no release signed.
+		home := &release.Registry{Address: "127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort), PlainHTTP: true}
+		unsignedDigest := pushRandomImage(t, home, "api/notes-api", "unsigned")
+		gone := "sha256:" + strings.Repeat("e", 64)
 		closed, _ := harness.FreePort()
-		for _, c := range []struct {
+		cases := []struct {
 			name, manifest, ecr, want string
+			synthToo                  bool
 		}{
-			{"missing manifest", filepath.Join(dir, "nope.json"), "", "nope.json: open"},
-			{"corrupt manifest", corrupt, "", "not a release manifest (corrupt or truncated JSON)"},
-			{"changed manifest", tampered, "", "the seal does not match: it was not written by a passing staging deploy on this home server"},
-			{"digest not in the home registry", missingPath, "", "notes-api: the home registry 127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + " does not hold the image api/notes-api@" + gone},
-			{"unreachable ECR", r1Path, fmt.Sprintf("http://127.0.0.1:%d", closed), fmt.Sprintf("ECR registry 127.0.0.1:%d:", closed)},
-		} {
+			{"missing manifest", filepath.Join(dir, "nope.json"), "", "nope.json: open", false},
+			{"unsigned manifest", withSig("unsigned.json", string(data), nil), "", "is not signed: " + filepath.Join(dir, "unsigned.json.sig") + " is missing", true},
+			{"corrupt manifest", withSig("corrupt.json", string(data[:len(data)/2]), sig), "", "the signature was not made by any trusted key", false},
+			{"tampered digest", withSig("tampered.json", strings.Replace(string(data), r1.Apps["notes-api"].Image.Digest, zero, 1), sig), "", "the signature was not made by any trusted key", true},
+			{"forged: signed by another key", writeVariant(t, dir, "forged.json", r1, other, setAPI(zero)), "", "the signature was not made by any trusted key", true},
+			{"built from another branch", writeVariant(t, dir, "branch.json", r1, signer, func(m *release.Manifest) { m.Source.Ref = "refs/heads/feature" }), "",
+				"was built from refs/heads/feature (run local): releases come only from refs/heads/main", true},
+			{"digest not in the home registry", writeVariant(t, dir, "missing.json", r1, signer, setAPI(gone)), "",
+				"notes-api: the home registry 127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + " does not hold the image api/notes-api@" + gone, false},
+			{"unsigned image", writeVariant(t, dir, "unsigned-image.json", r1, signer, setAPI(unsignedDigest)), "",
+				"notes-api: image: 127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort) + "/api/notes-api@" + unsignedDigest + " is not signed", false},
+			{"unreachable ECR", r1Path, fmt.Sprintf("http://127.0.0.1:%d", closed), fmt.Sprintf("ECR registry 127.0.0.1:%d:", closed), false},
+		}
+		for _, c := range cases {
 			var ecr []string
 			if c.ecr != "" {
 				ecr = []string{c.ecr}
 			}
 			out, code := r.promote(c.manifest, ecr...)
 			if code == 0 || !strings.Contains(oneLine(out), c.want) || !strings.Contains(out, "nothing was copied") {
-				t.Errorf("%s: exit %d, want a refusal saying %q and nothing was copied:\n%s", c.name, code, c.want, out)
+				t.Errorf("promote, %s: exit %d, want a refusal saying %q and nothing was copied:\n%s", c.name, code, c.want, out)
+			}
+			if !c.synthToo {
+				continue
+			}
+			if out, code := r.verify(c.manifest); code == 0 || !strings.Contains(oneLine(out), c.want) || !strings.Contains(out, "do not deploy it") {
+				t.Errorf("production verification, %s: exit %d, want %q:\n%s", c.name, code, c.want, out)
+			}
+			if out, code := r.synth(t, c.manifest); code == 0 || !strings.Contains(oneLine(out), c.want) || !strings.Contains(out, "nothing was synthesized") {
+				t.Errorf("cloud synth, %s: exit %d, want %q:\n%s", c.name, code, c.want, out)
 			}
 		}
-		if r.ecrHas(t, d.Name+"/api/notes-api", gone) {
-			t.Error("a refused promotion copied an image")
+		for _, digest := range []string{gone, unsignedDigest, zero} {
+			if r.ecrHas(t, d.Name+"/api/notes-api", digest) {
+				t.Errorf("a refused promotion copied %s", digest)
+			}
+		}
+		// A release whose manifest verifies but whose image in ECR has no
+		// signature (pushed around promote) is refused by production.
+		ecrReg := &release.Registry{Address: r.ecr.addr, PlainHTTP: true, Username: r.ecr.user, Password: r.ecr.password}
+		sneaked := pushRandomImage(t, ecrReg, d.Name+"/api/notes-api", "sneaked")
+		path := writeVariant(t, dir, "sneaked.json", r1, signer, setAPI(sneaked))
+		if out, code := r.verify(path); code == 0 || !strings.Contains(out, "/api/notes-api@"+sneaked+" is not signed") {
+			t.Errorf("production verification of an unsigned image in ECR: exit %d\n%s", code, out)
 		}
 	})
 
@@ -360,6 +506,25 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		images = r.cloudWithRelease(t, r1, stateDir)
 		if !strings.HasSuffix(images[apiFamily], wantAPI) {
 			t.Errorf("after rolling back to release 1 the API runs %s, want ...%s", images[apiFamily], wantAPI)
+		}
+	})
+	t.Run("a rollback keeps the checkout's infrastructure and refuses divergent migrations", func(t *testing.T) {
+		later := filepath.Join(d.Dir, "migrations", "notes-api", "V99__later.sql")
+		writeFile(t, later, "SELECT 1;\n")
+		defer os.Remove(later)
+		// r1's migrations are a prefix of the checkout's: a rollback deploys
+		// (the plain deploy refuses it, below).
+		if out, code := r.synth(t, r1Path, "FULLSTACK_ROLLBACK=yes"); code != 0 {
+			t.Errorf("rollback to r1 on a checkout with one more migration: exit %d\n%s", code, tailOf(out))
+		}
+		// An edited, already released migration is not a prefix.
+		first := filepath.Join(d.Dir, "migrations", "notes-api", r1.Apps["notes-api"].Migrations.Files[0].File)
+		sql, _ := os.ReadFile(first)
+		writeFile(t, first, string(sql)+"\n-- edited after release\n")
+		defer writeFile(t, first, string(sql))
+		want := "notes-api: the release's migrations are not a prefix of the checkout's: " + r1.Apps["notes-api"].Migrations.Files[0].File + " has checksum"
+		if out, code := r.synth(t, r1Path, "FULLSTACK_ROLLBACK=yes"); code == 0 || !strings.Contains(out, want) {
+			t.Errorf("rollback onto an edited migration: exit %d, want %q\n%s", code, want, tailOf(out))
 		}
 	})
 	t.Run("the cloud deploy refuses a release whose migrations or site differ", func(t *testing.T) {
@@ -415,4 +580,23 @@ func directBuildTime(t *testing.T, d *onPremDeployment, mainFile string) time.Du
 	took := time.Since(start)
 	_, _ = d.engine.Docker("rmi", "build-timing:latest")
 	return took
+}
+
+// pushRandomImage pushes a small random image to reg's repository:tag and
+// returns its digest.
+func pushRandomImage(t *testing.T, reg *release.Registry, repository, tag string) string {
+	t.Helper()
+	img, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := reg.Tag(repository, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img, reg.Options(context.Background())...); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	return d.String()
 }

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -39,10 +40,34 @@ type job struct {
 	} `yaml:"steps"`
 }
 
-// selfHosted reports whether j runs on the home server's runner.
+// selfHosted reports whether j runs on one of the home server's runners.
 func (j job) selfHosted() bool {
-	labels, _ := j.RunsOn.([]any)
-	return slices.Contains(labels, any("self-hosted")) && slices.Contains(labels, any("homeserver"))
+	return slices.Contains(j.labels(), "self-hosted")
+}
+
+// labels are j's runs-on labels.
+func (j job) labels() []string {
+	var out []string
+	switch v := j.RunsOn.(type) {
+	case string:
+		out = append(out, v)
+	case []any:
+		for _, l := range v {
+			out = append(out, fmt.Sprint(l))
+		}
+	}
+	return out
+}
+
+// assumedRole is the role-to-assume of j's credentials step ("" if none),
+// and the index of that step.
+func (j job) assumedRole() (string, int) {
+	for i, s := range j.Steps {
+		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+			return s.With["role-to-assume"], i
+		}
+	}
+	return "", -1
 }
 
 // runs is every run script of j, joined.
@@ -99,9 +124,14 @@ func TestCloudDeployUsesOIDCRoleOnly(t *testing.T) {
 				}
 				continue
 			}
-			// The bootstrap stack's output, stored as a repository variable.
-			if role != "${{ vars.AWS_DEPLOY_ROLE_ARN }}" {
-				t.Errorf("%s/%s: role-to-assume = %q, want vars.AWS_DEPLOY_ROLE_ARN", name, jobName, role)
+			// The bootstrap stack's outputs, stored as repository variables:
+			// the promote role in promote jobs, the deploy role elsewhere.
+			want := "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+			if jobName == "promote" {
+				want = "${{ vars.AWS_PROMOTE_ROLE_ARN }}"
+			}
+			if role != want {
+				t.Errorf("%s/%s: role-to-assume = %q, want %s", name, jobName, role, want)
 			}
 			if !tokens || j.Permissions["contents"] != "read" || len(j.Permissions) != 2 {
 				t.Errorf("%s/%s: permissions %v, want exactly id-token: write, contents: read", name, jobName, j.Permissions)
@@ -142,7 +172,7 @@ func TestReleasePathOrder(t *testing.T) {
 	if i, j := strings.Index(runs, order[0]), strings.Index(runs, order[1]); i < 0 || j < i {
 		t.Errorf("staging must deploy, then record the release:\n%s", runs)
 	}
-	if !strings.Contains(promote.runs(), "go run ./cmd/promote -release release.json") {
+	if !strings.Contains(promote.runs(), ".bin/promote -release release.json") {
 		t.Errorf("promote does not promote the staging release:\n%s", promote.runs())
 	}
 	if production.Env["FULLSTACK_RELEASE"] != "release.json" || !strings.Contains(production.runs(), "npx cdktf deploy cloud") {
@@ -170,8 +200,22 @@ func TestReleasePathOrder(t *testing.T) {
 		}
 	}
 	rb := loadWorkflow(t, "rollback.yml")
-	if rb.Jobs["production"].Needs != "promote" || !strings.Contains(rb.Jobs["promote"].runs(), "go run ./cmd/release -path") {
-		t.Error("rollback must find the release on the home server, promote it, then deploy it")
+	if rb.Jobs["production"].Needs != "promote" || !strings.Contains(rb.Jobs["promote"].runs(), ".bin/release -path") {
+		t.Error("rollback must find the release on the release runner, promote it, then deploy it")
+	}
+	// A rollback changes images, not infrastructure: production checks out
+	// the dispatching commit (main), not the release's.
+	if p := rb.Jobs["production"]; p.Env["FULLSTACK_ROLLBACK"] != "yes" || p.Steps[0].With["ref"] != "" {
+		t.Errorf("rollback production must deploy this commit's stacks with FULLSTACK_ROLLBACK=yes: env %v, checkout %v", p.Env, p.Steps[0].With)
+	}
+	// Every job that acts on a release verifies its signature first: the
+	// production job before and after it has credentials.
+	for wf, p := range map[string]job{"release.yml": production, "rollback.yml": rb.Jobs["production"]} {
+		runs := p.runs()
+		manifest, images, deploy := strings.Index(runs, "verify -release release.json -manifest-only"), strings.Index(runs, "verify -release release.json\n"), strings.Index(runs, "npx cdktf deploy cloud")
+		if manifest < 0 || images < manifest || deploy < images {
+			t.Errorf("%s/production must verify the manifest, then the images in ECR, then deploy:\n%s", wf, runs)
+		}
 	}
 }
 
@@ -187,39 +231,144 @@ func TestNoWorkflowHoldsStaticAWSKeys(t *testing.T) {
 	}
 }
 
-// TestTrustMatchesWorkflow checks the deploy role's trust (from the
-// repository's project file) against what the cloud workflow presents:
-// its job runs in the environment the role trusts, on the branch it trusts.
+// TestTrustMatchesWorkflow checks the roles' trust (from the repository's
+// project file) against what the workflows present: every job that asks
+// for a token runs in a GitHub environment (a job without one presents its
+// ref, which no role trusts), and the role it assumes trusts exactly that
+// environment's subject.
 func TestTrustMatchesWorkflow(t *testing.T) {
 	p := loadRepoProject(t)
 	g := p.Cloud.GitHub
-	subjects := ciidentity.Subjects(g.Owner, g.Repo, g.Branch, g.Environment)
+	trusted := map[string]string{
+		"${{ vars.AWS_DEPLOY_ROLE_ARN }}":  ciidentity.Subject(g.Owner, g.Repo, g.Environment),
+		"${{ vars.AWS_PROMOTE_ROLE_ARN }}": ciidentity.Subject(g.Owner, g.Repo, g.ReleaseEnvironment),
+	}
 	for _, name := range deployWorkflows {
 		w := loadWorkflow(t, name)
 		for jobName, j := range w.Jobs {
 			if j.Permissions["id-token"] != "write" {
 				continue
 			}
-			// A job in an environment presents that environment; one without
-			// presents the ref it runs on (pushes to the trusted branch, and
-			// manual runs from it).
-			want := "repo:" + g.Owner + "/" + g.Repo + ":ref:refs/heads/" + g.Branch
-			if j.Environment != "" {
-				want = "repo:" + g.Owner + "/" + g.Repo + ":environment:" + j.Environment
+			role, _ := j.assumedRole()
+			if j.Environment == "" {
+				t.Errorf("%s/%s asks for a token outside any environment: it would present its ref, which no role trusts", name, jobName)
+				continue
 			}
-			if !slices.Contains(subjects, want) {
-				t.Errorf("%s/%s presents sub %q; the role trusts %v", name, jobName, want, subjects)
+			if want := "repo:" + g.Owner + "/" + g.Repo + ":environment:" + j.Environment; trusted[role] != want {
+				t.Errorf("%s/%s presents sub %q; %s trusts %q", name, jobName, want, role, trusted[role])
 			}
 		}
 	}
 }
 
+// TestPullRequestCodeNeverOnTheReleaseRunner: the jobs that run a pull
+// request's code share no role label with the jobs that release (the
+// release runner holds the signing key and assumes the promote role); the
+// preview job waits for the preview environment's reviewers, asks for no
+// token and gets no signing password; every self-hosted job checks its
+// runner first.
+func TestPullRequestCodeNeverOnTheReleaseRunner(t *testing.T) {
+	generic := []string{"self-hosted", "linux", "x64"}
+	roleLabels := func(j job) []string {
+		var out []string
+		for _, l := range j.labels() {
+			if !slices.Contains(generic, l) {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	releaseLabels := map[string]bool{}
+	for _, name := range deployWorkflows {
+		for jobName, j := range loadWorkflow(t, name).Jobs {
+			if !j.selfHosted() {
+				continue
+			}
+			if !slices.Equal(roleLabels(j), []string{"release"}) {
+				t.Errorf("%s/%s runs on %v: a release job runs on the release runner only", name, jobName, j.labels())
+			}
+			for _, l := range roleLabels(j) {
+				releaseLabels[l] = true
+			}
+			if !strings.Contains(j.runs(), "preflight -runner release") {
+				t.Errorf("%s/%s does not check that it runs on the release runner", name, jobName)
+			}
+		}
+	}
+	w := loadWorkflow(t, "preview.yml")
+	for jobName, j := range w.Jobs {
+		if !j.selfHosted() {
+			continue
+		}
+		for _, l := range roleLabels(j) {
+			if releaseLabels[l] {
+				t.Errorf("preview.yml/%s runs on %v, which shares %q with the release jobs", jobName, j.labels(), l)
+			}
+		}
+		if len(roleLabels(j)) == 0 {
+			t.Errorf("preview.yml/%s runs on %v: any self-hosted runner, the release runner included", jobName, j.labels())
+		}
+		if j.Permissions["id-token"] != "" {
+			t.Errorf("preview.yml/%s asks for an OIDC token", jobName)
+		}
+		if !strings.Contains(j.runs(), "preflight -runner preview") {
+			t.Errorf("preview.yml/%s does not check that it runs on the preview runner", jobName)
+		}
+	}
+	if w.Jobs["up"].Environment != "preview" {
+		t.Errorf("preview.yml/up runs a pull request's code without the preview environment's approval (environment %q)", w.Jobs["up"].Environment)
+	}
+	files, _ := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
+	for _, f := range files {
+		name := filepath.Base(f)
+		if name == "release.yml" {
+			continue
+		}
+		if strings.Contains(loadWorkflow(t, name).raw, "COSIGN_PASSWORD") {
+			t.Errorf("%s names the signing password: only release.yml's staging job signs", name)
+		}
+	}
+}
+
+// TestNothingInstallsAfterCredentials: in every job that assumes a role,
+// every install (npm ci, go mod download, go build) comes before the
+// credentials step, so no install script ever sees them.
+func TestNothingInstallsAfterCredentials(t *testing.T) {
+	for _, name := range deployWorkflows {
+		for jobName, j := range loadWorkflow(t, name).Jobs {
+			role, at := j.assumedRole()
+			if role == "" {
+				continue
+			}
+			installed := false
+			for i, s := range j.Steps {
+				install := strings.Contains(s.Run, "npm ci") || strings.Contains(s.Run, "go mod download") || strings.Contains(s.Run, "go build") || strings.Contains(s.Run, "go run")
+				if install && i > at {
+					t.Errorf("%s/%s: step %d (%q) installs or builds after the role is assumed", name, jobName, i, s.Run)
+				}
+				installed = installed || (install && i < at)
+			}
+			if !installed {
+				t.Errorf("%s/%s installs nothing before it assumes %s", name, jobName, role)
+			}
+		}
+	}
+}
+
+// TestDeploysNeverOverlap: a started release or rollback is never
+// cancelled; a push can replace only a *pending* release (GitHub keeps one
+// pending run per group), never a rollback, which has its own group; the
+// production applies of both wait on the Terraform state lock instead of
+// failing on it.
 func TestDeploysNeverOverlap(t *testing.T) {
+	groups := map[string]string{"release.yml": "release", "rollback.yml": "rollback"}
 	for _, name := range deployWorkflows {
 		w := loadWorkflow(t, name)
-		// One group for releases and rollbacks: they queue, never cancel.
-		if w.Concurrency.Group != "release" || w.Concurrency.CancelInProgress {
-			t.Errorf("%s: concurrency %+v: want the group release, queueing", name, w.Concurrency)
+		if w.Concurrency.Group != groups[name] || w.Concurrency.CancelInProgress {
+			t.Errorf("%s: concurrency %+v: want the group %q, never cancelling a started run", name, w.Concurrency, groups[name])
+		}
+		if p := w.Jobs["production"]; !strings.HasPrefix(p.Env["TF_CLI_ARGS_apply"], "-lock-timeout=") || !strings.HasPrefix(p.Env["TF_CLI_ARGS_plan"], "-lock-timeout=") {
+			t.Errorf("%s/production: the apply must wait on the state lock (TF_CLI_ARGS_apply/plan -lock-timeout), env %v", name, p.Env)
 		}
 		for jobName, j := range w.Jobs {
 			for k, v := range j.Env {
@@ -268,18 +417,30 @@ func TestCIRunsReadmeMainCommand(t *testing.T) {
 	}
 }
 
-// TestActionsArePinnedToMajorVersions: one deliberate policy everywhere.
-func TestActionsArePinnedToMajorVersions(t *testing.T) {
-	major := regexp.MustCompile(`^[a-z0-9-]+/[a-z0-9-]+@v[0-9]+$`)
+// TestActionsArePinnedByCommit: every action is pinned by its full commit
+// SHA with the version in a comment, and Dependabot keeps them current.
+func TestActionsArePinnedByCommit(t *testing.T) {
+	pinned := regexp.MustCompile(`^\s*-?\s*uses:\s+[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v[0-9]+(\.[0-9]+)*\s*$`)
 	files, _ := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
 	for _, f := range files {
-		w := loadWorkflow(t, filepath.Base(f))
-		for _, job := range w.Jobs {
-			for _, s := range job.Steps {
-				if s.Uses != "" && !major.MatchString(s.Uses) {
-					t.Errorf("%s: %s is not pinned to a major version", filepath.Base(f), s.Uses)
-				}
+		raw, _ := os.ReadFile(f)
+		for i, line := range strings.Split(string(raw), "\n") {
+			if strings.Contains(line, "uses:") && !pinned.MatchString(line) {
+				t.Errorf("%s:%d: %q is not pinned by commit SHA with its version in a comment", filepath.Base(f), i+1, strings.TrimSpace(line))
 			}
 		}
+	}
+	raw, err := os.ReadFile(filepath.Join(repoRoot, ".github", "dependabot.yml"))
+	var cfg struct {
+		Updates []struct {
+			Ecosystem string `yaml:"package-ecosystem"`
+		} `yaml:"updates"`
+	}
+	if err != nil || yaml.Unmarshal(raw, &cfg) != nil || !slices.ContainsFunc(cfg.Updates, func(u struct {
+		Ecosystem string `yaml:"package-ecosystem"`
+	}) bool {
+		return u.Ecosystem == "github-actions"
+	}) {
+		t.Errorf("dependabot.yml must update github-actions: %v %s", err, raw)
 	}
 }

@@ -28,6 +28,9 @@ const (
 	DefaultRegion            = "us-east-1"
 	DefaultVPCCIDR           = "10.0.0.0/16"
 	DefaultGitHubBranch      = "main"
+	DefaultDeployEnvironment = "production"
+	DefaultReleaseEnv        = "release"
+	DefaultPublicKey         = "cosign.pub"
 	DefaultLogRetentionDays  = 30
 	DefaultKeepTaggedImages  = 30
 	DefaultUntaggedExpiry    = 7
@@ -113,6 +116,11 @@ func (p *Project) applyDefaults() {
 		setString(&c.StateBackend.Key, p.Name+"/cloud.tfstate")
 	}
 	setString(&c.GitHub.Branch, DefaultGitHubBranch)
+	setString(&c.GitHub.Environment, DefaultDeployEnvironment)
+	setString(&c.GitHub.ReleaseEnvironment, DefaultReleaseEnv)
+	if len(p.Release.PublicKeys) == 0 {
+		p.Release.PublicKeys = []string{DefaultPublicKey}
+	}
 	if c.NAT == "" {
 		c.NAT = NATNone
 		if c.Environment == DefaultCloudEnvironment {

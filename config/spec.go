@@ -20,6 +20,8 @@ type Project struct {
 	Cloud Cloud `yaml:"cloud"`
 	// Apps are the applications deployed on both targets. May be empty.
 	Apps []App `yaml:"apps"`
+	// Release is how releases are signed and verified.
+	Release Release `yaml:"release"`
 	// Migrations is the folder holding one Flyway folder per app with a
 	// database (migrations/<app>/V1__....sql), relative to Dir. Default
 	// "migrations".
@@ -410,8 +412,12 @@ type GitHub struct {
 	Repo string `yaml:"repo"`
 	// Branch allowed to deploy. Default "main".
 	Branch string `yaml:"branch"`
-	// Environment is the GitHub environment allowed to deploy. Default empty.
+	// Environment is the GitHub environment whose jobs may assume the
+	// deploy role (production). Default "production".
 	Environment string `yaml:"environment"`
+	// ReleaseEnvironment is the GitHub environment whose jobs may assume
+	// the promote role (ECR push). Default "release".
+	ReleaseEnvironment string `yaml:"release_environment"`
 	// OIDCProviderARN reuses the account's existing GitHub OIDC provider
 	// (an account holds one per URL). Default empty: the bootstrap stack
 	// creates it.
@@ -570,4 +576,25 @@ type Size struct {
 	MinCount int `yaml:"min_count"`
 	// MaxCount for autoscaling. Default 2.
 	MaxCount int `yaml:"max_count"`
+}
+
+// Release is how releases are signed (cosign key pair) and verified.
+type Release struct {
+	// PublicKeys are the cosign public keys (PEM files, relative to the
+	// project file) a release may be signed with; several during a key
+	// rotation. Default ["cosign.pub"].
+	PublicKeys []string `yaml:"public_keys"`
+}
+
+// PublicKeyPaths are release.public_keys resolved against the project's
+// directory.
+func (p *Project) PublicKeyPaths() []string {
+	out := make([]string, len(p.Release.PublicKeys))
+	for i, k := range p.Release.PublicKeys {
+		out[i] = k
+		if !filepath.IsAbs(k) {
+			out[i] = filepath.Join(p.Dir, k)
+		}
+	}
+	return out
 }

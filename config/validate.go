@@ -37,6 +37,11 @@ func (p *Project) validate() problems {
 	validateOnPrem(&errs, &p.OnPrem)
 	validateCloud(&errs, &p.Cloud)
 	validateApps(&errs, p)
+	for i, k := range p.Release.PublicKeys {
+		if strings.TrimSpace(k) == "" {
+			errs.add(fmt.Sprintf("release.public_keys[%d]", i), k, "is empty: name a cosign public key file (PEM)")
+		}
+	}
 	return errs
 }
 
@@ -297,6 +302,15 @@ func validateGitHub(errs *problems, g GitHub) {
 	}
 	if g.OIDCProviderARN != "" && !oidcProviderARN.MatchString(g.OIDCProviderARN) {
 		errs.add("cloud.github.oidc_provider_arn", g.OIDCProviderARN, "is not the ARN of a GitHub OIDC provider (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)")
+	}
+	for _, f := range [][2]string{{"cloud.github.environment", g.Environment}, {"cloud.github.release_environment", g.ReleaseEnvironment}} {
+		field, env := f[0], f[1]
+		if env == "" || strings.ContainsAny(env, "*?") {
+			errs.add(field, env, "must name one GitHub environment: each role trusts exactly one")
+		}
+	}
+	if g.Environment != "" && g.Environment == g.ReleaseEnvironment {
+		errs.add("cloud.github.release_environment", g.ReleaseEnvironment, "must differ from cloud.github.environment: the promote and deploy roles trust different environments")
 	}
 	if strings.ContainsAny(g.Branch, " ~^:?[\\") {
 		errs.add("cloud.github.branch", g.Branch, "is not a git branch name")

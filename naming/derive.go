@@ -39,6 +39,10 @@ func ExecutionRole(project, env string) Name { return Name{IAMRole, project + "-
 // DeployRole is the IAM role GitHub Actions assumes to deploy.
 func DeployRole(project, env string) Name { return Name{IAMRole, project + "-" + env + "-deploy"} }
 
+// PromoteRole is the IAM role GitHub Actions assumes to copy a release's
+// images into ECR.
+func PromoteRole(project, env string) Name { return Name{IAMRole, project + "-" + env + "-promote"} }
+
 // AppRepository is the app's ECR repository, under its namespace.
 func AppRepository(project, kind, app string) Name {
 	return Name{ECRRepository, project + "/" + kind + "/" + app}
@@ -96,6 +100,7 @@ func ProjectNames(project, cloudEnv string) []Name {
 		Cluster(project, cloudEnv),
 		ExecutionRole(project, cloudEnv),
 		DeployRole(project, cloudEnv),
+		PromoteRole(project, cloudEnv),
 	}
 }
 

@@ -67,6 +67,20 @@ func (e *MismatchError) Error() string {
 // Flyway checksum), each site's files. Every difference is reported at
 // once, naming the app and the files.
 func CheckCheckout(m *Manifest, p *config.Project) error {
+	return checkCheckout(m, p, false)
+}
+
+// CheckRollback checks that m can run on the checkout's infrastructure
+// (a rollback changes images, never infrastructure): the same apps of the
+// same kinds, and each database app's migrations in the release a prefix
+// of the checkout's, so the older code meets a schema that only grew
+// (expand/contract). The first file that differs is named. Sites are
+// files, not images: they stay at the checkout's.
+func CheckRollback(m *Manifest, p *config.Project) error {
+	return checkCheckout(m, p, true)
+}
+
+func checkCheckout(m *Manifest, p *config.Project, rollback bool) error {
 	e := &MismatchError{Release: m.ID}
 	add := func(format string, args ...any) { e.Problems = append(e.Problems, fmt.Sprintf(format, args...)) }
 	if m.Project != p.Name {
@@ -90,11 +104,15 @@ func CheckCheckout(m *Manifest, p *config.Project) error {
 				add("%s: migrations: %v", a.Name, err)
 			} else if ra.Migrations == nil || ra.Migrations.Image == nil {
 				add("%s: has a database in the checkout, but the release carries no migration image", a.Name)
+			} else if rollback {
+				if diff := notPrefix(ra.Migrations.Files, MigrationFiles(ms)); diff != "" {
+					add("%s: the release's migrations are not a prefix of the checkout's: %s", a.Name, diff)
+				}
 			} else if diff := diffMigrations(ra.Migrations.Files, MigrationFiles(ms)); diff != "" {
 				add("%s: migrations differ: %s", a.Name, diff)
 			}
 		}
-		if a.Kind == config.KindSite {
+		if a.Kind == config.KindSite && !rollback {
 			site, err := SiteFiles(filepath.Join(p.Dir, a.Source))
 			if err != nil {
 				add("%s: site files: %v", a.Name, err)
@@ -112,6 +130,34 @@ func CheckCheckout(m *Manifest, p *config.Project) error {
 		return e
 	}
 	return nil
+}
+
+// notPrefix names the first file where release's versioned migrations
+// stop being the start of checkout's ("" when they are a prefix).
+// Repeatable migrations (R__) run after every change in Flyway and are
+// not ordered history: they are left out.
+func notPrefix(release, checkout []MigrationFile) string {
+	versioned := func(fs []MigrationFile) []MigrationFile {
+		var out []MigrationFile
+		for _, f := range fs {
+			if !strings.HasPrefix(f.File, "R__") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	rel, co := versioned(release), versioned(checkout)
+	for i, f := range rel {
+		switch {
+		case i >= len(co):
+			return fmt.Sprintf("%s is in the release but not in the checkout (the checkout's history ends before it)", f.File)
+		case co[i].File != f.File:
+			return fmt.Sprintf("%s in the release where the checkout has %s", f.File, co[i].File)
+		case co[i].Checksum != f.Checksum:
+			return fmt.Sprintf("%s has checksum %d in the release, %d in the checkout", f.File, f.Checksum, co[i].Checksum)
+		}
+	}
+	return ""
 }
 
 // diffMigrations names what differs between the release's and the

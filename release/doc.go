@@ -5,7 +5,10 @@
 // deploy writes it (cmd/release), cmd/promote copies its digests to ECR,
 // and the cloud stack deploys exactly those digests.
 //
-// A manifest is sealed with a key that only the home server holds (in the
-// on-prem state directory): promote refuses a manifest no successful
-// staging deploy of that server wrote. Pure Go: no jsii.
+// A manifest and every image it names are signed in Sigstore/cosign's
+// format with a key pair (signing.go, imagesig.go): the private key stays
+// on the release runner, the public keys are in the repository
+// (release.public_keys). Promote, the production job, the cloud synth and
+// rollback each verify before they act, and `cosign verify` /
+// `cosign verify-blob` accept the same signatures. Pure Go: no jsii.
 package release

@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// Format is the manifest format this package writes and reads.
-const Format = 1
+// Format is the manifest format this package writes and reads. Format 1
+// carried an HMAC seal; format 2 is signed beside the file (cosign).
+const Format = 2
 
 // Manifest is one release: what a passing staging deploy ran.
 type Manifest struct {
@@ -32,10 +33,21 @@ type Manifest struct {
 	// Checks are the staging checks; a manifest is written only when every
 	// one passed.
 	Checks []Check `json:"checks"`
+	// Source is where the release was built.
+	Source Source `json:"source"`
 	// Apps by name.
 	Apps map[string]App `json:"apps"`
-	// Seal is "hmac-sha256:<hex>" over the rest (see Seal).
-	Seal string `json:"seal"`
+}
+
+// Source is where a release was built: promote accepts only releases of
+// the configured branch.
+type Source struct {
+	// Ref is the git ref, e.g. refs/heads/main.
+	Ref string `json:"ref"`
+	// Run is the workflow run's address, or "local".
+	Run string `json:"run"`
+	// Runner is the machine that built and checked it.
+	Runner string `json:"runner"`
 }
 
 // Check is one staging check and its outcome.
@@ -98,7 +110,7 @@ var (
 	idRE     = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z-[0-9a-zA-Z]{1,40}$`)
 )
 
-// Parse reads a manifest and checks its shape (not its seal): every
+// Parse reads a manifest and checks its shape (not its signature): every
 // problem at once, each naming the field (and the app).
 func Parse(data []byte) (*Manifest, error) {
 	var m Manifest
@@ -119,12 +131,12 @@ func (m *Manifest) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if m.Format != Format {
-		add("format %d: this version reads format %d", m.Format, Format)
+		add("format %d: this version reads format %d (record the release again: format 1 was sealed with the home server's HMAC key, format 2 is signed with a cosign key pair)", m.Format, Format)
 	}
 	if !idRE.MatchString(m.ID) {
 		add("id %q: must be <UTC time>-<commit>, e.g. 20261130T101500Z-1a2b3c4d5e6f", m.ID)
 	}
-	for field, v := range map[string]string{"project": m.Project, "environment": m.Environment, "commit": m.Commit, "registry": m.Registry, "seal": m.Seal} {
+	for field, v := range map[string]string{"project": m.Project, "environment": m.Environment, "commit": m.Commit, "registry": m.Registry, "source.ref": m.Source.Ref, "source.runner": m.Source.Runner} {
 		if v == "" {
 			add("%s is empty", field)
 		}
@@ -197,13 +209,19 @@ func (m *Manifest) AppNames() []string {
 func (m *Manifest) Images() []Image {
 	var out []Image
 	for _, name := range m.AppNames() {
-		a := m.Apps[name]
-		if a.Image != nil {
-			out = append(out, *a.Image)
-		}
-		if a.Migrations != nil && a.Migrations.Image != nil {
-			out = append(out, *a.Migrations.Image)
-		}
+		out = append(out, m.Apps[name].Images()...)
+	}
+	return out
+}
+
+// Images are the app's image and its migration image, where it has them.
+func (a App) Images() []Image {
+	var out []Image
+	if a.Image != nil {
+		out = append(out, *a.Image)
+	}
+	if a.Migrations != nil && a.Migrations.Image != nil {
+		out = append(out, *a.Migrations.Image)
 	}
 	return out
 }

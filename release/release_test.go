@@ -18,6 +18,7 @@ func sample() *Manifest {
 	return &Manifest{
 		Format: Format, ID: NewID(created, "1a2b3c4d5e6f7a8b"), Project: "notes", Environment: "staging",
 		Commit: "1a2b3c4d5e6f7a8b", Created: created, Registry: "127.0.0.1:5000",
+		Source: Source{Ref: "refs/heads/main", Run: "local", Runner: "home"},
 		Checks: []Check{{App: "notes-api", Name: "health /healthz", URL: "http://127.0.0.1:8080/healthz", Status: 200, Passed: true}},
 		Apps: map[string]App{
 			"notes-api": {Kind: "api", Image: &Image{Repository: "api/notes-api", Digest: digestA, SourceHash: "abc"},
@@ -27,52 +28,8 @@ func sample() *Manifest {
 	}
 }
 
-func TestSealRoundTripAndTamper(t *testing.T) {
-	dir := t.TempDir()
-	key, err := LoadOrCreateKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info, _ := os.Stat(filepath.Join(dir, KeyFile)); info.Mode().Perm() != 0o600 {
-		t.Errorf("key file mode %v, want 0600", info.Mode().Perm())
-	}
-	again, err := LoadOrCreateKey(dir)
-	if err != nil || string(again) != string(key) {
-		t.Fatalf("second load gave another key (%v)", err)
-	}
-	m := sample()
-	if err := m.Sign(key); err != nil {
-		t.Fatal(err)
-	}
-	path, err := Save(Dir(dir), m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := loaded.Verify(key); err != nil {
-		t.Fatalf("a saved manifest does not verify: %v", err)
-	}
-	tampered := *loaded
-	tampered.Apps = map[string]App{"notes-api": {Kind: "api", Image: &Image{Repository: "api/notes-api", Digest: "sha256:" + strings.Repeat("b", 64)}}}
-	if err := tampered.Verify(key); err == nil || !strings.Contains(err.Error(), "the seal does not match") {
-		t.Errorf("a changed digest verified: %v", err)
-	}
-	other, _ := LoadOrCreateKey(t.TempDir())
-	if err := loaded.Verify(other); err == nil {
-		t.Error("another home server's key verified the manifest")
-	}
-	ids, err := List(Dir(dir))
-	if err != nil || len(ids) != 1 || ids[0] != m.ID {
-		t.Errorf("List = %v %v, want [%s]", ids, err, m.ID)
-	}
-}
-
 func TestParseRefusesBadManifests(t *testing.T) {
 	good := sample()
-	good.Seal = "hmac-sha256:00"
 	data, _ := good.Encode()
 	if _, err := Parse(data); err != nil {
 		t.Fatalf("good manifest: %v", err)
@@ -92,14 +49,14 @@ func TestParseRefusesBadManifests(t *testing.T) {
 			m.Apps["notes-api"].Image.Digest = "sha256:123"
 			m.Apps["notes-web"] = App{Kind: "site"}
 		}, want: []string{`apps.notes-api: image.digest "sha256:123": must be sha256:<64 hex digits>`, "apps.notes-web: site.hash is missing"}},
-		{name: "format", change: func(m *Manifest) { m.Format = 9 }, want: []string{"format 9: this version reads format 1"}},
+		{name: "format", change: func(m *Manifest) { m.Format = 9 }, want: []string{"format 9: this version reads format 2"}},
+		{name: "no source", change: func(m *Manifest) { m.Source = Source{} }, want: []string{"source.ref is empty", "source.runner is empty"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			in := c.data
 			if c.change != nil {
 				m := sample()
-				m.Seal = "hmac-sha256:00"
 				c.change(m)
 				b, _ := m.Encode()
 				in = string(b)
@@ -151,6 +108,15 @@ apps:
 	if err := CheckCheckout(m, p); err != nil {
 		t.Fatalf("a matching checkout: %v", err)
 	}
+	// A rollback onto a checkout with one more migration and another site
+	// is allowed: the release's migrations are a prefix.
+	write("migrations/notes-api/V2__more.sql", "SELECT 1;\n")
+	write("web/index.html", "<!doctype html><p>newer</p>\n")
+	p, _ = config.Load(filepath.Join(dir, "fullstack.yaml"))
+	if err := CheckRollback(m, p); err != nil {
+		t.Errorf("rollback onto a checkout whose migrations extend the release's: %v", err)
+	}
+	write("web/index.html", "<!doctype html>\n")
 	write("migrations/notes-api/V1__init.sql", "CREATE TABLE notes (id bigint);\n")
 	write("migrations/notes-api/V2__more.sql", "SELECT 1;\n")
 	write("web/assets/app.js", "2")
@@ -169,6 +135,25 @@ apps:
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}
+
+func TestCheckRollbackNamesTheFirstDivergentMigration(t *testing.T) {
+	rel := []MigrationFile{{"V1__init.sql", 1}, {"V2__notes.sql", 2}, {"R__views.sql", 9}}
+	for _, c := range []struct {
+		name     string
+		checkout []MigrationFile
+		want     string
+	}{
+		{"prefix", []MigrationFile{{"V1__init.sql", 1}, {"V2__notes.sql", 2}, {"V3__tags.sql", 3}, {"R__views.sql", 10}}, ""},
+		{"equal", rel, ""},
+		{"edited", []MigrationFile{{"V1__init.sql", 1}, {"V2__notes.sql", 5}}, "V2__notes.sql has checksum 2 in the release, 5 in the checkout"},
+		{"another file", []MigrationFile{{"V1__init.sql", 1}, {"V2__other.sql", 2}}, "V2__notes.sql in the release where the checkout has V2__other.sql"},
+		{"checkout behind", []MigrationFile{{"V1__init.sql", 1}}, "V2__notes.sql is in the release but not in the checkout (the checkout's history ends before it)"},
+	} {
+		if got := notPrefix(rel, c.checkout); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
 }

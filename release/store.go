@@ -12,23 +12,6 @@ import (
 // directory: releases/<id>.json, one file per passing staging deploy.
 func Dir(stateDir string) string { return filepath.Join(stateDir, "releases") }
 
-// Save writes m to dir/<id>.json (atomically: a crash leaves the old file
-// or none, never half a manifest) and returns the path.
-func Save(dir string, m *Manifest) (string, error) {
-	data, err := m.Encode()
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, m.ID+".json")
-	if err := WriteFileAtomic(path, data); err != nil {
-		return "", err
-	}
-	return path, nil
-}
-
 // WriteFileAtomic writes data to path through a temporary file and a
 // rename.
 func WriteFileAtomic(path string, data []byte) error {

@@ -39,6 +39,10 @@ type Options struct {
 	// and the release must match the checkout's migrations and site files.
 	// Default nil: images by the image_tag variable (escape hatch).
 	Release *release.Manifest
+	// Rollback deploys Release on this checkout's infrastructure: its
+	// migrations need only be a prefix of the checkout's, and sites stay
+	// at the checkout's files (release.CheckRollback). Default false.
+	Rollback bool
 	// Preview, when not 0, builds pull request Preview's preview stack
 	// (PreviewStackName) and no other. Default 0.
 	Preview int

@@ -51,9 +51,11 @@ func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts
 	}
 	account, partition := accountAndPartition(stack)
 	b.CI, err = ciidentity.New(stack, "ci", ciidentity.Props{
-		Owner: c.GitHub.Owner, Repo: c.GitHub.Repo, Branch: c.GitHub.Branch, Environment: c.GitHub.Environment,
+		Owner: c.GitHub.Owner, Repo: c.GitHub.Repo,
+		Environment: c.GitHub.Environment, PromoteEnvironment: c.GitHub.ReleaseEnvironment,
 		ExistingProviderARN: c.GitHub.OIDCProviderARN,
 		RoleName:            naming.DeployRole(p.Name, c.Environment).Value,
+		PromoteRoleName:     naming.PromoteRole(p.Name, c.Environment).Value,
 		Scope: ciidentity.Scope{
 			Partition: partition, Region: c.Region, Account: account,
 			Project: p.Name, Cluster: naming.Cluster(p.Name, c.Environment).Value,
@@ -63,8 +65,9 @@ func NewBootstrap(scope constructs.Construct, id string, p *config.Project, opts
 	if err != nil {
 		return nil, err
 	}
-	output(stack, "deploy_role_arn", b.CI.RoleARN(), "Role GitHub Actions assumes (AWS_DEPLOY_ROLE_ARN).")
-	output(stack, "trusted_subjects", b.CI.Subjects, "GitHub OIDC subjects the deploy role trusts.")
+	output(stack, "deploy_role_arn", b.CI.Deploy.ARN(), "Role the production job assumes (AWS_DEPLOY_ROLE_ARN).")
+	output(stack, "promote_role_arn", b.CI.Promote.ARN(), "Role the promote job assumes (AWS_PROMOTE_ROLE_ARN).")
+	output(stack, "trusted_subjects", map[string]string{"deploy": b.CI.Deploy.Subject, "promote": b.CI.Promote.Subject}, "The one GitHub OIDC subject each role trusts.")
 	return b, nil
 }
 

@@ -328,38 +328,50 @@ func TestBootstrapDeployIdentity(t *testing.T) {
 	}
 	eq(t, oidc, "url", "https://token.actions.githubusercontent.com")
 	eq(t, oidc, "client_id_list", []any{"sts.amazonaws.com"})
-	role := idOf(t, s, "aws_iam_role", "name", "shop-production-deploy")
-	trust := policyDoc(t, s.Resources("aws_iam_role")[role]["assume_role_policy"])
-	st := trust["Statement"].([]any)[0].(map[string]any)
-	eq(t, st, "Principal.Federated", ref("aws_iam_openid_connect_provider", onlyID(t, s, "aws_iam_openid_connect_provider"), "arn"))
-	cond := get(t, st, "Condition.StringEquals").(map[string]any)
-	if got := fmt.Sprint(cond["token.actions.githubusercontent.com:sub"]); got != "[repo:acme/shop:ref:refs/heads/main repo:acme/shop:environment:production]" {
-		t.Errorf("trusted subjects = %s", got)
+	// Two roles, each trusting exactly one environment's subject.
+	roles := map[string]string{}
+	for name, env := range map[string]string{"shop-production-deploy": "production", "shop-production-promote": "release"} {
+		role := idOf(t, s, "aws_iam_role", "name", name)
+		roles[name] = role
+		trust := policyDoc(t, s.Resources("aws_iam_role")[role]["assume_role_policy"])
+		st := trust["Statement"].([]any)[0].(map[string]any)
+		eq(t, st, "Principal.Federated", ref("aws_iam_openid_connect_provider", onlyID(t, s, "aws_iam_openid_connect_provider"), "arn"))
+		cond := get(t, st, "Condition.StringEquals").(map[string]any)
+		if got := cond["token.actions.githubusercontent.com:sub"]; got != "repo:acme/shop:environment:"+env {
+			t.Errorf("%s trusts %v, want only the %s environment", name, got, env)
+		}
+		if cond["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+			t.Errorf("audience = %v", cond["token.actions.githubusercontent.com:aud"])
+		}
 	}
-	if cond["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
-		t.Errorf("audience = %v", cond["token.actions.githubusercontent.com:aud"])
+	role := roles["shop-production-deploy"]
+	policies := map[string]string{}
+	for _, pol := range s.Resources("aws_iam_role_policy") {
+		policies[fmt.Sprint(pol["role"])] = pol["policy"].(string)
 	}
-	policy, err := s.Only("aws_iam_role_policy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eq(t, policy, "role", ref("aws_iam_role", role, "id"))
-	doc := policyDoc(t, policy["policy"])
+	text := policies[ref("aws_iam_role", role, "id")]
+	doc := policyDoc(t, text)
 	for _, st := range doc["Statement"].([]any) {
 		for _, a := range st.(map[string]any)["Action"].([]any) {
 			if a == "*" || strings.HasSuffix(a.(string), ":*") {
 				t.Errorf("deploy policy allows %v", a)
 			}
+			if a == "ecr:PutImage" {
+				t.Error("the deploy role can push images")
+			}
 		}
 	}
-	text := policy["policy"].(string)
 	for _, want := range []string{"repository/shop/*", "role/shop-*", "table/shop-production-tflock", "aws:RequestTag/project", "data.aws_caller_identity"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("deploy policy lacks %q", want)
 		}
 	}
+	if promote := policies[ref("aws_iam_role", roles["shop-production-promote"], "id")]; !strings.Contains(promote, "ecr:PutImage") || strings.Contains(promote, "s3:") || strings.Contains(promote, "iam:") {
+		t.Errorf("promote policy must push to ECR and nothing else: %s", promote)
+	}
 	outs := s.Outputs()
 	eq(t, outs, "deploy_role_arn.value", ref("aws_iam_role", role, "arn"))
+	eq(t, outs, "promote_role_arn.value", ref("aws_iam_role", roles["shop-production-promote"], "arn"))
 	eq(t, outs, "state_bucket.value", ref("aws_s3_bucket", onlyID(t, s, "aws_s3_bucket"), "bucket"))
 }
 

@@ -26,7 +26,11 @@ func readCloudInputs(p *config.Project, opts Options) (*cloudInputs, error) {
 		// The release's migrations and site files must be what this
 		// checkout deploys: otherwise production would run images with
 		// migrations or files staging never saw together.
-		if err := release.CheckCheckout(opts.Release, p); err != nil {
+		check := release.CheckCheckout
+		if opts.Rollback {
+			check = release.CheckRollback
+		}
+		if err := check(opts.Release, p); err != nil {
 			return nil, err
 		}
 		in.release = opts.Release

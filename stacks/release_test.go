@@ -29,7 +29,8 @@ func shopRelease(t *testing.T, p *config.Project) *release.Manifest {
 	now := time.Now().UTC()
 	return &release.Manifest{
 		Format: release.Format, ID: release.NewID(now, "0123456789abcdef"), Project: "shop", Environment: "staging",
-		Commit: "0123456789abcdef", Created: now, Registry: "127.0.0.1:5000", Seal: "hmac-sha256:00",
+		Commit: "0123456789abcdef", Created: now, Registry: "127.0.0.1:5000",
+		Source: release.Source{Ref: "refs/heads/main", Run: "local", Runner: "test"},
 		Checks: []release.Check{{App: "orders", Name: "health", URL: "http://x/healthz", Status: 200, Passed: true}},
 		Apps: map[string]release.App{
 			"orders": {Kind: "api", Image: &release.Image{Repository: "api/orders", Digest: digest("a")},

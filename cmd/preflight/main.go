@@ -11,7 +11,15 @@
 // Port checks need the engine on this machine (a unix:// docker_host);
 // for a remote engine they are skipped with a note.
 //
+// -runner release|preview first checks that the job runs on the right
+// self-hosted runner (runner.go): a release refuses a runner that takes
+// previews; a preview refuses a runner that can read the signing key or
+// the release state, or holds cloud credentials. -only-runner stops after
+// that check. -job-started is the runner's job-started hook: it refuses
+// every workflow the runner is not for (docs/security.md).
+//
 //	go run ./cmd/preflight && npx cdktf deploy onprem
+//	go run ./cmd/preflight -runner release
 package main
 
 import (
@@ -27,6 +35,9 @@ import (
 func main() {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
+	role := fs.String("runner", "", "check that this job runs on the `release` or `preview` runner")
+	onlyRunner := fs.Bool("only-runner", false, "with -runner: check only the runner, not the onprem deploy")
+	jobStarted := fs.Bool("job-started", false, "the runner's job-started hook: refuse workflows this runner is not for")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -34,6 +45,29 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
 		os.Exit(1)
+	}
+	env := runnerEnv{lookup: os.LookupEnv}
+	if *jobStarted {
+		if err := checkJobStarted(p, env); err != nil {
+			fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Println("preflight: job accepted on this runner")
+		return
+	}
+	if *role != "" {
+		stateDir, err := p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
+		if err == nil {
+			err = checkRunner(p, *role, env, stateDir)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "preflight: refused on this runner; nothing was run:\n%v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("preflight: this is the %s runner\n", *role)
+		if *onlyRunner {
+			return
+		}
 	}
 	if err := check(p, os.LookupEnv); err != nil {
 		fmt.Fprintf(os.Stderr, "preflight: the onprem deploy would fail; nothing was changed:\n%v\n", err)

@@ -1,21 +1,24 @@
 // Command promote copies exactly the image digests of a release (written
 // by cmd/release after a passing staging deploy) from the home registry to
 // the project's ECR repositories, registry to registry
-// (go-containerregistry; no docker pull or push). It runs on the home
-// server, which holds the release key:
+// (go-containerregistry; no docker pull or push), with each image's
+// cosign signature. It runs on the release runner (the home registry is
+// local to it) and needs no private key:
 //
 //	go run ./cmd/promote -release release.json
 //
 // Before anything is copied it refuses a manifest that is missing,
-// corrupt, not sealed by this home server, not of this project, or whose
-// digests the home registry does not hold, and an ECR that cannot be
-// reached or refuses the token; every problem names the app and the
-// cause. A digest ECR already holds is not copied again. Each copied
-// image is tagged <release id> (<release id>-flyway for a migration
-// image), so ECR's lifecycle keeps it like any tagged image.
+// corrupt, unsigned or not signed by a key of release.public_keys (the
+// repository's), built from another ref than cloud.github.branch, not of
+// this project, or whose digests the home registry does not hold or has
+// unsigned, and an ECR that cannot be reached or refuses the token; every
+// problem names the app and the cause. A digest ECR already holds is not
+// copied again. Each copied image is tagged <release id> (<release
+// id>-flyway for a migration image), its signature sha256-<hex>.sig as
+// cosign does, and the signatures are verified again in ECR.
 //
 // AWS credentials and region come from the environment as for the AWS CLI
-// (in GitHub Actions: the OpenID Connect deploy role); the region defaults
+// (in GitHub Actions: the OpenID Connect promote role); the region defaults
 // to cloud.region. FULLSTACK_AWS_ENDPOINT points the ECR API at the local
 // emulator; -ecr-registry then names the registry that stands in for
 // ECR's registry endpoint (the emulator serves none).
@@ -65,35 +68,23 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *ecrOverride != "" && !p.Cloud.Emulator.Enabled() {
-		return errors.New("-ecr-registry is for the emulator only (set FULLSTACK_AWS_ENDPOINT): on AWS the registry is the one ECR's token names")
-	}
-	stateDir, err := p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
+	keys, err := release.ProjectKeys(p)
 	if err != nil {
-		return err
-	}
-	m, err := release.Load(*manifest)
-	if err != nil {
-		return fmt.Errorf("%w\nnothing was copied", err)
-	}
-	key, err := release.LoadKey(stateDir)
-	if err != nil {
-		return fmt.Errorf("%w: promote runs on the home server whose staging deploy wrote the release; nothing was copied", err)
-	}
-	if err := m.Verify(key); err != nil {
 		return fmt.Errorf("%w; nothing was copied", err)
 	}
-	if m.Project != p.Name {
-		return fmt.Errorf("release %s is of project %q, not %q; nothing was copied", m.ID, m.Project, p.Name)
+	verifyStart := time.Now()
+	m, err := release.CheckPromotable(p, *manifest, keys)
+	if err != nil {
+		return fmt.Errorf("%w\nnothing was copied", err)
 	}
 	ctx := context.Background()
 	start := time.Now()
 	images := plan(p, m)
 	home := release.HomeRegistry(p.OnPrem, m.Registry, os.Getenv)
-	if err := checkSources(ctx, home, images); err != nil {
+	if err := checkSources(ctx, home, images, keys); err != nil {
 		return fmt.Errorf("release %s cannot be promoted; nothing was copied:\n%w", m.ID, err)
 	}
-	ecr, err := ecrRegistry(ctx, p, *ecrOverride)
+	ecr, err := release.ECRRegistry(ctx, p, *ecrOverride)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was copied, the release is untouched", err)
 	}
@@ -104,12 +95,19 @@ func run(args []string) error {
 			return fmt.Errorf("ECR registry %s: %v; nothing was copied, the release is untouched", ecr.Address, oneLine(err))
 		}
 	}
+	fmt.Printf("release %s: manifest and %d image signatures verified in %s\n", m.ID, len(images), time.Since(verifyStart).Round(time.Millisecond))
 	var copied, present int
 	for _, img := range images {
 		t := time.Now()
 		res, err := release.Copy(ctx, home, img.src.Repository, img.src.Digest, ecr, img.target, img.tag)
 		if err != nil {
 			return fmt.Errorf("%s: %s %s: %w (images copied before it stay; promote again to finish)", img.app, img.what, img.src.Digest, err)
+		}
+		if err := release.CopySignatures(ctx, home, img.src.Repository, img.src.Digest, ecr, img.target, keys); err != nil {
+			return fmt.Errorf("%s: %s %s: signature: %w (images copied before it stay; promote again to finish)", img.app, img.what, img.src.Digest, err)
+		}
+		if _, err := release.VerifyImage(ctx, ecr, img.target, img.src.Digest, keys); err != nil {
+			return fmt.Errorf("%s: %s in ECR: %w", img.app, img.what, err)
 		}
 		if res.Present {
 			present++
@@ -140,9 +138,9 @@ func plan(p *config.Project, m *release.Manifest) []image {
 	return out
 }
 
-// checkSources confirms the home registry holds every digest, naming each
-// app whose digest is missing.
-func checkSources(ctx context.Context, home *release.Registry, images []image) error {
+// checkSources confirms the home registry holds every digest, signed by a
+// trusted key, naming each app whose digest is missing or unsigned.
+func checkSources(ctx context.Context, home *release.Registry, images []image, keys release.TrustedKeys) error {
 	var errs []error
 	for _, img := range images {
 		ok, err := home.Has(ctx, img.src.Repository, img.src.Digest)
@@ -151,6 +149,10 @@ func checkSources(ctx context.Context, home *release.Registry, images []image) e
 			errs = append(errs, fmt.Errorf("%s: %s: %v", img.app, img.what, oneLine(err)))
 		case !ok:
 			errs = append(errs, fmt.Errorf("%s: the home registry %s does not hold the %s %s@%s", img.app, home.Address, img.what, img.src.Repository, img.src.Digest))
+		default:
+			if _, err := release.VerifyImage(ctx, home, img.src.Repository, img.src.Digest, keys); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s: %v", img.app, img.what, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

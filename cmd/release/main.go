@@ -2,13 +2,21 @@
 // `cdktf deploy onprem`: it checks every API's health path and every
 // site's index and /api/, confirms that each image digest the deploy
 // pushed is in the home registry and is what the app's container runs,
-// and only then writes a sealed release manifest to
-// <onprem state dir>/releases/<id>.json (and -out, for a workflow
-// artifact). A failing check writes nothing and exits 1.
+// and only then signs each image in the home registry and the manifest
+// (cosign format, with the release runner's private key) and writes it to
+// <onprem state dir>/releases/<id>.json and <id>.json.sig (and -out, for a
+// workflow artifact). A failing check writes nothing and exits 1; so does
+// a missing signing key (never replaced by a new one).
 //
+//	go run ./cmd/release -generate-key     # once: cosign.key in the state dir, cosign.pub here
 //	npx cdktf deploy onprem --auto-approve && go run ./cmd/release -out release.json
 //	go run ./cmd/release -list     # the home server's releases, oldest first
 //	go run ./cmd/release -path ID  # where release ID's manifest is (rollback)
+//
+// The private key is FULLSTACK_SIGNING_KEY, else <state dir>/cosign.key;
+// its password is COSIGN_PASSWORD. The public keys are release.public_keys.
+// The manifest records the git ref (-ref, else GITHUB_REF, else the
+// checkout's branch), the workflow run and the runner.
 //
 // It reads the project file (-project or FULLSTACK_PROJECT), the onprem
 // state (FULLSTACK_STATE_DIR or onprem.state_dir), the commit (-commit,
@@ -46,6 +54,8 @@ func run(args []string) error {
 	list := fs.Bool("list", false, "list the home server's releases and exit")
 	show := fs.String("path", "", "print the manifest path of release `ID` (checked: readable and sealed by this home server) and exit")
 	attempts := fs.Int("attempts", 10, "tries per check, 2 s apart (a fresh container may still be starting)")
+	ref := fs.String("ref", "", "git ref the release is built from (default $GITHUB_REF, else refs/heads/<checkout's branch>)")
+	generate := fs.Bool("generate-key", false, "create the signing key pair (private key in the state dir or $FULLSTACK_SIGNING_KEY, public key at release.public_keys[0]) and exit; never replaces a key")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,39 +71,70 @@ func run(args []string) error {
 		return listReleases(stateDir)
 	}
 	if *show != "" {
-		return printPath(stateDir, *show)
+		return printPath(p, stateDir, *show)
+	}
+	password, err := release.Password(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	keyPath := release.PrivateKeyPath(stateDir, os.Getenv)
+	if *generate {
+		pub := p.PublicKeyPaths()[0]
+		if err := release.GenerateKeyPair(keyPath, pub, password); err != nil {
+			return err
+		}
+		fmt.Printf("signing key written to %s (back it up with its password, off this machine); public key to %s: commit it\n", keyPath, pub)
+		return nil
+	}
+	// The key is checked before anything runs: no key, no release.
+	signer, err := release.LoadSigner(keyPath, password)
+	if err != nil {
+		return fmt.Errorf("no release was written: %w", err)
+	}
+	keys, err := release.ProjectKeys(p)
+	if err != nil {
+		return fmt.Errorf("no release was written: %w", err)
+	}
+	if err := keys.Trusts(signer); err != nil {
+		return fmt.Errorf("no release was written: %w", err)
 	}
 	if *commit == "" {
 		if *commit, err = headCommit(p.Dir); err != nil {
 			return err
 		}
 	}
+	source, err := buildSource(p.Dir, *ref)
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
+	start := time.Now()
 	m, err := record(ctx, p, stateDir, *commit, *attempts)
 	if err != nil {
 		return fmt.Errorf("no release was written:\n%w", err)
 	}
-	key, err := release.LoadOrCreateKey(stateDir)
-	if err != nil {
-		return err
-	}
-	if err := m.Sign(key); err != nil {
-		return err
-	}
+	m.Source = source
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("no release was written:\n%w", err)
 	}
-	path, err := release.Save(release.Dir(stateDir), m)
+	signStart := time.Now()
+	home := release.HomeRegistry(p.OnPrem, m.Registry, os.Getenv)
+	for _, img := range m.Images() {
+		if err := signer.SignImage(ctx, home, img.Repository, img.Digest); err != nil {
+			return fmt.Errorf("no release was written: sign %s@%s: %w", img.Repository, img.Digest, err)
+		}
+	}
+	path, err := release.SaveSigned(release.Dir(stateDir), m, signer)
 	if err != nil {
 		return err
 	}
 	if *out != "" {
-		data, _ := m.Encode()
-		if err := release.WriteFileAtomic(*out, data); err != nil {
+		if err := release.WriteSigned(*out, m, signer); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("release %s: %d checks passed; written to %s\n", m.ID, len(m.Checks), path)
+	fmt.Printf("release %s: %d checks passed; %d images and the manifest signed in %s; written to %s (+%s) in %s\n",
+		m.ID, len(m.Checks), len(m.Images()), time.Since(signStart).Round(time.Millisecond), path, release.SignatureSuffix, time.Since(start).Round(time.Millisecond))
 	for _, img := range m.Images() {
 		fmt.Printf("  %s@%s\n", img.Repository, img.Digest)
 	}
@@ -136,20 +177,42 @@ func listReleases(stateDir string) error {
 }
 
 // printPath prints release id's manifest path after checking it loads and
-// verifies.
-func printPath(stateDir, id string) error {
+// verifies with the project's public keys.
+func printPath(p *config.Project, stateDir, id string) error {
+	keys, err := release.ProjectKeys(p)
+	if err != nil {
+		return err
+	}
 	path := filepath.Join(release.Dir(stateDir), id+".json")
-	m, err := release.Load(path)
-	if err != nil {
+	if _, _, err := release.LoadVerified(path, keys); err != nil {
 		return fmt.Errorf("%w (go run ./cmd/release -list shows the releases)", err)
-	}
-	key, err := release.LoadKey(stateDir)
-	if err != nil {
-		return err
-	}
-	if err := m.Verify(key); err != nil {
-		return err
 	}
 	fmt.Println(path)
 	return nil
+}
+
+// buildSource is where this release is built: the ref, the workflow run
+// (GitHub's variables) and the runner.
+func buildSource(dir, ref string) (release.Source, error) {
+	if ref == "" {
+		ref = os.Getenv("GITHUB_REF")
+	}
+	if ref == "" {
+		cmd := exec.Command("git", "symbolic-ref", "-q", "HEAD")
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil {
+			return release.Source{}, errors.New("no git ref: pass -ref refs/heads/<branch> (not on a branch, and GITHUB_REF is not set)")
+		}
+		ref = strings.TrimSpace(string(out))
+	}
+	run := "local"
+	if id := os.Getenv("GITHUB_RUN_ID"); id != "" {
+		run = os.Getenv("GITHUB_SERVER_URL") + "/" + os.Getenv("GITHUB_REPOSITORY") + "/actions/runs/" + id
+	}
+	runner := os.Getenv("RUNNER_NAME")
+	if runner == "" {
+		runner, _ = os.Hostname()
+	}
+	return release.Source{Ref: ref, Run: run, Runner: runner}, nil
 }

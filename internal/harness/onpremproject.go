@@ -19,6 +19,9 @@ type OnPremSettings struct {
 	// PreviewPort is the previews' port on the proxy; PreviewMax their
 	// limit (0: the default).
 	PreviewPort, PreviewMax int
+	// PublicKey is release.public_keys' one key (a path outside the
+	// checkout, which Checkout replaces); empty: the default.
+	PublicKey string
 }
 
 // FreeOnPremPorts picks five free host ports.
@@ -68,6 +71,9 @@ func WriteOnPremProject(repoRoot, dir string, s OnPremSettings) error {
 		previews["max"] = s.PreviewMax
 	}
 	onprem["previews"] = previews
+	if s.PublicKey != "" {
+		project["release"] = map[string]any{"public_keys": []string{s.PublicKey}}
+	}
 	for _, a := range project["apps"].([]any) {
 		app := a.(map[string]any)
 		switch app["name"] {

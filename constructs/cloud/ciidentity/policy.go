@@ -23,11 +23,27 @@ func (s Scope) globalARN(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
 }
 
-// PromoteActions are the ECR rights a release promotion needs on the
-// project's repositories (and the Flyway runner's DescribeImages check).
-var PromoteActions = []string{
-	"ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+// PushActions write images: only the promote role has them.
+var PushActions = []string{
+	"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
 	"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+}
+
+// PullActions read images and their signatures (cosign's sha256-*.sig
+// images): both roles verify a release's signatures in ECR.
+var PullActions = []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages", "ecr:ListImages"}
+
+// PromotePolicy is what cmd/promote needs: copy a release's images and
+// their signatures into the project's repositories, and nothing else (no
+// Terraform state, no infrastructure).
+func PromotePolicy(s Scope) iampolicy.Document {
+	repos := []string{s.arn("ecr", "repository/"+s.Project+"/*")}
+	return iampolicy.New(
+		// AWS offers no resource-level permission for the token.
+		iampolicy.Allow("RegistryToken", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
+		iampolicy.Allow("PullProjectImages", PullActions, repos),
+		iampolicy.Allow("PushProjectImages", PushActions, repos),
+	)
 }
 
 // DeployPolicy is what `cdktf deploy cloud` and the deploy workflow need,
@@ -73,12 +89,13 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
 		}, []string{"*"}),
 
-		// cmd/promote copies a release's images registry to registry: it
-		// asks for a manifest (BatchGetImage), skips the layers ECR holds and
-		// uploads the rest. The Flyway runner checks the image exists.
-		iampolicy.Allow("PromoteReleaseImages", PromoteActions, []string{s.arn("ecr", "repository/"+s.Project+"/*")}),
+		// The production job verifies each image's cosign signature in ECR
+		// before it deploys (a signature is an image beside the app's), and
+		// the Flyway runner checks the image exists. No push: promotion is
+		// the promote role's (PromotePolicy).
+		iampolicy.Allow("PullProjectImages", PullActions, []string{s.arn("ecr", "repository/"+s.Project+"/*")}),
 		iampolicy.Allow("ProjectRepositories", []string{
-			"ecr:DescribeImages", "ecr:ListImages", "ecr:CreateRepository", "ecr:DeleteRepository",
+			"ecr:CreateRepository", "ecr:DeleteRepository",
 			"ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
 			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
 			"ecr:TagResource", "ecr:UntagResource", "ecr:ListTagsForResource",

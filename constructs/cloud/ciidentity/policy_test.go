@@ -68,7 +68,7 @@ func TestDeployPolicyScopes(t *testing.T) {
 		"TerraformStateObjects":   {"arn:aws:s3:::shop-production-tfstate/shop/*"},
 		"TerraformLock":           {"arn:aws:dynamodb:eu-west-1:123456789012:table/shop-production-tflock"},
 		"ProjectRepositories":     {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
-		"PromoteReleaseImages":    {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
+		"PullProjectImages":       {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
 		"PassProjectRolesToTasks": {"arn:aws:iam::123456789012:role/shop-*"},
 		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*", "arn:aws:logs:eu-west-1:123456789012:log-group:/shop-*"},
 		"ProjectKeyAliases":       {"arn:aws:kms:eu-west-1:123456789012:alias/shop-*"},
@@ -84,12 +84,12 @@ func TestDeployPolicyScopes(t *testing.T) {
 }
 
 func TestTrustPolicyIsExact(t *testing.T) {
-	subs := Subjects("acme", "shop", "main", "production")
-	if !slices.Equal(subs, []string{"repo:acme/shop:ref:refs/heads/main", "repo:acme/shop:environment:production"}) {
-		t.Fatalf("subjects = %v", subs)
+	sub := Subject("acme", "shop", "production")
+	if sub != "repo:acme/shop:environment:production" {
+		t.Fatalf("subject = %v", sub)
 	}
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(trustPolicy("arn:aws:iam::1:oidc-provider/x", subs).JSON()), &doc); err != nil {
+	if err := json.Unmarshal([]byte(trustPolicy("arn:aws:iam::1:oidc-provider/x", sub).JSON()), &doc); err != nil {
 		t.Fatal(err)
 	}
 	st := doc["Statement"].([]any)[0].(map[string]any)
@@ -101,33 +101,47 @@ func TestTrustPolicyIsExact(t *testing.T) {
 	if eq["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
 		t.Errorf("audience = %v", eq["token.actions.githubusercontent.com:aud"])
 	}
-	if got := eq["token.actions.githubusercontent.com:sub"].([]any); len(got) != 2 || strings.Contains(got[0].(string)+got[1].(string), "*") {
-		t.Errorf("subjects = %v", got)
+	// Exactly one subject, an environment's, never a ref.
+	if got, ok := eq["token.actions.githubusercontent.com:sub"].(string); !ok || got != sub || strings.Contains(got, ":ref:") || strings.Contains(got, "*") {
+		t.Errorf("subject = %v", eq["token.actions.githubusercontent.com:sub"])
 	}
 	if st["Action"].([]any)[0] != "sts:AssumeRoleWithWebIdentity" {
 		t.Errorf("action = %v", st["Action"])
 	}
-	if only := Subjects("acme", "shop", "main", ""); len(only) != 1 {
-		t.Errorf("without an environment only the branch is trusted: %v", only)
-	}
 }
 
-// TestPushRightsAreExactlyPromotion: the rights to write images exist
-// once, in the promotion statement, on the project's repositories only;
-// pulling layers (GetDownloadUrlForLayer) is not among them.
-func TestPushRightsAreExactlyPromotion(t *testing.T) {
-	push := []string{"ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchCheckLayerAvailability"}
+// TestPushRightsAreOnlyThePromoteRoles: the deploy role can read images
+// (to verify their signatures) but write none; the promote role writes
+// and reads the project's repositories and can do nothing else.
+func TestPushRightsAreOnlyThePromoteRoles(t *testing.T) {
 	for _, st := range DeployPolicy(scope).Statement {
 		for _, a := range st.Action {
-			if slices.Contains(push, a) && st.Sid != "PromoteReleaseImages" {
-				t.Errorf("%s grants %s: image writes belong to PromoteReleaseImages only", st.Sid, a)
-			}
-			if a == "ecr:GetDownloadUrlForLayer" {
-				t.Errorf("%s grants %s: the deploy role never pulls layers", st.Sid, a)
+			if slices.Contains(PushActions, a) {
+				t.Errorf("deploy policy %s grants %s: image writes belong to the promote role only", st.Sid, a)
 			}
 		}
-		if st.Sid == "PromoteReleaseImages" && !slices.Equal(st.Action, PromoteActions) {
-			t.Errorf("PromoteReleaseImages = %v, want %v", st.Action, PromoteActions)
+	}
+	promote := PromotePolicy(scope)
+	var actions []string
+	for _, st := range promote.Statement {
+		actions = append(actions, st.Action...)
+		for _, r := range st.Resource {
+			if r != "*" && r != "arn:aws:ecr:eu-west-1:123456789012:repository/shop/*" {
+				t.Errorf("promote policy %s reaches %s", st.Sid, r)
+			}
+			if r == "*" && !slices.Equal(st.Action, []string{"ecr:GetAuthorizationToken"}) {
+				t.Errorf("promote policy %s: %v on every resource", st.Sid, st.Action)
+			}
+		}
+	}
+	for _, a := range actions {
+		if !strings.HasPrefix(a, "ecr:") {
+			t.Errorf("promote policy grants %s: it only copies images", a)
+		}
+	}
+	for _, a := range PushActions {
+		if !slices.Contains(actions, a) {
+			t.Errorf("promote policy lacks %s", a)
 		}
 	}
 }

@@ -8,21 +8,19 @@ const GitHubOIDCHost = "token.actions.githubusercontent.com"
 // Audience is the audience the official AWS credentials action requests.
 const Audience = "sts.amazonaws.com"
 
-// Subjects are the exact `sub` claims the deploy role trusts: a push or
-// dispatch on the branch, and a job running in the GitHub environment
-// (GitHub then puts the environment, not the ref, in the claim).
-func Subjects(owner, repo, branch, environment string) []string {
-	base := "repo:" + owner + "/" + repo
-	subs := []string{base + ":ref:refs/heads/" + branch}
-	if environment != "" {
-		subs = append(subs, base+":environment:"+environment)
-	}
-	return subs
+// Subject is the exact `sub` claim of a job that runs in a GitHub
+// environment of owner/repo (GitHub then puts the environment, not the
+// ref, in the claim). A role trusts one such subject and never a ref:
+// which branches may use the environment is the environment's own rule
+// (docs/security.md), so that a job on main without the environment, or a
+// branch that names it without the rule allowing it, gets nothing.
+func Subject(owner, repo, environment string) string {
+	return "repo:" + owner + "/" + repo + ":environment:" + environment
 }
 
 // trustPolicy lets only tokens from GitHub for those subjects assume the
 // role. StringEquals, never StringLike: no wildcard can widen the trust.
-func trustPolicy(providerARN string, subjects []string) iampolicy.Document {
+func trustPolicy(providerARN, subject string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Sid:       "GitHubActionsDeploy",
 		Effect:    "Allow",
@@ -31,7 +29,7 @@ func trustPolicy(providerARN string, subjects []string) iampolicy.Document {
 		Condition: map[string]map[string]any{
 			"StringEquals": {
 				GitHubOIDCHost + ":aud": Audience,
-				GitHubOIDCHost + ":sub": subjects,
+				GitHubOIDCHost + ":sub": subject,
 			},
 		},
 	})

@@ -1,4 +1,4 @@
-package main
+package release
 
 import (
 	"context"
@@ -14,13 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/release"
 )
 
-// ecrRegistry authenticates to ECR through GetAuthorizationToken and
+// ECRRegistry authenticates to ECR through GetAuthorizationToken and
 // returns its registry endpoint with the token's user and password.
 // override replaces the endpoint (emulator only: moto serves no registry).
-func ecrRegistry(ctx context.Context, p *config.Project, override string) (*release.Registry, error) {
+// Credentials and region come from the environment as for the AWS CLI.
+func ECRRegistry(ctx context.Context, p *config.Project, override string) (*Registry, error) {
+	if override != "" && !p.Cloud.Emulator.Enabled() {
+		return nil, fmt.Errorf("an ECR registry override is for the emulator only (set FULLSTACK_AWS_ENDPOINT): on AWS the registry is the one ECR's token names")
+	}
 	region := p.Cloud.Region
 	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
 		region = r
@@ -51,7 +54,7 @@ func ecrRegistry(ctx context.Context, p *config.Project, override string) (*rele
 	if err != nil || !ok {
 		return nil, fmt.Errorf("ECR in %s: the authorization token is not base64 of user:password", region)
 	}
-	r := &release.Registry{Username: user, Password: password}
+	r := &Registry{Username: user, Password: password}
 	endpoint := aws.ToString(data.ProxyEndpoint)
 	if override != "" {
 		endpoint = override

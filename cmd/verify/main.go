@@ -1,0 +1,87 @@
+// Command verify checks a release before production deploys it: the
+// manifest's cosign signature (release.json.sig) against the repository's
+// public keys (release.public_keys), its project and branch, and, unless
+// -manifest-only, the cosign signature of every image it names in ECR. It
+// needs no private key, so it runs on GitHub's hosted runner:
+//
+//	go run ./cmd/verify -release release.json -manifest-only   # before any AWS role is assumed
+//	go run ./cmd/verify -release release.json                  # with the deploy role: ECR too
+//
+// Exit 0 only when everything verifies; otherwise every problem is listed
+// and nothing should deploy. FULLSTACK_AWS_ENDPOINT and -ecr-registry
+// point it at the emulator and its stand-in registry, as for cmd/promote.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/release"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "verify:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
+	manifest := fs.String("release", "", "release manifest (its signature is the same path + .sig); required")
+	manifestOnly := fs.Bool("manifest-only", false, "check the manifest's signature only (no ECR)")
+	ecrOverride := fs.String("ecr-registry", "", "registry standing in for ECR's endpoint (emulator only)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *manifest == "" {
+		return errors.New("-release is required")
+	}
+	p, err := config.LoadWithEnv(*project, os.Getenv)
+	if err != nil {
+		return err
+	}
+	keys, err := release.ProjectKeys(p)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := release.CheckPromotable(p, *manifest, keys)
+	if err != nil {
+		return fmt.Errorf("%w\ndo not deploy it", err)
+	}
+	fmt.Printf("release %s (commit %s, %s, run %s): manifest signature verified in %s\n", m.ID, m.Commit, m.Source.Ref, m.Source.Run, time.Since(start).Round(time.Millisecond))
+	if *manifestOnly {
+		return nil
+	}
+	ctx := context.Background()
+	ecr, err := release.ECRRegistry(ctx, p, *ecrOverride)
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	var errs []error
+	n := 0
+	for _, name := range m.AppNames() {
+		a := m.Apps[name]
+		repo := naming.AppRepository(p.Name, a.Kind, name).Value
+		for _, img := range a.Images() {
+			n++
+			if _, err := release.VerifyImage(ctx, ecr, repo, img.Digest, keys); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("release %s is not what was signed in ECR:\n%w\ndo not deploy it", m.ID, err)
+	}
+	fmt.Printf("release %s: %d image signatures verified in ECR %s in %s\n", m.ID, n, ecr.Address, time.Since(start).Round(time.Millisecond))
+	return nil
+}
