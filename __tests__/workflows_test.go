@@ -127,7 +127,7 @@ func TestCloudDeployUsesOIDCRoleOnly(t *testing.T) {
 			// The bootstrap stack's outputs, stored as repository variables:
 			// the promote role in promote jobs, the deploy role elsewhere.
 			want := "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
-			if jobName == "promote" {
+			if j.Environment == loadRepoProject(t).Cloud.GitHub.ReleaseEnvironment {
 				want = "${{ vars.AWS_PROMOTE_ROLE_ARN }}"
 			}
 			if role != want {
@@ -150,9 +150,12 @@ func TestReleasePathOrder(t *testing.T) {
 	if branches, _ := push["branches"].([]any); !slices.Contains(branches, any(loadRepoProject(t).Cloud.GitHub.Branch)) {
 		t.Errorf("release runs on pushes to %v", branches)
 	}
-	staging, promote, production := w.Jobs["staging"], w.Jobs["promote"], w.Jobs["production"]
-	if len(w.Jobs) != 3 {
-		t.Errorf("jobs %v, want exactly staging, promote, production", slices.Collect(maps.Keys(w.Jobs)))
+	staging, promote, production, running := w.Jobs["staging"], w.Jobs["promote"], w.Jobs["production"], w.Jobs["running"]
+	if len(w.Jobs) != 4 {
+		t.Errorf("jobs %v, want exactly staging, promote, production, running", slices.Collect(maps.Keys(w.Jobs)))
+	}
+	if running.Needs != "production" || !strings.Contains(running.runs(), "-mark-running") {
+		t.Errorf("the running tags must move after production runs the release: needs %v\n%s", running.Needs, running.runs())
 	}
 	if !staging.selfHosted() || !promote.selfHosted() {
 		t.Error("staging and promote must run on the home server's runner (its engine, registry and release key)")

@@ -24,23 +24,10 @@ func ECRRegistry(ctx context.Context, p *config.Project, override string) (*Regi
 	if override != "" && !p.Cloud.Emulator.Enabled() {
 		return nil, fmt.Errorf("an ECR registry override is for the emulator only (set FULLSTACK_AWS_ENDPOINT): on AWS the registry is the one ECR's token names")
 	}
-	region := p.Cloud.Region
-	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
-		region = r
-	}
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
-	if p.Cloud.Emulator.Enabled() {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("emulator", "emulator", "")))
-	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	client, region, err := ECRClient(ctx, p)
 	if err != nil {
-		return nil, fmt.Errorf("ECR in %s: AWS configuration: %w", region, err)
+		return nil, err
 	}
-	client := ecr.NewFromConfig(cfg, func(o *ecr.Options) {
-		if p.Cloud.Emulator.Enabled() {
-			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
-		}
-	})
 	out, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
 		return nil, fmt.Errorf("ECR in %s: GetAuthorizationToken: %s", region, strings.Join(strings.Fields(err.Error()), " "))
@@ -70,6 +57,29 @@ func ECRRegistry(ctx context.Context, p *config.Project, override string) (*Regi
 	}
 	r.Address, r.PlainHTTP = u.Host, u.Scheme == "http"
 	return r, nil
+}
+
+// ECRClient is ECR's API for the project's region ($AWS_REGION,
+// $AWS_DEFAULT_REGION, else cloud.region), on the emulator in emulator
+// mode; credentials as for the AWS CLI.
+func ECRClient(ctx context.Context, p *config.Project) (*ecr.Client, string, error) {
+	region := p.Cloud.Region
+	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
+		region = r
+	}
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
+	if p.Cloud.Emulator.Enabled() {
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("emulator", "emulator", "")))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, region, fmt.Errorf("ECR in %s: AWS configuration: %w", region, err)
+	}
+	return ecr.NewFromConfig(cfg, func(o *ecr.Options) {
+		if p.Cloud.Emulator.Enabled() {
+			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
+		}
+	}), region, nil
 }
 
 func lookup(name string) string { return os.Getenv(name) }

@@ -37,23 +37,25 @@ func main() {
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	role := fs.String("runner", "", "check that this job runs on the `release` or `preview` runner")
 	onlyRunner := fs.Bool("only-runner", false, "with -runner: check only the runner, not the onprem deploy")
-	jobStarted := fs.Bool("job-started", false, "the runner's job-started hook: refuse workflows this runner is not for")
+	jobStarted := fs.Bool("job-started", false, "the runner's job-started hook: refuse workflows this runner is not for (reads no project file)")
+	branch := fs.String("release-branch", config.DefaultGitHubBranch, "with -job-started: the branch releases come from (cloud.github.branch)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
-	p, err := config.LoadWithEnv(*project, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
-		os.Exit(1)
-	}
 	env := runnerEnv{lookup: os.LookupEnv}
 	if *jobStarted {
-		if err := checkJobStarted(p, env); err != nil {
+		// Before the job's checkout: the hook trusts nothing in the workspace.
+		if err := checkJobStarted(*branch, env); err != nil {
 			fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
 			os.Exit(1)
 		}
 		fmt.Println("preflight: job accepted on this runner")
 		return
+	}
+	p, err := config.LoadWithEnv(*project, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "preflight: %v\n", err)
+		os.Exit(1)
 	}
 	if *role != "" {
 		stateDir, err := p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))

@@ -94,7 +94,7 @@ func checkRunner(p *config.Project, role string, env runnerEnv, stateDir string)
 // in a pull request cannot skip it. The release runner takes only
 // release.yml and rollback.yml from the releasing branch; the preview
 // runner only preview.yml.
-func checkJobStarted(p *config.Project, env runnerEnv) error {
+func checkJobStarted(releaseBranch string, env runnerEnv) error {
 	labels := env.labels()
 	repo := env.get("GITHUB_REPOSITORY")
 	ref := env.get("GITHUB_WORKFLOW_REF") // owner/repo/.github/workflows/x.yml@refs/heads/main
@@ -103,7 +103,7 @@ func checkJobStarted(p *config.Project, env runnerEnv) error {
 	case slices.Contains(labels, RoleRelease) && slices.Contains(labels, RolePreview):
 		return fmt.Errorf("%s=%s: one runner cannot be both the release and the preview runner", labelsVariable, strings.Join(labels, ","))
 	case slices.Contains(labels, RoleRelease):
-		branch := "@refs/heads/" + p.Cloud.GitHub.Branch
+		branch := "@refs/heads/" + releaseBranch
 		allowed = []string{repo + "/" + releaseWorkflow + branch, repo + "/.github/workflows/rollback.yml" + branch}
 	case slices.Contains(labels, RolePreview):
 		// preview.yml from any ref: a pull request's run reads it from the

@@ -65,7 +65,7 @@ func TestJobStartedHookTakesOnlyItsWorkflows(t *testing.T) {
 		{"release.yml on the preview runner", "self-hosted,linux,preview", wf("release.yml", "refs/heads/main"), "may not run on the preview runner"},
 		{"both roles", "self-hosted,release,preview", wf("release.yml", "refs/heads/main"), "cannot be both"},
 	} {
-		err := checkJobStarted(p, envOf(map[string]string{labelsVariable: c.labels, "GITHUB_REPOSITORY": "acme/notes", "GITHUB_WORKFLOW_REF": c.workflowRef}))
+		err := checkJobStarted(p.Cloud.GitHub.Branch, envOf(map[string]string{labelsVariable: c.labels, "GITHUB_REPOSITORY": "acme/notes", "GITHUB_WORKFLOW_REF": c.workflowRef}))
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s: refused: %v", c.name, err)

@@ -17,6 +17,10 @@
 // id>-flyway for a migration image), its signature sha256-<hex>.sig as
 // cosign does, and the signatures are verified again in ECR.
 //
+// With -mark-running, after production runs the release, it moves the
+// ECR tags "running" and "running-flyway" onto the release's images
+// instead (ECR's lifecycle never expires what they mark).
+//
 // AWS credentials and region come from the environment as for the AWS CLI
 // (in GitHub Actions: the OpenID Connect promote role); the region defaults
 // to cloud.region. FULLSTACK_AWS_ENDPOINT points the ECR API at the local
@@ -57,6 +61,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("promote", flag.ContinueOnError)
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	manifest := fs.String("release", "", "release manifest to promote (cmd/release); required")
+	markRunning := fs.Bool("mark-running", false, "after production runs the release: move the ECR running tags onto its images, and copy nothing")
 	ecrOverride := fs.String("ecr-registry", "", "registry to push to instead of the token's proxy endpoint (emulator only): host:port, or http://host:port for plain HTTP")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,6 +83,9 @@ func run(args []string) error {
 		return fmt.Errorf("%w\nnothing was copied", err)
 	}
 	ctx := context.Background()
+	if *markRunning {
+		return markReleaseRunning(ctx, p, m)
+	}
 	start := time.Now()
 	images := plan(p, m)
 	home := release.HomeRegistry(p.OnPrem, m.Registry, os.Getenv)
@@ -129,10 +137,10 @@ func plan(p *config.Project, m *release.Manifest) []image {
 		a := m.Apps[name]
 		target := naming.AppRepository(p.Name, a.Kind, name).Value
 		if a.Image != nil {
-			out = append(out, image{app: name, what: "image", src: *a.Image, target: target, tag: m.ID})
+			out = append(out, image{app: name, what: "image", src: *a.Image, target: target, tag: naming.ReleaseImageTag(m.ID, false)})
 		}
 		if a.Migrations != nil && a.Migrations.Image != nil {
-			out = append(out, image{app: name, what: "migration image", src: *a.Migrations.Image, target: target, tag: m.ID + "-flyway"})
+			out = append(out, image{app: name, what: "migration image", src: *a.Migrations.Image, target: target, tag: naming.ReleaseImageTag(m.ID, true)})
 		}
 	}
 	return out
@@ -159,3 +167,22 @@ func checkSources(ctx context.Context, home *release.Registry, images []image, k
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// markReleaseRunning moves the running tags onto m's images in ECR.
+func markReleaseRunning(ctx context.Context, p *config.Project, m *release.Manifest) error {
+	client, _, err := release.ECRClient(ctx, p)
+	if err != nil {
+		return err
+	}
+	done, err := release.MarkReleaseRunning(ctx, client, m, func(app string) string {
+		return naming.AppRepository(p.Name, m.Apps[app].Kind, app).Value
+	})
+	for _, line := range done {
+		fmt.Println(line)
+	}
+	if err != nil {
+		return fmt.Errorf("release %s: the running tags could not all be moved (production runs it; run promote -mark-running again):\n%w", m.ID, err)
+	}
+	fmt.Printf("release %s is marked running in ECR\n", m.ID)
+	return nil
+}

@@ -23,10 +23,11 @@ func (s Scope) globalARN(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
 }
 
-// PushActions write images: only the promote role has them.
+// PushActions write images and tags: only the promote role has them
+// (BatchDeleteImage moves the "running" tag, release.MarkRunning).
 var PushActions = []string{
 	"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
-	"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+	"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchDeleteImage",
 }
 
 // PullActions read images and their signatures (cosign's sha256-*.sig
