@@ -140,9 +140,12 @@ func TestLoadBalancerRoutes(t *testing.T) {
 		}
 		priorities[r["priority"]] = true
 	}
-	want := map[string]string{"[map[path_pattern:map[values:[/orders/*]]]]": "10", "[map[path_pattern:map[values:[/ranker/*]]]]": "20",
+	// Each rule also requires the origin header of the distribution that
+	// serves its app (TestOriginIsolation).
+	want := map[string]string{"[map[path_pattern:map[values:[/orders/*]]] map[http_header:map[http_header_name:X-Fullstack-Origin values:[orders]]]]": "10",
+		"[map[path_pattern:map[values:[/ranker/*]]] map[http_header:map[http_header_name:X-Fullstack-Origin values:[ranker]]]]": "20",
 		// The site web's /api/ goes to its API whatever the API's route.
-		"[map[path_pattern:map[values:[/api/*]]] map[http_header:map[http_header_name:X-Fullstack-Site values:[web]]]]": "5"}
+		"[map[path_pattern:map[values:[/api/*]]] map[http_header:map[http_header_name:X-Fullstack-Origin values:[web]]]]": "5"}
 	if fmt.Sprint(rules) != fmt.Sprint(want) {
 		t.Errorf("rules = %v, want %v", rules, want)
 	}

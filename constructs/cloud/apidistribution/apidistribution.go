@@ -56,7 +56,7 @@ func New(scope constructs.Construct, id string, props Props) (*APIDistribution, 
 		IsIpv6Enabled: jsii.Bool(true),
 		HttpVersion:   jsii.String("http2and3"),
 		PriceClass:    jsii.String("PriceClass_100"),
-		Origin:        &[]*cf.CloudfrontDistributionOrigin{props.LoadBalancer.CloudFrontOrigin(originID, "")},
+		Origin:        &[]*cf.CloudfrontDistributionOrigin{props.LoadBalancer.CloudFrontOrigin(originID, props.App)},
 		// An API is never cached and gets every header, cookie and query.
 		DefaultCacheBehavior: &cf.CloudfrontDistributionDefaultCacheBehavior{
 			TargetOriginId:       jsii.String(originID),

@@ -83,7 +83,7 @@ type Site struct {
 }
 
 // App is the site's name: what its /api/* origin sends in
-// loadbalancer.SiteHeader.
+// loadbalancer.OriginHeader.
 func (s *Site) App() string { return s.app }
 
 // API is the load balancer the site sends /api/* to (nil for none).

@@ -32,10 +32,15 @@ type Origin struct {
 // for its VPC origins' network interfaces.
 const ManagedSecurityGroup = "CloudFront-VPCOrigins-Service-SG"
 
-// SiteHeader names the header a site's distribution adds to its /api/*
-// requests: the site's name, which selects the site's API app whatever
-// that app's own route is (nginx does the same on the home server).
-const SiteHeader = "X-Fullstack-Site"
+// OriginHeader names the header every distribution adds to the requests
+// it sends to the load balancer: the name of the app it serves (a site, or
+// an API with a distribution of its own). CloudFront replaces a viewer's
+// header of that name with the origin's, so a viewer cannot choose it, and
+// every listener rule requires its app's value: a rule is reachable only
+// through the distributions that serve its app. It also selects a site's
+// API app under /api/*, whatever that app's own route (nginx does the
+// same on the home server).
+const OriginHeader = "X-Fullstack-Origin"
 
 // SitePath is the path a site forwards to its API, unchanged.
 const SitePath = "/api/*"
@@ -76,13 +81,10 @@ func newOrigin(c constructs.Construct, name string, alb lb.Lb, net *network.Netw
 }
 
 // CloudFrontOrigin is the load balancer as a CloudFront origin named id,
-// through the VPC origin; a site's origin (site not empty) also names the
-// site in SiteHeader.
-func (l *LoadBalancer) CloudFrontOrigin(id, site string) *cf.CloudfrontDistributionOrigin {
-	var headers []*cf.CloudfrontDistributionOriginCustomHeader
-	if site != "" {
-		headers = append(headers, &cf.CloudfrontDistributionOriginCustomHeader{Name: jsii.String(SiteHeader), Value: jsii.String(site)})
-	}
+// through the VPC origin, for the distribution of app (a site or an API):
+// it sets OriginHeader to app.
+func (l *LoadBalancer) CloudFrontOrigin(id, app string) *cf.CloudfrontDistributionOrigin {
+	headers := []*cf.CloudfrontDistributionOriginCustomHeader{{Name: jsii.String(OriginHeader), Value: jsii.String(app)}}
 	return &cf.CloudfrontDistributionOrigin{
 		OriginId:   jsii.String(id),
 		DomainName: l.LB.DnsName(),

@@ -37,25 +37,32 @@ func newRouting(c constructs.Construct, s *Service, props Props, health healthsp
 		ListenerArn: props.LoadBalancer.Listener.Arn(),
 		Priority:    jsii.Number(float64(props.Priority)),
 		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-		Condition:   conditions(props.Route),
-		Tags:        &map[string]*string{"app": jsii.String(props.App)},
+		// Only the app's own distribution sends its name (OriginHeader).
+		Condition: withOrigin(conditions(props.Route), props.App),
+		Tags:      &map[string]*string{"app": jsii.String(props.App)},
 	})
 	deps := []cdktf.ITerraformDependable{s.Rule}
 	for _, site := range props.Sites {
-		conds := append(*conditions(Route{Path: loadbalancer.SitePath}),
-			&lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
-				HttpHeaderName: jsii.String(loadbalancer.SiteHeader), Values: jsii.Strings(site.Site.App()),
-			}})
 		rule := lblistenerrule.NewLbListenerRule(c, jsii.String(idRule+"-site-"+site.Site.App()), &lblistenerrule.LbListenerRuleConfig{
 			ListenerArn: props.LoadBalancer.Listener.Arn(),
 			Priority:    jsii.Number(float64(site.Priority)),
 			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
-			Condition:   &conds,
+			// Only the site's distribution sends the site's name.
+			Condition: withOrigin(conditions(Route{Path: loadbalancer.SitePath}), site.Site.App()),
 			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site.App())},
 		})
 		deps = append(deps, rule)
 	}
 	return deps
+}
+
+// withOrigin adds the condition that the request came through app's
+// distribution (loadbalancer.OriginHeader).
+func withOrigin(conds *[]*lblistenerrule.LbListenerRuleCondition, app string) *[]*lblistenerrule.LbListenerRuleCondition {
+	out := append(*conds, &lblistenerrule.LbListenerRuleCondition{HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
+		HttpHeaderName: jsii.String(loadbalancer.OriginHeader), Values: jsii.Strings(app),
+	}})
+	return &out
 }
 
 // conditions turns a route into listener rule conditions; an empty route

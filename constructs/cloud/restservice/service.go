@@ -73,7 +73,7 @@ type Props struct {
 	// the lowest-priority rule.
 	Route Route
 	// Sites that serve this app under their /api/ get a rule each:
-	// loadbalancer.SitePath with the site's loadbalancer.SiteHeader, at its
+	// loadbalancer.SitePath with the site's loadbalancer.OriginHeader, at its
 	// priority (unique per listener). Default none.
 	Sites []SiteRule
 	// Database is the app's RDS database: the container gets libpq's PG*
@@ -131,7 +131,7 @@ type Egress struct {
 // SiteRule is a site that forwards its /api/ requests to the app.
 type SiteRule struct {
 	// Site sends its /api/* to the same load balancer, naming itself in
-	// loadbalancer.SiteHeader (clientsite.Props.API). Required.
+	// loadbalancer.OriginHeader (clientsite.Props.API). Required.
 	Site *clientsite.Site
 	// Priority of the site's rule. Default 0: the load balancer assigns
 	// the next free one (NextSitePriority).
