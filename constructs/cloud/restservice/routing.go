@@ -49,7 +49,7 @@ func newRouting(c constructs.Construct, s *Service, props Props, health healthsp
 			Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.TargetGroup.Arn()}},
 			// Only the site's distribution sends the site's name.
 			Condition: withOrigin(conditions(Route{Path: loadbalancer.SitePath}), site.Site.App()),
-			Tags:        &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site.App())},
+			Tags:      &map[string]*string{"app": jsii.String(props.App), "site": jsii.String(site.Site.App())},
 		})
 		deps = append(deps, rule)
 	}
