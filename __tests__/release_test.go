@@ -30,10 +30,12 @@ import (
 // run as a deploy workflow runs them (the deployment's environment, the
 // checkout's project file), with the release runner's signing key.
 type releaseTools struct {
-	d                                *onPremDeployment
-	recordBin, promoteBin, verifyBin string
-	emu                              *harness.Emulator
-	ecr                              *localRegistry
+	d                                             *onPremDeployment
+	recordBin, promoteBin, verifyBin, releasesBin string
+	emu                                           *harness.Emulator
+	ecr                                           *localRegistry
+	// bucket is the state bucket where promote keeps the manifests.
+	bucket string
 }
 
 // signingPassword is the test signing key's COSIGN_PASSWORD.
@@ -42,8 +44,9 @@ const signingPassword = "cosign-pw-1"
 func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	t.Helper()
 	bin := t.TempDir()
-	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote"), verifyBin: filepath.Join(bin, "verify")}
-	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify"} {
+	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote"), verifyBin: filepath.Join(bin, "verify"),
+		releasesBin: filepath.Join(bin, "releases")}
+	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify", r.releasesBin: "./cmd/releases"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		cmd.Dir = repoRoot
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -61,7 +64,20 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	}
 	r.ecr = newLocalRegistry(t, user+":"+string(hash)+"\n")
 	r.ecr.user, r.ecr.password = user, password
+	// The state bucket cloud-bootstrap would have made: promote keeps the
+	// signed manifests there.
+	r.bucket = d.Name + "-production-tfstate"
+	code, body, err := r.emu.Request("s3", "eu-west-1", "PUT", "/"+r.bucket, nil,
+		"<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>")
+	if err != nil || code != 200 {
+		t.Fatalf("create the state bucket on the emulator: %d %v %s", code, err, body)
+	}
 	return r
+}
+
+// offsite runs cmd/releases against the emulator's state bucket.
+func (r *releaseTools) offsite(args ...string) (string, int) {
+	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.releasesBin, args...)
 }
 
 // createKey checks that no release is made without a signing key (and
@@ -378,6 +394,49 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		// The production job's verification accepts it.
 		if out, code := r.verify(r1Path); code != 0 || !strings.Contains(out, "2 image signatures verified in ECR") {
 			t.Errorf("verify of a promoted release: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("the signed manifest is kept off the home server, and production's release is recorded", func(t *testing.T) {
+		out, code := r.offsite("list")
+		if code != 0 || !strings.Contains(out, "  "+r1.ID) {
+			t.Fatalf("releases list after promote: exit %d\n%s", code, out)
+		}
+		if out, code := r.offsite("record-production", "-release", r1Path); code != 0 {
+			t.Fatalf("record-production: exit %d\n%s", code, out)
+		}
+		if out, code := r.offsite("list"); code != 0 || !strings.Contains(out, "* "+r1.ID) || !strings.Contains(out, "production runs "+r1.ID) {
+			t.Errorf("releases list does not mark production's release: exit %d\n%s", code, out)
+		}
+		// Fetched with no home server involved, verified before written.
+		dir := t.TempDir()
+		fetched := filepath.Join(dir, "release.json")
+		if out, code := r.offsite("fetch", r1.ID, "-out", fetched); code != 0 {
+			t.Fatalf("releases fetch: exit %d\n%s", code, out)
+		}
+		want, _ := os.ReadFile(r1Path)
+		if got, _ := os.ReadFile(fetched); string(got) != string(want) {
+			t.Error("the fetched manifest is not the one promoted")
+		}
+		// A manifest changed in the bucket is refused and nothing written.
+		key := "/" + r.bucket + "/" + d.Name + "/releases/" + r1.ID + ".json"
+		changed := strings.Replace(string(want), r1.Apps["notes-api"].Image.Digest, "sha256:"+strings.Repeat("1", 64), 1)
+		if code, body, err := r.emu.Request("s3", "eu-west-1", "PUT", key, nil, changed); err != nil || code != 200 {
+			t.Fatalf("change the kept manifest: %d %v %s", code, err, body)
+		}
+		refused := filepath.Join(dir, "refused.json")
+		if out, code := r.offsite("fetch", r1.ID, "-out", refused); code == 0 || !strings.Contains(out, "not made by any trusted key") || !strings.Contains(out, "nothing was written") {
+			t.Errorf("fetch of a changed manifest: exit %d\n%s", code, out)
+		}
+		if _, err := os.Stat(refused); !os.IsNotExist(err) {
+			t.Error("a refused fetch wrote the manifest")
+		}
+		// Promote again puts the signed one back.
+		if out, code := r.promote(r1Path); code != 0 {
+			t.Fatalf("promote again: exit %d\n%s", code, out)
+		}
+		if out, code := r.offsite("fetch", r1.ID, "-out", refused); code != 0 {
+			t.Errorf("fetch after promoting again: exit %d\n%s", code, out)
 		}
 	})
 

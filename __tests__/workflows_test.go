@@ -203,8 +203,18 @@ func TestReleasePathOrder(t *testing.T) {
 		}
 	}
 	rb := loadWorkflow(t, "rollback.yml")
-	if rb.Jobs["production"].Needs != "promote" || !strings.Contains(rb.Jobs["promote"].runs(), ".bin/release -path") {
-		t.Error("rollback must find the release on the release runner, promote it, then deploy it")
+	// A rollback needs no home server: the signed manifest comes from the
+	// state bucket, the images are in ECR.
+	for name, j := range rb.Jobs {
+		if j.selfHosted() {
+			t.Errorf("rollback.yml/%s runs on the home server: a rollback must work without it", name)
+		}
+	}
+	if runs := rb.Jobs["production"].runs(); !strings.Contains(runs, ".bin/releases fetch") || !strings.Contains(runs, "record-production -release release.json -rollback") {
+		t.Errorf("rollback must fetch the signed release from the state bucket and record what production runs:\n%s", runs)
+	}
+	if !strings.Contains(production.runs(), ".bin/releases record-production -release release.json") {
+		t.Errorf("release.yml/production must record the release production runs:\n%s", production.runs())
 	}
 	// A rollback changes images, not infrastructure: production checks out
 	// the dispatching commit (main), not the release's.

@@ -63,6 +63,21 @@ func ECRRegistry(ctx context.Context, p *config.Project, override string) (*Regi
 // $AWS_DEFAULT_REGION, else cloud.region), on the emulator in emulator
 // mode; credentials as for the AWS CLI.
 func ECRClient(ctx context.Context, p *config.Project) (*ecr.Client, string, error) {
+	cfg, region, err := awsConfig(ctx, p)
+	if err != nil {
+		return nil, region, fmt.Errorf("ECR in %s: %w", region, err)
+	}
+	return ecr.NewFromConfig(cfg, func(o *ecr.Options) {
+		if p.Cloud.Emulator.Enabled() {
+			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
+		}
+	}), region, nil
+}
+
+// awsConfig is the SDK configuration for the project: the region
+// ($AWS_REGION, $AWS_DEFAULT_REGION, else cloud.region) and, in emulator
+// mode, dummy credentials.
+func awsConfig(ctx context.Context, p *config.Project) (aws.Config, string, error) {
 	region := p.Cloud.Region
 	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
 		region = r
@@ -73,13 +88,9 @@ func ECRClient(ctx context.Context, p *config.Project) (*ecr.Client, string, err
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, region, fmt.Errorf("ECR in %s: AWS configuration: %w", region, err)
+		return cfg, region, fmt.Errorf("AWS configuration: %w", err)
 	}
-	return ecr.NewFromConfig(cfg, func(o *ecr.Options) {
-		if p.Cloud.Emulator.Enabled() {
-			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
-		}
-	}), region, nil
+	return cfg, region, nil
 }
 
 func lookup(name string) string { return os.Getenv(name) }

@@ -366,8 +366,12 @@ func TestBootstrapDeployIdentity(t *testing.T) {
 			t.Errorf("deploy policy lacks %q", want)
 		}
 	}
-	if promote := policies[ref("aws_iam_role", roles["shop-production-promote"], "id")]; !strings.Contains(promote, "ecr:PutImage") || strings.Contains(promote, "s3:") || strings.Contains(promote, "iam:") {
-		t.Errorf("promote policy must push to ECR and nothing else: %s", promote)
+	promote := policies[ref("aws_iam_role", roles["shop-production-promote"], "id")]
+	if !strings.Contains(promote, "ecr:PutImage") || strings.Contains(promote, "iam:") || strings.Contains(promote, "ecs:") || strings.Contains(promote, "s3:DeleteObject") {
+		t.Errorf("promote policy must push to ECR, keep manifests, and nothing else: %s", promote)
+	}
+	if !strings.Contains(promote, "shop-production-tfstate/shop/releases/*") || strings.Contains(promote, "shop-production-tfstate/shop/*") {
+		t.Errorf("promote policy must reach only the releases in the state bucket: %s", promote)
 	}
 	outs := s.Outputs()
 	eq(t, outs, "deploy_role_arn.value", ref("aws_iam_role", role, "arn"))

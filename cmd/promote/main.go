@@ -15,7 +15,8 @@
 // problem names the app and the cause. A digest ECR already holds is not
 // copied again. Each copied image is tagged <release id> (<release
 // id>-flyway for a migration image), its signature sha256-<hex>.sig as
-// cosign does, and the signatures are verified again in ECR.
+// cosign does, and the signatures are verified again in ECR. The signed
+// manifest is then kept in the state bucket (cmd/releases).
 //
 // With -mark-running, after production runs the release, it moves the
 // ECR tags "running" and "running-flyway" onto the release's images
@@ -125,8 +126,16 @@ func run(args []string) error {
 		copied++
 		fmt.Printf("%-20s %-16s %s copied to %s/%s:%s (%d bytes, %s)\n", img.app, img.what, img.src.Digest, ecr.Address, img.target, img.tag, res.Bytes, time.Since(t).Round(time.Millisecond))
 	}
-	fmt.Printf("release %s promoted: %d images copied (%d bytes), %d already in ECR, %s\n",
-		m.ID, copied, ecr.Sent(), present, time.Since(start).Round(time.Millisecond))
+	// Kept off the home server: a rollback reads it from there.
+	store, err := release.NewOffsite(ctx, p)
+	if err == nil {
+		err = store.Keep(ctx, *manifest, m)
+	}
+	if err != nil {
+		return fmt.Errorf("release %s: the images are in ECR, but the manifest could not be kept off-site (%v); promote again once the state bucket is reachable", m.ID, err)
+	}
+	fmt.Printf("release %s promoted: %d images copied (%d bytes), %d already in ECR, %s; kept in s3://%s/%s\n",
+		m.ID, copied, ecr.Sent(), present, time.Since(start).Round(time.Millisecond), store.Bucket, store.Prefix)
 	return nil
 }
 

@@ -206,10 +206,7 @@ func buildSource(dir, ref string) (release.Source, error) {
 		}
 		ref = strings.TrimSpace(string(out))
 	}
-	run := "local"
-	if id := os.Getenv("GITHUB_RUN_ID"); id != "" {
-		run = os.Getenv("GITHUB_SERVER_URL") + "/" + os.Getenv("GITHUB_REPOSITORY") + "/actions/runs/" + id
-	}
+	run := release.RunURL(os.Getenv)
 	runner := os.Getenv("RUNNER_NAME")
 	if runner == "" {
 		runner, _ = os.Hostname()

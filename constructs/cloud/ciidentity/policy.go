@@ -39,12 +39,23 @@ var PullActions = []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "e
 // Terraform state, no infrastructure).
 func PromotePolicy(s Scope) iampolicy.Document {
 	repos := []string{s.arn("ecr", "repository/"+s.Project+"/*")}
+	prefix := s.Project + "/releases/"
 	return iampolicy.New(
 		// AWS offers no resource-level permission for the token.
 		iampolicy.Allow("RegistryToken", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
 		iampolicy.Allow("PullProjectImages", PullActions, repos),
 		iampolicy.Allow("PushProjectImages", PushActions, repos),
+		// The signed manifests, kept off the home server (release.Offsite).
+		iampolicy.Allow("KeepReleases", []string{"s3:GetObject", "s3:PutObject"},
+			[]string{"arn:" + s.Partition + ":s3:::" + s.StateBucket + "/" + prefix + "*"}),
+		withCond(iampolicy.Allow("ListReleases", []string{"s3:ListBucket"}, []string{"arn:" + s.Partition + ":s3:::" + s.StateBucket}),
+			map[string]map[string]any{"StringLike": {"s3:prefix": prefix + "*"}}),
 	)
+}
+
+func withCond(st iampolicy.Statement, c map[string]map[string]any) iampolicy.Statement {
+	st.Condition = c
+	return st
 }
 
 // DeployPolicy is what `cdktf deploy cloud` and the deploy workflow need,
@@ -62,10 +73,6 @@ func PromotePolicy(s Scope) iampolicy.Document {
 func DeployPolicy(s Scope) iampolicy.Document {
 	taggedCreate := map[string]map[string]any{"StringEquals": {"aws:RequestTag/project": s.Project}}
 	taggedResource := map[string]map[string]any{"StringEquals": {"aws:ResourceTag/project": s.Project}}
-	withCond := func(st iampolicy.Statement, c map[string]map[string]any) iampolicy.Statement {
-		st.Condition = c
-		return st
-	}
 	prefix := s.Project + "-"
 	return iampolicy.New(
 		iampolicy.Allow("TerraformStateList", []string{"s3:ListBucket"},

@@ -126,7 +126,7 @@ func TestPushRightsAreOnlyThePromoteRoles(t *testing.T) {
 	for _, st := range promote.Statement {
 		actions = append(actions, st.Action...)
 		for _, r := range st.Resource {
-			if r != "*" && r != "arn:aws:ecr:eu-west-1:123456789012:repository/shop/*" {
+			if r != "*" && r != "arn:aws:ecr:eu-west-1:123456789012:repository/shop/*" && !strings.HasPrefix(r, "arn:aws:s3:::shop-production-tfstate") {
 				t.Errorf("promote policy %s reaches %s", st.Sid, r)
 			}
 			if r == "*" && !slices.Equal(st.Action, []string{"ecr:GetAuthorizationToken"}) {
@@ -134,9 +134,14 @@ func TestPushRightsAreOnlyThePromoteRoles(t *testing.T) {
 			}
 		}
 	}
-	for _, a := range actions {
-		if !strings.HasPrefix(a, "ecr:") {
-			t.Errorf("promote policy grants %s: it only copies images", a)
+	for _, st := range promote.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "s3:") && !(st.Sid == "KeepReleases" || st.Sid == "ListReleases") || !strings.HasPrefix(a, "ecr:") && !strings.HasPrefix(a, "s3:") {
+				t.Errorf("promote policy %s grants %s: it only copies images and keeps manifests", st.Sid, a)
+			}
+		}
+		if st.Sid == "KeepReleases" && !slices.Equal(st.Resource, []string{"arn:aws:s3:::shop-production-tfstate/shop/releases/*"}) {
+			t.Errorf("KeepReleases reaches %v: only the project's releases", st.Resource)
 		}
 	}
 	for _, a := range PushActions {

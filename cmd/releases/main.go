@@ -1,0 +1,163 @@
+// Command releases reads and writes the releases kept off the home server,
+// in the cloud state bucket (<bucket>/<project>/releases/): what a rollback
+// needs when the home server is gone.
+//
+//	go run ./cmd/releases list                       # kept releases, newest first; * marks production's
+//	go run ./cmd/releases fetch ID -out release.json  # download and verify (release.json + .sig)
+//	go run ./cmd/releases record-production -release release.json [-rollback]
+//
+// promote keeps each release it copies there; the production job records
+// the release it deployed. fetch verifies the signature and the branch
+// with release.public_keys before it writes anything under -out.
+// Credentials and region as for the AWS CLI (in GitHub Actions: the
+// promote or deploy role); FULLSTACK_AWS_ENDPOINT for the emulator.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/release"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "releases:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: releases list | fetch ID -out FILE | record-production -release FILE [-rollback]")
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("releases "+cmd, flag.ContinueOnError)
+	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
+	out := fs.String("out", "release.json", "fetch: where to write the manifest (and .sig)")
+	manifest := fs.String("release", "", "record-production: the release deployed")
+	rollback := fs.Bool("rollback", false, "record-production: it was put back by a rollback")
+	limit := fs.Int("n", 15, "list: how many of the newest releases")
+	var id string
+	if cmd == "fetch" && len(args) > 0 {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := config.LoadWithEnv(*project, os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	store, err := release.NewOffsite(ctx, p)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "list":
+		return list(ctx, store, *limit)
+	case "fetch":
+		if id == "" {
+			return errors.New("fetch needs a release id (releases list shows them)")
+		}
+		return fetch(ctx, p, store, id, *out)
+	case "record-production":
+		if *manifest == "" {
+			return errors.New("record-production needs -release")
+		}
+		return recordProduction(ctx, p, store, *manifest, *rollback)
+	}
+	return fmt.Errorf("unknown command %q: list, fetch or record-production", cmd)
+}
+
+func list(ctx context.Context, store *release.Offsite, limit int) error {
+	ids, err := store.List(ctx)
+	if err != nil {
+		return err
+	}
+	running, err := store.Production(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		fmt.Printf("no releases kept in s3://%s/%s\n", store.Bucket, store.Prefix)
+		return nil
+	}
+	slices.Reverse(ids)
+	for i, id := range ids {
+		if i == limit {
+			fmt.Printf("... %d older\n", len(ids)-limit)
+			break
+		}
+		mark := " "
+		if running != nil && running.Release == id {
+			mark = "*"
+		}
+		fmt.Printf("%s %s\n", mark, id)
+	}
+	if running != nil {
+		fmt.Printf("* production runs %s (commit %s) since %s, deployed by %s\n", running.Release, running.Commit, running.Since.Format(time.RFC3339), running.Run)
+	}
+	return nil
+}
+
+// fetch downloads into a temporary directory, verifies, and only then
+// writes -out and its signature.
+func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, out string) error {
+	keys, err := release.ProjectKeys(p)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "release-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	path, err := store.Fetch(ctx, id, tmp)
+	if err != nil {
+		return err
+	}
+	m, err := release.CheckPromotable(p, path, keys)
+	if err != nil {
+		return fmt.Errorf("%w\nnothing was written", err)
+	}
+	for _, f := range []struct{ from, to string }{{path, out}, {release.SignatureOf(path), release.SignatureOf(out)}} {
+		data, err := os.ReadFile(f.from)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(f.to), 0o755); err != nil {
+			return err
+		}
+		if err := release.WriteFileAtomic(f.to, data); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("release %s (commit %s) fetched and verified: %s\n", m.ID, m.Commit, out)
+	return nil
+}
+
+func recordProduction(ctx context.Context, p *config.Project, store *release.Offsite, path string, rollback bool) error {
+	keys, err := release.ProjectKeys(p)
+	if err != nil {
+		return err
+	}
+	m, err := release.CheckPromotable(p, path, keys)
+	if err != nil {
+		return err
+	}
+	r := release.Running{Release: m.ID, Commit: m.Commit, Since: time.Now().UTC().Truncate(time.Second), Run: release.RunURL(os.Getenv), Rollback: rollback}
+	if err := store.RecordProduction(ctx, r); err != nil {
+		return err
+	}
+	fmt.Printf("production runs release %s: recorded in s3://%s/%s%s\n", m.ID, store.Bucket, store.Prefix, release.ProductionObject)
+	return nil
+}
