@@ -2,7 +2,6 @@ package tests
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,71 +15,42 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/internal/registryconfig"
 )
 
-// localRegistry is Debian's docker-registry (the distribution registry)
-// running the configuration the registry construct renders.
+// localRegistry is Debian's docker-registry (harness.Registry) for one
+// test: stopped when the test ends.
 type localRegistry struct {
-	dir, data, config, addr, debug string
-	server                         *harness.Server
+	*harness.Registry
+	dir, data, config, addr string
 	// user and password are a basic-auth login, when it has one.
 	user, password string
 }
 
-func newLocalRegistry(t *testing.T, htpasswd string) *localRegistry {
+// newLocalRegistry starts a registry; user (and password) make it
+// require that login.
+func newLocalRegistry(t *testing.T, user, password string) *localRegistry {
 	t.Helper()
-	if _, err := exec.LookPath("docker-registry"); err != nil {
-		t.Fatalf("Debian's docker-registry is not installed (apt-get install docker-registry): %v", err)
-	}
-	dir := t.TempDir()
-	port, err := harness.FreePort()
+	reg, err := harness.NewRegistry(t.TempDir(), user, password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	debugPort, err := harness.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &localRegistry{dir: dir, data: filepath.Join(dir, "data"), config: filepath.Join(dir, "config.yml"),
-		addr: fmt.Sprintf("127.0.0.1:%d", port), debug: fmt.Sprintf("127.0.0.1:%d", debugPort)}
-	if err := os.MkdirAll(r.data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s := registryconfig.Settings{RootDir: r.data, Addr: r.addr, DebugAddr: r.debug}
-	if htpasswd != "" {
-		s.HTPasswdPath, s.Realm = writeFile(t, filepath.Join(dir, "htpasswd"), htpasswd), "test registry"
-	}
-	writeFile(t, r.config, registryconfig.Config(s))
+	r := &localRegistry{Registry: reg, dir: reg.Dir, data: reg.Data, config: reg.Config, addr: reg.Addr, user: user, password: password}
 	r.start(t)
-	t.Cleanup(func() { r.stop() })
+	t.Cleanup(r.stop)
 	return r
 }
 
 func (r *localRegistry) start(t *testing.T) {
 	t.Helper()
-	srv, err := harness.StartServer(exec.Command("docker-registry", "serve", r.config), filepath.Join(r.dir, "registry.log"), r.addr)
-	if err != nil {
+	if err := r.Start(); err != nil {
 		t.Fatal(err)
 	}
-	r.server = srv
-	resp, err := http.Get("http://" + r.debug + "/debug/health")
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("health endpoint the container health check uses: %v %v", resp, err)
-	}
-	resp.Body.Close()
 }
 
-func (r *localRegistry) stop() {
-	if r.server != nil {
-		r.server.Stop()
-		r.server = nil
-	}
-}
+func (r *localRegistry) stop() { r.Stop() }
 
 func (r *localRegistry) ref(t *testing.T, ns registry.Namespace, app, tag string) name.Reference {
 	t.Helper()
@@ -156,7 +126,7 @@ func runScript(t *testing.T, script string, env []string, args ...string) (strin
 // TestRegistryLifecycle pushes into every namespace, deletes, collects
 // garbage, snapshots, wipes the primary storage, restores, and pulls back.
 func TestRegistryLifecycle(t *testing.T) {
-	r := newLocalRegistry(t, "")
+	r := newLocalRegistry(t, "", "")
 	images := map[registry.Namespace]v1.Image{}
 	refs := map[registry.Namespace]name.Reference{}
 	for _, ns := range []registry.Namespace{registry.API, registry.Site, registry.Model} {
@@ -245,11 +215,7 @@ func TestRegistryLifecycle(t *testing.T) {
 
 // TestRegistryHTPasswd checks optional basic authentication.
 func TestRegistryHTPasswd(t *testing.T) {
-	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret-push-pass"), bcrypt.DefaultCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newLocalRegistry(t, "ci:"+string(hash)+"\n")
+	r := newLocalRegistry(t, "ci", "s3cret-push-pass")
 	img, err := random.Image(1024, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -58,12 +56,7 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	// emulator's GetAuthorizationToken hands out.
 	r.emu = harness.EmulatorT(t)
 	user, password := r.ecrToken(t)
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.ecr = newLocalRegistry(t, user+":"+string(hash)+"\n")
-	r.ecr.user, r.ecr.password = user, password
+	r.ecr = newLocalRegistry(t, user, password)
 	// The state bucket cloud-bootstrap would have made: promote keeps the
 	// signed manifests there.
 	r.bucket = d.Name + "-production-tfstate"

@@ -1,11 +1,22 @@
-// Command demo is the README's main job on the embedded default: it
-// deploys the repository's project (fullstack.yaml) to a local AWS emulator
-// with the real cdktf CLI and Terraform (the cloud-bootstrap and cloud
-// stacks) and prints their outputs; where it can start a private Docker
-// engine (root and dockerd), it deploys the onprem stack there too and
-// checks the API and the site answer. Then it removes what it deployed and
-// stops the emulator and the engine. No AWS account and no home server are
-// needed.
+// Command demo is the README's main job on the embedded default: the
+// product's release path, end to end, with no AWS account and no home
+// server. Where it can start a private Docker engine (root and dockerd):
+//
+//  1. staging: `cdktf deploy onprem` of the repository's project to that
+//     engine (stand-in images), and its API and site answer;
+//  2. a signed release: cmd/release checks staging, signs each image and
+//     the manifest with a cosign key pair made for the demo;
+//  3. cloud-bootstrap on a local AWS emulator, then promote: the release
+//     is verified and its digests and signatures copied to a registry
+//     standing in for ECR (the emulator serves ECR's API, not its
+//     registry), the manifest kept in the state bucket;
+//  4. production: `cdktf deploy cloud` with the release (task definitions
+//     by digest) on the emulator, then cmd/verify checks every signature
+//     in the ECR stand-in and the release is recorded as production's.
+//
+// Without a Docker engine it deploys cloud-bootstrap and cloud to the
+// emulator by image tag and says which steps it skipped. Then it removes
+// what it deployed. One line per step with its time, a summary at the end.
 //
 //	go run ./cmd/demo          # deploy, show, destroy
 //	go run ./cmd/demo -keep    # leave it running until Ctrl-C
@@ -50,6 +61,7 @@ func run(keep bool) error {
 		return err
 	}
 	r := newReport()
+	defer r.summary()
 	log := filepath.Join(work, "cloud.log")
 	fmt.Println("Full output of cdktf and Terraform:", log, "and", filepath.Join(work, "onprem.log"))
 	var emu *harness.Emulator
@@ -60,36 +72,14 @@ func run(keep bool) error {
 		return err
 	}
 	defer emu.Stop()
-
 	env := append(os.Environ(),
 		"FULLSTACK_AWS_ENDPOINT="+emu.Endpoint,
 		"FULLSTACK_STATE_DIR="+work,
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1",
-		// CI passes the git SHA; the emulator runs no task, any tag will do.
-		"TF_VAR_image_tag=demo",
 		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
 	)
-	if err := r.step("cdktf synth (all stacks)", func() error { return cdktf(env, log, "synth") }); err != nil {
-		return err
-	}
-	// cdktf locks providers against the public registry when a stack has no
-	// lock file yet; initialising first with the CLI config records the
-	// providers this machine has (its mirror, or the registry).
-	for _, stack := range awsStacks {
-		tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: cliConfig, Env: env}
-		if err := r.step("terraform init ("+stack+")", tf.Init); err != nil {
-			return err
-		}
-	}
-	outputs := filepath.Join(work, "outputs.json")
-	deploy := append(append([]string{"deploy"}, awsStacks...), "--skip-synth", "--auto-approve", "--outputs-file", outputs, "--outputs-file-include-sensitive-outputs=false")
-	if err := r.step("cdktf deploy "+strings.Join(awsStacks, " ")+" (to the emulator)", func() error { return cdktf(env, log, deploy...) }); err != nil {
-		return err
-	}
-	if err := summarizeOutputs(r, emu.Endpoint, outputs); err != nil {
-		return err
-	}
+	cloud := &cloudDemo{report: r, env: env, log: log, cliConfig: cliConfig, outputs: filepath.Join(work, "outputs.json"), endpoint: emu.Endpoint}
 
 	var onprem *onPremDemo
 	if err := r.step("start a private Docker engine and the stand-in images", func() (err error) {
@@ -98,31 +88,105 @@ func run(keep bool) error {
 	}); err != nil {
 		return err
 	}
-	if onprem != nil {
-		defer func() {
-			if err := r.step("teardown onprem (data included)", onprem.teardown); err != nil {
-				fmt.Fprintln(os.Stderr, "demo: onprem teardown:", err)
-			}
-			r.summary()
-		}()
-		if err := r.step("cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
+	if onprem == nil {
+		// Without staging there is no release: the cloud stacks by tag.
+		cloud.env = append(cloud.env, "TF_VAR_image_tag=demo")
+		if err := cloud.deploy(r, "", nil); err != nil {
 			return err
 		}
-		if err := r.step("check the API and the site answer", onprem.check); err != nil {
-			return err
-		}
-	} else {
-		defer r.summary()
+		return finish(r, keep, cloud, nil)
 	}
+	if err := r.step("staging: cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
+		onprem.teardownAfter(r)
+		return err
+	}
+	if err := r.step("staging: the API and the site answer", onprem.check); err != nil {
+		onprem.teardownAfter(r)
+		return err
+	}
+	rel := &releaseDemo{onprem: onprem, work: work, emulator: emu.Endpoint, manifest: filepath.Join(work, "release.json")}
+	defer rel.stop()
+	if err := r.step("release: check staging, sign the images and the manifest (cosign key pair)", rel.record); err != nil {
+		onprem.teardownAfter(r)
+		return err
+	}
+	// From here on every AWS stack is the staging project's: the release's
+	// project, migrations and site files are its own.
+	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project(), "FULLSTACK_RELEASE="+rel.manifest)
+	if err := cloud.deploy(r, rel.manifest, rel); err != nil {
+		onprem.teardownAfter(r)
+		return err
+	}
+	return finish(r, keep, cloud, onprem)
+}
 
+// finish waits for Ctrl-C with -keep, then removes what the demo deployed.
+func finish(r *report, keep bool, cloud *cloudDemo, onprem *onPremDemo) error {
 	if keep {
 		fmt.Println("Running; press Ctrl-C to destroy and stop.")
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
 	}
+	err := cloud.destroy(r)
+	if onprem != nil {
+		onprem.teardownAfter(r)
+	}
+	return err
+}
+
+// cloudDemo deploys the AWS stacks to the emulator with the real cdktf CLI.
+type cloudDemo struct {
+	report                  *report
+	env                     []string
+	log, cliConfig, outputs string
+	endpoint                string
+}
+
+// deploy synthesizes, initialises and deploys cloud-bootstrap then cloud;
+// with a release, promote runs between them and the verification after.
+func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
+	if err := r.step("cdktf synth (all stacks)", func() error { return cdktf(c.env, c.log, "synth") }); err != nil {
+		return err
+	}
+	// cdktf locks providers against the public registry when a stack has
+	// no lock file yet; initialising first with the CLI config records the
+	// providers this machine has (its mirror, or the registry).
+	for _, stack := range awsStacks {
+		tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: c.cliConfig, Env: c.env}
+		if err := r.step("terraform init ("+stack+")", tf.Init); err != nil {
+			return err
+		}
+	}
+	deploy := func(stack string) func() error {
+		return func() error {
+			return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", c.outputs, "--outputs-file-include-sensitive-outputs=false")
+		}
+	}
+	if err := r.step("cdktf deploy "+stacks.BootstrapName+" (state bucket, CI roles; emulator)", deploy(stacks.BootstrapName)); err != nil {
+		return err
+	}
+	what := "cdktf deploy " + stacks.CloudName + " (to the emulator, images by tag)"
+	if rel != nil {
+		if err := r.step("promote: verify, copy digests and signatures to the ECR stand-in, keep the manifest off-site", rel.promote); err != nil {
+			return err
+		}
+		what = "production: cdktf deploy " + stacks.CloudName + " with the release (by digest; emulator)"
+	}
+	if err := r.step(what, deploy(stacks.CloudName)); err != nil {
+		return err
+	}
+	if rel != nil {
+		if err := r.step("production: verify every signature in ECR, record the release that runs", rel.verify); err != nil {
+			return err
+		}
+	}
+	return summarizeOutputs(r, c.endpoint, c.outputs)
+}
+
+func (c *cloudDemo) destroy(r *report) error {
 	destroy := append(append([]string{"destroy"}, awsStacks...), "--skip-synth", "--auto-approve")
-	return r.step("cdktf destroy "+strings.Join(awsStacks, " "), func() error { return cdktf(env, log, destroy...) })
+	return r.step("cdktf destroy "+strings.Join(awsStacks, " "), func() error { return cdktf(c.env, c.log, destroy...) })
 }
 
 // awsStacks are the stacks the demo deploys to the emulator.
@@ -175,6 +239,5 @@ func summarizeOutputs(r *report, endpoint, path string) error {
 			}
 		}
 	}
-	r.note("onprem stack synthesized: %s", filepath.Join("cdktf.out", "stacks", "onprem", "cdk.tf.json"))
 	return nil
 }

@@ -66,7 +66,10 @@ func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 		}
 	}
 	r.note("onprem: private Docker engine %s; %d stand-in images, %d built this run", engine.Host, len(timings), built)
-	o.settings = harness.OnPremSettings{Name: "demo", DockerHost: engine.Host, StateDir: filepath.Join(work, "onprem-state")}
+	// The demo's public key, outside the project copy (the release is
+	// signed with the key pair cmd/release -generate-key makes).
+	o.settings = harness.OnPremSettings{Name: "demo", DockerHost: engine.Host, StateDir: filepath.Join(work, "onprem-state"),
+		PublicKey: filepath.Join(work, "keys", "cosign.pub")}
 	if err := harness.FreeOnPremPorts(&o.settings); err != nil {
 		o.stop()
 		return nil, err
@@ -114,6 +117,16 @@ func (o *onPremDemo) check() error {
 		}
 	}
 	return nil
+}
+
+// project is the staging project's file.
+func (o *onPremDemo) project() string { return filepath.Join(o.dir, "fullstack.yaml") }
+
+// teardownAfter is the teardown step, reported.
+func (o *onPremDemo) teardownAfter(r *report) {
+	if err := r.step("teardown onprem (data included)", o.teardown); err != nil {
+		fmt.Fprintln(os.Stderr, "demo: onprem teardown:", err)
+	}
 }
 
 // teardown removes the demo deployment, data included, and stops the
