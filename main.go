@@ -81,11 +81,7 @@ func run(args []string) error {
 		return fmt.Errorf("fullstack: FULLSTACK_ROLLBACK %q must be yes or no", v)
 	}
 	if path := os.Getenv("FULLSTACK_RELEASE"); path != "" {
-		keys, err := release.ProjectKeys(project)
-		if err != nil {
-			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w; nothing was synthesized", err)
-		}
-		if opts.Release, err = release.CheckPromotable(project, path, keys); err != nil {
+		if opts.Release, _, err = release.VerifiedFor(project, path); err != nil {
 			return fmt.Errorf("fullstack: FULLSTACK_RELEASE: %w\nnothing was synthesized", err)
 		}
 		fmt.Println(release.SchemaNote(opts.Release))

@@ -90,3 +90,15 @@ func CheckPromotable(p *config.Project, path string, keys TrustedKeys) (*Manifes
 	}
 	return m, errors.Join(errs...)
 }
+
+// VerifiedFor loads the project's trusted keys and checks the manifest at
+// path with CheckPromotable: what every step that deploys a release
+// calls first.
+func VerifiedFor(p *config.Project, path string) (*Manifest, TrustedKeys, error) {
+	keys, err := ProjectKeys(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := CheckPromotable(p, path, keys)
+	return m, keys, err
+}

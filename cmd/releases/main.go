@@ -112,10 +112,6 @@ func list(ctx context.Context, store *release.Offsite, limit int) error {
 // fetch downloads into a temporary directory, verifies, and only then
 // writes -out and its signature.
 func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, out string) error {
-	keys, err := release.ProjectKeys(p)
-	if err != nil {
-		return err
-	}
 	tmp, err := os.MkdirTemp("", "release-")
 	if err != nil {
 		return err
@@ -125,7 +121,7 @@ func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, o
 	if err != nil {
 		return err
 	}
-	m, err := release.CheckPromotable(p, path, keys)
+	m, _, err := release.VerifiedFor(p, path)
 	if err != nil {
 		return fmt.Errorf("%w\nnothing was written", err)
 	}
@@ -146,11 +142,7 @@ func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, o
 }
 
 func recordProduction(ctx context.Context, p *config.Project, store *release.Offsite, path string, rollback bool) error {
-	keys, err := release.ProjectKeys(p)
-	if err != nil {
-		return err
-	}
-	m, err := release.CheckPromotable(p, path, keys)
+	m, _, err := release.VerifiedFor(p, path)
 	if err != nil {
 		return err
 	}

@@ -48,12 +48,8 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys, err := release.ProjectKeys(p)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	m, err := release.CheckPromotable(p, *manifest, keys)
+	m, keys, err := release.VerifiedFor(p, *manifest)
 	if err != nil {
 		return fmt.Errorf("%w\ndo not deploy it", err)
 	}
