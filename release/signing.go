@@ -78,6 +78,9 @@ func GenerateKeyPair(privatePath, publicPath string, password []byte) error {
 	if err := os.MkdirAll(filepath.Dir(privatePath), 0o700); err != nil {
 		return err
 	}
+	if err := os.MkdirAll(filepath.Dir(publicPath), 0o755); err != nil {
+		return err
+	}
 	if err := writeNew(privatePath, priv, 0o600); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 func keyPair(t *testing.T, password string) (*Signer, TrustedKeys, string) {
 	t.Helper()
 	dir := t.TempDir()
-	priv, pub := filepath.Join(dir, "state", PrivateKeyFile), filepath.Join(dir, "cosign.pub")
+	priv, pub := filepath.Join(dir, "state", PrivateKeyFile), filepath.Join(dir, "keys", "cosign.pub")
 	if err := GenerateKeyPair(priv, pub, []byte(password)); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestKeyPairIsCosignsFormatAndNeverReplaced(t *testing.T) {
 	if info, _ := os.Stat(s.Path); info.Mode().Perm() != 0o600 {
 		t.Errorf("private key mode %v, want 0600", info.Mode().Perm())
 	}
-	pub, _ := os.ReadFile(filepath.Join(dir, "cosign.pub"))
+	pub, _ := os.ReadFile(filepath.Join(dir, "keys", "cosign.pub"))
 	if !strings.HasPrefix(string(pub), "-----BEGIN PUBLIC KEY-----") {
 		t.Errorf("public key is not a PKIX PEM:\n%s", pub)
 	}
