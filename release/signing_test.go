@@ -188,3 +188,73 @@ func TestImageSignaturesInARegistry(t *testing.T) {
 		t.Errorf("after the copy: %v", err)
 	}
 }
+
+// BenchmarkSignRelease signs a release of three apps as cmd/release does
+// (each app image and migration image in a registry, then the manifest),
+// and BenchmarkVerifyRelease verifies it as promote and cmd/verify do.
+//
+//	go test -run '^$' -bench 'SignRelease|VerifyRelease' -benchtime 20x ./release/
+func BenchmarkSignRelease(b *testing.B) { benchRelease(b, false) }
+
+func BenchmarkVerifyRelease(b *testing.B) { benchRelease(b, true) }
+
+func benchRelease(b *testing.B, verify bool) {
+	dir := b.TempDir()
+	priv, pub := filepath.Join(dir, PrivateKeyFile), filepath.Join(dir, "cosign.pub")
+	if err := GenerateKeyPair(priv, pub, []byte("pw")); err != nil {
+		b.Fatal(err)
+	}
+	s, _ := LoadSigner(priv, []byte("pw"))
+	keys, _ := LoadTrustedKeys("k", []string{pub})
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	reg := &Registry{Address: u.Host, PlainHTTP: true}
+	ctx := context.Background()
+	// Six unsigned images: three apps, each with a migration image.
+	push := func() []string {
+		var digests []string
+		for range 6 {
+			img, _ := random.Image(256, 1)
+			d, _ := img.Digest()
+			tag, _ := reg.Tag("api/app", strings.TrimPrefix(d.String(), "sha256:")[:20])
+			if err := remote.Write(tag, img, reg.Options(ctx)...); err != nil {
+				b.Fatal(err)
+			}
+			digests = append(digests, d.String())
+		}
+		return digests
+	}
+	sign := func(digests []string) string {
+		for _, d := range digests {
+			if err := s.SignImage(ctx, reg, "api/app", d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		path, err := SaveSigned(b.TempDir(), sample(), s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return path
+	}
+	digests := push()
+	path := sign(digests)
+	b.ResetTimer()
+	for range b.N {
+		if !verify {
+			b.StopTimer()
+			fresh := push()
+			b.StartTimer()
+			sign(fresh)
+			continue
+		}
+		if _, _, err := LoadVerified(path, keys); err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range digests {
+			if _, err := VerifyImage(ctx, reg, "api/app", d, keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
