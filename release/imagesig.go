@@ -23,10 +23,10 @@ import (
 // sha256-<hex>.sig in the image's repository, one layer per signature,
 // each layer a "simple signing" payload naming the digest, with the
 // base64 signature in the layer's annotation.
-const (
-	simpleSigningMediaType types.MediaType = "application/vnd.dev.cosign.simplesigning.v1+json"
-	signatureAnnotation                    = "dev.cosignproject.cosign/signature"
-)
+const simpleSigningMediaType types.MediaType = "application/vnd.dev.cosign.simplesigning.v1+json"
+
+// signatureAnnotation holds a layer's base64 signature.
+const signatureAnnotation = "dev.cosignproject.cosign/signature"
 
 // SignatureTag is the tag cosign keeps digest's signatures under.
 func SignatureTag(digest string) string {
