@@ -424,6 +424,18 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		if _, err := os.Stat(refused); !os.IsNotExist(err) {
 			t.Error("a refused fetch wrote the manifest")
 		}
+		// Another signed release copied over this id is refused too.
+		other := writeVariant(t, dir, "other.json", r1, r.signer(t), func(m *release.Manifest) { m.ID = "20200101T000000Z-0123456789ab" })
+		otherData, _ := os.ReadFile(other)
+		otherSig, _ := os.ReadFile(release.SignatureOf(other))
+		for k, body := range map[string]string{key: string(otherData), key + ".sig": string(otherSig)} {
+			if code, b, err := r.emu.Request("s3", "eu-west-1", "PUT", k, nil, body); err != nil || code != 200 {
+				t.Fatalf("replace %s: %d %v %s", k, code, err, b)
+			}
+		}
+		if out, code := r.offsite("fetch", r1.ID, "-out", refused); code == 0 || !strings.Contains(out, "holds release 20200101T000000Z-0123456789ab, not "+r1.ID) {
+			t.Errorf("fetch of another release under this id: exit %d\n%s", code, out)
+		}
 		// Promote again puts the signed one back.
 		if out, code := r.promote(r1Path); code != 0 {
 			t.Fatalf("promote again: exit %d\n%s", code, out)

@@ -79,7 +79,7 @@ func run(keep bool) error {
 		"CHECKPOINT_DISABLE=1",
 		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
 	)
-	cloud := &cloudDemo{report: r, env: env, log: log, cliConfig: cliConfig, outputs: filepath.Join(work, "outputs.json"), endpoint: emu.Endpoint}
+	cloud := &cloudDemo{report: r, env: env, log: log, cliConfig: cliConfig, outputs: work, endpoint: emu.Endpoint}
 
 	var onprem *onPremDemo
 	if err := r.step("start a private Docker engine and the stand-in images", func() (err error) {
@@ -160,7 +160,7 @@ func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
 	}
 	deploy := func(stack string) func() error {
 		return func() error {
-			return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", c.outputs, "--outputs-file-include-sensitive-outputs=false")
+			return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", outputsFile(c.outputs, stack), "--outputs-file-include-sensitive-outputs=false")
 		}
 	}
 	if err := r.step("cdktf deploy "+stacks.BootstrapName+" (state bucket, CI roles; emulator)", deploy(stacks.BootstrapName)); err != nil {
@@ -214,23 +214,28 @@ func cdktf(env []string, log string, args ...string) error {
 // summaryOutputs are the outputs the summary shows, by stack; the rest
 // are in the outputs file.
 var summaryOutputs = map[string][]string{
-	stacks.BootstrapName: {"state_bucket", "lock_table", "deploy_role_arn"},
+	stacks.BootstrapName: {"state_bucket", "lock_table", "deploy_role_arn", "promote_role_arn"},
 	stacks.CloudName:     {"service_urls", "site_urls", "repository_urls", "database_endpoints"},
 }
 
+// outputsFile is where one deploy writes its stack's outputs (each
+// deploy replaces the file it names).
+func outputsFile(dir, stack string) string { return filepath.Join(dir, "outputs-"+stack+".json") }
+
 // summarizeOutputs adds the main outputs cdktf wrote ({stack: {name:
-// value}}) to the summary.
-func summarizeOutputs(r *report, endpoint, path string) error {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var byStack map[string]map[string]any
-	if err := json.Unmarshal(raw, &byStack); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	r.note("AWS stacks %s on the emulator %s (all outputs: %s):", strings.Join(awsStacks, ", "), endpoint, path)
+// value}}, a file per stack) to the summary.
+func summarizeOutputs(r *report, endpoint, dir string) error {
+	r.note("AWS stacks %s on the emulator %s (all outputs: %s):", strings.Join(awsStacks, ", "), endpoint, outputsFile(dir, "*"))
 	for _, stack := range awsStacks {
+		path := outputsFile(dir, stack)
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var byStack map[string]map[string]any
+		if err := json.Unmarshal(raw, &byStack); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 		names := summaryOutputs[stack]
 		sort.Strings(names)
 		for _, n := range names {

@@ -81,6 +81,7 @@ func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 	o.env = append(os.Environ(),
 		"FULLSTACK_PROJECT="+filepath.Join(o.dir, "fullstack.yaml"),
 		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
 		"TF_VAR_onprem_postgres_password="+secret(),
 		"TF_VAR_onprem_db_password_notes_api="+secret(),
 	)

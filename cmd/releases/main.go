@@ -125,6 +125,11 @@ func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, o
 	if err != nil {
 		return fmt.Errorf("%w\nnothing was written", err)
 	}
+	// A signed manifest of another release copied over this id is still
+	// signed: the id inside must be the one asked for.
+	if m.ID != id {
+		return fmt.Errorf("s3://%s/%s%s.json holds release %s, not %s: it was replaced; nothing was written", store.Bucket, store.Prefix, id, m.ID, id)
+	}
 	for _, f := range []struct{ from, to string }{{path, out}, {release.SignatureOf(path), release.SignatureOf(out)}} {
 		data, err := os.ReadFile(f.from)
 		if err != nil {

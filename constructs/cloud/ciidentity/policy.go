@@ -23,6 +23,13 @@ func (s Scope) globalARN(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
 }
 
+// ciRoleWrites change a role: denied on the CI roles to the deploy role.
+var ciRoleWrites = []string{
+	"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+	"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+	"iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole",
+}
+
 // PushActions write images and tags: only the promote role has them
 // (BatchDeleteImage moves the "running" tag, release.MarkRunning).
 var PushActions = []string{
@@ -125,6 +132,12 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole",
 			"iam:ListInstanceProfilesForRole",
 		}, []string{s.globalARN("iam", "role/"+prefix+"*")}),
+		// The roles above include the CI roles themselves (same prefix): an
+		// explicit deny keeps a deploy from widening its own or the promote
+		// role's trust or rights.
+		iampolicy.Statement{Sid: "NeverChangeTheCIRoles", Effect: "Deny", Action: ciRoleWrites, Resource: []string{
+			s.globalARN("iam", "role/"+prefix+"*-deploy"), s.globalARN("iam", "role/"+prefix+"*-promote"),
+		}},
 		withCond(iampolicy.Allow("PassProjectRolesToTasks", []string{"iam:PassRole"},
 			[]string{s.globalARN("iam", "role/"+prefix+"*")}),
 			map[string]map[string]any{"StringEquals": {"iam:PassedToService": []string{"ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"}}}),

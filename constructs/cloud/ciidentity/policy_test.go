@@ -27,6 +27,9 @@ func isReadOnly(action string) bool {
 func TestDeployPolicyHasNoWildcardAdmin(t *testing.T) {
 	doc := DeployPolicy(scope)
 	for _, st := range doc.Statement {
+		if st.Effect == "Deny" {
+			continue // denials only narrow
+		}
 		if st.Effect != "Allow" {
 			t.Errorf("%s: unexpected effect %s", st.Sid, st.Effect)
 		}
@@ -147,6 +150,35 @@ func TestPushRightsAreOnlyThePromoteRoles(t *testing.T) {
 	for _, a := range PushActions {
 		if !slices.Contains(actions, a) {
 			t.Errorf("promote policy lacks %s", a)
+		}
+	}
+}
+
+// TestDeployRoleCannotChangeTheCIRoles: the project's roles include the
+// CI roles (one prefix); an explicit deny covers every way to change them.
+func TestDeployRoleCannotChangeTheCIRoles(t *testing.T) {
+	var deny *struct{ actions, resources []string }
+	for _, st := range DeployPolicy(scope).Statement {
+		if st.Effect == "Deny" && st.Sid == "NeverChangeTheCIRoles" {
+			deny = &struct{ actions, resources []string }{st.Action, st.Resource}
+		}
+	}
+	if deny == nil {
+		t.Fatal("no deny on the CI roles")
+	}
+	for _, st := range DeployPolicy(scope).Statement {
+		if st.Sid != "ProjectRoles" {
+			continue
+		}
+		for _, a := range st.Action {
+			if !strings.HasPrefix(a, "iam:List") && !slices.Contains(deny.actions, a) {
+				t.Errorf("ProjectRoles allows %s on the CI roles too", a)
+			}
+		}
+	}
+	for _, want := range []string{"arn:aws:iam::123456789012:role/shop-*-deploy", "arn:aws:iam::123456789012:role/shop-*-promote"} {
+		if !slices.Contains(deny.resources, want) {
+			t.Errorf("the deny lacks %s: %v", want, deny.resources)
 		}
 	}
 }
