@@ -66,7 +66,7 @@ func prEvent(action string, fork bool) map[string]string {
 		head = "mallory/notes"
 	}
 	return map[string]string{
-		"github.event_name": "pull_request", "github.event.action": action,
+		"github.event_name": "pull_request_target", "github.event.action": action,
 		"github.repository": "acme/notes", "github.event.pull_request.head.repo.full_name": head,
 	}
 }
@@ -75,19 +75,34 @@ func prEvent(action string, fork bool) map[string]string {
 // job's condition, in every workflow a pull request triggers, for a fork's
 // pull request: none may run. Branches of the repository get their
 // preview created, updated and removed.
+//
+// preview.yml runs on pull_request_target, so the workflow that runs is
+// main's, never a pull request's edit of it: every self-hosted job of it
+// runs in an environment (reviewers for up), and only up checks out the
+// pull request's head, with no token left behind. No other workflow may
+// use pull_request_target.
 func TestForkPullRequestsNeverReachTheHomeServer(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
 	for _, f := range files {
 		w := loadWorkflow(t, filepath.Base(f))
-		if _, ok := w.On["pull_request_target"]; ok {
-			t.Errorf("%s runs on pull_request_target: a fork's code would run with this repository's secrets", filepath.Base(f))
+		_, target := w.On["pull_request_target"]
+		if target && filepath.Base(f) != "preview.yml" {
+			t.Errorf("%s runs on pull_request_target: only preview.yml may (approved, on its own runner)", filepath.Base(f))
 		}
-		if _, ok := w.On["pull_request"]; !ok {
+		if _, ok := w.On["pull_request"]; !ok && !target {
 			continue
 		}
 		for name, j := range w.Jobs {
 			if !j.selfHosted() {
 				continue
+			}
+			if target && j.Environment == "" {
+				t.Errorf("%s/%s runs on pull_request_target outside an environment", filepath.Base(f), name)
+			}
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "actions/checkout@") && strings.Contains(s.With["ref"], "head") && (name != "up" || s.With["persist-credentials"] != "false") {
+					t.Errorf("%s/%s checks out the pull request's head: only up may, without persisting the token", filepath.Base(f), name)
+				}
 			}
 			for _, action := range []string{"opened", "synchronize", "reopened", "closed"} {
 				runs, err := evalIf(j.If, prEvent(action, true))
@@ -127,7 +142,10 @@ func TestPreviewWorkflow(t *testing.T) {
 	if !strings.Contains(w.Concurrency.Group, "github.event.pull_request.number") || w.Concurrency.CancelInProgress {
 		t.Errorf("concurrency %+v: want a group per pull request, never cancelling a deploy", w.Concurrency)
 	}
-	types := fmt.Sprint(w.On["pull_request"].(map[string]any)["types"])
+	if w.Jobs["up"].Environment != "preview" {
+		t.Errorf("preview.yml/up must wait for the preview environment's reviewers, environment %q", w.Jobs["up"].Environment)
+	}
+	types := fmt.Sprint(w.On["pull_request_target"].(map[string]any)["types"])
 	for _, want := range []string{"opened", "synchronize", "closed"} {
 		if !strings.Contains(types, want) {
 			t.Errorf("pull_request types %s lack %s", types, want)

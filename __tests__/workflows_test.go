@@ -213,6 +213,9 @@ func TestReleasePathOrder(t *testing.T) {
 	if runs := rb.Jobs["production"].runs(); !strings.Contains(runs, ".bin/releases fetch") || !strings.Contains(runs, "record-production -release release.json -rollback") {
 		t.Errorf("rollback must fetch the signed release from the state bucket and record what production runs:\n%s", runs)
 	}
+	if !strings.Contains(production.runs(), `"$(git rev-parse FETCH_HEAD)" != "$GITHUB_SHA"`) {
+		t.Errorf("release.yml/production must refuse a commit that is not the branch's head (a re-run of an old run):\n%s", production.runs())
+	}
 	if !strings.Contains(production.runs(), ".bin/releases record-production -release release.json") {
 		t.Errorf("release.yml/production must record the release production runs:\n%s", production.runs())
 	}

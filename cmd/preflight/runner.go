@@ -93,7 +93,7 @@ func checkRunner(p *config.Project, role string, env runnerEnv, stateDir string)
 // from the runner's own configuration, so a workflow edited on a branch or
 // in a pull request cannot skip it. The release runner takes only
 // release.yml and rollback.yml from the releasing branch; the preview
-// runner only preview.yml.
+// runner only preview.yml from it.
 func checkJobStarted(releaseBranch string, env runnerEnv) error {
 	labels := env.labels()
 	repo := env.get("GITHUB_REPOSITORY")
@@ -106,12 +106,14 @@ func checkJobStarted(releaseBranch string, env runnerEnv) error {
 		branch := "@refs/heads/" + releaseBranch
 		allowed = []string{repo + "/" + releaseWorkflow + branch, repo + "/.github/workflows/rollback.yml" + branch}
 	case slices.Contains(labels, RolePreview):
-		// preview.yml from any ref: a pull request's run reads it from the
-		// merge ref; its up job waits for the preview environment's reviewers.
-		if path, _, ok := strings.Cut(ref, "@"); ok && path == repo+"/.github/workflows/preview.yml" {
+		// preview.yml as it is on the releasing branch: it runs on
+		// pull_request_target, so no pull request's copy of it (which could
+		// drop the approval) is ever what runs.
+		want := repo + "/.github/workflows/preview.yml@refs/heads/" + releaseBranch
+		if ref == want {
 			return nil
 		}
-		return fmt.Errorf("job refused: workflow %s may not run on the preview runner (only .github/workflows/preview.yml)", ref)
+		return fmt.Errorf("job refused: workflow %s may not run on the preview runner (only %s)", ref, want)
 	default:
 		return fmt.Errorf("%s is not set or names no role: declare release or preview in the runner's .env", labelsVariable)
 	}

@@ -61,7 +61,9 @@ func TestJobStartedHookTakesOnlyItsWorkflows(t *testing.T) {
 		{"a pull request's copy of release.yml", "self-hosted,linux,release", wf("release.yml", "refs/pull/7/merge"), "may not run on the release runner"},
 		{"a new workflow on main", "self-hosted,linux,release", wf("exfiltrate.yml", "refs/heads/main"), "may not run on the release runner"},
 		{"preview.yml on the release runner", "self-hosted,linux,release", wf("preview.yml", "refs/pull/7/merge"), "may not run on the release runner"},
-		{"preview.yml on the preview runner", "self-hosted,linux,preview", wf("preview.yml", "refs/pull/7/merge"), ""},
+		{"preview.yml from main on the preview runner", "self-hosted,linux,preview", wf("preview.yml", "refs/heads/main"), ""},
+		{"a pull request's copy of preview.yml", "self-hosted,linux,preview", wf("preview.yml", "refs/pull/7/merge"), "may not run on the preview runner"},
+		{"preview.yml edited on a branch", "self-hosted,linux,preview", wf("preview.yml", "refs/heads/evil"), "may not run on the preview runner"},
 		{"release.yml on the preview runner", "self-hosted,linux,preview", wf("release.yml", "refs/heads/main"), "may not run on the preview runner"},
 		{"both roles", "self-hosted,release,preview", wf("release.yml", "refs/heads/main"), "cannot be both"},
 	} {
