@@ -56,13 +56,9 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("fullstack: %w", err)
 	}
-	deleteData := false
-	switch v := os.Getenv("FULLSTACK_ONPREM_DELETE_DATA"); v {
-	case "", "no":
-	case "yes":
-		deleteData = true
-	default:
-		return fmt.Errorf("fullstack: FULLSTACK_ONPREM_DELETE_DATA %q must be yes or no", v)
+	deleteData, err := yesNo("FULLSTACK_ONPREM_DELETE_DATA")
+	if err != nil {
+		return err
 	}
 	if err := config.CheckSecrets(project, os.LookupEnv); err != nil {
 		return fmt.Errorf("fullstack: a sensitive variable has problems:\n%w", err)
@@ -73,12 +69,8 @@ func run(args []string) error {
 			return fmt.Errorf("fullstack: FULLSTACK_PREVIEW %q must be a pull request number", v)
 		}
 	}
-	switch v := os.Getenv("FULLSTACK_ROLLBACK"); v {
-	case "", "no":
-	case "yes":
-		opts.Rollback = true
-	default:
-		return fmt.Errorf("fullstack: FULLSTACK_ROLLBACK %q must be yes or no", v)
+	if opts.Rollback, err = yesNo("FULLSTACK_ROLLBACK"); err != nil {
+		return err
 	}
 	if path := os.Getenv("FULLSTACK_RELEASE"); path != "" {
 		if opts.Release, _, err = release.VerifiedFor(project, path); err != nil {
@@ -97,6 +89,18 @@ func run(args []string) error {
 	app.Synth()
 	closeJSII()
 	return nil
+}
+
+// yesNo reads a yes/no variable (empty is no).
+func yesNo(name string) (bool, error) {
+	switch v := os.Getenv(name); v {
+	case "", "no":
+		return false, nil
+	case "yes":
+		return true, nil
+	default:
+		return false, fmt.Errorf("fullstack: %s %q must be yes or no", name, v)
+	}
 }
 
 // closeJSII stops the jsii runtime. jsii-runtime-go waits for its node

@@ -22,12 +22,7 @@ import (
 
 // localRegistry is Debian's docker-registry (harness.Registry) for one
 // test: stopped when the test ends.
-type localRegistry struct {
-	*harness.Registry
-	dir, data, config, addr string
-	// user and password are a basic-auth login, when it has one.
-	user, password string
-}
+type localRegistry struct{ *harness.Registry }
 
 // newLocalRegistry starts a registry; user (and password) make it
 // require that login.
@@ -37,9 +32,9 @@ func newLocalRegistry(t *testing.T, user, password string) *localRegistry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &localRegistry{Registry: reg, dir: reg.Dir, data: reg.Data, config: reg.Config, addr: reg.Addr, user: user, password: password}
+	r := &localRegistry{reg}
 	r.start(t)
-	t.Cleanup(r.stop)
+	t.Cleanup(r.Stop)
 	return r
 }
 
@@ -50,11 +45,9 @@ func (r *localRegistry) start(t *testing.T) {
 	}
 }
 
-func (r *localRegistry) stop() { r.Stop() }
-
 func (r *localRegistry) ref(t *testing.T, ns registry.Namespace, app, tag string) name.Reference {
 	t.Helper()
-	s, err := registry.ImageRef(r.addr, ns, app, tag)
+	s, err := registry.ImageRef(r.Addr, ns, app, tag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,12 +144,12 @@ func TestRegistryLifecycle(t *testing.T) {
 	}
 
 	// Garbage collection (registry stopped) frees the deleted image's blobs.
-	r.stop()
-	before := countBlobs(t, r.data)
-	if out, err := exec.Command("docker-registry", "garbage-collect", r.config).CombinedOutput(); err != nil {
+	r.Stop()
+	before := countBlobs(t, r.Data)
+	if out, err := exec.Command("docker-registry", "garbage-collect", r.Config).CombinedOutput(); err != nil {
 		t.Fatalf("garbage-collect: %v\n%s", err, out)
 	}
-	if after := countBlobs(t, r.data); after >= before {
+	if after := countBlobs(t, r.Data); after >= before {
 		t.Errorf("garbage collection freed nothing: %d blobs before, %d after", before, after)
 	}
 	r.start(t)
@@ -164,14 +157,14 @@ func TestRegistryLifecycle(t *testing.T) {
 
 	// Snapshot, with rotation: of the two older snapshots only the newer
 	// survives with KEEP=2.
-	backups := filepath.Join(r.dir, "backups")
+	backups := filepath.Join(r.Dir, "backups")
 	if err := os.MkdirAll(backups, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, old := range []string{"registry-20200101T000000Z.tar.gz", "registry-20210101T000000Z.tar.gz"} {
 		writeFile(t, filepath.Join(backups, old), "old")
 	}
-	env := []string{"DATA_DIR=" + r.data, "BACKUP_DIR=" + backups, "KEEP=2"}
+	env := []string{"DATA_DIR=" + r.Data, "BACKUP_DIR=" + backups, "KEEP=2"}
 	if out, err := runScript(t, registry.BackupScript, env); err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
@@ -190,16 +183,16 @@ func TestRegistryLifecycle(t *testing.T) {
 		t.Fatalf("restore of a damaged snapshot: %v\n%s", err, out)
 	}
 	os.Remove(filepath.Join(backups, "registry-29990101T000000Z.tar.gz"))
-	if countBlobs(t, r.data) == 0 {
+	if countBlobs(t, r.Data) == 0 {
 		t.Fatal("a failed restore touched the primary storage")
 	}
 
 	// Lose the primary storage, restore the newest snapshot, pull back.
-	r.stop()
-	if err := os.RemoveAll(r.data); err != nil {
+	r.Stop()
+	if err := os.RemoveAll(r.Data); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(r.data, 0o755); err != nil {
+	if err := os.MkdirAll(r.Data, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := runScript(t, registry.RestoreScript, env); err != nil {

@@ -123,7 +123,7 @@ func (r *releaseTools) record(commit string, extra ...string) (string, int) {
 
 // promote runs cmd/promote against the emulator and the stand-in ECR.
 func (r *releaseTools) promote(manifest string, ecr ...string) (string, int) {
-	target := "http://" + r.ecr.addr
+	target := "http://" + r.ecr.Addr
 	if len(ecr) > 0 {
 		target = ecr[0]
 	}
@@ -133,7 +133,7 @@ func (r *releaseTools) promote(manifest string, ecr ...string) (string, int) {
 // verify runs cmd/verify as the production job does (manifest, then the
 // signatures in the stand-in ECR).
 func (r *releaseTools) verify(manifest string) (string, int) {
-	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.verifyBin, "-release", manifest, "-ecr-registry", "http://"+r.ecr.addr)
+	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.verifyBin, "-release", manifest, "-ecr-registry", "http://"+r.ecr.Addr)
 }
 
 // synth runs the program as `cdktf synth` does, with a release: the
@@ -223,11 +223,11 @@ func (r *releaseTools) mustRecord(t *testing.T, commit string) (*release.Manifes
 // ecrHas reports whether the stand-in ECR holds repository@digest.
 func (r *releaseTools) ecrHas(t *testing.T, repository, digest string) bool {
 	t.Helper()
-	req, err := http.NewRequest("HEAD", "http://"+r.ecr.addr+"/v2/"+repository+"/manifests/"+digest, nil)
+	req, err := http.NewRequest("HEAD", "http://"+r.ecr.Addr+"/v2/"+repository+"/manifests/"+digest, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.SetBasicAuth(r.ecr.user, r.ecr.password)
+	req.SetBasicAuth(r.ecr.User, r.ecr.Password)
 	req.Header.Set("Accept", strings.Join([]string{"application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
 		"application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"}, ", "))
 	resp, err := http.DefaultClient.Do(req)
@@ -376,8 +376,8 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		}
 		// cosign's own CLI accepts the promoted image and the manifest.
 		cosign := newCosign(t)
-		cosign.login(t, r.ecr.addr, r.ecr.user, r.ecr.password)
-		ref := r.ecr.addr + "/" + d.Name + "/api/notes-api@" + r1.Apps["notes-api"].Image.Digest
+		cosign.login(t, r.ecr.Addr, r.ecr.User, r.ecr.Password)
+		ref := r.ecr.Addr + "/" + d.Name + "/api/notes-api@" + r1.Apps["notes-api"].Image.Digest
 		if out, err := cosign.verifyImage(d.Settings.PublicKey, ref); err != nil {
 			t.Errorf("cosign verify %s: %v\n%s", ref, err, out)
 		}
@@ -520,7 +520,7 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		}
 		// A release whose manifest verifies but whose image in ECR has no
 		// signature (pushed around promote) is refused by production.
-		ecrReg := &release.Registry{Address: r.ecr.addr, PlainHTTP: true, Username: r.ecr.user, Password: r.ecr.password}
+		ecrReg := &release.Registry{Address: r.ecr.Addr, PlainHTTP: true, Username: r.ecr.User, Password: r.ecr.Password}
 		sneaked := pushRandomImage(t, ecrReg, d.Name+"/api/notes-api", "sneaked")
 		path := writeVariant(t, dir, "sneaked.json", r1, signer, setAPI(sneaked))
 		if out, code := r.verify(path); code == 0 || !strings.Contains(out, "/api/notes-api@"+sneaked+" is not signed") {

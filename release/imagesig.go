@@ -45,16 +45,8 @@ func (s *Signer) SignImage(ctx context.Context, reg *Registry, repository, diges
 	if err != nil {
 		return err
 	}
-	pub, err := s.PublicKeyPEM()
-	if err != nil {
-		return err
-	}
-	own, err := ParsePublicKey(s.Path, pub)
-	if err != nil {
-		return err
-	}
 	if existing != nil {
-		if _, err := verifySignatureImage(existing, TrustedKeys{own}, digest); err == nil {
+		if _, err := verifySignatureImage(existing, s.own(), digest); err == nil {
 			return nil
 		}
 	}
@@ -174,7 +166,7 @@ func verifySignatureImage(img v1.Image, keys TrustedKeys, digest string) (string
 
 // CopySignatures copies digest's signature image from src/repository to
 // dst/targetRepository (cosign copy), unless dst already holds signatures
-// that verify with keys.
+// that verify with keys; either way dst's signature is verified last.
 func CopySignatures(ctx context.Context, src *Registry, repository, digest string, dst *Registry, targetRepository string, keys TrustedKeys) error {
 	if have, err := readSignatures(ctx, dst, targetRepository, digest); err != nil {
 		return err
@@ -197,5 +189,6 @@ func CopySignatures(ctx context.Context, src *Registry, repository, digest strin
 	if err := remote.Write(tag, img, dst.Options(ctx)...); err != nil {
 		return fmt.Errorf("write the signature %s: %w", tag, err)
 	}
-	return nil
+	_, err = VerifyImage(ctx, dst, targetRepository, digest, keys)
+	return err
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // Format is the manifest format this package writes and reads. Format 1
@@ -192,6 +194,12 @@ func (a App) validate() []error {
 		checkImage("migrations.image", a.Migrations.Image)
 	}
 	return errs
+}
+
+// ECRRepository is app's ECR repository (naming.AppRepository of the
+// manifest's project).
+func (m *Manifest) ECRRepository(app string) string {
+	return naming.AppRepository(m.Project, m.Apps[app].Kind, app).Value
 }
 
 // AppNames are the manifest's apps, sorted.

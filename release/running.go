@@ -73,12 +73,12 @@ var manifestMediaTypes = []string{
 // MarkReleaseRunning moves the running tags of every repository of m onto
 // m's images (its app image, and its migration image with the -flyway
 // running tag), naming what it moved.
-func MarkReleaseRunning(ctx context.Context, client *ecr.Client, m *Manifest, repositoryOf func(app string) string) ([]string, error) {
+func MarkReleaseRunning(ctx context.Context, client *ecr.Client, m *Manifest) ([]string, error) {
 	var done []string
 	var errs []error
 	for _, name := range m.AppNames() {
 		a := m.Apps[name]
-		repo := repositoryOf(name)
+		repo := m.ECRRepository(name)
 		type mark struct {
 			tag string
 			img *Image

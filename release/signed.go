@@ -34,6 +34,25 @@ func WriteSigned(path string, m *Manifest, s *Signer) error {
 	return WriteFileAtomic(SignatureOf(path), append(sig, '\n'))
 }
 
+// CopySigned copies a signed manifest and its signature from one path to
+// another, byte for byte (the signature is over those bytes), the
+// signature last.
+func CopySigned(from, to string) error {
+	for _, f := range [][2]string{{from, to}, {SignatureOf(from), SignatureOf(to)}} {
+		data, err := os.ReadFile(f[0])
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(f[1]), 0o755); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(f[1], data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SaveSigned writes m and its signature to dir/<id>.json(.sig) and
 // returns the manifest's path.
 func SaveSigned(dir string, m *Manifest, s *Signer) (string, error) {

@@ -143,6 +143,9 @@ func (s *Signer) SignBlob(data []byte) ([]byte, error) {
 	return []byte(base64.StdEncoding.EncodeToString(sig)), nil
 }
 
+// own is the signer's key as the one trusted key.
+func (s *Signer) own() TrustedKeys { return TrustedKeys{{Name: s.Path, verifier: s.sv}} }
+
 // PublicKeyPEM is the signer's public key.
 func (s *Signer) PublicKeyPEM() ([]byte, error) {
 	pub, err := s.sv.PublicKey()

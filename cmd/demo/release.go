@@ -55,8 +55,9 @@ func (d *releaseDemo) promote() error {
 	if err != nil {
 		return err
 	}
-	// The token's login; the override only names where the registry is.
-	token, err := release.ECRRegistry(context.Background(), p, "http://127.0.0.1:1")
+	// The login the emulator's ECR token names (its endpoint serves no
+	// registry: the stand-in takes that login).
+	token, err := release.ECRRegistry(context.Background(), p, "")
 	if err != nil {
 		return err
 	}

@@ -74,12 +74,8 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys, err := release.ProjectKeys(p)
-	if err != nil {
-		return fmt.Errorf("%w; nothing was copied", err)
-	}
 	verifyStart := time.Now()
-	m, err := release.CheckPromotable(p, *manifest, keys)
+	m, keys, err := release.VerifiedFor(p, *manifest)
 	if err != nil {
 		return fmt.Errorf("%w\nnothing was copied", err)
 	}
@@ -112,11 +108,9 @@ func run(args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %s %s: %w (images copied before it stay; promote again to finish)", img.app, img.what, img.src.Digest, err)
 		}
+		// Copied and verified in ECR.
 		if err := release.CopySignatures(ctx, home, img.src.Repository, img.src.Digest, ecr, img.target, keys); err != nil {
 			return fmt.Errorf("%s: %s %s: signature: %w (images copied before it stay; promote again to finish)", img.app, img.what, img.src.Digest, err)
-		}
-		if _, err := release.VerifyImage(ctx, ecr, img.target, img.src.Digest, keys); err != nil {
-			return fmt.Errorf("%s: %s in ECR: %w", img.app, img.what, err)
 		}
 		if res.Present {
 			present++
@@ -144,7 +138,7 @@ func plan(p *config.Project, m *release.Manifest) []image {
 	var out []image
 	for _, name := range m.AppNames() {
 		a := m.Apps[name]
-		target := naming.AppRepository(p.Name, a.Kind, name).Value
+		target := m.ECRRepository(name)
 		if a.Image != nil {
 			out = append(out, image{app: name, what: "image", src: *a.Image, target: target, tag: naming.ReleaseImageTag(m.ID, false)})
 		}
@@ -183,9 +177,7 @@ func markReleaseRunning(ctx context.Context, p *config.Project, m *release.Manif
 	if err != nil {
 		return err
 	}
-	done, err := release.MarkReleaseRunning(ctx, client, m, func(app string) string {
-		return naming.AppRepository(p.Name, m.Apps[app].Kind, app).Value
-	})
+	done, err := release.MarkReleaseRunning(ctx, client, m)
 	for _, line := range done {
 		fmt.Println(line)
 	}

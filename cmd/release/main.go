@@ -129,7 +129,7 @@ func run(args []string) error {
 		return err
 	}
 	if *out != "" {
-		if err := release.WriteSigned(*out, m, signer); err != nil {
+		if err := release.CopySigned(path, *out); err != nil {
 			return err
 		}
 	}

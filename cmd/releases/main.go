@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -130,17 +129,8 @@ func fetch(ctx context.Context, p *config.Project, store *release.Offsite, id, o
 	if m.ID != id {
 		return fmt.Errorf("s3://%s/%s%s.json holds release %s, not %s: it was replaced; nothing was written", store.Bucket, store.Prefix, id, m.ID, id)
 	}
-	for _, f := range []struct{ from, to string }{{path, out}, {release.SignatureOf(path), release.SignatureOf(out)}} {
-		data, err := os.ReadFile(f.from)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Dir(f.to), 0o755); err != nil {
-			return err
-		}
-		if err := release.WriteFileAtomic(f.to, data); err != nil {
-			return err
-		}
+	if err := release.CopySigned(path, out); err != nil {
+		return err
 	}
 	fmt.Printf("release %s (commit %s) fetched and verified: %s\n", m.ID, m.Commit, out)
 	return nil

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -66,9 +65,8 @@ func run(args []string) error {
 	var errs []error
 	n := 0
 	for _, name := range m.AppNames() {
-		a := m.Apps[name]
-		repo := naming.AppRepository(p.Name, a.Kind, name).Value
-		for _, img := range a.Images() {
+		repo := m.ECRRepository(name)
+		for _, img := range m.Apps[name].Images() {
 			n++
 			if _, err := release.VerifyImage(ctx, ecr, repo, img.Digest, keys); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
