@@ -45,6 +45,7 @@ func TestProjectDefaultsAreTheConstructs(t *testing.T) {
 		{"instance class", config.DefaultInstanceClass, appdatabase.DefaultInstanceClass},
 		{"allocated storage", config.DefaultAllocatedStorage, appdatabase.DefaultAllocatedStorage},
 		{"max storage", config.DefaultMaxStorage, appdatabase.DefaultMaxAllocatedStorage},
+		{"backup retention", config.DefaultBackupRetention, appdatabase.DefaultBackupRetentionDays},
 		{"tagged images kept", config.DefaultKeepTaggedImages, containerregistry.DefaultKeepTaggedImages},
 		{"untagged expiry", config.DefaultUntaggedExpiry, containerregistry.DefaultUntaggedExpiryDays},
 		{"registry image", config.DefaultRegistryImage, registry.DefaultImage},

@@ -3,6 +3,8 @@
 package synth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -92,7 +94,46 @@ func Read(outDir, name string) (*Stack, error) {
 	if err := graphcheck.TaskWiring(raw); err != nil {
 		return nil, fmt.Errorf("stack %s would not start its tasks on AWS:\n%w", name, err)
 	}
+	if err := spoolForScan(name, raw); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// ScanSpoolEnv names a directory that collects every distinct stack the
+// tests synthesize, so that the test command can scan them all at once
+// (cmd/scan) after the suites have run.
+const ScanSpoolEnv = "FULLSTACK_SCAN_SPOOL"
+
+// spoolForScan copies a stack into the scan spool, once per distinct
+// content. The write is atomic: parallel test processes spool at once.
+func spoolForScan(name string, raw []byte) error {
+	spool := os.Getenv(ScanSpoolEnv)
+	if spool == "" {
+		return nil
+	}
+	sum := sha256.Sum256(raw)
+	// <spool>/<hash>/<name>/cdk.tf.json: the scan names stacks by their
+	// directory, as in cdktf.out/stacks.
+	dir := filepath.Join(spool, hex.EncodeToString(sum[:6]))
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	tmp, err := os.MkdirTemp(spool, ".spooling-")
+	if err == nil {
+		err = os.Mkdir(filepath.Join(tmp, name), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(tmp, name, "cdk.tf.json"), raw, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", ScanSpoolEnv, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Another process spooled the same stack first.
+		os.RemoveAll(tmp)
+	}
+	return nil
 }
 
 // Resources returns every resource of a type, by logical id.

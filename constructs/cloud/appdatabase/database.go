@@ -23,6 +23,9 @@ const (
 	DefaultInstanceClass       = "db.t4g.micro"
 	DefaultAllocatedStorage    = 20
 	DefaultMaxAllocatedStorage = 100
+	// DefaultBackupRetentionDays applies unless the database is
+	// Disposable: an instance that keeps data keeps backups of it.
+	DefaultBackupRetentionDays = 7
 )
 
 // Props configures an app's RDS instance.
@@ -41,8 +44,8 @@ type Props struct {
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB.
 	// Default the larger of DefaultMaxAllocatedStorage and AllocatedStorage.
 	MaxAllocatedStorage int
-	// BackupRetentionDays, 0-35. Default 0: no automated backups, so set
-	// it unless the database is Disposable.
+	// BackupRetentionDays, 1-35. Default DefaultBackupRetentionDays; a
+	// Disposable database defaults to 0 (no automated backups).
 	BackupRetentionDays int
 	// Disposable drops deletion protection and the final snapshot (test
 	// and emulator environments). Default false: the data is protected.
@@ -88,6 +91,9 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	}
 	if d.MaxAllocatedStorage == 0 {
 		d.MaxAllocatedStorage = max(DefaultMaxAllocatedStorage, d.AllocatedStorage)
+	}
+	if d.BackupRetentionDays == 0 && !d.Disposable {
+		d.BackupRetentionDays = DefaultBackupRetentionDays
 	}
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
