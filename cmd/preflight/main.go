@@ -18,8 +18,13 @@
 // that check. -job-started is the runner's job-started hook: it refuses
 // every workflow the runner is not for (docs/security.md).
 //
+// -github checks, through GitHub's API, the settings the release path
+// relies on but GitHub holds (github.go): each environment deploys from
+// cloud.github.branch only, preview waits for a reviewer, the branch is
+// protected. It needs GITHUB_TOKEN (GITHUB_API_URL for GitHub Enterprise).
+//
 //	go run ./cmd/preflight && npx cdktf deploy onprem
-//	go run ./cmd/preflight -runner release
+//	go run ./cmd/preflight -runner release -github
 package main
 
 import (
@@ -36,8 +41,9 @@ func main() {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
 	role := fs.String("runner", "", "check that this job runs on the `release` or `preview` runner")
-	onlyRunner := fs.Bool("only-runner", false, "with -runner: check only the runner, not the onprem deploy")
+	onlyRunner := fs.Bool("only-runner", false, "check only the runner (-runner) and GitHub (-github), not the onprem deploy")
 	jobStarted := fs.Bool("job-started", false, "the runner's job-started hook: refuse workflows this runner is not for (reads no project file)")
+	github := fs.Bool("github", false, "check the GitHub environments and branch protection the release path relies on (needs GITHUB_TOKEN)")
 	branch := fs.String("release-branch", config.DefaultGitHubBranch, "with -job-started: the branch releases come from (cloud.github.branch)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
@@ -67,9 +73,20 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("preflight: this is the %s runner\n", *role)
-		if *onlyRunner {
-			return
+	}
+	if *github {
+		notes, err := checkGitHub(p, env)
+		for _, n := range notes {
+			fmt.Println("preflight: note:", n)
 		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "preflight: refused; nothing was run:\n%v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("preflight: GitHub settings of %s/%s hold\n", p.Cloud.GitHub.Owner, p.Cloud.GitHub.Repo)
+	}
+	if *onlyRunner {
+		return
 	}
 	if err := check(p, os.LookupEnv); err != nil {
 		fmt.Fprintf(os.Stderr, "preflight: the onprem deploy would fail; nothing was changed:\n%v\n", err)
