@@ -14,15 +14,16 @@ import (
 // TrivyVersion is the Trivy release scripts/setup builds.
 const TrivyVersion = "v0.74.0"
 
-// TrivyPath is where scripts/setup puts Trivy: the tools cache, outside
-// the clone, so a clean clone does not rebuild it.
+// TrivyPath is where scripts/setup puts Trivy: the tools cache
+// ($FULLSTACK_CACHE_DIR, default ~/.cache/fullstack, as for the private
+// engine's images), outside the clone, so a clean clone does not rebuild it.
 func TrivyPath() string {
-	dir := os.Getenv("XDG_CACHE_HOME")
+	dir := os.Getenv("FULLSTACK_CACHE_DIR")
 	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache")
+		base, _ := os.UserCacheDir()
+		dir = filepath.Join(base, "fullstack")
 	}
-	return filepath.Join(dir, "fullstack", "tools", "trivy-"+TrivyVersion, "trivy")
+	return filepath.Join(dir, "tools", "trivy-"+TrivyVersion, "trivy")
 }
 
 // Finding is one failed check on one resource of one stack.

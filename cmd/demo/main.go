@@ -18,8 +18,9 @@
 // emulator by image tag and says which steps it skipped. Then it removes
 // what it deployed. One line per step with its time, a summary at the end.
 //
-//	go run ./cmd/demo          # deploy, show, destroy
-//	go run ./cmd/demo -keep    # leave it running until Ctrl-C
+//	go run ./cmd/demo                # deploy, show, destroy
+//	go run ./cmd/demo -keep          # leave it running until Ctrl-C
+//	go run ./cmd/demo -clean-cache   # remove ~/.cache/fullstack (engine images, tools)
 package main
 
 import (
@@ -39,12 +40,34 @@ import (
 )
 
 func main() {
-	keep := flag.Bool("keep", false, "keep the emulator and the deployed stack until Ctrl-C")
+	keep := flag.Bool("keep", false, "keep the emulator and the deployed stacks up until Ctrl-C")
+	clean := flag.Bool("clean-cache", false, "remove what the demo and tests cache between runs (FULLSTACK_CACHE_DIR, default ~/.cache/fullstack), then stop")
 	flag.Parse()
+	if *clean {
+		if err := cleanCache(); err != nil {
+			fmt.Fprintln(os.Stderr, "demo:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*keep); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
+}
+
+// cleanCache removes the cache and says how much it freed.
+func cleanCache() error {
+	dir, err := harness.CacheDir()
+	if err != nil {
+		return err
+	}
+	freed, err := harness.RemoveCache(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("removed %s (%.1f GB); the next run rebuilds what it needs\n", dir, float64(freed)/1e9)
+	return nil
 }
 
 func run(keep bool) error {
@@ -122,6 +145,7 @@ func run(keep bool) error {
 
 // finish waits for Ctrl-C with -keep, then removes what the demo deployed.
 func finish(r *report, keep bool, cloud *cloudDemo, onprem *onPremDemo) error {
+	r.printDeployed()
 	if keep {
 		fmt.Println("Running; press Ctrl-C to destroy and stop.")
 		sig := make(chan os.Signal, 1)
@@ -225,7 +249,7 @@ func outputsFile(dir, stack string) string { return filepath.Join(dir, "outputs-
 // summarizeOutputs adds the main outputs cdktf wrote ({stack: {name:
 // value}}, a file per stack) to the summary.
 func summarizeOutputs(r *report, endpoint, dir string) error {
-	r.note("AWS stacks %s on the emulator %s (all outputs: %s):", strings.Join(awsStacks, ", "), endpoint, outputsFile(dir, "*"))
+	r.deployed("AWS stacks %s on the emulator %s (all outputs: %s):", strings.Join(awsStacks, ", "), endpoint, outputsFile(dir, "*"))
 	for _, stack := range awsStacks {
 		path := outputsFile(dir, stack)
 		raw, err := os.ReadFile(path)
@@ -240,9 +264,40 @@ func summarizeOutputs(r *report, endpoint, dir string) error {
 		sort.Strings(names)
 		for _, n := range names {
 			if v, ok := byStack[stack][n]; ok {
-				r.note("  %s.%s = %v", stack, n, v)
+				r.deployed("  %s.%s:%s", stack, n, formatOutput(v))
 			}
 		}
 	}
 	return nil
+}
+
+// formatOutput renders an output for people, to follow "name:": a map
+// as one indented "key: value" line each, anything else on the same line
+// (a list comma-separated).
+func formatOutput(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return " " + plain(v)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\n      %s: %s", k, plain(m[k]))
+	}
+	return b.String()
+}
+
+func plain(v any) string {
+	if list, ok := v.([]any); ok {
+		parts := make([]string, len(list))
+		for i, x := range list {
+			parts[i] = plain(x)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return strings.TrimSpace(fmt.Sprint(v))
 }

@@ -103,20 +103,25 @@ func (o *onPremDemo) deploy() error {
 // check asks the API's health check and, through the site's nginx, the
 // API's notes; both must answer 200.
 func (o *onPremDemo) check() error {
-	for name, url := range map[string]string{
-		"notes-api": "http://127.0.0.1:" + strconv.Itoa(o.settings.APIPort) + "/healthz",
-		"notes-web": "http://127.0.0.1:" + strconv.Itoa(o.settings.SitePort) + "/api/notes",
+	api := "http://127.0.0.1:" + strconv.Itoa(o.settings.APIPort)
+	site := "http://127.0.0.1:" + strconv.Itoa(o.settings.SitePort)
+	for _, c := range []struct{ what, url string }{
+		{"notes-api's health", api + "/healthz"},
+		{"notes-web's page", site + "/"},
+		{"notes-web's /api/ (proxied to notes-api)", site + "/api/notes"},
 	} {
-		resp, err := http.Get(url)
+		resp, err := http.Get(c.url)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", c.what, err)
 		}
 		resp.Body.Close()
-		o.report.note("onprem: %s answers %d at %s", name, resp.StatusCode, url)
 		if resp.StatusCode != 200 {
-			return fmt.Errorf("%s answered %d at %s", name, resp.StatusCode, url)
+			return fmt.Errorf("%s answered %d at %s", c.what, resp.StatusCode, c.url)
 		}
 	}
+	o.report.deployed("staging (onprem, on the private engine %s):", o.engine.Host)
+	o.report.deployed("  notes-api: %s", api)
+	o.report.deployed("  notes-web: %s", site)
 	return nil
 }
 

@@ -16,6 +16,9 @@ type report struct {
 	start  time.Time
 	phases []phaseTime
 	lines  []string // summary lines, in order
+	// up lists what is deployed and where, printed while it runs (and
+	// kept for the summary, which comes after the teardown).
+	up []string
 }
 
 type phaseTime struct {
@@ -57,12 +60,35 @@ func (r *report) note(format string, args ...any) {
 	r.lines = append(r.lines, fmt.Sprintf(format, args...))
 }
 
-// summary prints what was deployed where, the notes and the time of
-// every phase.
+// deployed records a line of what is up and where.
+func (r *report) deployed(format string, args ...any) {
+	r.up = append(r.up, fmt.Sprintf(format, args...))
+}
+
+// printDeployed shows what is up now, before anything is removed.
+func (r *report) printDeployed() {
+	if len(r.up) == 0 {
+		return
+	}
+	fmt.Println("\nUp now (removed at the end; go run ./cmd/demo -keep keeps it up until Ctrl-C):")
+	for _, l := range r.up {
+		fmt.Println("  " + l)
+	}
+	fmt.Println()
+}
+
+// summary prints the notes, what was deployed and the time of every
+// phase.
 func (r *report) summary() {
 	fmt.Printf("\nSummary (%s in all)\n", time.Since(r.start).Round(time.Second))
 	for _, l := range r.lines {
 		fmt.Println("  " + l)
+	}
+	if len(r.up) > 0 {
+		fmt.Println("  Deployed, and removed again:")
+		for _, l := range r.up {
+			fmt.Println("    " + l)
+		}
 	}
 	fmt.Println("  Time per step:")
 	for _, p := range r.phases {
