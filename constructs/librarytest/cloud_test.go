@@ -264,3 +264,27 @@ func TestCloudTaskWiring(t *testing.T) {
 		t.Errorf("an unwired migration task: %v", err)
 	}
 }
+
+// TestTwoServicesOneRoute: a second service on a route another service
+// holds would synthesize and never receive a request; it is refused,
+// naming the route and the app that holds it, not a priority.
+func TestTwoServicesOneRoute(t *testing.T) {
+	b := newCloudBase(t)
+	b.service(t, "orders", restservice.Props{App: "orders", Route: restservice.Route{Path: "/orders/*"}})
+	b.service(t, "ranker", restservice.Props{App: "ranker"})
+	props := func(app string, route restservice.Route) restservice.Props {
+		return restservice.Props{Project: "lib", App: app, Port: 8080, HealthCheckPath: "/healthz",
+			Repository: jsii.String("r"), ImageTag: jsii.String("t"), Cluster: b.cluster, Network: b.net, LoadBalancer: b.lb,
+			LogGroup: "/lib/orders", Region: "eu-west-2", Route: route}
+	}
+	_, err := restservice.New(b.stack, "billing", props("billing", restservice.Route{Path: "/orders/*"}))
+	want := `lib/billing: Route "path /orders/*": is the route of app "orders"'s service on this load balancer already: this one would never receive a request; give it its own Route.Host or Route.Path`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("the same route twice: %v\nwant %s", err, want)
+	}
+	_, err = restservice.New(b.stack, "second", props("second", restservice.Route{}))
+	want = `lib/second: Route "(none)": is empty, but the service of app "ranker" already has no route on this load balancer: a service without a route takes every request no other rule matches, and only one can; give this one a Route.Host or Route.Path`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Priority") {
+		t.Errorf("a second service without a route: %v\nwant %s, and no word of priorities", err, want)
+	}
+}

@@ -37,8 +37,10 @@ type LoadBalancer struct {
 	// Origin is CloudFront's access: the VPC origin and the ingress rule
 	// that admits it alone.
 	Origin *Origin
-	// taken are the listener rule priorities in use (priorities.go).
-	taken map[int]bool
+	// taken are the listener rule priorities in use, routes the host and
+	// path patterns, by app (priorities.go).
+	taken  map[int]bool
+	routes map[string]string
 }
 
 const (

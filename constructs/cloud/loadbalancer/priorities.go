@@ -49,3 +49,25 @@ func (l *LoadBalancer) ClaimPriority(priority int) {
 	}
 	l.taken[priority] = true
 }
+
+// Routes: a host and path pattern may front one service only. A second
+// service with the same route would synthesize and apply, and never
+// receive a request, so services claim their routes here and are refused
+// a route another service holds. The empty route is the catch-all.
+
+// RouteOwner returns the app that holds the route on this listener.
+func (l *LoadBalancer) RouteOwner(host, path string) (app string, taken bool) {
+	app, taken = l.routes[routeKey(host, path)]
+	return app, taken
+}
+
+// ClaimRoute records that app's service answers host and path (after
+// RouteOwner found it free).
+func (l *LoadBalancer) ClaimRoute(host, path, app string) {
+	if l.routes == nil {
+		l.routes = map[string]string{}
+	}
+	l.routes[routeKey(host, path)] = app
+}
+
+func routeKey(host, path string) string { return host + "\x00" + path }

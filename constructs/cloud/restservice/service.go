@@ -118,6 +118,17 @@ type Route struct {
 	Path string
 }
 
+// describe names the route as a user wrote it.
+func (r Route) describe() string {
+	switch {
+	case r.Host == "":
+		return "path " + r.Path
+	case r.Path == "":
+		return "host " + r.Host
+	}
+	return "host " + r.Host + ", path " + r.Path
+}
+
 // Egress is one outbound rule of the app's own security group.
 type Egress struct {
 	// To is the destination, an IPv4 CIDR block. Required.
@@ -173,6 +184,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 		return nil, err
 	}
 	props.LoadBalancer.ClaimPriority(props.Priority)
+	props.LoadBalancer.ClaimRoute(props.Route.Host, props.Route.Path, props.App)
 	for _, site := range props.Sites {
 		props.LoadBalancer.ClaimPriority(site.Priority)
 	}
@@ -289,7 +301,15 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/'")
 	}
 	if p.LoadBalancer != nil {
-		if err := p.LoadBalancer.CheckPriority(p.Priority); err != nil {
+		// A route another service holds is the user's problem to name; the
+		// priority it would then collide on is only a consequence.
+		if owner, taken := p.LoadBalancer.RouteOwner(p.Route.Host, p.Route.Path); taken {
+			if p.Route == (Route{}) {
+				check.Add("Route", "(none)", "is empty, but the service of app %q already has no route on this load balancer: a service without a route takes every request no other rule matches, and only one can; give this one a Route.Host or Route.Path", owner)
+			} else {
+				check.Add("Route", p.Route.describe(), "is the route of app %q's service on this load balancer already: this one would never receive a request; give it its own Route.Host or Route.Path", owner)
+			}
+		} else if err := p.LoadBalancer.CheckPriority(p.Priority); err != nil {
 			check.Add("Priority", p.Priority, "%v", err)
 		}
 		mine := map[int]bool{p.Priority: true}
