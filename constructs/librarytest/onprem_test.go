@@ -91,6 +91,15 @@ func TestOnPremService(t *testing.T) {
 	if err == nil || err.Error() != "lib/tiny: MemoryMiB 4: must be at least 6 (Docker's minimum), or 0 for 512" {
 		t.Errorf("a 4 MiB limit: %v", err)
 	}
+	// A health path without its slash is the user's field, not an inner
+	// construct's health specification.
+	_, err = restservice.New(b.stack, "slashless", restservice.Props{
+		Project: "lib", App: "web", Kind: registry.API, SourceDir: src, SourceHash: hash,
+		Registry: b.reg, Network: b.net, Port: 8080, Proxy: proxy, HealthCheckPath: "healthz", HealthCheckCommand: []string{"CMD", "true"},
+	})
+	if err == nil || err.Error() != `lib/slashless: HealthCheckPath "healthz": must start with '/' (e.g. /healthz)` {
+		t.Errorf("a health path without '/': %v", err)
+	}
 	build := filepath.Join(t.TempDir(), "web")
 	writeFile(t, build, "index.html", "<h1>hi</h1>")
 	ctx := must(clientsite.Prepare(filepath.Join(t.TempDir(), "ctx"), build, clientsite.Upstream{URL: svc.InternalURL}))(t)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
@@ -205,6 +206,9 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.OptionalRef("Database", p.Database)
 	check.Dependencies("After", p.After)
 	check.Port("Port", p.Port)
+	if !strings.HasPrefix(p.HealthCheckPath, "/") {
+		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/' (e.g. /healthz)")
+	}
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	rollout.CheckHealthCheckCommand(check, p.HealthCheckCommand)
 	rollout.CheckMemory(check, p.MemoryMiB)
