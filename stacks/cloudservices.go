@@ -62,9 +62,7 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 		props.Sites = siteRules(p, a.Name, sites)
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
-			if run := migrations[a.Name].Run; run != nil {
-				props.After = []cdktf.ITerraformDependable{run}
-			}
+			props.After = []cdktf.ITerraformDependable{migrations[a.Name].Run}
 		}
 		svc, err := restservice.New(stack, "service-"+a.Name, props)
 		if err != nil {

@@ -288,3 +288,18 @@ func TestTwoServicesOneRoute(t *testing.T) {
 		t.Errorf("a second service without a route: %v\nwant %s, and no word of priorities", err, want)
 	}
 }
+
+// TestMigrationRunIsADependencyOnTheEmulatorToo: the emulator starts no
+// task, yet a service lists the migration run in After on both targets
+// (it once was nil there, and After[0] was refused as nil).
+func TestMigrationRunIsADependencyOnTheEmulatorToo(t *testing.T) {
+	b := newCloudBase(t)
+	migrate := must(appdatabase.NewMigrationTask(b.stack, "orders-migrations", appdatabase.MigrationTaskProps{
+		DB: b.db, Repository: jsii.String("r"), Cluster: b.cluster, Network: b.net, LogGroup: "/lib/third", Region: "eu-west-2",
+		Emulator: &awsprovider.Emulator{Endpoint: "http://127.0.0.1:5000"},
+	}))(t)
+	if migrate.Run == nil {
+		t.Fatal("the migration run is nil on the emulator")
+	}
+	b.service(t, "orders", restservice.Props{App: "orders", Database: b.db, After: []cdktf.ITerraformDependable{migrate.Run}})
+}

@@ -61,9 +61,9 @@ func (p *MigrationTaskProps) defaults() {
 type MigrationTask struct {
 	constructs.Construct
 	TaskDefinition ecstaskdefinition.EcsTaskDefinition
-	// Run runs the task during apply (nil on the emulator). App services
-	// depend on it, so they never move to a new version whose migrations
-	// failed.
+	// Run runs the task during apply; on the emulator, which starts no
+	// task, it runs nothing. App services depend on it (After), so they
+	// never move to a new version whose migrations failed.
 	Run cdktf.TerraformResource
 	// Image is the migration image reference.
 	Image string
@@ -99,6 +99,12 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		ContainerDefinitions:    jsii.String(defs),
 	})
 	if props.Emulator != nil {
+		// The emulator starts no task. Run still exists, running nothing,
+		// so that services list it in After on both targets alike.
+		m.Run = cdktf.NewTerraformResource(c, jsii.String(idRun), &cdktf.TerraformResourceConfig{
+			TerraformResourceType: jsii.String("terraform_data"),
+		})
+		m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash()})
 		return m, nil
 	}
 	publicIP := "DISABLED"
