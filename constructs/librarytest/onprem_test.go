@@ -107,6 +107,24 @@ func TestOnPremService(t *testing.T) {
 		Project: "lib", App: "web", Context: ctx,
 		Registry: b.reg, Network: b.net, API: svc, Proxy: proxy,
 	}))(t)
+	// A context prepared for another upstream is named by app, not by
+	// proxy port or struct.
+	wrong := must(clientsite.Prepare(filepath.Join(t.TempDir(), "wrong"), build, clientsite.Upstream{URL: proxy.URL("web")}))(t)
+	none := must(clientsite.Prepare(filepath.Join(t.TempDir(), "none"), build, clientsite.Upstream{}))(t)
+	for _, c := range []struct {
+		ctx  clientsite.Context
+		want string
+	}{
+		{wrong, `lib/web-wrong: Context.API "app web": the context sends /api/ there, but the site's API is app "orders": prepare the context with clientsite.Upstream{URL: api.InternalURL, Host: api.InternalHost} of the API service`},
+		{none, `lib/web-wrong: Context.API "(none)": the site's API is app "orders", but its context sends /api/ nowhere: prepare the context with clientsite.Upstream{URL: api.InternalURL, Host: api.InternalHost} of the API service`},
+	} {
+		_, err := clientsite.New(b.stack, "web-wrong", clientsite.Props{
+			Project: "lib", App: "web", Context: c.ctx, Registry: b.reg, Network: b.net, API: svc, Proxy: proxy,
+		})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("a site whose context sends /api/ elsewhere:\n got %v\nwant %s", err, c.want)
+		}
+	}
 	s := synthesize(t, app, "lib")
 
 	if want := "127.0.0.1:5000/api/orders:src-" + hash[:12]; svc.ImageRef != want {

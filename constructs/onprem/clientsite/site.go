@@ -100,12 +100,34 @@ func (p Props) validate(check *propcheck.Errors) error {
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	check.OptionalRef("API", p.API)
 	rollout.CheckMemory(check, p.MemoryMiB)
-	var upstream Upstream
-	if p.API != nil {
-		upstream = Upstream{URL: p.API.InternalURL, Host: p.API.InternalHost}
-	}
-	if p.Context.API != upstream {
-		check.Add("Context.API", p.Context.API, "must be the API's %+v: prepare the context with it", upstream)
-	}
+	p.checkUpstream(check)
 	return check.Err()
+}
+
+// checkUpstream: the context's /api/ must go to the site's API, said in
+// apps, not proxy ports.
+func (p Props) checkUpstream(check *propcheck.Errors) {
+	var want Upstream
+	if p.API != nil {
+		want = Upstream{URL: p.API.InternalURL, Host: p.API.InternalHost}
+	}
+	got := p.Context.API
+	if got == want {
+		return
+	}
+	const fix = "prepare the context with clientsite.Upstream{URL: api.InternalURL, Host: api.InternalHost} of the API service"
+	sendsTo := got.URL
+	if p.Proxy != nil {
+		if name, ok := p.Proxy.RouteAt(got.URL, got.Host); ok {
+			sendsTo = "app " + name
+		}
+	}
+	switch {
+	case p.API == nil:
+		check.Add("Context.API", sendsTo, "the context sends /api/ there, but the site has no API: set API, or prepare the context with clientsite.Upstream{}")
+	case got.URL == "":
+		check.Add("Context.API", "(none)", "the site's API is app %q, but its context sends /api/ nowhere: %s", p.API.App, fix)
+	default:
+		check.Add("Context.API", sendsTo, "the context sends /api/ there, but the site's API is app %q: %s", p.API.App, fix)
+	}
 }

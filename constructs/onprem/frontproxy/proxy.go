@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -195,6 +196,23 @@ func (p *Proxy) Listens(name string) (int, bool) {
 	}
 	port, ok := p.listen[name]
 	return port, ok
+}
+
+// RouteAt names the route that url and host reach through this proxy
+// (what Upstream a site was prepared with), so that errors can speak of
+// apps instead of ports.
+func (p *Proxy) RouteAt(url, host string) (string, bool) {
+	for name := range p.listen {
+		if p.URL(name) == url && (host == "" || slices.Contains(p.hosts[name], host)) {
+			return name, true
+		}
+	}
+	for name, hosts := range p.hosts {
+		if p.URL(name) == url && slices.Contains(hosts, host) {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // Config is the nginx configuration for routes: one server per route,

@@ -84,6 +84,8 @@ type Service struct {
 	Container container.Container
 	// ImageRef is <registry>/<namespace>/<app>:src-<hash>.
 	ImageRef string
+	// App is the app's name (Props.App).
+	App string
 	// InternalURL is the app for other containers: through the proxy.
 	InternalURL string
 	// InternalHost is the Host header the proxy routes the app by (a
@@ -113,7 +115,7 @@ func New(scope constructs.Construct, id string, props Props) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Construct: c, Image: img, ImageRef: img.Ref, InternalURL: props.Proxy.URL(props.App)}
+	s := &Service{Construct: c, App: props.App, Image: img, ImageRef: img.Ref, InternalURL: props.Proxy.URL(props.App)}
 	if hosts := props.Proxy.Hosts(props.App); len(hosts) > 0 {
 		s.InternalHost = hosts[0]
 	}
