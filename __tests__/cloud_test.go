@@ -228,6 +228,9 @@ func TestCloudOnEmulator(t *testing.T) {
 				AccessLogs: config.AccessLogs{Enabled: true, RetentionDays: 30},
 				KMS:        true,
 			}
+			// Receivers of the alarms, in both regions' topics.
+			p.Alerts.Email = []string{"ops@notes.example.com"}
+			p.Alerts.Webhooks = []string{"https://hooks.notes.example.com/alerts"}
 		}},
 		{"nat-per-az-flow-logs-two-apps-domains", func(p *config.Project) {
 			p.Cloud.NAT = config.NATPerAZ
@@ -266,6 +269,7 @@ func TestCloudOnEmulator(t *testing.T) {
 			}
 			checkAppSecrets(t, emu, p)
 			checkPrivateEdge(t, emu, p, outs)
+			checkAlerts(t, emu, p, outs)
 		})
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
@@ -335,6 +339,55 @@ func checkWebACLs(t *testing.T, emu *harness.Emulator, p *config.Project) {
 	out := call(p.Cloud.Region, "ListWebACLs", `{"Scope":"REGIONAL"}`)
 	if !strings.Contains(out, `"`+prefix+`-load-balancer"`) {
 		t.Errorf("no regional web ACL %s-load-balancer: %s", prefix, out)
+	}
+}
+
+// checkAlerts reads back from the emulator what the alerting applied:
+// every alarm with its actions, the receivers' subscriptions in both
+// topics, the deployment rule and the dashboard.
+func checkAlerts(t *testing.T, emu *harness.Emulator, p *config.Project, outs map[string]any) {
+	t.Helper()
+	query := func(service, region, body string) string {
+		code, out, err := emu.Request(service, region, "POST", "/",
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body)
+		if err != nil || code != 200 {
+			t.Fatalf("%s %s: %d %v %s", service, body, code, err, out)
+		}
+		return string(out)
+	}
+	prefix := p.Name + "-" + p.Cloud.Environment
+	alarms := query("monitoring", p.Cloud.Region, "Action=DescribeAlarms&Version=2010-08-01&AlarmNamePrefix="+prefix)
+	for _, a := range p.Apps {
+		want := prefix + "-" + a.Name + "-cpu"
+		if a.Kind == config.KindSite {
+			continue
+		}
+		if !strings.Contains(alarms, "<AlarmName>"+want+"</AlarmName>") {
+			t.Errorf("no alarm %s in the emulator: %s", want, alarms)
+		}
+	}
+	if !strings.Contains(alarms, fmt.Sprint(outs["alerts_topic_arn"])) {
+		t.Errorf("the alarms do not notify %v", outs["alerts_topic_arn"])
+	}
+	edge := query("monitoring", "us-east-1", "Action=DescribeAlarms&Version=2010-08-01&AlarmNamePrefix="+prefix)
+	if !strings.Contains(edge, "-edge-5xx</AlarmName>") || !strings.Contains(edge, fmt.Sprint(outs["edge_alerts_topic_arn"])) {
+		t.Errorf("no CloudFront alarm in us-east-1 notifying %v: %s", outs["edge_alerts_topic_arn"], edge)
+	}
+	for region, topic := range map[string]any{p.Cloud.Region: outs["alerts_topic_arn"], "us-east-1": outs["edge_alerts_topic_arn"]} {
+		subs := query("sns", region, "Action=ListSubscriptionsByTopic&Version=2010-03-31&TopicArn="+fmt.Sprint(topic))
+		for _, r := range append(append([]string{}, p.Alerts.Email...), p.Alerts.Webhooks...) {
+			if !strings.Contains(subs, r) {
+				t.Errorf("%s is not subscribed to %v: %s", r, topic, subs)
+			}
+		}
+	}
+	if dashboards := query("monitoring", p.Cloud.Region, "Action=ListDashboards&Version=2010-08-01"); !strings.Contains(dashboards, prefix) {
+		t.Errorf("no dashboard %s: %s", prefix, dashboards)
+	}
+	code, rules, err := emu.Request("events", p.Cloud.Region, "POST", "/",
+		map[string]string{"X-Amz-Target": "AWSEvents.ListRules", "Content-Type": "application/x-amz-json-1.1"}, `{"NamePrefix":"`+prefix+`"}`)
+	if err != nil || code != 200 || !strings.Contains(string(rules), prefix+"-ecs-deployments") {
+		t.Errorf("no deployment rule: %d %v %s", code, err, rules)
 	}
 }
 

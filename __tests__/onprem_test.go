@@ -137,6 +137,23 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
+	t.Run("logs prints the API's own lines from the engine, with their times", func(t *testing.T) {
+		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/logs", "-app", "notes-api", "-since", "1h")
+		if code != 0 || !strings.Contains(out, `"msg":"listening"`) {
+			t.Fatalf("logs -app notes-api (exit %d):\n%s", code, tailOf(out))
+		}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if stamp, _, _ := strings.Cut(line, " "); !strings.HasPrefix(line, "logs:") {
+				if _, err := time.Parse(time.RFC3339Nano, stamp); err != nil {
+					t.Errorf("a line without its time: %q", line)
+				}
+			}
+		}
+		if out, code := d.run(time.Minute, nil, "go", "run", "./cmd/logs", "-app", "nope"); code == 0 || !strings.Contains(out, `-app "nope": is not an app of`) {
+			t.Errorf("an unknown app (exit %d):\n%s", code, out)
+		}
+	})
+
 	t.Run("the site serves index, deep links and /api/", func(t *testing.T) {
 		index, _ := os.ReadFile(filepath.Join(repoRoot, "apps/notes-web/index.html"))
 		for _, path := range []string{"/", "/notes/42"} {

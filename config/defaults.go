@@ -72,6 +72,7 @@ var PostgresImageTags = map[string]string{
 // applyDefaults fills every empty field that has a default. It never
 // overwrites a value the user set.
 func (p *Project) applyDefaults() {
+	p.Alerts.Thresholds = p.Alerts.Thresholds.WithDefaults()
 	o := &p.OnPrem
 	setString(&o.Environment, DefaultOnPremEnvironment)
 	setString(&o.DockerHost, DefaultDockerHost)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/homecloud-dev/fullstack/alerting"
 	"path/filepath"
 
 	"github.com/homecloud-dev/fullstack/flyway"
@@ -22,6 +23,10 @@ type Project struct {
 	Apps []App `yaml:"apps"`
 	// Release is how releases are signed and verified.
 	Release Release `yaml:"release"`
+	// Alerts are who is told when something breaks, and when: the
+	// receivers and the thresholds of the alarms (alerting.Settings; the
+	// defaults are there).
+	Alerts alerting.Settings `yaml:"alerts"`
 	// Migrations is the folder holding one Flyway folder per app with a
 	// database (migrations/<app>/V1__....sql), relative to Dir. Default
 	// "migrations".

@@ -37,6 +37,9 @@ func (p *Project) validate() problems {
 	validateOnPrem(&errs, &p.OnPrem)
 	validateCloud(&errs, &p.Cloud)
 	validateApps(&errs, p)
+	for _, a := range p.Alerts.Check() {
+		errs.add("alerts."+a.Field, a.Value, "%s", a.Rule)
+	}
 	for i, k := range p.Release.PublicKeys {
 		if strings.TrimSpace(k) == "" {
 			errs.add(fmt.Sprintf("release.public_keys[%d]", i), k, "is empty: name a cosign public key file (PEM)")

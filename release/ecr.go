@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/awsclient"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/homecloud-dev/fullstack/config"
@@ -63,43 +61,9 @@ func ECRRegistry(ctx context.Context, p *config.Project, override string) (*Regi
 // $AWS_DEFAULT_REGION, else cloud.region), on the emulator in emulator
 // mode; credentials as for the AWS CLI.
 func ECRClient(ctx context.Context, p *config.Project) (*ecr.Client, string, error) {
-	cfg, region, err := awsConfig(ctx, p)
+	cfg, region, err := awsclient.Config(ctx, p)
 	if err != nil {
 		return nil, region, fmt.Errorf("ECR in %s: %w", region, err)
 	}
-	return ecr.NewFromConfig(cfg, func(o *ecr.Options) {
-		if p.Cloud.Emulator.Enabled() {
-			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
-		}
-	}), region, nil
-}
-
-// awsConfig is the SDK configuration for the project: the region
-// ($AWS_REGION, $AWS_DEFAULT_REGION, else cloud.region) and, in emulator
-// mode, dummy credentials.
-func awsConfig(ctx context.Context, p *config.Project) (aws.Config, string, error) {
-	region := p.Cloud.Region
-	if r := firstNonEmpty(lookup("AWS_REGION"), lookup("AWS_DEFAULT_REGION")); r != "" {
-		region = r
-	}
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
-	if p.Cloud.Emulator.Enabled() {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("emulator", "emulator", "")))
-	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return cfg, region, fmt.Errorf("AWS configuration: %w", err)
-	}
-	return cfg, region, nil
-}
-
-func lookup(name string) string { return os.Getenv(name) }
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.BaseEndpoint = awsclient.BaseEndpoint(p) }), region, nil
 }

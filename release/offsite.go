@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/awsclient"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,15 +37,14 @@ const ProductionObject = "production.json"
 
 // NewOffsite is the project's off-site store (the bootstrap state bucket).
 func NewOffsite(ctx context.Context, p *config.Project) (*Offsite, error) {
-	cfg, region, err := awsConfig(ctx, p)
+	cfg, region, err := awsclient.Config(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("S3 in %s: %w", region, err)
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if p.Cloud.Emulator.Enabled() {
-			o.BaseEndpoint = aws.String(p.Cloud.Emulator.Endpoint)
-			o.UsePathStyle = true
-		}
+		o.BaseEndpoint = awsclient.BaseEndpoint(p)
+		// The emulator serves buckets by path, not by host name.
+		o.UsePathStyle = p.Cloud.Emulator.Enabled()
 	})
 	return &Offsite{client: client, Bucket: p.BootstrapBucket(), Prefix: p.Name + "/releases/"}, nil
 }

@@ -97,6 +97,23 @@ resource "aws_s3_bucket_versioning" "v" {
   }
 }`,
 			`{"resource": {"aws_cloudfront_distribution": {"d": {"enabled": true, "viewer_certificate": {"acm_certificate_arn": "arn:aws:acm:us-east-1:111111111111:certificate/x", "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021"}}}}}`},
+		// A resource of an aliased provider (us-east-1's) loses its
+		// attributes in JSON: the key's rotation and the topic's key.
+		{"AWS-0095",
+			`provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+resource "aws_kms_key" "k" {
+  provider            = aws.us_east_1
+  enable_key_rotation = true
+}
+resource "aws_sns_topic" "t" {
+  provider          = aws.us_east_1
+  name              = "t"
+  kms_master_key_id = aws_kms_key.k.arn
+}`,
+			`{"provider": {"aws": [{"alias": "us_east_1", "region": "us-east-1"}]}, "resource": {"aws_kms_key": {"k": {"provider": "aws.us_east_1", "enable_key_rotation": true}}, "aws_sns_topic": {"t": {"provider": "aws.us_east_1", "name": "t", "kms_master_key_id": "${aws_kms_key.k.arn}"}}}}`},
 	}
 	for _, c := range cases {
 		t.Run(c.check, func(t *testing.T) {

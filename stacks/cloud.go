@@ -139,11 +139,17 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	if err := newAPIDistributions(stack, p, services, siteURLs, edge); err != nil {
+	apiDistributions, err := newAPIDistributions(stack, p, services, siteURLs, edge)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := newCloudAlarms(stack, p, cluster, services, databases, sites, apiDistributions, edge)
+	if err != nil {
 		return nil, err
 	}
 	out := &Cloud{TerraformStack: stack, Network: net, Registry: reg, Cluster: cluster, Databases: databases, Migrations: migrations, Services: services.Services, Sites: sites}
 	out.addOutputs(p, services, siteURLs)
+	outputAlerts(stack, p, alerts)
 	return out, nil
 }
 

@@ -116,9 +116,12 @@ func serviceURL(base string, r config.Route) string {
 // balancer is internal): an app a site serves answers under the site's
 // /api/, any other app gets a distribution of its own, on its domain when
 // it has one.
-func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, siteURLs map[string]string, edge *edge) error {
+// newAPIDistributions makes a distribution for each api/model app no site
+// serves, and returns them by app.
+func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services *cloudServices, siteURLs map[string]string, edge *edge) (map[string]*apidistribution.APIDistribution, error) {
+	out := map[string]*apidistribution.APIDistribution{}
 	if services.LoadBalancer == nil {
-		return nil
+		return out, nil
 	}
 	served := map[string]string{}
 	for _, a := range p.Apps {
@@ -133,11 +136,11 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 		}
 		acl, err := edge.CloudFrontACL()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cert, err := edge.Certificate(a.Name, a.Domain, a.CertificateARN, a.CertificateDomain)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d, err := apidistribution.New(stack, "api-distribution-"+a.Name, apidistribution.Props{
 			Project: p.Name, App: a.Name, LoadBalancer: services.LoadBalancer,
@@ -145,11 +148,12 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 			WebACLID: acl, Logging: edge.CloudFrontLogging(a.Name),
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		services.URLs[a.Name] = serviceURL(d.URL(), a.Route)
+		out[a.Name] = d
 	}
-	return nil
+	return out, nil
 }
 
 // serviceEgress is an app's egress as the service's own security group rules.

@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/alerting"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,6 +124,8 @@ func TestMain(m *testing.M) {
 		}
 		all := project(func(p *config.Project) {
 			p.Cloud.Security = config.Security{WAF: config.WAF{Enabled: true, RateLimit: 300}, AccessLogs: config.AccessLogs{Enabled: true, RetentionDays: 30}, KMS: true}
+			p.Alerts = alerting.Settings{Email: []string{"ops@shop.example.com"}, Webhooks: []string{"https://hooks.shop.example.com/alerts"},
+				Thresholds: alerting.Thresholds{ServiceP99Seconds: 0.5}}
 			p.Cloud.FlowLogs = true
 		})
 		if secured, err = synth.Project(all, filepath.Join(dir, "secured")); err != nil {

@@ -116,7 +116,7 @@ func emulatorEndpoints(url string) *aws.AwsProviderEndpoints {
 	return &aws.AwsProviderEndpoints{
 		Acm: u, Applicationautoscaling: u, Cloudfront: u, Cloudwatch: u, Dynamodb: u, Ec2: u,
 		Ecr: u, Ecs: u, Elbv2: u, Iam: u, Kms: u, Logs: u, Rds: u, Route53: u, S3: u,
-		Secretsmanager: u, Sts: u, Ssm: u, Wafv2: u,
+		Secretsmanager: u, Sts: u, Ssm: u, Wafv2: u, Sns: u, Events: u,
 	}
 }
 

@@ -19,6 +19,12 @@ func (s Scope) arn(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + ":" + s.Region + ":" + s.Account + ":" + resource
 }
 
+// inRegion is arn for another region (CloudFront's alarms and their
+// topic live in us-east-1).
+func (s Scope) inRegion(region, service, resource string) string {
+	return "arn:" + s.Partition + ":" + service + ":" + region + ":" + s.Account + ":" + resource
+}
+
 func (s Scope) globalARN(service, resource string) string {
 	return "arn:" + s.Partition + ":" + service + "::" + s.Account + ":" + resource
 }
@@ -98,6 +104,9 @@ func DeployPolicy(s Scope) iampolicy.Document {
 			"iam:GetOpenIDConnectProvider", "sts:GetCallerIdentity",
 			"secretsmanager:DescribeSecret", "ecr:DescribeRepositories",
 			"ec2:GetManagedPrefixListEntries", "wafv2:Get*", "wafv2:List*", "kms:Describe*", "kms:Get*", "kms:List*",
+			"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource",
+			"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListTagsForResource",
+			"events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
 		}, []string{"*"}),
 		// AWS offers no resource-level permission for these.
 		iampolicy.Allow("UnscopableByAWS", []string{
@@ -150,7 +159,23 @@ func DeployPolicy(s Scope) iampolicy.Document {
 
 		// Aliases carry no tags; their names carry the project.
 		iampolicy.Allow("ProjectKeyAliases", []string{"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"},
-			[]string{s.arn("kms", "alias/"+prefix+"*")}),
+			[]string{s.arn("kms", "alias/"+prefix+"*"), s.inRegion("us-east-1", "kms", "alias/"+prefix+"*")}),
+
+		// The alerting (constructs/cloud/alarms): names carry the project,
+		// in the stack's region and in us-east-1 (CloudFront's metrics).
+		iampolicy.Allow("ProjectAlarms", []string{
+			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
+		}, []string{s.arn("cloudwatch", "alarm:"+prefix+"*"), s.inRegion("us-east-1", "cloudwatch", "alarm:"+prefix+"*")}),
+		iampolicy.Allow("ProjectDashboards", []string{"cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard"},
+			[]string{s.globalARN("cloudwatch", "dashboard/"+prefix+"*")}),
+		iampolicy.Allow("ProjectAlertTopics", []string{
+			"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe",
+			"sns:SetSubscriptionAttributes", "sns:TagResource", "sns:UntagResource",
+		}, []string{s.arn("sns", prefix+"*"), s.inRegion("us-east-1", "sns", prefix+"*")}),
+		iampolicy.Allow("ProjectEventRules", []string{
+			"events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets",
+			"events:TagResource", "events:UntagResource",
+		}, []string{s.arn("events", "rule/"+prefix+"*")}),
 
 		iampolicy.Allow("ProjectSecrets", []string{
 			"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:UpdateSecret",

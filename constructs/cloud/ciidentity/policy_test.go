@@ -74,7 +74,11 @@ func TestDeployPolicyScopes(t *testing.T) {
 		"PullProjectImages":       {"arn:aws:ecr:eu-west-1:123456789012:repository/shop/*"},
 		"PassProjectRolesToTasks": {"arn:aws:iam::123456789012:role/shop-*"},
 		"ProjectLogs":             {"arn:aws:logs:eu-west-1:123456789012:log-group:/shop/*", "arn:aws:logs:eu-west-1:123456789012:log-group:/shop-*"},
-		"ProjectKeyAliases":       {"arn:aws:kms:eu-west-1:123456789012:alias/shop-*"},
+		"ProjectKeyAliases":       {"arn:aws:kms:eu-west-1:123456789012:alias/shop-*", "arn:aws:kms:us-east-1:123456789012:alias/shop-*"},
+		"ProjectAlarms":           {"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-*", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-*"},
+		"ProjectDashboards":       {"arn:aws:cloudwatch::123456789012:dashboard/shop-*"},
+		"ProjectAlertTopics":      {"arn:aws:sns:eu-west-1:123456789012:shop-*", "arn:aws:sns:us-east-1:123456789012:shop-*"},
+		"ProjectEventRules":       {"arn:aws:events:eu-west-1:123456789012:rule/shop-*"},
 	}
 	for sid, w := range want {
 		if got := find(sid); !slices.Equal(got, w) {
