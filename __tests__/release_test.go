@@ -20,6 +20,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
@@ -28,10 +29,10 @@ import (
 // run as a deploy workflow runs them (the deployment's environment, the
 // checkout's project file), with the release runner's signing key.
 type releaseTools struct {
-	d                                             *onPremDeployment
-	recordBin, promoteBin, verifyBin, releasesBin string
-	emu                                           *harness.Emulator
-	ecr                                           *localRegistry
+	d                                                        *onPremDeployment
+	recordBin, promoteBin, verifyBin, releasesBin, statusBin string
+	emu                                                      *harness.Emulator
+	ecr                                                      *localRegistry
 	// bucket is the state bucket where promote keeps the manifests.
 	bucket string
 }
@@ -43,8 +44,8 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	t.Helper()
 	bin := t.TempDir()
 	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote"), verifyBin: filepath.Join(bin, "verify"),
-		releasesBin: filepath.Join(bin, "releases")}
-	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify", r.releasesBin: "./cmd/releases"} {
+		releasesBin: filepath.Join(bin, "releases"), statusBin: filepath.Join(bin, "status")}
+	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify", r.releasesBin: "./cmd/releases", r.statusBin: "./cmd/status"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		cmd.Dir = repoRoot
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -71,6 +72,27 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 // offsite runs cmd/releases against the emulator's state bucket.
 func (r *releaseTools) offsite(args ...string) (string, int) {
 	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.releasesBin, args...)
+}
+
+// status runs cmd/status -json against the engine and the emulator.
+func (r *releaseTools) status(t *testing.T, args ...string) (statusReport, int) {
+	t.Helper()
+	out, code := r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.statusBin, append([]string{"-json"}, args...)...)
+	var rep statusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("status -json: %v\n%s", err, out)
+	}
+	return rep, code
+}
+
+// statusReport is the part of cmd/status's JSON the tests read.
+type statusReport struct {
+	Staging, Production *struct {
+		Release *struct{ ID string }
+		Apps    []struct{ App, Digest, Health string }
+	}
+	Backups  []struct{ Database, Result string }
+	Problems []string
 }
 
 // createKey checks that no release is made without a signing key (and
@@ -442,6 +464,56 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		}
 		if out, code := r.offsite("fetch", r1.ID, "-out", refused); code != 0 {
 			t.Errorf("fetch after promoting again: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("status names the release staging and production run, reading the engine and the bucket", func(t *testing.T) {
+		rep, _ := r.status(t)
+		if rep.Staging == nil || rep.Staging.Release == nil || rep.Staging.Release.ID != r1.ID {
+			t.Errorf("staging's release in status = %+v, want %s", rep.Staging, r1.ID)
+		}
+		if rep.Production == nil || rep.Production.Release == nil || rep.Production.Release.ID != r1.ID {
+			t.Errorf("production's release in status = %+v, want %s (the recorded one)", rep.Production, r1.ID)
+		}
+		for _, a := range rep.Staging.Apps {
+			if a.App == "notes-api" && (a.Health != "healthy" || a.Digest != r1.Apps["notes-api"].Image.Digest) {
+				t.Errorf("notes-api in status: %+v, want healthy with %s", a, r1.Apps["notes-api"].Image.Digest)
+			}
+		}
+		if len(rep.Backups) == 0 {
+			t.Error("status shows no database backup")
+		}
+		// A stopped app shows as such, and the exit code says so.
+		name, err := r.d.engine.Docker("ps", "-q", "--filter", "label=project="+r.d.Name, "--filter", "label="+naming.AppLabel+"=notes-api", "--filter", "status=running")
+		if err != nil || strings.TrimSpace(name) == "" {
+			t.Fatalf("the running notes-api container: %v %q", err, name)
+		}
+		name = strings.TrimSpace(name)
+		if _, err := r.d.engine.Docker("stop", name); err != nil {
+			t.Fatal(err)
+		}
+		rep, code := r.status(t, "-target", "staging")
+		for _, a := range rep.Staging.Apps {
+			if a.App == "notes-api" && a.Health != "stopped" {
+				t.Errorf("a stopped notes-api shows as %q", a.Health)
+			}
+		}
+		if code == 0 {
+			t.Error("status exits 0 with an app stopped")
+		}
+		if _, err := r.d.engine.Docker("start", name); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(90 * time.Second)
+		for {
+			health, _ := r.d.engine.Docker("inspect", "--format", "{{.State.Health.Status}}", name)
+			if strings.TrimSpace(health) == "healthy" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("notes-api is %q 90 s after its restart", strings.TrimSpace(health))
+			}
+			time.Sleep(2 * time.Second)
 		}
 	})
 

@@ -204,6 +204,9 @@ func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
 		if err := r.step("production: verify every signature in ECR, record the release that runs", rel.verify); err != nil {
 			return err
 		}
+		if err := r.step("status: the same release on staging and in production", rel.status); err != nil {
+			return err
+		}
 	}
 	return summarizeOutputs(r, c.endpoint, c.outputs)
 }

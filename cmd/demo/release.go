@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -91,6 +92,36 @@ func (d *releaseDemo) verify() error {
 	return nil
 }
 
+// status runs cmd/status as a user would after a release: it must name
+// the same release on staging (the engine and the home manifests) and in
+// production (the bucket's record). The emulator starts no task, so
+// production's services are not healthy there and status exits 1; the
+// release ids are what this step checks.
+func (d *releaseDemo) status() error {
+	m, err := release.Load(d.manifest)
+	if err != nil {
+		return err
+	}
+	raw, _ := d.run("./cmd/status", "-json")
+	var rep struct {
+		Staging, Production *struct{ Release *struct{ ID string } }
+	}
+	if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+		return fmt.Errorf("status -json: %w\n%s", err, raw)
+	}
+	for name, env := range map[string]*struct{ Release *struct{ ID string } }{"staging": rep.Staging, "production": rep.Production} {
+		if env == nil || env.Release == nil || env.Release.ID != m.ID {
+			return fmt.Errorf("status does not name release %s for %s:\n%s", m.ID, name, raw)
+		}
+	}
+	text, _ := d.run("./cmd/status")
+	d.onprem.report.deployed("status (go run ./cmd/status):")
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		d.onprem.report.deployed("  %s", line)
+	}
+	return nil
+}
+
 func (d *releaseDemo) stop() {
 	if d.ecr != nil {
 		d.ecr.Stop()
@@ -101,6 +132,15 @@ func (d *releaseDemo) stop() {
 // emulator and the demo's signing password; its output also goes to the
 // onprem log.
 func (d *releaseDemo) tool(pkg string, args ...string) (string, error) {
+	out, err := d.run(pkg, args...)
+	if err != nil {
+		return "", fmt.Errorf("go run %s: %w\n%s", pkg, err, harness.LastLines([]byte(out), 15))
+	}
+	return out, nil
+}
+
+// run is tool with the output whatever the exit code.
+func (d *releaseDemo) run(pkg string, args ...string) (string, error) {
 	cmd := exec.Command("go", append([]string{"run", pkg}, args...)...)
 	cmd.Env = append(append([]string{}, d.onprem.env...), "FULLSTACK_AWS_ENDPOINT="+d.emulator, release.PasswordVariable+"="+d.password)
 	var out bytes.Buffer
@@ -110,10 +150,7 @@ func (d *releaseDemo) tool(pkg string, args ...string) (string, error) {
 		fmt.Fprintf(log, "$ go run %s %s\n%s\n", pkg, strings.Join(args, " "), out.String())
 		log.Close()
 	}
-	if err != nil {
-		return "", fmt.Errorf("go run %s: %w\n%s", pkg, err, harness.LastLines(out.Bytes(), 15))
-	}
-	return out.String(), nil
+	return out.String(), err
 }
 
 func firstLine(s string) string { return strings.SplitN(strings.TrimSpace(s), "\n", 2)[0] }
