@@ -19,6 +19,7 @@ func TestRDSInstance(t *testing.T) {
 		"db_name": "orders", "username": "orders", "manage_master_user_password": true, "publicly_accessible": false,
 		"backup_retention_period": 7, "deletion_protection": true, "skip_final_snapshot": false,
 		"final_snapshot_identifier": "shop-orders-final", "copy_tags_to_snapshot": true,
+		"delete_automated_backups": false,
 	}
 	for k, v := range want {
 		eq(t, db, k, v)
@@ -61,6 +62,9 @@ func TestRDSDisposable(t *testing.T) {
 	eq(t, db, "skip_final_snapshot", true)
 	if _, ok := db["final_snapshot_identifier"]; ok {
 		t.Error("a disposable database takes no final snapshot")
+	}
+	if _, ok := db["delete_automated_backups"]; ok {
+		t.Error("a disposable database keeps no backups after it is deleted")
 	}
 }
 

@@ -80,7 +80,8 @@ var majorVersion = regexp.MustCompile(`^[0-9]{2}$`)
 // New creates the app's RDS instance: encrypted gp3 storage with
 // autoscaling, the master password managed by RDS in Secrets Manager, no
 // public access, TLS forced, backups kept, and (unless disposable)
-// deletion protection and a final snapshot.
+// deletion protection, a final snapshot, and automated backups that
+// outlive the instance.
 func New(scope constructs.Construct, id string, props Props) (*Database, error) {
 	d := &props
 	if d.InstanceClass == "" {
@@ -151,6 +152,10 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	}
 	if !d.Disposable {
 		cfg.FinalSnapshotIdentifier = jsii.String(name + "-final")
+		// Deleting the instance keeps its automated backups (until their
+		// retention ends), so a mistaken destroy can still be restored
+		// to any point in the window, not only to the final snapshot.
+		cfg.DeleteAutomatedBackups = jsii.Bool(false)
 	}
 	cl.Instance = dbinstance.NewDbInstance(c, jsii.String(idInstance), cfg)
 	return cl, nil
