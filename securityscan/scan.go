@@ -59,12 +59,17 @@ func Scan(trivy, dir string) ([]Finding, error) {
 	defer os.RemoveAll(cache)
 	// Offline by design: the checks embedded in the pinned binary, no
 	// update, so a scan means the same on every run and machine.
-	cmd := exec.Command(trivy, "config", "--quiet", "--skip-check-update", "--cache-dir", cache,
+	cmd := exec.Command(trivy, "config", "--skip-check-update", "--cache-dir", cache,
 		"--format", "json", "--exit-code", "0", dir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%s config %s: %w\n%s", trivy, dir, err, stderr.String())
+	}
+	// A stack Trivy cannot parse yields no findings and exit 0: its log
+	// is the only sign, so any error there fails the scan.
+	if errs := logErrors(stderr.String()); len(errs) > 0 {
+		return nil, fmt.Errorf("trivy could not read every stack under %s:\n%s", dir, strings.Join(errs, "\n"))
 	}
 	var report struct {
 		Results []struct {
@@ -91,6 +96,19 @@ func Scan(trivy, dir string) ([]Finding, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
+}
+
+// logErrors are the ERROR lines of Trivy's log, but the one it always
+// writes when it is told not to download checks (it then uses the ones
+// built into the binary, which is what the scan wants).
+func logErrors(log string) []string {
+	var out []string
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "\tERROR\t") && !strings.Contains(line, "Falling back to embedded checks") {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // Verdict splits findings by the accepted list.

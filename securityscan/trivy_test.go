@@ -3,6 +3,7 @@ package securityscan
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -114,6 +115,21 @@ resource "aws_sns_topic" "t" {
   kms_master_key_id = aws_kms_key.k.arn
 }`,
 			`{"provider": {"aws": [{"alias": "us_east_1", "region": "us-east-1"}]}, "resource": {"aws_kms_key": {"k": {"provider": "aws.us_east_1", "enable_key_rotation": true}}, "aws_sns_topic": {"t": {"provider": "aws.us_east_1", "name": "t", "kms_master_key_id": "${aws_kms_key.k.arn}"}}}}`},
+		{"AWS-0065",
+			`provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+resource "aws_kms_key" "k" {
+  provider            = aws.us_east_1
+  enable_key_rotation = true
+}
+resource "aws_sns_topic" "t" {
+  provider          = aws.us_east_1
+  name              = "t"
+  kms_master_key_id = aws_kms_key.k.arn
+}`,
+			`{"provider": {"aws": [{"alias": "us_east_1", "region": "us-east-1"}]}, "resource": {"aws_kms_key": {"k": {"provider": "aws.us_east_1", "enable_key_rotation": true}}, "aws_sns_topic": {"t": {"provider": "aws.us_east_1", "name": "t", "kms_master_key_id": "${aws_kms_key.k.arn}"}}}}`},
 	}
 	for _, c := range cases {
 		t.Run(c.check, func(t *testing.T) {
@@ -135,5 +151,16 @@ resource "aws_sns_topic" "t" {
 				t.Errorf("%s no longer flags the JSON form: Trivy reads it now, drop the parser entry from %s", c.check, AcceptedFile)
 			}
 		})
+	}
+}
+
+// TestAStackTrivyCannotReadFailsTheScan: a stack Trivy cannot parse
+// yields no finding and exit 0; the scan must not pass it.
+func TestAStackTrivyCannotReadFailsTheScan(t *testing.T) {
+	bin := trivy(t)
+	dir := t.TempDir()
+	writeStack(t, dir, "cloud", "cdk.tf.json", `{"resource": {"aws_s3_bucket": {"b": {"bucket": `)
+	if _, err := Scan(bin, dir); err == nil || !strings.Contains(err.Error(), "trivy could not read every stack") {
+		t.Fatalf("a truncated stack: %v", err)
 	}
 }

@@ -67,6 +67,7 @@ func TestCloudAlarms(t *testing.T) {
 			t.Fatalf("topic %s is not encrypted with a key of the stack: %v", id, keyRef)
 		}
 		key := s.Resources("aws_kms_key")[strings.Split(keyRef, ".")[1]]
+		eq(t, key, "enable_key_rotation", true)
 		policy := fmt.Sprint(key["policy"])
 		for _, service := range []string{"cloudwatch.amazonaws.com", "events.amazonaws.com"} {
 			if !strings.Contains(policy, service) {
@@ -90,8 +91,13 @@ func TestCloudAlarms(t *testing.T) {
 	if err := json.Unmarshal([]byte(fmt.Sprint(rule["event_pattern"])), &pattern); err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(pattern["detail"]); !strings.Contains(got, "SERVICE_DEPLOYMENT_FAILED") || !strings.Contains(got, "${aws_ecs_cluster.") {
-		t.Errorf("deployment rule pattern: %v", pattern)
+	// ECS's deployment events name the service in resources, not the
+	// cluster in detail: the rule matches the cluster's service ARNs.
+	if got := fmt.Sprint(pattern["detail"]); !strings.Contains(got, "SERVICE_DEPLOYMENT_FAILED") || strings.Contains(got, "clusterArn") {
+		t.Errorf("deployment rule detail: %v", pattern["detail"])
+	}
+	if got := fmt.Sprint(pattern["resources"]); !strings.Contains(got, "prefix") || !strings.Contains(got, ":service/${aws_ecs_cluster.") {
+		t.Errorf("deployment rule resources: %v", pattern["resources"])
 	}
 	target := s.Resources("aws_cloudwatch_event_target")[onlyID(t, s, "aws_cloudwatch_event_target")]
 	eq(t, target, "arn", ref("aws_sns_topic", topicID, "arn"))

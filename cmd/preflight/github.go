@@ -126,9 +126,12 @@ func checkGitHub(p *config.Project, env runnerEnv) (notes []string, err error) {
 // branch may deploy to it, and it has reviewers where they are required.
 func checkEnvironment(api githubAPI, e githubEnvironment, branch string) (problems, notes []string, err error) {
 	var env struct {
+		// CanAdminsBypass: administrators may deploy past the rules.
+		CanAdminsBypass *bool `json:"can_admins_bypass"`
 		ProtectionRules []struct {
-			Type      string            `json:"type"`
-			Reviewers []json.RawMessage `json:"reviewers"`
+			Type              string            `json:"type"`
+			Reviewers         []json.RawMessage `json:"reviewers"`
+			PreventSelfReview bool              `json:"prevent_self_review"`
 		} `json:"protection_rules"`
 		DeploymentBranchPolicy *struct {
 			ProtectedBranches    bool `json:"protected_branches"`
@@ -148,8 +151,12 @@ func checkEnvironment(api githubAPI, e githubEnvironment, branch string) (proble
 		problems = append(problems, fmt.Sprintf("environment %q lets every branch deploy: restrict it to %s (%s)", e.name, branch, e.why))
 	case policy.ProtectedBranches:
 		problems = append(problems, fmt.Sprintf("environment %q admits every protected branch: use a custom policy naming %s only (%s)", e.name, branch, e.why))
-	case policy.CustomBranchPolicies:
+	case !policy.CustomBranchPolicies:
+		// Neither kind of policy: nothing restricts the branches.
+		problems = append(problems, fmt.Sprintf("environment %q has a deployment branch policy that names no branch: restrict it to %s (%s)", e.name, branch, e.why))
+	default:
 		var list struct {
+			TotalCount     int `json:"total_count"`
 			BranchPolicies []struct {
 				Name string `json:"name"`
 				Type string `json:"type"`
@@ -157,6 +164,9 @@ func checkEnvironment(api githubAPI, e githubEnvironment, branch string) (proble
 		}
 		if err := api.get(path+"/deployment-branch-policies?per_page=100", &list); err != nil {
 			return nil, nil, err
+		}
+		if list.TotalCount > len(list.BranchPolicies) {
+			problems = append(problems, fmt.Sprintf("environment %q admits %d branch and tag patterns: %s only (%s)", e.name, list.TotalCount, branch, e.why))
 		}
 		var others []string
 		found := false
@@ -174,17 +184,23 @@ func checkEnvironment(api githubAPI, e githubEnvironment, branch string) (proble
 			problems = append(problems, fmt.Sprintf("environment %q also admits %s: %s only (%s)", e.name, strings.Join(others, ", "), branch, e.why))
 		}
 	}
-	reviewers := 0
+	reviewers, selfReview := 0, true
 	for _, r := range env.ProtectionRules {
 		if r.Type == "required_reviewers" {
 			reviewers += len(r.Reviewers)
+			selfReview = !r.PreventSelfReview
 		}
 	}
 	switch {
 	case e.reviewers && reviewers == 0:
 		problems = append(problems, fmt.Sprintf("environment %q has no required reviewers: add them (%s)", e.name, e.why))
+	case e.reviewers && selfReview:
+		problems = append(problems, fmt.Sprintf("environment %q lets a reviewer approve their own run: turn on \"Prevent self-review\" (%s)", e.name, e.why))
 	case e.recommendReviewers && reviewers == 0:
 		notes = append(notes, fmt.Sprintf("environment %q has no required reviewers: every push to %s reaches production unreviewed (optional, recommended)", e.name, branch))
+	}
+	if e.reviewers && (env.CanAdminsBypass == nil || *env.CanAdminsBypass) {
+		notes = append(notes, fmt.Sprintf("environment %q lets administrators bypass its rules: turn \"Allow administrators to bypass\" off unless that is your choice", e.name))
 	}
 	return problems, notes, nil
 }

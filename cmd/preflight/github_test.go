@@ -22,9 +22,13 @@ type githubSettings struct {
 }
 
 type fakeEnvironment struct {
-	policy    string // "", "protected", or "custom"
+	policy    string // "", "protected", "custom", or "none" (neither flag)
 	branches  []string
 	reviewers int
+	// selfReview: a reviewer may approve their own run.
+	selfReview bool
+	// extraPolicies are more policies than the first page holds.
+	extraPolicies int
 }
 
 func (s githubSettings) serve(t *testing.T) *httptest.Server {
@@ -52,20 +56,20 @@ func (s githubSettings) serve(t *testing.T) *httptest.Server {
 				}
 				list = append(list, map[string]any{"id": i + 1, "name": b, "type": typ})
 			}
-			json.NewEncoder(w).Encode(map[string]any{"total_count": len(list), "branch_policies": list})
+			json.NewEncoder(w).Encode(map[string]any{"total_count": len(list) + e.extraPolicies, "branch_policies": list})
 		case strings.HasPrefix(path, "/environments/"):
 			e, ok := s.environments[strings.TrimPrefix(path, "/environments/")]
 			if !ok {
 				w.WriteHeader(http.StatusNotFound)
 				return
 			}
-			body := map[string]any{"name": strings.TrimPrefix(path, "/environments/"), "protection_rules": []any{}}
+			body := map[string]any{"name": strings.TrimPrefix(path, "/environments/"), "protection_rules": []any{}, "can_admins_bypass": false}
 			if e.reviewers > 0 {
 				var reviewers []any
 				for i := range e.reviewers {
 					reviewers = append(reviewers, map[string]any{"type": "User", "reviewer": map[string]any{"login": fmt.Sprint("maintainer", i)}})
 				}
-				body["protection_rules"] = []any{map[string]any{"id": 1, "type": "required_reviewers", "prevent_self_review": true, "reviewers": reviewers}}
+				body["protection_rules"] = []any{map[string]any{"id": 1, "type": "required_reviewers", "prevent_self_review": !e.selfReview, "reviewers": reviewers}}
 			}
 			switch e.policy {
 			case "":
@@ -74,6 +78,8 @@ func (s githubSettings) serve(t *testing.T) *httptest.Server {
 				body["deployment_branch_policy"] = map[string]bool{"protected_branches": true, "custom_branch_policies": false}
 			case "custom":
 				body["deployment_branch_policy"] = map[string]bool{"protected_branches": false, "custom_branch_policies": true}
+			case "none":
+				body["deployment_branch_policy"] = map[string]bool{"protected_branches": false, "custom_branch_policies": false}
 			}
 			json.NewEncoder(w).Encode(body)
 		default:
@@ -142,6 +148,20 @@ func TestGitHubSettingsRefusedAllAtOnce(t *testing.T) {
 		"branch main is not protected",
 	} {
 		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal lacks %q:\n%v", want, err)
+		}
+	}
+	s = goodSettings()
+	s.environments["preview"] = fakeEnvironment{policy: "custom", branches: []string{"main"}, reviewers: 2, selfReview: true}
+	s.environments["staging"] = fakeEnvironment{policy: "none"}
+	s.environments["production"] = fakeEnvironment{policy: "custom", branches: []string{"main"}, reviewers: 1, extraPolicies: 120}
+	_, err = checkGitHub(githubProject(), githubEnv(s.serve(t)))
+	for _, want := range []string{
+		`environment "preview" lets a reviewer approve their own run: turn on "Prevent self-review"`,
+		`environment "staging" has a deployment branch policy that names no branch`,
+		`environment "production" admits 121 branch and tag patterns: main only`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("the refusal lacks %q:\n%v", want, err)
 		}
 	}

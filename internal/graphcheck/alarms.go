@@ -12,7 +12,19 @@ import (
 // names of resources.
 var literalDimensions = map[string]string{"Region": "Global"}
 
-var resourceRef = regexp.MustCompile(`^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$`)
+var resourceRef = regexp.MustCompile(`^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$`)
+
+// dimensionAttributes are the resource type and attribute CloudWatch
+// expects for a dimension: an ARN where it wants the ARN suffix, say,
+// is a valid reference and an alarm that never fires.
+var dimensionAttributes = map[string][2]string{
+	"LoadBalancer":         {"aws_lb", "arn_suffix"},
+	"TargetGroup":          {"aws_lb_target_group", "arn_suffix"},
+	"ClusterName":          {"aws_ecs_cluster", "name"},
+	"ServiceName":          {"aws_ecs_service", "name"},
+	"DBInstanceIdentifier": {"aws_db_instance", "identifier"},
+	"DistributionId":       {"aws_cloudfront_distribution", "id"},
+}
 
 // watched are the resources that must have an alarm in a stack that has
 // alarms at all.
@@ -50,6 +62,10 @@ func AlarmWiring(stack []byte) error {
 	for _, id := range ids {
 		a := alarms[id]
 		for name, v := range alarmDimensions(a) {
+			if v == "" {
+				errs = append(errs, fmt.Errorf("alarm %s: dimension %s is empty", id, name))
+				continue
+			}
 			if literalDimensions[name] == v {
 				continue
 			}
@@ -60,6 +76,10 @@ func AlarmWiring(stack []byte) error {
 			}
 			if _, ok := res[m[1]][m[2]]; !ok {
 				errs = append(errs, fmt.Errorf("alarm %s: dimension %s names %s.%s, which is not in this stack: the alarm would never fire", id, name, m[1], m[2]))
+				continue
+			}
+			if want, known := dimensionAttributes[name]; known && (m[1] != want[0] || m[3] != want[1]) {
+				errs = append(errs, fmt.Errorf("alarm %s: dimension %s is %s.%s.%s, but CloudWatch names it by %s.%s: the alarm would never fire", id, name, m[1], m[2], m[3], want[0], want[1]))
 				continue
 			}
 			covered[m[1]+"."+m[2]] = true

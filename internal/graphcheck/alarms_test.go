@@ -33,6 +33,7 @@ func TestAlarmWiringRefusals(t *testing.T) {
   "aws_cloudwatch_metric_alarm": {
     "gone": {"dimensions": {"TargetGroup": "${aws_lb_target_group.removed.arn_suffix}"}, "alarm_actions": ["${aws_sns_topic.alerts.arn}"]},
     "literal": {"dimensions": {"ServiceName": "shop-api"}, "alarm_actions": ["arn:aws:sns:eu-west-1:1:x"]},
+    "arn": {"dimensions": {"ServiceName": "${aws_ecs_service.api.id}", "ClusterName": ""}, "alarm_actions": ["${aws_sns_topic.alerts.arn}"]},
     "math": {"metric_query": [{"id": "m", "metric": {"dimensions": {"ServiceName": "${aws_ecs_service.api.name}", "DBInstanceIdentifier": "${aws_db_instance.db.identifier}"}}}],
       "provider": "aws.us_east_1", "alarm_actions": ["${aws_sns_topic.alerts.arn}"]}
   }}}`
@@ -46,6 +47,8 @@ func TestAlarmWiringRefusals(t *testing.T) {
 		`alarm literal: alarm_actions "arn:aws:sns:eu-west-1:1:x" is not an SNS topic of this stack`,
 		"alarm math (provider aws.us_east_1) notifies topic alerts (provider default): CloudWatch notifies only a topic of the alarm's own region",
 		"aws_ecs_service.worker has no alarm",
+		"alarm arn: dimension ServiceName is aws_ecs_service.api.id, but CloudWatch names it by aws_ecs_service.name",
+		"alarm arn: dimension ClusterName is empty",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)

@@ -61,7 +61,7 @@ func New(scope constructs.Construct, id string, props Props) (*Alarms, error) {
 			op:   above, threshold: t.Distribution5xxPercent})
 	}
 	if len(props.Services) > 0 {
-		deploymentRule(c, props, a.Topic)
+		deploymentRule(c, props, acct, a.Topic)
 	}
 	if len(props.Services)+len(props.Databases)+len(props.Distributions) > 0 {
 		newDashboard(c, props)

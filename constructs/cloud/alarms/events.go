@@ -13,13 +13,16 @@ import (
 // deployment the circuit breaker rolls back fails first, so both arrive
 // as SERVICE_DEPLOYMENT_FAILED; a task that cannot start at all arrives
 // as SERVICE_TASK_START_IMPAIRED.
-func deploymentRule(scope constructs.Construct, props Props, topic *Topic) {
+func deploymentRule(scope constructs.Construct, props Props, acct account, topic *Topic) {
+	// Both kinds of event name the service in "resources" (the deployment
+	// state change has no cluster in its detail).
+	services := "arn:" + acct.partition + ":ecs:" + props.Region + ":" + acct.id + ":service/" + *props.ClusterName + "/"
 	pattern, _ := json.Marshal(map[string]any{
 		"source":      []string{"aws.ecs"},
 		"detail-type": []string{"ECS Deployment State Change", "ECS Service Action"},
+		"resources":   []map[string]string{{"prefix": services}},
 		"detail": map[string]any{
-			"clusterArn": []string{*props.ClusterARN},
-			"eventName":  []string{"SERVICE_DEPLOYMENT_FAILED", "SERVICE_TASK_START_IMPAIRED"},
+			"eventName": []string{"SERVICE_DEPLOYMENT_FAILED", "SERVICE_TASK_START_IMPAIRED"},
 		},
 	})
 	rule := cloudwatcheventrule.NewCloudwatchEventRule(scope, jsii.String("deployments"), &cloudwatcheventrule.CloudwatchEventRuleConfig{

@@ -73,10 +73,14 @@ func newTopic(scope constructs.Construct, id, name string, provider cdktf.Terraf
 func keyPolicy(acct account) iampolicy.Document {
 	admin := iampolicy.Allow("AccountAdministersThroughIAM", []string{"kms:*"}, []string{"*"})
 	admin.Principal = map[string]any{"AWS": "arn:" + acct.partition + ":iam::" + acct.id + ":root"}
-	publish := iampolicy.Allow("AlertPublishersEncrypt", []string{"kms:Decrypt", "kms:GenerateDataKey*"}, []string{"*"})
-	publish.Principal = map[string]any{"Service": publishers}
-	publish.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": acct.id}}
-	return iampolicy.New(admin, publish)
+	alarms := iampolicy.Allow("CloudWatchAlarmsEncrypt", []string{"kms:Decrypt", "kms:GenerateDataKey*"}, []string{"*"})
+	alarms.Principal = map[string]any{"Service": "cloudwatch.amazonaws.com"}
+	alarms.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": acct.id}}
+	// EventBridge honours no aws:Source* condition in a key policy when it
+	// delivers to an encrypted topic; the topic policy limits who publishes.
+	events := iampolicy.Allow("EventBridgeEncrypts", []string{"kms:Decrypt", "kms:GenerateDataKey*"}, []string{"*"})
+	events.Principal = map[string]any{"Service": "events.amazonaws.com"}
+	return iampolicy.New(admin, alarms, events)
 }
 
 // topicPolicy lets the publishers post to the topic for this account.
