@@ -79,6 +79,10 @@ func (r *releaseTools) status(t *testing.T, args ...string) (statusReport, int) 
 	t.Helper()
 	out, code := r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.statusBin, append([]string{"-json"}, args...)...)
 	var rep statusReport
+	// The output is stdout and stderr together: the report is the JSON object.
+	if i := strings.Index(out, "{"); i > 0 {
+		out = out[i:]
+	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("status -json: %v\n%s", err, out)
 	}
