@@ -3,7 +3,6 @@ package alarms
 import (
 	"cmp"
 	"fmt"
-	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -187,5 +186,3 @@ func (a *Alarms) add(al alarm) {
 	}
 	a.Alarms[al.name] = cloudwatchmetricalarm.NewCloudwatchMetricAlarm(a.Construct, jsii.String(al.name), cfg)
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,6 +1,8 @@
 package alarms
 
 import (
+	"strconv"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
@@ -54,12 +56,12 @@ func newTopic(scope constructs.Construct, id, name string, provider cdktf.Terraf
 		Policy:   jsii.String(topicPolicy(*t.Topic.Arn(), acct).JSON()),
 	})
 	for i, email := range props.Email {
-		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("email-"+itoa(i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
+		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("email-"+strconv.Itoa(i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
 			Provider: provider, TopicArn: t.Topic.Arn(), Protocol: jsii.String("email"), Endpoint: jsii.String(email),
 		})
 	}
 	for i, hook := range props.Webhooks {
-		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("webhook-"+itoa(i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
+		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("webhook-"+strconv.Itoa(i)), &snstopicsubscription.SnsTopicSubscriptionConfig{
 			Provider: provider, TopicArn: t.Topic.Arn(), Protocol: jsii.String("https"), Endpoint: jsii.String(hook),
 			// The receiver confirms by fetching the SubscribeURL SNS posts.
 			EndpointAutoConfirms: jsii.Bool(false),
