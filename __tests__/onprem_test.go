@@ -51,6 +51,9 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newOnPremDeployment(t, engine)
+	d.alerts = startAlertReceiver(t)
+	d.Settings.Webhook, d.Settings.WebhookCA = d.alerts.URL, d.alerts.CA
+	d.Checkout()
 	defer func() {
 		if err := engine.RemoveLabelled(d.Name); err != nil {
 			t.Errorf("cleanup: %v", err)
@@ -343,7 +346,18 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		d.MustDeploy()
 	})
 
+	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d, d.alerts) })
+
 	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })
+
+	t.Run("a failed staging deploy reaches the receiver", func(t *testing.T) {
+		since := time.Now()
+		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/release", "-commit", "feedface", "-notify-failure", "the staging deploy of feedface failed")
+		if code != 0 {
+			t.Fatalf("release -notify-failure: exit %d\n%s", code, out)
+		}
+		d.alerts.mustArrive(t, since, time.Minute, "firing", "DeployFailed", map[string]string{"instance": "feedface", "target": "staging"})
+	})
 
 	// Changes the API's source (release 2); the next step checks out afresh.
 	t.Run("a passing staging deploy is released, promoted and rolled back", func(t *testing.T) { checkReleasePromotion(t, d) })

@@ -34,6 +34,9 @@ type onPremDeployment struct {
 	Settings       harness.OnPremSettings
 	Env            []string
 	cliConfig      string
+	// alerts receives the home Alertmanager's webhook messages (nil: no
+	// receiver is configured).
+	alerts *alertReceiver
 }
 
 const (

@@ -110,6 +110,14 @@ func checkBadReleaseKeepsServing(t *testing.T, d *onPremDeployment) {
 	writeFile(t, src, bad)
 	p := startProbe(rolloutProbeURLs(d)...)
 	start := time.Now()
+	defer func() {
+		if d.alerts == nil || t.Failed() {
+			return
+		}
+		// An event: it arrives once and is never "resolved".
+		took := d.alerts.mustArrive(t, start, 2*time.Minute, "firing", "RolloutFailed", map[string]string{"target": "notes-api", "kind": "event"})
+		t.Logf("figure: deploy started -> RolloutFailed at the webhook %s", took.Round(time.Second))
+	}()
 	out, code := d.Deploy()
 	took := time.Since(start)
 	checkNoFailures(t, "bad release", p)

@@ -73,6 +73,7 @@ var PostgresImageTags = map[string]string{
 // overwrites a value the user set.
 func (p *Project) applyDefaults() {
 	p.Alerts.Thresholds = p.Alerts.Thresholds.WithDefaults()
+	p.OnPrem.Monitoring = p.OnPrem.Monitoring.WithDefaults()
 	o := &p.OnPrem
 	setString(&o.Environment, DefaultOnPremEnvironment)
 	setString(&o.DockerHost, DefaultDockerHost)

@@ -156,6 +156,14 @@ func TestBadInput(t *testing.T) {
 			`fullstack.yaml:4: alerts.webhooks[0]: "http://hooks.example.com/a" must be https://: alerts cross the internet`,
 			`fullstack.yaml:6: alerts.thresholds.service_5xx_percent: "200" is a percentage: more than 0, at most 100`,
 			`fullstack.yaml:7: alerts.thresholds.database_connections: -3 must be at least 1`}},
+		{"home monitoring", "project: shop\nalerts:\n  email: [ops@example.com]\nonprem:\n  monitoring:\n    probe_interval: 2s\n    down_after: soon\n    alertmanager_port: 9090\n    disk_free_percent: 100\n    webhook_ca_file: no-such-ca.pem\n", []string{
+			`fullstack.yaml:6: onprem.monitoring.probe_interval: "2s" must be whole seconds from 5s to 5m (e.g. 15s)`,
+			`fullstack.yaml:7: onprem.monitoring.down_after: "soon" must be whole seconds from 0s to 1h (e.g. 30s)`,
+			`fullstack.yaml:8: onprem.monitoring.alertmanager_port: 9090 conflicts with prometheus_port`,
+			`fullstack.yaml:9: onprem.monitoring.disk_free_percent: "100" is a percentage: more than 0, less than 100`,
+			`onprem.monitoring.smtp.smarthost: "" is required: alerts.email lists 1 address(es), and the home server's Alertmanager sends mail through an SMTP server`,
+			`fullstack.yaml:10: onprem.monitoring.webhook_ca_file: "no-such-ca.pem" cannot be read: no such file or directory`}},
+		{"monitoring port taken by the registry", "project: shop\nonprem:\n  registry:\n    port: 9093\n", []string{`onprem.monitoring.alertmanager_port: 9093 conflicts with onprem.registry.port`}},
 		{"duplicate app names", "project: shop\napps:\n  - {name: orders, kind: api}\n  - {name: orders, kind: site}\n", []string{`fullstack.yaml:4: apps[1].name: "orders" is already the name of apps[0]`}},
 		{"app name not a dns label", "project: shop\napps:\n  - {name: Orders_API, kind: api}\n", []string{`apps[0].name: "Orders_API" is not a lowercase DNS label`}},
 		{"app name double hyphen", "project: shop\napps:\n  - {name: a--b, kind: api}\n", []string{`apps[0].name: "a--b" is not a lowercase DNS label`}},
@@ -436,5 +444,15 @@ func TestAppDatabaseSettings(t *testing.T) {
 	_, err = Parse(filepath.Join(projectDir(t, nil), "fullstack.yaml"), []byte(bad))
 	if n := strings.Count(fmt.Sprint(err), "t3.micro"); n != 1 {
 		t.Errorf("the project-wide class is reported %d times: %v", n, err)
+	}
+}
+
+func TestHomeMonitoringOffNeedsNoSMTPAndFreesItsPorts(t *testing.T) {
+	p, err := Parse("fullstack.yaml", []byte("project: shop\nalerts:\n  email: [ops@example.com]\nonprem:\n  registry:\n    port: 9090\n  monitoring:\n    disabled: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.OnPrem.Monitoring.Disabled || p.OnPrem.Registry.Port != 9090 {
+		t.Errorf("monitoring: %+v", p.OnPrem.Monitoring)
 	}
 }

@@ -90,6 +90,9 @@ func OnPremSecrets(p *Project) []string {
 	if p.OnPrem.Registry.HTPasswd {
 		names = append(names, "TF_VAR_"+RegistryHTPasswdVariable, "TF_VAR_"+RegistryUserVariable, "TF_VAR_"+RegistryPasswordVariable)
 	}
+	if m := p.OnPrem.Monitoring; !m.Disabled && m.SMTP.Username != "" {
+		names = append(names, "TF_VAR_"+SMTPPasswordVariable)
+	}
 	return names
 }
 
@@ -104,3 +107,7 @@ func AppSecretEnv(p *Project) []string {
 	}
 	return names
 }
+
+// SMTPPasswordVariable holds the password of onprem.monitoring.smtp's
+// username, when one is set.
+const SMTPPasswordVariable = "onprem_smtp_password"

@@ -84,6 +84,10 @@ type OnPrem struct {
 	StateDir string `yaml:"state_dir"`
 	// Previews are the per-pull-request environments (cmd/preview).
 	Previews Previews `yaml:"previews"`
+	// Monitoring is the home server's Prometheus and Alertmanager
+	// (alerting.Home has every field and default); they tell
+	// alerts.email and alerts.webhooks.
+	Monitoring alerting.Home `yaml:"monitoring"`
 }
 
 // Previews are copies of the on-prem apps, one per pull request, beside
@@ -596,10 +600,16 @@ type Release struct {
 func (p *Project) PublicKeyPaths() []string {
 	out := make([]string, len(p.Release.PublicKeys))
 	for i, k := range p.Release.PublicKeys {
-		out[i] = k
-		if !filepath.IsAbs(k) {
-			out[i] = filepath.Join(p.Dir, k)
-		}
+		out[i] = p.Path(k)
 	}
 	return out
+}
+
+// Path is a path of the project file resolved against its directory
+// (an absolute one as it is).
+func (p *Project) Path(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(p.Dir, path)
 }

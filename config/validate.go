@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -39,6 +42,14 @@ func (p *Project) validate() problems {
 	validateApps(&errs, p)
 	for _, a := range p.Alerts.Check() {
 		errs.add("alerts."+a.Field, a.Value, "%s", a.Rule)
+	}
+	for _, a := range p.OnPrem.Monitoring.Check(p.Alerts.Email) {
+		errs.add("onprem.monitoring."+a.Field, a.Value, "%s", a.Rule)
+	}
+	if f := p.OnPrem.Monitoring.WebhookCAFile; f != "" {
+		if rule := certificatesRule(p.Path(f)); rule != "" {
+			errs.add("onprem.monitoring.webhook_ca_file", f, "%s", rule)
+		}
 	}
 	for i, k := range p.Release.PublicKeys {
 		if strings.TrimSpace(k) == "" {
@@ -540,14 +551,27 @@ func checkDomains(errs *problems, p *Project) {
 	}
 }
 
+// publishedPort is a platform port of the home server and its key.
+type publishedPort struct {
+	path string
+	port int
+}
+
 // checkHostPorts reports every app whose published port is already taken
 // by the registry, PostgreSQL or an earlier app.
 func checkHostPorts(errs *problems, p *Project) {
 	taken := map[int]string{p.OnPrem.Registry.Port: "onprem.registry.port", p.OnPrem.Postgres.Port: "onprem.postgres.port"}
-	if owner, ok := taken[p.OnPrem.Previews.Port]; ok {
-		errs.add("onprem.previews.port", p.OnPrem.Previews.Port, "conflicts with %s: each published port must be unique on the host", owner)
-	} else {
-		taken[p.OnPrem.Previews.Port] = "onprem.previews.port"
+	platform := []publishedPort{{"onprem.previews.port", p.OnPrem.Previews.Port}}
+	if m := p.OnPrem.Monitoring; !m.Disabled {
+		platform = append(platform, publishedPort{"onprem.monitoring.prometheus_port", m.PrometheusPort},
+			publishedPort{"onprem.monitoring.alertmanager_port", m.AlertmanagerPort})
+	}
+	for _, pp := range platform {
+		if owner, ok := taken[pp.port]; ok {
+			errs.add(pp.path, pp.port, "conflicts with %s: each published port must be unique on the host", owner)
+		} else {
+			taken[pp.port] = pp.path
+		}
 	}
 	for i, a := range p.Apps {
 		path := fmt.Sprintf("apps[%d].host_port", i)
@@ -730,4 +754,27 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// certificatesRule says why file is not a PEM bundle of certificates (""
+// when it is one).
+func certificatesRule(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Sprintf("cannot be read: %v", errors.Unwrap(err))
+	}
+	n := 0
+	for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
+		if block.Type != "CERTIFICATE" {
+			return fmt.Sprintf("holds a %s block: give certificates only (PEM)", block.Type)
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return fmt.Sprintf("holds a certificate that does not parse: %v", err)
+		}
+		n++
+	}
+	if n == 0 {
+		return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/monitoring"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgresqlprovider"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
@@ -39,6 +40,9 @@ type OnPrem struct {
 	Sites map[string]*clientsite.Site
 	// Proxy owns the apps' and sites' host ports (nil without apps).
 	Proxy *frontproxy.Proxy
+	// Monitoring probes the apps, sites, registry and PostgreSQL and
+	// alerts (nil without apps, or with onprem.monitoring.disabled).
+	Monitoring *monitoring.Monitoring
 }
 
 // onPremApps is what the apps of one home-server environment (staging or
@@ -260,6 +264,11 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	out := &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}
+	if monitored(p) {
+		if out.Monitoring, err = newMonitoring(stack, p, out); err != nil {
+			return nil, err
+		}
+	}
 	out.addOutputs(p, in, migrationImages)
 	return out, nil
 }
@@ -301,7 +310,17 @@ func dockerProvider(stack cdktf.TerraformStack, o config.OnPrem, reg *registry.R
 // containerOptions are the log rotation and labels of every on-prem
 // container (and the labels of its volumes).
 func containerOptions(p *config.Project) dockercontainer.Options {
-	return dockercontainer.Options{
+	o := dockercontainer.Options{
 		LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
 	}
+	if monitored(p) {
+		o.Alertmanager = monitoring.AlertmanagerName(p.Name)
+	}
+	return o
+}
+
+// monitored: staging runs the monitoring unless it has no apps (nothing
+// to probe) or the project file turns it off.
+func monitored(p *config.Project) bool {
+	return len(p.Apps) > 0 && !p.OnPrem.Monitoring.Disabled
 }

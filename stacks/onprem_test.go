@@ -85,10 +85,13 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 			t.Errorf("%s labels = %s", name, got)
 		}
 	}
-	// The proxy's route files are not data: a redeploy rewrites them.
-	eq(t, vols["shop-proxy-routes"], "lifecycle", nil)
-	if len(vols) != 5 {
-		t.Errorf("%d volumes, want the 4 data volumes and the proxy's routes", len(vols))
+	// The proxy's route files are not data: a redeploy rewrites them. Nor
+	// is the monitoring's history and silences.
+	for _, name := range []string{"shop-proxy-routes", "shop-prometheus-data", "shop-alertmanager-data"} {
+		eq(t, vols[name], "lifecycle", nil)
+	}
+	if len(vols) != 7 {
+		t.Errorf("%d volumes, want the 4 data volumes, the proxy's routes and the monitoring's 2", len(vols))
 	}
 }
 
@@ -376,7 +379,7 @@ func TestOnPremPushesAfterTheRegistry(t *testing.T) {
 // teardown asks for them.
 func TestOnPremDataTeardownOption(t *testing.T) {
 	for _, v := range teardown.Stacks["onprem"].Resources("docker_volume") {
-		if v["name"] != "shop-proxy-routes" {
+		if v["lifecycle"] != nil {
 			eq(t, v, "lifecycle.prevent_destroy", false)
 		}
 	}

@@ -126,6 +126,7 @@ func TestMain(m *testing.M) {
 			p.Cloud.Security = config.Security{WAF: config.WAF{Enabled: true, RateLimit: 300}, AccessLogs: config.AccessLogs{Enabled: true, RetentionDays: 30}, KMS: true}
 			p.Alerts = alerting.Settings{Email: []string{"ops@shop.example.com"}, Webhooks: []string{"https://hooks.shop.example.com/alerts"},
 				Thresholds: alerting.Thresholds{ServiceP99Seconds: 0.5}}
+			p.OnPrem.Monitoring.SMTP = alerting.SMTP{Smarthost: "smtp.shop.example.com:587", From: "alerts@shop.example.com", Username: "alerts"}
 			p.Cloud.FlowLogs = true
 		})
 		if secured, err = synth.Project(all, filepath.Join(dir, "secured")); err != nil {

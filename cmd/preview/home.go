@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/internal/clirun"
@@ -118,4 +121,23 @@ func (h *home) checkStaging() error {
 		return fmt.Errorf("staging's front proxy %s has no previews server: deploy staging with this version first (`cdktf deploy onprem`)", name)
 	}
 	return nil
+}
+
+// notifyFailure tells staging's Alertmanager that preview n did not come
+// up (its first error line), unless monitoring is off; a failure to tell
+// is printed, the preview's own error stays the command's.
+func (h *home) notifyFailure(n int, commit string, failure error) {
+	if h.p.OnPrem.Monitoring.Disabled {
+		return
+	}
+	summary, _, _ := strings.Cut(failure.Error(), "\n")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := alerting.Notify(ctx, h.p.OnPrem.DockerHost, h.p.Name, alerting.Event{
+		Alert: "PreviewFailed", Project: naming.PreviewProject(h.p.Name, n), Target: naming.PreviewEnvironment(n),
+		Instance: commit + "@" + time.Now().UTC().Format(time.RFC3339), Summary: fmt.Sprintf("preview %d did not come up: %s", n, summary),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "preview:", err)
+	}
 }

@@ -64,7 +64,11 @@ func run(args []string) error {
 		if err := sub.Parse(rest); err != nil {
 			return err
 		}
-		return h.up(n, *commit)
+		if err := h.up(n, *commit); err != nil {
+			h.notifyFailure(n, *commit, err)
+			return err
+		}
+		return nil
 	case "down":
 		n, _, err := number(cmd, rest)
 		if err != nil {

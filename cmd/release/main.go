@@ -56,12 +56,16 @@ func run(args []string) error {
 	attempts := fs.Int("attempts", 10, "tries per check, 2 s apart (a fresh container may still be starting)")
 	ref := fs.String("ref", "", "git ref the release is built from (default $GITHUB_REF, else refs/heads/<checkout's branch>)")
 	generate := fs.Bool("generate-key", false, "create the signing key pair (private key in the state dir or $FULLSTACK_SIGNING_KEY, public key at release.public_keys[0]) and exit; never replaces a key")
+	failed := fs.String("notify-failure", "", "tell the home server's Alertmanager that the staging deploy failed, with this `MESSAGE` (the workflow's failure step), and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	p, err := config.LoadWithEnv(*project, os.Getenv)
 	if err != nil {
 		return err
+	}
+	if *failed != "" {
+		return notifyFailure(p, *commit, *failed)
 	}
 	stateDir, err := p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
 	if err != nil {

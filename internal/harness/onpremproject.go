@@ -22,11 +22,20 @@ type OnPremSettings struct {
 	// PublicKey is release.public_keys' one key (a path outside the
 	// checkout, which Checkout replaces); empty: the default.
 	PublicKey string
+	// PrometheusPort and AlertmanagerPort publish the monitoring.
+	PrometheusPort, AlertmanagerPort int
+	// Webhook is alerts.webhooks' one receiver, and WebhookCA the PEM
+	// its certificate chains to (written beside the project file as
+	// onprem.monitoring.webhook_ca_file). Empty: no receiver.
+	Webhook, WebhookCA string
 }
 
-// FreeOnPremPorts picks five free host ports.
+// webhookCAFile is the webhook CA's file name in the project.
+const webhookCAFile = "alerts-webhook-ca.pem"
+
+// FreeOnPremPorts picks seven free host ports.
 func FreeOnPremPorts(s *OnPremSettings) error {
-	for _, p := range []*int{&s.RegistryPort, &s.PostgresPort, &s.APIPort, &s.SitePort, &s.PreviewPort} {
+	for _, p := range []*int{&s.RegistryPort, &s.PostgresPort, &s.APIPort, &s.SitePort, &s.PreviewPort, &s.PrometheusPort, &s.AlertmanagerPort} {
 		port, err := FreePort()
 		if err != nil {
 			return err
@@ -71,6 +80,17 @@ func WriteOnPremProject(repoRoot, dir string, s OnPremSettings) error {
 		previews["max"] = s.PreviewMax
 	}
 	onprem["previews"] = previews
+	monitoring := map[string]any{"prometheus_port": s.PrometheusPort, "alertmanager_port": s.AlertmanagerPort}
+	onprem["monitoring"] = monitoring
+	if s.Webhook != "" {
+		project["alerts"] = map[string]any{"webhooks": []string{s.Webhook}}
+		if s.WebhookCA != "" {
+			if err := os.WriteFile(filepath.Join(dir, webhookCAFile), []byte(s.WebhookCA), 0o644); err != nil {
+				return err
+			}
+			monitoring["webhook_ca_file"] = webhookCAFile
+		}
+	}
 	if s.PublicKey != "" {
 		project["release"] = map[string]any{"public_keys": []string{s.PublicKey}}
 	}

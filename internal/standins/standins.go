@@ -30,7 +30,7 @@ const BaseImage = "fullstack-standin/debian:bookworm"
 // KeyLabel carries the key of the definition an image was built from.
 const KeyLabel = "fullstack.standin-key"
 
-//go:embed registry alpine postgres flyway/Dockerfile golang distroless nginx
+//go:embed registry alpine postgres flyway/Dockerfile golang distroless nginx prometheus alertmanager blackbox nodeexporter
 var definitions embed.FS
 
 // Image is one stand-in.
@@ -54,6 +54,10 @@ var Images = []Image{
 	{Name: "golang:1.26-bookworm", Dir: "golang", prepare: prepareGolang},
 	{Name: "gcr.io/distroless/static-debian12:nonroot", Dir: "distroless"},
 	{Name: "nginxinc/nginx-unprivileged:1.27.3-alpine", Dir: "nginx"},
+	{Name: "prom/prometheus:v2.55.1", Dir: "prometheus"},
+	{Name: "prom/alertmanager:v0.27.0", Dir: "alertmanager"},
+	{Name: "prom/blackbox-exporter:v0.25.0", Dir: "blackbox"},
+	{Name: "prom/node-exporter:v1.8.2", Dir: "nodeexporter"},
 }
 
 // Names are the references the stand-ins provide.

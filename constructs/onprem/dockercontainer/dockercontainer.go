@@ -28,6 +28,10 @@ type Options struct {
 	// Labels go on the containers (and the construct's volumes). Default
 	// none.
 	Labels map[string]string
+	// Alertmanager is the container (on the same engine) that rollouts and
+	// previews tell when they fail. Default none: a failure is only the
+	// deploy's error.
+	Alertmanager string
 }
 
 // WithLabel is o with one more label on its containers.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
@@ -83,6 +84,8 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			"PGPASS_UPLOAD="+pgpassUpload, "PGPASSFILE="+pgpassFile, "PGSSLMODE=disable",
 			"BACKUP_DIR="+SidecarBackupDir, "KEEP="+strconv.Itoa(props.Keep), "AT="+props.At,
 			"DATABASES="+strings.Join(props.Databases, " "),
+			// Where the result is written for the monitoring's node exporter.
+			"METRICS_DIR="+alerting.BackupMetricsDir,
 		),
 		Volumes: &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
 		Upload: &[]*container.ContainerUpload{

@@ -96,6 +96,7 @@ type Registry struct {
 	Ready   cdktf.TerraformResource
 	address string
 	scheme  string
+	project string
 	// prefix starts every repository pushed through a reference ("" here).
 	prefix string
 }
@@ -117,7 +118,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	r := &Registry{Construct: c, address: Address(props.BindAddress, props.Port), scheme: "http"}
+	r := &Registry{Construct: c, address: Address(props.BindAddress, props.Port), scheme: "http", project: props.Project}
 	if props.TLS.Enabled() {
 		r.scheme = "https"
 	}
@@ -210,6 +211,12 @@ func ContainerName(project string) string { return project + "-registry" }
 
 // Address is where images are pushed and pulled on the server.
 func (r *Registry) Address() string { return r.address }
+
+// InternalURL is where containers on the platform network reach the
+// registry's API.
+func (r *Registry) InternalURL() string {
+	return r.scheme + "://" + ContainerName(r.project) + ":" + strconv.Itoa(ContainerPort)
+}
 
 // URL is the registry's address with its scheme, as the docker provider's
 // registry_auth needs it (without a scheme it speaks HTTPS).

@@ -132,6 +132,8 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 				"CHECK_TIMEOUT": jsii.String(strconv.Itoa(healthspec.Seconds(h.Timeout))),
 				"TIMEOUT":       jsii.String(strconv.Itoa(healthspec.Seconds(h.RolloutTimeout()))),
 				"SETTLE":        jsii.String(strconv.Itoa(settleSeconds)),
+				"PROJECT":       jsii.String(props.Project),
+				"ALERTMANAGER":  jsii.String(props.Shared.Alertmanager),
 			},
 		}},
 	})

@@ -11,10 +11,19 @@
 #     SETTLE seconds).
 # On failure it prints the app, the health check and the container's last
 # log lines, removes the new container and exits 1; the route still names
-# the old container, which keeps serving.
+# the old container, which keeps serving. It also tells ALERTMANAGER (a
+# container name; empty: nobody), as an event.
 set -eu
 d() { docker -H "$DOCKER_HOST" "$@"; }
+notify() {
+  [ -n "$ALERTMANAGER" ] || return 0
+  d exec "$ALERTMANAGER" amtool alert add --alertmanager.url=http://127.0.0.1:9093 RolloutFailed \
+    kind=event severity=warning "project=$PROJECT" "target=$APP" "instance=$CONTAINER" \
+    "--annotation=summary=rollout of $APP failed: the new container $1; the running version keeps serving" >/dev/null 2>&1 ||
+    echo "  (Alertmanager $ALERTMANAGER could not be told)" >&2
+}
 fail() {
+  notify "$1"
   echo "rollout of $APP failed: the new container $CONTAINER $1." >&2
   echo "  health check: $HEALTH_CHECK; then GET $HEALTH_PATH answering 200-399 $HEALTHY times" >&2
   last=$(d inspect --format '{{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}}: {{.Output}}{{end}}{{end}}' "$CONTAINER" 2>/dev/null | tail -n 3 || true)

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/alerting"
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+// notifyFailure tells staging's Alertmanager that a deploy of commit
+// failed, as an event (no "resolved" follows).
+func notifyFailure(p *config.Project, commit, message string) error {
+	if p.OnPrem.Monitoring.Disabled {
+		fmt.Println("onprem.monitoring is disabled: there is no Alertmanager to tell")
+		return nil
+	}
+	if commit == "" {
+		commit = os.Getenv("GITHUB_SHA")
+	}
+	if commit == "" {
+		commit = time.Now().UTC().Format(time.RFC3339)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := alerting.Notify(ctx, p.OnPrem.DockerHost, p.Name, alerting.Event{
+		Alert: "DeployFailed", Project: p.Name, Target: p.OnPrem.Environment, Instance: commit, Summary: message,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("told %s: %s\n", alerting.AlertmanagerContainer(p.Name), message)
+	return nil
+}
