@@ -191,6 +191,7 @@ func checkHomeMonitoring(t *testing.T, d *onPremDeployment, rx *alertReceiver) {
 		}()
 		took := rx.mustArrive(t, stopped, 90*time.Second, "firing", "AppDown", map[string]string{"target": "notes-api"})
 		t.Logf("figure: app stopped -> AppDown at the webhook %s", took.Round(time.Second))
+		checkStatusShowsAlert(t, d, "AppDown", "notes-api")
 		restarted := time.Now()
 		if _, err := d.engine.Docker("start", app); err != nil {
 			t.Fatal(err)
@@ -214,4 +215,25 @@ func checkHomeMonitoring(t *testing.T, d *onPremDeployment, rx *alertReceiver) {
 		}
 		rx.mustArrive(t, fixed, 120*time.Second, "resolved", "BackupFailed", nil)
 	})
+}
+
+// checkStatusShowsAlert: cmd/status lists the firing alert and fails.
+func checkStatusShowsAlert(t *testing.T, d *onPremDeployment, name, target string) {
+	t.Helper()
+	start := time.Now()
+	out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/status", "-target", "staging", "-json")
+	t.Logf("figure: status -target staging (go run) %s", time.Since(start).Round(100*time.Millisecond))
+	var rep struct {
+		Alerts []struct{ Name, Target, Summary string }
+	}
+	if i := strings.Index(out, "{"); i >= 0 {
+		_ = json.NewDecoder(strings.NewReader(out[i:])).Decode(&rep)
+	}
+	found := false
+	for _, a := range rep.Alerts {
+		found = found || a.Name == name && a.Target == target && a.Summary != ""
+	}
+	if code != 1 || !found {
+		t.Errorf("status while %s %s fires: exit %d (want 1), alerts %+v\n%s", name, target, code, rep.Alerts, out)
+	}
 }

@@ -34,6 +34,7 @@ type job struct {
 	Permissions map[string]string `yaml:"permissions"`
 	Env         map[string]string `yaml:"env"`
 	Steps       []struct {
+		If   string            `yaml:"if"`
 		Uses string            `yaml:"uses"`
 		Run  string            `yaml:"run"`
 		With map[string]string `yaml:"with"`
@@ -167,8 +168,19 @@ func TestReleasePathOrder(t *testing.T) {
 		t.Errorf("needs: staging %v, promote %v, production %v; want staging → promote → production", staging.Needs, promote.Needs, production.Needs)
 	}
 	// Without an `if:` a job runs only when everything it needs succeeded.
-	if strings.Contains(w.raw, "if:") {
-		t.Error("release.yml has an if: condition; a job could run after a failed staging")
+	// The one step-level condition tells the alert receivers of a failure.
+	for name, j := range w.Jobs {
+		if j.If != "" {
+			t.Errorf("release.yml job %s has an if: condition; it could run after a failed staging", name)
+		}
+		for _, s := range j.Steps {
+			if s.If != "" && (s.If != "failure()" || !strings.HasPrefix(s.Run, "go run ./cmd/release -notify-failure ")) {
+				t.Errorf("release.yml job %s: a step runs if %q: only the failure notice may be conditional (%s)", name, s.If, s.Run)
+			}
+		}
+	}
+	if !strings.Contains(staging.runs(), "-notify-failure") {
+		t.Error("a failed staging deploy tells nobody: the staging job has no failure() step with cmd/release -notify-failure")
 	}
 	order := []string{"npx cdktf deploy onprem", "go run ./cmd/release -out release.json"}
 	runs := staging.runs()

@@ -19,8 +19,8 @@ type Home struct {
 	PrometheusPort   int `yaml:"prometheus_port"`
 	AlertmanagerPort int `yaml:"alertmanager_port"`
 	// ProbeInterval is how often each app, site, the registry and
-	// PostgreSQL are probed, and every metric scraped and rule evaluated.
-	// Default "15s".
+	// PostgreSQL are probed, and every metric scraped (the rules are
+	// evaluated every 5 s). Default "15s".
 	ProbeInterval string `yaml:"probe_interval"`
 	// DownAfter is how long a probe fails before it alerts. Default "30s":
 	// with the defaults, an app that stops is reported within about a

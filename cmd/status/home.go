@@ -94,6 +94,7 @@ func readHome(ctx context.Context, p *config.Project, r *Report) {
 		r.Previews = append(r.Previews, e)
 	}
 	r.Backups = backups(docker, p.Name+"-postgres-backup", containers, r)
+	homeAlerts(docker, p, r)
 }
 
 // projectContainers inspects every container of the project, with the

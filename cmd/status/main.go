@@ -33,6 +33,9 @@ type Report struct {
 	Previews   []*Environment `json:"previews,omitempty"`
 	Production *Environment   `json:"production,omitempty"`
 	Backups    []Backup       `json:"backups,omitempty"`
+	// Alerts are what the home Alertmanager holds now (nil when it was
+	// not read).
+	Alerts []Alert `json:"alerts,omitempty"`
 	// Problems are the sources that could not be read.
 	Problems []string `json:"problems,omitempty"`
 }
@@ -135,6 +138,11 @@ func (r *Report) healthy() bool {
 			if a.Health != "healthy" {
 				return false
 			}
+		}
+	}
+	for _, a := range r.Alerts {
+		if !a.Event {
+			return false
 		}
 	}
 	for _, b := range r.Backups {

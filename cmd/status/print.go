@@ -44,6 +44,17 @@ func printReport(out io.Writer, r *Report) {
 		}
 		fmt.Fprintln(w)
 	}
+	if r.Alerts != nil {
+		fmt.Fprintf(w, "ALERTS (home)\t%d active\n", len(r.Alerts))
+		for _, a := range r.Alerts {
+			name := a.Name
+			if a.Event {
+				name += " (event)"
+			}
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", name, a.Target, a.Severity, ago(a.Since), a.Summary)
+		}
+		fmt.Fprintln(w)
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "could not read: %s\n", p)
 	}

@@ -28,6 +28,10 @@ type relabel struct {
 	Replacement  string   `yaml:"replacement,omitempty"`
 }
 
+// evaluationInterval: the rules are few and cheap; evaluating them often
+// keeps an alert's delay close to its for: duration.
+const evaluationInterval = "5s"
+
 // PrometheusConfig renders prometheus.yml: every target probed through
 // the blackbox exporter (labelled kind and target), the node exporter
 // (backup results, disk), and the monitoring containers themselves.
@@ -72,7 +76,7 @@ func PrometheusConfig(project, environment string, h alerting.Home, targets []Ta
 	cfg := map[string]any{
 		"global": map[string]any{
 			"scrape_interval":     h.ProbeInterval,
-			"evaluation_interval": h.ProbeInterval,
+			"evaluation_interval": evaluationInterval,
 			"scrape_timeout":      fmt.Sprintf("%ds", min(10, alerting.Seconds(h.ProbeInterval))),
 			"external_labels":     map[string]string{"project": project, "environment": environment},
 		},
