@@ -72,8 +72,8 @@ func startAlertReceiver(t *testing.T) *alertReceiver {
 		CA:  string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 	}
 	r.server = &http.Server{
-		Handler: http.HandlerFunc(r.receive),
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		Handler:           http.HandlerFunc(r.receive),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go r.server.ServeTLS(ln, "", "")

@@ -89,6 +89,23 @@ func (r *releaseTools) status(t *testing.T, args ...string) (statusReport, int) 
 	return rep, code
 }
 
+// checkProductionStatus records the release production now runs (as the
+// release and rollback workflows do) and checks that status names it.
+func (r *releaseTools) checkProductionStatus(t *testing.T, path, id string, rollback bool) {
+	t.Helper()
+	args := []string{"record-production", "-release", path}
+	if rollback {
+		args = append(args, "-rollback")
+	}
+	if out, code := r.offsite(args...); code != 0 {
+		t.Fatalf("releases %s: exit %d\n%s", strings.Join(args, " "), code, out)
+	}
+	rep, _ := r.status(t, "-target", "production")
+	if rep.Production == nil || rep.Production.Release == nil || rep.Production.Release.ID != id {
+		t.Errorf("production's release in status after %s = %+v, want %s", strings.Join(args, " "), rep.Production, id)
+	}
+}
+
 // statusReport is the part of cmd/status's JSON the tests read.
 type statusReport struct {
 	Staging, Production *struct {
@@ -643,10 +660,13 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		if want := repo + r2.Apps["notes-api"].Image.Digest; !strings.HasSuffix(images[apiFamily], want) {
 			t.Errorf("after release 2 the API runs %s, want ...%s", images[apiFamily], want)
 		}
+		r.checkProductionStatus(t, r2Path, r2.ID, false)
 		images = r.cloudWithRelease(t, r1, stateDir)
 		if !strings.HasSuffix(images[apiFamily], wantAPI) {
 			t.Errorf("after rolling back to release 1 the API runs %s, want ...%s", images[apiFamily], wantAPI)
 		}
+		// As the rollback workflow does: the record, then status names it.
+		r.checkProductionStatus(t, r1Path, r1.ID, true)
 	})
 	t.Run("a rollback keeps the checkout's infrastructure and refuses divergent migrations", func(t *testing.T) {
 		later := filepath.Join(d.Dir, "migrations", "notes-api", "V99__later.sql")
