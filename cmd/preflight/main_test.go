@@ -25,3 +25,22 @@ func TestCheckReportsEveryProblemAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTheMonitoringPortsAreChecked(t *testing.T) {
+	p := &config.Project{Name: "shop", Apps: []config.App{{Name: "orders", Kind: config.KindAPI}}}
+	p.OnPrem.Monitoring = p.OnPrem.Monitoring.WithDefaults()
+	fields := func() string {
+		var out []string
+		for _, hp := range hostPorts(p) {
+			out = append(out, hp.field)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := fields(); !strings.Contains(got, "onprem.monitoring.prometheus_port") || !strings.Contains(got, "onprem.monitoring.alertmanager_port") {
+		t.Errorf("checked ports: %s", got)
+	}
+	p.OnPrem.Monitoring.Disabled = true
+	if got := fields(); strings.Contains(got, "monitoring") {
+		t.Errorf("a disabled monitoring's ports are checked: %s", got)
+	}
+}
