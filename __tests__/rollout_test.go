@@ -227,3 +227,41 @@ func checkConcurrentDeploys(t *testing.T, d *onPremDeployment) {
 	}
 	assertNoChanges(t, d)
 }
+
+// checkSettingChangeRollsOut changes a setting every container has
+// (onprem.log_max_size 10m -> 12m): the deploy finishes, each app runs a
+// new container under a new name with the new setting, and the next plan
+// is clean. (The revision used to ignore log options: the replacement
+// took the old container's name and Docker refused it with "Conflict".)
+func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
+	file := filepath.Join(d.Dir, "fullstack.yaml")
+	project, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(project), "log_max_size: 10m", "log_max_size: 12m", 1)
+	if changed == string(project) {
+		t.Fatalf("no log_max_size: 10m in the project:\n%s", project)
+	}
+	writeFile(t, file, changed)
+	before := map[string]string{"notes-api": d.AppContainer("notes-api"), "notes-web": d.AppContainer("notes-web")}
+	p := startProbe(rolloutProbeURLs(d)...)
+	out, code := d.Deploy()
+	total, failed := p.Stop()
+	if code != 0 {
+		t.Fatalf("deploy after changing onprem.log_max_size: exit %d\n%s", code, tailOf(out))
+	}
+	// The front proxy holds the host ports and cannot run twice: it is
+	// replaced in place, so a few requests may fail while it restarts.
+	t.Logf("figure: log setting change: %d requests, %d failed (the proxy restarts in place)", total, len(failed))
+	for app, old := range before {
+		now := d.AppContainer(app)
+		if now == old {
+			t.Errorf("%s still runs %s", app, old)
+		}
+		if size := d.Docker("inspect", "--format", `{{index .HostConfig.LogConfig.Config "max-size"}}`, now); size != "12m" {
+			t.Errorf("%s's new container logs with max-size %q, want 12m", app, size)
+		}
+	}
+	assertNoChanges(t, d)
+}

@@ -156,12 +156,7 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		"FLYWAY_CONNECT_RETRIES=10",
 		"FLYWAY_VALIDATE_MIGRATION_NAMING=true",
 	)
-	// App rollouts depend on Flyway, so Terraform replaces it
-	// create-before-destroy: each run gets a name of its own.
-	revision, name := dockercontainer.NewRevision(c, idFlywayRevision, props.Project+"-"+props.App+"-flyway", []interface{}{flywayImage, env, uploads})
-	o.FlywayRevision = revision
-	return container.NewContainer(c, jsii.String(idFlyway), &container.ContainerConfig{
-		Name:             name,
+	cfg := &container.ContainerConfig{
 		Image:            flywayImage,
 		Command:          jsii.Strings("migrate"),
 		Env:              env,
@@ -176,14 +171,19 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		MustRun: jsii.Bool(false),
 		Restart: jsii.String("no"),
 		Labels:  dockerlabels.Container(labels),
-		Lifecycle: &cdktf.TerraformResourceLifecycle{
-			Postcondition: &[]*cdktf.Postcondition{{
-				Condition:    jsii.String("${self.exit_code == 0}"),
-				ErrorMessage: jsii.String("flyway migrate failed for " + props.App + " (exit ${self.exit_code}):\n${self.container_logs}"),
-			}},
-		},
-		DependsOn: &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic},
-	})
+	}
+	// App rollouts depend on Flyway, so Terraform replaces it
+	// create-before-destroy: each run gets a name of its own, renewed by
+	// any of its settings.
+	o.FlywayRevision, cfg.Name = dockercontainer.NewRevision(c, idFlywayRevision, props.Project+"-"+props.App+"-flyway", dockercontainer.Triggers(cfg))
+	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{
+		Postcondition: &[]*cdktf.Postcondition{{
+			Condition:    jsii.String("${self.exit_code == 0}"),
+			ErrorMessage: jsii.String("flyway migrate failed for " + props.App + " (exit ${self.exit_code}):\n${self.container_logs}"),
+		}},
+	}
+	cfg.DependsOn = &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic}
+	return container.NewContainer(c, jsii.String(idFlyway), cfg)
 }
 
 // Connection is how an app container reaches its database on the

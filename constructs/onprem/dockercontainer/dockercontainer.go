@@ -57,6 +57,13 @@ type Shared struct {
 // New creates a long-running container from cfg, the construct's own
 // settings, completed with the shared skeleton.
 func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared) container.Container {
+	Complete(cfg, shared)
+	return container.NewContainer(scope, jsii.String(id), cfg)
+}
+
+// Complete adds the shared skeleton to cfg: the restart policy, the
+// network and its aliases, the rotated logs and the labels.
+func Complete(cfg *container.ContainerConfig, shared Shared) {
 	cfg.Restart = jsii.String("unless-stopped")
 	if shared.Network != nil {
 		n := &container.ContainerNetworksAdvanced{Name: shared.Network.Name()}
@@ -68,5 +75,4 @@ func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, 
 	cfg.LogDriver = jsii.String(logDriver)
 	cfg.LogOpts = logOptions(shared.LogMaxSize, shared.LogMaxFiles)
 	cfg.Labels = dockerlabels.Container(shared.Labels)
-	return container.NewContainer(scope, jsii.String(id), cfg)
 }

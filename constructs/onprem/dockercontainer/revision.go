@@ -11,8 +11,9 @@ import (
 // create-before-destroy (a rollout, and whatever a rollout depends on, as
 // Terraform extends create-before-destroy to dependencies) needs it: the
 // new container starts while the old one still holds the old name.
-// triggers must hold everything whose change replaces the container.
-func NewRevision(scope constructs.Construct, id, prefix string, triggers []interface{}) (cdktf.TerraformResource, *string) {
+// triggers must hold everything whose change replaces the container
+// (Triggers of its whole configuration).
+func NewRevision(scope constructs.Construct, id, prefix string, triggers interface{}) (cdktf.TerraformResource, *string) {
 	r := cdktf.NewTerraformResource(scope, jsii.String(id), &cdktf.TerraformResourceConfig{
 		TerraformResourceType: jsii.String("terraform_data"),
 	})

@@ -94,15 +94,17 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	// leave the unhealthy container running and tainted.
 	cfg.Wait = jsii.Bool(false)
 	cfg.DestroyGraceSeconds = jsii.Number(float64(healthspec.Seconds(h.Drain)))
-	// Everything that replaces the container renews the revision, so the
-	// replacement gets a new name and starts before the old one stops.
-	r.Revision, cfg.Name = dockercontainer.NewRevision(c, "revision", props.Project+"-"+props.App, []interface{}{
-		cfg.Image, cfg.Env, cfg.Upload, cfg.Healthcheck.Test, props.Port, cfg.Memory, cfg.Command,
-	})
-	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)}
 	shared := props.Shared
 	shared.Options = shared.WithLabel(naming.AppLabel, props.App)
-	r.Container = dockercontainer.New(c, "container", cfg, shared)
+	dockercontainer.Complete(cfg, shared)
+	// Every setting renews the revision (the port too, which the gate
+	// uses), so a replacement gets a new name and starts before the old
+	// one stops.
+	triggers := dockercontainer.Triggers(cfg)
+	triggers["Port"] = props.Port
+	r.Revision, cfg.Name = dockercontainer.NewRevision(c, "revision", props.Project+"-"+props.App, triggers)
+	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)}
+	r.Container = container.NewContainer(c, jsii.String("container"), cfg)
 	var after []cdktf.ITerraformDependable
 	if props.Proxy.Ready != nil {
 		// The proxy's ready step, not its container: Terraform would extend

@@ -48,6 +48,13 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "was not healthy within ${TIMEOUT}s"
   sleep 1
 done
+# The proxy is replaced in place when its own settings change, maybe in
+# this same apply: check and route only through a running, healthy one.
+proxy_deadline=$(( $(date +%s) + TIMEOUT ))
+until [ "$(d inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$PROXY" 2>/dev/null)" = "running healthy" ]; do
+  [ "$(date +%s)" -lt "$proxy_deadline" ] || fail "could not be checked: the proxy $PROXY is not running and healthy"
+  sleep 1
+done
 passes=0
 while [ "$passes" -lt "$HEALTHY" ]; do
   d exec "$PROXY" wget -q -T "$CHECK_TIMEOUT" -O /dev/null "http://$CONTAINER:$PORT$HEALTH_PATH" >/dev/null 2>&1 ||
