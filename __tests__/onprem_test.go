@@ -348,6 +348,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 	t.Run("a change of a setting every container has (log size) rolls every app out and finishes", func(t *testing.T) { checkSettingChangeRollsOut(t, d) })
 
+	t.Run("a route nginx refuses never goes live", func(t *testing.T) { checkRouteCheckedBeforeLive(t, d) })
+
 	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d, d.alerts) })
 
 	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })

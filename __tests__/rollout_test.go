@@ -5,12 +5,15 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/homecloud-dev/fullstack/constructs/healthspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // probe requests each URL every 50 ms until stopped and counts the
@@ -245,6 +248,11 @@ func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 	}
 	writeFile(t, file, changed)
 	before := map[string]string{"notes-api": d.AppContainer("notes-api"), "notes-web": d.AppContainer("notes-web")}
+	// A container a crashed deploy left behind (created, never in the
+	// state): the rollout removes it.
+	orphan := d.Name + "-notes-api-0rphan00"
+	image := d.Docker("inspect", "--format", "{{.Image}}", before["notes-api"])
+	d.Docker("create", "--name", orphan, "--label", "project="+d.Name, "--label", "environment=staging", "--label", naming.AppLabel+"=notes-api", image)
 	p := startProbe(rolloutProbeURLs(d)...)
 	out, code := d.Deploy()
 	total, failed := p.Stop()
@@ -254,8 +262,11 @@ func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 	// The front proxy holds the host ports and cannot run twice: it is
 	// replaced in place, so a few requests may fail while it restarts.
 	t.Logf("figure: log setting change: %d requests, %d failed (the proxy restarts in place)", total, len(failed))
+	if !strings.Contains(out, "removed "+orphan+", which no deploy owned") {
+		t.Errorf("the deploy does not say it removed %s:\n%s", orphan, tailOf(out))
+	}
 	for app, old := range before {
-		now := d.AppContainer(app)
+		now := d.AppContainer(app) // one each: the orphan is gone
 		if now == old {
 			t.Errorf("%s still runs %s", app, old)
 		}
@@ -264,4 +275,42 @@ func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 		}
 	}
 	assertNoChanges(t, d)
+}
+
+// checkRouteCheckedBeforeLive runs the gate's route switch in staging's
+// proxy with routes nginx refuses: each is refused, the route in place
+// stays (or none is left), and the app keeps answering through it.
+func checkRouteCheckedBeforeLive(t *testing.T, d *onPremDeployment) {
+	proxy := d.Name + "-proxy"
+	read := func(file string) string {
+		out, _ := d.engine.Docker("exec", proxy, "cat", frontproxy.RoutesDir+"/"+file)
+		return out
+	}
+	before := read("notes-api.conf")
+	if !strings.Contains(before, "set $backend") {
+		t.Fatalf("staging's route for notes-api: %q", before)
+	}
+	for file, route := range map[string]string{
+		"notes-api.conf":             `set $backend "unclosed;`,
+		"hosts/pr-77.localhost.conf": `pr-77.localhost "x:1" {`,
+	} {
+		out, err := d.engine.Docker("exec", "-u", "0", proxy, "sh", "-c", frontproxy.SwitchRouteScript, "switch-route", frontproxy.RoutesDir, file, route)
+		if err == nil || !strings.Contains(out, "nginx refused the route for "+file) {
+			t.Errorf("a bad route for %s: %v\n%s", file, err, out)
+		}
+	}
+	if after := read("notes-api.conf"); after != before {
+		t.Errorf("the refused route replaced the live one: %q, was %q", after, before)
+	}
+	if out, err := d.engine.Docker("exec", proxy, "ls", frontproxy.HostsDir); err != nil || strings.Contains(out, "pr-77") {
+		t.Errorf("the refused host route was left: %v %s", err, out)
+	}
+	api := "http://127.0.0.1:" + strconv.Itoa(d.Settings.APIPort)
+	if code, _, _ := httpGet(t, "GET", api+"/healthz", ""); code != 200 {
+		t.Errorf("the API through the proxy after the refused routes: %d", code)
+	}
+	// The proxy reloads cleanly: nothing unchecked was left for it.
+	if out, err := d.engine.Docker("exec", "-u", "0", proxy, "nginx", "-t", "-q"); err != nil {
+		t.Errorf("nginx -t after the refused routes: %v\n%s", err, out)
+	}
 }

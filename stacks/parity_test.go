@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/homecloud-dev/fullstack/constructs/healthspec"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/rollout"
 )
 
@@ -67,6 +68,8 @@ func TestDeploySemanticsParity(t *testing.T) {
 				"HEALTH_PATH": spec.Path, "HEALTHY": strconv.Itoa(spec.HealthyThreshold),
 				"CHECK_TIMEOUT": strconv.Itoa(sec(spec.Timeout)), "TIMEOUT": strconv.Itoa(sec(spec.RolloutTimeout())),
 				"APP": app, "PROXY": "shop-proxy",
+				// The old container drains as long as ECS's deregistration delay.
+				"DRAIN": strconv.Itoa(sec(spec.Drain)),
 			} {
 				if fmt.Sprint(env[k]) != want {
 					t.Errorf("gate %s = %v, want %s", k, env[k], want)
@@ -78,9 +81,12 @@ func TestDeploySemanticsParity(t *testing.T) {
 	// The gate's order: health first, the route last, and a failure
 	// removes the new container and stops before the route changes.
 	s := rollout.Script
-	health, http, route := strings.Index(s, `"running healthy") break`), strings.Index(s, "wget -q -T"), strings.Index(s, "nginx -s reload")
-	if health < 0 || http < health || route < http {
-		t.Errorf("the rollout script must wait for Docker's health, then the HTTP check, then switch the route:\n%s", s)
+	health, http, route, drain := strings.Index(s, `"running healthy") break`), strings.Index(s, "wget -q -T"), strings.Index(s, `sh -c "$SWITCH_ROUTE"`), strings.Index(s, `"shutting down"`)
+	if health < 0 || http < health || route < http || drain < route {
+		t.Errorf("the rollout script must wait for Docker's health, then the HTTP check, then switch the route, then drain:\n%s", s)
+	}
+	if sw := frontproxy.SwitchRouteScript; strings.Index(sw, "nginx -t") > strings.Index(sw, "nginx -s reload") || !strings.Contains(sw, "flock") {
+		t.Errorf("the route switch must check the route (nginx -t) before any reload, one switch at a time:\n%s", sw)
 	}
 	fail := s[strings.Index(s, "fail() {"):strings.Index(s, "deadline=")]
 	if !strings.Contains(fail, `rm -f "$CONTAINER"`) || !strings.Contains(fail, "exit 1") || strings.Contains(fail, "reload") {

@@ -2,6 +2,7 @@ package frontproxy
 
 import (
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -361,3 +362,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
 }
+
+// SwitchRouteScript makes a route live only once nginx accepted it (run
+// with sh -c inside the proxy as root; arguments: RoutesDir, the route
+// file relative to it, its content).
+//
+//go:embed scripts/switch-route.sh
+var SwitchRouteScript string

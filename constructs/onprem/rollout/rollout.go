@@ -14,12 +14,9 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 	"github.com/homecloud-dev/fullstack/naming"
 )
-
-// settleSeconds is how long the gate waits after switching the route, so
-// that the proxy's old workers finish before the old container stops.
-const settleSeconds = 3
 
 // Props configures one app's rollout.
 type Props struct {
@@ -133,7 +130,8 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 				"HEALTHY":       jsii.String(strconv.Itoa(h.HealthyThreshold)),
 				"CHECK_TIMEOUT": jsii.String(strconv.Itoa(healthspec.Seconds(h.Timeout))),
 				"TIMEOUT":       jsii.String(strconv.Itoa(healthspec.Seconds(h.RolloutTimeout()))),
-				"SETTLE":        jsii.String(strconv.Itoa(settleSeconds)),
+				"DRAIN":         jsii.String(strconv.Itoa(healthspec.Seconds(h.Drain))),
+				"SWITCH_ROUTE":  tfstring.Literal(frontproxy.SwitchRouteScript),
 				"PROJECT":       jsii.String(props.Project),
 				"ALERTMANAGER":  jsii.String(props.Shared.Alertmanager),
 			},

@@ -6,9 +6,11 @@
 #  2. make the load balancer's check from the proxy: HEALTH_PATH must
 #     answer 200-399, HEALTHY times in a row;
 #  3. point the app's route at it (staging: its port's route file; a
-#     preview: its host names, HOSTS) and reload nginx (graceful: requests in
-#     flight finish on the old container, which Terraform stops next, after
-#     SETTLE seconds).
+#     preview: its host names, HOSTS) once nginx accepted it (SWITCH_ROUTE),
+#     and reload nginx (graceful: requests in flight finish on the old
+#     container, which Terraform stops next, after they did or DRAIN
+#     seconds);
+#  4. remove containers of the app that no deploy owns.
 # On failure it prints the app, the health check and the container's last
 # log lines, removes the new container and exits 1; the route still names
 # the old container, which keeps serving. It also tells ALERTMANAGER (a
@@ -62,6 +64,9 @@ while [ "$passes" -lt "$HEALTHY" ]; do
   passes=$((passes + 1))
   [ "$passes" -ge "$HEALTHY" ] || sleep 1
 done
+# The container the route names now: it keeps running until Terraform
+# stops it after the drain.
+OLD=$(d exec "$PROXY" sh -c "cat $ROUTES/$APP.conf $ROUTES/hosts/${HOSTS%% *}.conf 2>/dev/null" | sed -n 's/.*"\([^":]*\):[0-9]*".*/\1/p' | head -n 1 || true)
 if [ -z "$HOSTS" ]; then
   # staging: the app's port server forwards to $backend
   file=$APP.conf route="set \$backend \"$CONTAINER:$PORT\";"
@@ -71,9 +76,27 @@ else
   for h in $HOSTS; do route="$route$h \"$CONTAINER:$PORT\";
 "; done
 fi
-d exec -u 0 "$PROXY" sh -c "mkdir -p $ROUTES/hosts && printf '%s\n' '$route' > $ROUTES/.next-$CONTAINER && mv $ROUTES/.next-$CONTAINER $ROUTES/$file && nginx -t -q && nginx -s reload" ||
-  fail "could not be routed (the proxy refused the route)"
-# nginx's old workers finish the requests they hold before the old
-# container is stopped (the reload returns at once).
-sleep "$SETTLE"
+d exec -u 0 "$PROXY" sh -c "$SWITCH_ROUTE" switch-route "$ROUTES" "$file" "$route" ||
+  fail "could not be routed (the proxy refused the route; the old one stays)"
+# Drain, as ECS's deregistration delay: nginx's old workers (titled
+# "worker process is shutting down") finish the requests they hold before
+# Terraform stops the old container; at most DRAIN seconds.
+drain_end=$(( $(date +%s) + DRAIN ))
+while d exec "$PROXY" grep -qs "shutting down" /proc/[0-9]*/cmdline 2>/dev/null; do
+  if [ "$(date +%s)" -ge "$drain_end" ]; then
+    echo "rollout of $APP: requests still open after the ${DRAIN}s drain; the old container stops now" >&2
+    break
+  fi
+  sleep 1
+done
+# Containers of this app that are neither the new one nor the one the
+# route named (left by a deploy that crashed before Terraform saved its
+# state) are removed: nothing routes to them, and the release check wants
+# one container per app.
+for c in $(d ps -aq --filter "label=fullstack.app=$APP" --filter "name=^$PROJECT-$APP-" --format '{{.Names}}'); do
+  case "$c" in
+    "$CONTAINER" | "$OLD") ;;
+    *) d rm -f "$c" >/dev/null && echo "rollout of $APP: removed $c, which no deploy owned" ;;
+  esac
+done
 echo "rollout of $APP: $CONTAINER is healthy and serving"
