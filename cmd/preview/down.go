@@ -20,6 +20,16 @@ import (
 // (so a failed teardown can be run again). Nothing of staging or of
 // another preview is touched.
 func (h *home) down(n int) error {
+	unlock, err := h.lockPreview(n)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return h.downLocked(n)
+}
+
+// downLocked is down with preview n's lock held.
+func (h *home) downLocked(n int) error {
 	if _, err := os.Stat(h.dir(n)); errors.Is(err, os.ErrNotExist) {
 		fmt.Printf("No preview %d: nothing to destroy.\n", n)
 	} else {

@@ -92,16 +92,35 @@ func (h *home) synth(n int, env []string) (string, error) {
 // lock holds the previews folder's lock until the returned func runs, so
 // two previews starting at once cannot both take the last place.
 func (h *home) lock() (func(), error) {
+	return h.flock(".lock", "")
+}
+
+// lockPreview holds preview n's own lock until the returned func runs:
+// up, down and prune of one preview never overlap (a pull request closed
+// while its preview deploys waits for the deploy, then removes it). The
+// lock file is beside the preview's folder, which down removes.
+func (h *home) lockPreview(n int) (func(), error) {
+	return h.flock("."+naming.PreviewEnvironment(n)+".lock", fmt.Sprintf("preview %d: another command is deploying or removing it; waiting for it to finish", n))
+}
+
+// flock takes an exclusive lock on file in the previews folder, saying
+// waiting (unless empty) when it has to wait for another process.
+func (h *home) flock(file, waiting string) (func(), error) {
 	if err := os.MkdirAll(h.previewsDir, 0o700); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(h.previewsDir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.OpenFile(filepath.Join(h.previewsDir, file), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if waiting != "" {
+			fmt.Println(waiting)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
 	return func() { f.Close() }, nil
 }

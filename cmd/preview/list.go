@@ -46,10 +46,25 @@ func (h *home) prune(maxAge time.Duration, max int, now time.Time) error {
 	}
 	var errs []error
 	for _, r := range gone {
-		fmt.Printf("==> pruning preview %d (last deployed %s ago)\n", r.Number, since(now, r.lastActive()))
-		errs = append(errs, h.down(r.Number))
+		errs = append(errs, h.pruneOne(r, now))
 	}
 	return errors.Join(errs...)
+}
+
+// pruneOne removes the preview r chose, unless it was deployed again
+// since r was read (an up that held its lock while prune chose).
+func (h *home) pruneOne(r record, now time.Time) error {
+	unlock, err := h.lockPreview(r.Number)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if current, err := loadRecord(h.dir(r.Number)); err == nil && current.lastActive().After(r.lastActive()) {
+		fmt.Printf("==> keeping preview %d: it was deployed again while prune ran\n", r.Number)
+		return nil
+	}
+	fmt.Printf("==> pruning preview %d (last deployed %s ago)\n", r.Number, since(now, r.lastActive()))
+	return h.downLocked(r.Number)
 }
 
 // since is the time from t to now, rounded for reading.

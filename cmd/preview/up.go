@@ -16,6 +16,11 @@ func (h *home) up(n int, commit string) error {
 	if err := h.checkStaging(); err != nil {
 		return err
 	}
+	unlock, err := h.lockPreview(n)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	rec, err := h.reserve(n, commit)
 	if err != nil {
 		return err
