@@ -58,6 +58,10 @@ const (
 	// MaxPreviews bounds onprem.previews.max: each preview is a full copy
 	// of the apps on one machine.
 	MaxPreviews = 20
+	// DefaultPreviewConnectionLimit and DefaultPreviewCPUShares: see
+	// Previews.
+	DefaultPreviewConnectionLimit = 10
+	DefaultPreviewCPUShares       = 256
 )
 
 // PostgresImageTags pins the official postgres image per major version.
@@ -103,6 +107,8 @@ func (p *Project) applyDefaults() {
 	setInt(&o.Previews.Port, DefaultPreviewPort)
 	setInt(&o.Previews.Max, DefaultPreviewMax)
 	setInt(&o.Previews.MaxAgeDays, DefaultPreviewMaxAgeDays)
+	setInt(&o.Previews.ConnectionLimit, DefaultPreviewConnectionLimit)
+	setInt(&o.Previews.CPUShares, DefaultPreviewCPUShares)
 	if p.Name != "" {
 		setString(&o.StateDir, "~/.local/state/fullstack/"+p.Name+"-"+o.Environment)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/homecloud-dev/fullstack/alerting"
 )
 
 const validYAML = `project: shop
@@ -68,7 +70,8 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"onprem.registry.image", p.OnPrem.Registry.Image, "registry:2.8.3"},
 		{"onprem.registry.backup.schedule", p.OnPrem.Registry.Backup.Schedule, "17 3 * * *"},
 		{"onprem.registry.backup.keep", p.OnPrem.Registry.Backup.Keep, 7},
-		{"onprem.previews", p.OnPrem.Previews, Previews{Domain: "localhost", Port: 8090, Max: 3, MaxAgeDays: 7}},
+		{"onprem.previews", p.OnPrem.Previews, Previews{Domain: "localhost", Port: 8090, Max: 3, MaxAgeDays: 7, ConnectionLimit: 10, CPUShares: 256}},
+		{"onprem.monitoring", p.OnPrem.Monitoring, alerting.Home{PrometheusPort: 9090, AlertmanagerPort: 9093, ProbeInterval: "15s", DownAfter: "30s", RetentionDays: 15, BackupOverdueHours: 26, DiskFreePercent: 10}},
 		{"onprem.log_max_size", p.OnPrem.LogMaxSize, "10m"},
 		{"onprem.state_dir", p.OnPrem.StateDir, "~/.local/state/fullstack/shop-staging"},
 		{"onprem.postgres.backup.time", p.OnPrem.Postgres.Backup.Time, "03:47"},
@@ -197,9 +200,11 @@ func TestBadInput(t *testing.T) {
 			`onprem.network.subnet: "172.16.0.0/12" overlaps Docker's default bridge network 172.17.0.0/16`}},
 		{"an environment larger than ECS takes", "project: shop\napps:\n  - name: api\n    kind: api\n    env:\n      BIG: " + strings.Repeat("x", 62000) + "\n", []string{
 			`apps[0].env: "1 variables, 62026 bytes" is larger than an ECS task definition holds`}},
-		{"previews", "project: shop\nonprem:\n  previews:\n    domain: \"*.example.com\"\n    port: 5000\n    max: 21\n    max_age_days: -1\n", []string{
+		{"previews", "project: shop\nonprem:\n  previews:\n    domain: \"*.example.com\"\n    port: 5000\n    max: 21\n    max_age_days: -1\n    connection_limit: -1\n    cpu_shares: 1\n", []string{
 			`onprem.previews.domain: "*.example.com" is not a DNS name`, "onprem.previews.port: 5000 conflicts with onprem.registry.port",
-			"onprem.previews.max: 21 must be 1-20", "onprem.previews.max_age_days: -1 must be at least 1 day"}},
+			"onprem.previews.max: 21 must be 1-20", "onprem.previews.max_age_days: -1 must be at least 1 day",
+			"fullstack.yaml:8: onprem.previews.connection_limit: -1 must be at least 1 connection",
+			"fullstack.yaml:9: onprem.previews.cpu_shares: 1 must be 2-262144"}},
 		{"preview port taken by an app", "project: shop\napps:\n  - name: web\n    kind: site\n    host_port: 8090\n", []string{
 			"apps[0].host_port: 8090 conflicts with onprem.previews.port"}},
 		{"unknown kind", "project: shop\napps:\n  - {name: orders, kind: worker}\n", []string{`apps[0].kind: "worker" is not an app kind: use one of api, site, model`}},

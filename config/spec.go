@@ -109,6 +109,12 @@ type Previews struct {
 	// MaxAgeDays: `preview prune` removes previews not deployed for longer.
 	// Default 7.
 	MaxAgeDays int `yaml:"max_age_days"`
+	// ConnectionLimit caps each preview app role's connections to
+	// staging's PostgreSQL, so previews cannot take staging's. Default 10.
+	ConnectionLimit int `yaml:"connection_limit"`
+	// CPUShares weighs a preview container's CPU when the server is busy,
+	// against staging's (Docker's default 1024). Default 256: a quarter.
+	CPUShares int `yaml:"cpu_shares"`
 }
 
 // DockerNetwork is the on-prem platform network.

@@ -146,6 +146,12 @@ func validatePreviews(errs *problems, v Previews) {
 	if v.MaxAgeDays < 1 {
 		errs.add("onprem.previews.max_age_days", v.MaxAgeDays, "must be at least 1 day")
 	}
+	if v.ConnectionLimit < 1 {
+		errs.add("onprem.previews.connection_limit", v.ConnectionLimit, "must be at least 1 connection")
+	}
+	if v.CPUShares < 2 || v.CPUShares > 262144 {
+		errs.add("onprem.previews.cpu_shares", v.CPUShares, "must be 2-262144 (Docker's CPU shares; staging has 1024)")
+	}
 }
 
 func validateRegistry(errs *problems, r Registry) {

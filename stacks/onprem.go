@@ -58,6 +58,8 @@ type onPremApps struct {
 	registry *registry.Registry
 	network  *dockernetwork.Network
 	proxy    *frontproxy.Proxy
+	// connectionLimit caps each app role's connections (0: none).
+	connectionLimit int
 }
 
 // newDatabases creates each app's role, database and migration image and
@@ -80,12 +82,13 @@ func (e onPremApps) newDatabases(cluster *postgrescluster.Cluster) (map[string]*
 		}
 		images[s.App] = img
 		db, err := appdatabase.New(e.stack, "database-"+s.App, appdatabase.Props{
-			Spec:           s,
-			Password:       pw.StringValue(),
-			Cluster:        cluster,
-			Network:        e.network,
-			MigrationImage: img,
-			Labels:         e.options.Labels,
+			Spec:            s,
+			Password:        pw.StringValue(),
+			Cluster:         cluster,
+			Network:         e.network,
+			MigrationImage:  img,
+			Labels:          e.options.Labels,
+			ConnectionLimit: e.connectionLimit,
 		})
 		if err != nil {
 			return nil, nil, err

@@ -115,7 +115,9 @@ func NewPreview(scope constructs.Construct, p *config.Project, opts Options) (*P
 	options := containerOptions(p)
 	options.Labels = tags(p.Name, env)
 	options = options.WithLabel(PreviewLabel, strconv.Itoa(n))
-	apps := onPremApps{stack: stack, p: p, in: in, name: name, options: options, registry: reg, network: net, proxy: proxy}
+	options.CPUShares = o.Previews.CPUShares
+	apps := onPremApps{stack: stack, p: p, in: in, name: name, options: options, registry: reg, network: net, proxy: proxy,
+		connectionLimit: o.Previews.ConnectionLimit}
 	databases, _, err := apps.newDatabases(cluster)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
@@ -49,6 +50,21 @@ func TestPreviewManagesNothingOfThePlatform(t *testing.T) {
 	}
 	if got := appContainer(t, s, "orders")["memory"]; got != float64(512) {
 		t.Errorf("the preview's API memory limit is %v, want the app's 512 MiB", got)
+	}
+	// A preview yields to staging: a quarter of its CPU weight when the
+	// server is busy, a bounded share of PostgreSQL's connections.
+	for _, app := range []string{"orders", "ranker", "web"} {
+		if got := appContainer(t, s, app)["cpu_shares"]; got != float64(config.DefaultPreviewCPUShares) {
+			t.Errorf("the preview's %s has cpu_shares %v, want %d", app, got, config.DefaultPreviewCPUShares)
+		}
+		if got := appContainer(t, plain.Stacks["onprem"], app)["cpu_shares"]; got != nil {
+			t.Errorf("staging's %s has cpu_shares %v, want Docker's default", app, got)
+		}
+	}
+	for id, r := range s.Resources("postgresql_role") {
+		if r["connection_limit"] != float64(config.DefaultPreviewConnectionLimit) {
+			t.Errorf("preview role %s: connection_limit %v, want %d", id, r["connection_limit"], config.DefaultPreviewConnectionLimit)
+		}
 	}
 	for id, r := range s.Resources("docker_registry_image") {
 		if r["keep_remotely"] != false {

@@ -44,6 +44,9 @@ type Props struct {
 	FlywayImage string
 	// Labels go on the Flyway container. Default none.
 	Labels map[string]string
+	// ConnectionLimit caps the app role's connections. Default 0: no
+	// limit (PostgreSQL's -1).
+	ConnectionLimit int
 }
 
 // Database is an app's database on the home server.
@@ -105,6 +108,9 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		Password:  props.Password,
 		DependsOn: &after,
 	})
+	if props.ConnectionLimit > 0 {
+		o.Role.SetConnectionLimit(jsii.Number(float64(props.ConnectionLimit)))
+	}
 	o.Database = database.NewDatabase(c, jsii.String(idDatabase), &database.DatabaseConfig{
 		Name:     jsii.String(db),
 		Owner:    o.Role.Name(),

@@ -32,6 +32,10 @@ type Options struct {
 	// previews tell when they fail. Default none: a failure is only the
 	// deploy's error.
 	Alertmanager string
+	// CPUShares weighs the containers' CPU against others' when the CPUs
+	// are busy (Docker's cpu_shares; the docker provider has no hard CPU
+	// limit). Default 0: Docker's 1024.
+	CPUShares int
 }
 
 // WithLabel is o with one more label on its containers.
@@ -75,4 +79,7 @@ func Complete(cfg *container.ContainerConfig, shared Shared) {
 	cfg.LogDriver = jsii.String(logDriver)
 	cfg.LogOpts = logOptions(shared.LogMaxSize, shared.LogMaxFiles)
 	cfg.Labels = dockerlabels.Container(shared.Labels)
+	if shared.CPUShares > 0 {
+		cfg.CpuShares = jsii.Number(float64(shared.CPUShares))
+	}
 }
