@@ -232,9 +232,10 @@ func checkConcurrentDeploys(t *testing.T, d *onPremDeployment) {
 }
 
 // checkSettingChangeRollsOut changes a setting every container has
-// (onprem.log_max_size 10m -> 12m): the deploy finishes, each app runs a
-// new container under a new name with the new setting, and the next plan
-// is clean. (The revision used to ignore log options: the replacement
+// (onprem.log_max_size 10m -> 12m) and the API's source in one deploy: the
+// deploy finishes (the push waits for the replaced registry), each app
+// runs a new container under a new name with the new setting, and the
+// next plan is clean. (The revision used to ignore log options: the replacement
 // took the old container's name and Docker refused it with "Conflict".)
 func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 	file := filepath.Join(d.Dir, "fullstack.yaml")
@@ -247,6 +248,15 @@ func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 		t.Fatalf("no log_max_size: 10m in the project:\n%s", project)
 	}
 	writeFile(t, file, changed)
+	// And a new API image in the same deploy: its push must wait for the
+	// registry container that replaces the old one.
+	main := filepath.Join(d.Dir, "apps", "notes-api", "main.go")
+	src, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, main, string(src)+"\n// pushed while the registry is replaced\n")
+	registryBefore := d.Docker("inspect", "--format", "{{.Id}}", d.Name+"-registry")
 	before := map[string]string{"notes-api": d.AppContainer("notes-api"), "notes-web": d.AppContainer("notes-web")}
 	// A container a crashed deploy left behind (created, never in the
 	// state): the rollout removes it.
@@ -273,6 +283,9 @@ func checkSettingChangeRollsOut(t *testing.T, d *onPremDeployment) {
 		if size := d.Docker("inspect", "--format", `{{index .HostConfig.LogConfig.Config "max-size"}}`, now); size != "12m" {
 			t.Errorf("%s's new container logs with max-size %q, want 12m", app, size)
 		}
+	}
+	if d.Docker("inspect", "--format", "{{.Id}}", d.Name+"-registry") == registryBefore {
+		t.Error("the registry container was not replaced by the log setting change")
 	}
 	assertNoChanges(t, d)
 }

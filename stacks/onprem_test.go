@@ -110,8 +110,16 @@ func TestRegistryContainer(t *testing.T) {
 	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5001/debug/health"})
 	eq(t, c, "log_driver", "json-file")
 	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
-	if got := labelsOf(t, c); got != wantLabels {
-		t.Errorf("labels = %s", got)
+	labels := labelsOf(t, c)
+	hash := regexp.MustCompile(`fullstack\.config-hash=\$\{nonsensitive\(sha256\(jsonencode\(.*\)\)\)\},`)
+	if got := hash.ReplaceAllString(labels, ""); got != wantLabels || !hash.MatchString(labels) {
+		t.Errorf("labels = %s, want %s and the hash of its settings", labels, wantLabels)
+	}
+	// Its ready step renews with that hash and waits for a container
+	// carrying it: pushes wait for the registry that replaced the old one.
+	ready := s.Resources("terraform_data")[readyFor(t, s, "shop-registry")]
+	if trigger := fmt.Sprint(ready["triggers_replace"]); !strings.Contains(trigger, "nonsensitive(sha256(jsonencode(") {
+		t.Errorf("the registry's ready step does not renew with its settings: %s", trigger)
 	}
 	up := uploads(c)
 	want := registryconfig.Config(registryconfig.Settings{RootDir: registry.ContainerRootDir, Addr: ":5000", DebugAddr: registry.ContainerDebug})

@@ -5,43 +5,65 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 )
 
 // DefaultDockerHost is the local engine's socket.
 const DefaultDockerHost = "unix:///var/run/docker.sock"
 
-// readyScript polls Docker until the container is healthy.
+// ConfigLabel carries the hash of a platform container's settings, so
+// its ready step can tell the container it waits for from the one it
+// replaces.
+const ConfigLabel = "fullstack.config-hash"
+
+// readyScript polls Docker until the container called CONTAINER runs with
+// settings CONFIG and is healthy.
 const readyScript = `set -eu
 end=$(( $(date +%s) + TIMEOUT ))
-until [ "$(docker -H "$DOCKER_HOST" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$CONTAINER" 2>/dev/null)" = healthy ]; do
+until [ "$(docker -H "$DOCKER_HOST" inspect --format '{{index .Config.Labels "` + ConfigLabel + `"}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$CONTAINER" 2>/dev/null)" = "$CONFIG healthy" ]; do
   if [ "$(date +%s)" -ge "$end" ]; then
-    echo "$CONTAINER did not become healthy within $TIMEOUT s" >&2
+    echo "$CONTAINER did not become healthy with its new settings within $TIMEOUT s" >&2
     exit 1
   fi
   sleep 1
 done`
 
-// NewReady is a step that waits, during the first apply, until the
-// container called name is healthy, by asking Docker: resources that need
-// the container running depend on it instead of on the container. A
-// dependency on a container would make Terraform replace that container
+// NewWithReady creates a platform container (a fixed name, often a host
+// port: it is replaced in place) from cfg completed with shared, and a
+// step that waits until it is healthy: in the first apply, and again in
+// every apply that replaces it. Resources that need the container running
+// (pushes, roles, rollouts) depend on the step instead of the container:
+// a dependency on a container would make Terraform replace that container
 // create-before-destroy whenever an app rollout (which is
-// create-before-destroy) depends on it, and a platform container with a
-// fixed name and host port cannot run twice.
-func NewReady(scope constructs.Construct, id, dockerHost, name string, timeoutSeconds int) cdktf.TerraformResource {
+// create-before-destroy) depends on it, and a container with a fixed name
+// and host port cannot run twice. The step renews with a hash of every
+// setting (Triggers), which the container carries as ConfigLabel, so it
+// waits for the new container, not the old one still running.
+func NewWithReady(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared, dockerHost string, timeoutSeconds int) (container.Container, cdktf.TerraformResource) {
 	if dockerHost == "" {
 		dockerHost = DefaultDockerHost
 	}
-	return cdktf.NewTerraformResource(scope, jsii.String(id), &cdktf.TerraformResourceConfig{
+	Complete(cfg, shared)
+	// A hash of a secret (an uploaded password) reveals nothing of it;
+	// marked sensitive, it would silence the step's messages.
+	config := cdktf.Token_AsString(cdktf.Fn_Nonsensitive(cdktf.Fn_Sha256(cdktf.Fn_Jsonencode(Triggers(cfg)))), nil)
+	cfg.Labels = dockerlabels.Container(shared.WithLabel(ConfigLabel, *config).Labels)
+	c := container.NewContainer(scope, jsii.String(id), cfg)
+	ready := cdktf.NewTerraformResource(scope, jsii.String(id+"-ready"), &cdktf.TerraformResourceConfig{
 		TerraformResourceType: jsii.String("terraform_data"),
 		Provisioners: &[]interface{}{&cdktf.LocalExecProvisioner{
 			Type:        jsii.String("local-exec"),
 			Interpreter: jsii.Strings("/bin/sh", "-c"),
 			Command:     jsii.String(readyScript),
 			Environment: &map[string]*string{
-				"DOCKER_HOST": jsii.String(dockerHost), "CONTAINER": jsii.String(name), "TIMEOUT": jsii.String(strconv.Itoa(timeoutSeconds)),
+				"DOCKER_HOST": jsii.String(dockerHost), "CONTAINER": cfg.Name, "CONFIG": config,
+				"TIMEOUT": jsii.String(strconv.Itoa(timeoutSeconds)),
 			},
 		}},
 	})
+	ready.AddOverride(jsii.String("triggers_replace"), []interface{}{config})
+	return c, ready
 }

@@ -1,9 +1,7 @@
 package frontproxy
 
 import (
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -120,7 +118,7 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 	p.Routes = volume.NewVolume(c, jsii.String("routes"), &volume.VolumeConfig{
 		Name: jsii.String(RoutesVolume(props.Project)), Labels: dockerlabels.Volume(props.Labels),
 	})
-	p.Container = dockercontainer.New(c, "container", &container.ContainerConfig{
+	p.Container, p.Ready = dockercontainer.NewWithReady(c, "container", &container.ContainerConfig{
 		Name:  jsii.String(p.name),
 		Image: p.Image.ImageId(),
 		Ports: &published,
@@ -137,10 +135,7 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 		// nginx finishes in-flight requests on SIGQUIT (the image's stop
 		// signal).
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{Network: props.Network, Options: props.Options})
-	p.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, p.name, 120)
-	sum := sha256.Sum256([]byte(p.Config))
-	p.Ready.AddOverride(jsii.String("triggers_replace"), []interface{}{hex.EncodeToString(sum[:])})
+	}, dockercontainer.Shared{Network: props.Network, Options: props.Options}, props.DockerHost, 120)
 	return p, nil
 }
 

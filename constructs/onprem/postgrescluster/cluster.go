@@ -107,7 +107,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		Labels:    dockerlabels.Volume(props.Labels),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
 	})
-	cl.Container = dockercontainer.New(c, idContainer, &container.ContainerConfig{
+	cl.Container, cl.Ready = dockercontainer.NewWithReady(c, idContainer, &container.ContainerConfig{
 		Name:  jsii.String(name),
 		Image: cl.Image.ImageId(),
 		Env: jsii.Strings(
@@ -139,13 +139,12 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		// server does not come up, and later steps find it ready.
 		Wait:        jsii.Bool(true),
 		WaitTimeout: jsii.Number(120),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options}, props.DockerHost, 180)
 	cl.conn = Connection{
 		Host: props.BindAddress, Port: props.Port,
 		InternalHost: name, InternalPort: ContainerPort,
 		AdminUser: props.AdminUser, AdminPassword: props.Password,
 	}
-	cl.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, name, 180)
 	return cl, nil
 }
 

@@ -131,13 +131,12 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	r.BackupVolume = volume.NewVolume(c, jsii.String(idBackupVolume), &volume.VolumeConfig{
 		Name: jsii.String(props.Project + "-registry-backup"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
 	})
-	r.Container = newRegistryContainer(c, r, props)
+	r.Container, r.Ready = newRegistryContainer(c, r, props)
 	r.BackupContainer = newBackupContainer(c, r, props)
-	r.Ready = dockercontainer.NewReady(c, "ready", props.DockerHost, ContainerName(props.Project), 180)
 	return r, nil
 }
 
-func newRegistryContainer(c constructs.Construct, r *Registry, props Props) container.Container {
+func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (container.Container, cdktf.TerraformResource) {
 	settings := registryconfig.Settings{RootDir: ContainerRootDir, Addr: ":" + strconv.Itoa(ContainerPort), DebugAddr: ContainerDebug}
 	uploads := []*container.ContainerUpload{}
 	volumes := []*container.ContainerVolumes{{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(ContainerRootDir)}}
@@ -152,7 +151,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(containerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
 	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(registryconfig.Config(settings))})
-	return dockercontainer.New(c, idContainer, &container.ContainerConfig{
+	return dockercontainer.NewWithReady(c, idContainer, &container.ContainerConfig{
 		Name:  jsii.String(ContainerName(props.Project)),
 		Image: r.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
@@ -172,7 +171,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) cont
 		Wait:                jsii.Bool(true),
 		WaitTimeout:         jsii.Number(120),
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options})
+	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options}, props.DockerHost, 180)
 }
 
 func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
