@@ -77,7 +77,9 @@ func (r *releaseTools) offsite(args ...string) (string, int) {
 // status runs cmd/status -json against the engine and the emulator.
 func (r *releaseTools) status(t *testing.T, args ...string) (statusReport, int) {
 	t.Helper()
+	start := time.Now()
 	out, code := r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.statusBin, append([]string{"-json"}, args...)...)
+	t.Logf("figure: status %s (built binary) %s", strings.Join(args, " "), time.Since(start).Round(10*time.Millisecond))
 	var rep statusReport
 	// The output is stdout and stderr together: the report is the JSON object.
 	if i := strings.Index(out, "{"); i > 0 {
