@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/internal/harness"
@@ -231,6 +232,8 @@ func TestCloudOnEmulator(t *testing.T) {
 			// Receivers of the alarms, in both regions' topics.
 			p.Alerts.Email = []string{"ops@notes.example.com"}
 			p.Alerts.Webhooks = []string{"https://hooks.notes.example.com/alerts"}
+			// The home server mails them through a server of its own.
+			p.OnPrem.Monitoring.SMTP = alerting.SMTP{Smarthost: "smtp.notes.example.com:587", From: "alerts@notes.example.com"}
 		}},
 		{"nat-per-az-flow-logs-two-apps-domains", func(p *config.Project) {
 			p.Cloud.NAT = config.NATPerAZ
