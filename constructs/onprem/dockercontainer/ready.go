@@ -47,9 +47,16 @@ func NewWithReady(scope constructs.Construct, id string, cfg *container.Containe
 		dockerHost = DefaultDockerHost
 	}
 	Complete(cfg, shared)
-	// A hash of a secret (an uploaded password) reveals nothing of it;
-	// marked sensitive, it would silence the step's messages.
-	config := cdktf.Token_AsString(cdktf.Fn_Nonsensitive(cdktf.Fn_Sha256(cdktf.Fn_Jsonencode(Triggers(cfg)))), nil)
+	// The settings are held as JSON by a terraform_data and hashed through
+	// its output (an inline jsonencode of them would have to quote every
+	// uploaded file as an HCL string). A hash of a secret (an uploaded
+	// password) reveals nothing of it; marked sensitive, it would silence
+	// the step's messages.
+	settings := cdktf.NewTerraformResource(scope, jsii.String(id+"-settings"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: jsii.String("terraform_data"),
+	})
+	settings.AddOverride(jsii.String("input"), Triggers(cfg))
+	config := jsii.String("${nonsensitive(sha256(jsonencode(terraform_data." + *settings.FriendlyUniqueId() + ".output)))}")
 	cfg.Labels = dockerlabels.Container(shared.WithLabel(ConfigLabel, *config).Labels)
 	c := container.NewContainer(scope, jsii.String(id), cfg)
 	ready := cdktf.NewTerraformResource(scope, jsii.String(id+"-ready"), &cdktf.TerraformResourceConfig{
