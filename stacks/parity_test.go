@@ -88,6 +88,11 @@ func TestDeploySemanticsParity(t *testing.T) {
 	if sw := frontproxy.SwitchRouteScript; strings.Index(sw, "nginx -t") > strings.Index(sw, "nginx -s reload") || !strings.Contains(sw, "flock") {
 		t.Errorf("the route switch must check the route (nginx -t) before any reload, one switch at a time:\n%s", sw)
 	}
+	// The sweep compares names: `docker ps -q` would print ids and match
+	// nothing, removing the new container too.
+	if sweep := s[strings.Index(s, "for c in $(d ps"):]; !strings.Contains(sweep, "--format '{{.Names}}'") || strings.Contains(sweep[:strings.Index(sweep, "\n")], " -aq ") {
+		t.Errorf("the sweep must list container names:\n%s", sweep)
+	}
 	fail := s[strings.Index(s, "fail() {"):strings.Index(s, "deadline=")]
 	if !strings.Contains(fail, `rm -f "$CONTAINER"`) || !strings.Contains(fail, "exit 1") || strings.Contains(fail, "reload") {
 		t.Errorf("a failed rollout must remove the new container, exit 1 and leave the route alone:\n%s", fail)

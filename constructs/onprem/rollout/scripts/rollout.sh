@@ -93,7 +93,7 @@ done
 # route named (left by a deploy that crashed before Terraform saved its
 # state) are removed: nothing routes to them, and the release check wants
 # one container per app.
-for c in $(d ps -aq --filter "label=fullstack.app=$APP" --filter "name=^$PROJECT-$APP-" --format '{{.Names}}'); do
+for c in $(d ps -a --filter "label=fullstack.app=$APP" --filter "name=^$PROJECT-$APP-" --format '{{.Names}}'); do
   case "$c" in
     "$CONTAINER" | "$OLD") ;;
     *) d rm -f "$c" >/dev/null && echo "rollout of $APP: removed $c, which no deploy owned" ;;
