@@ -81,7 +81,7 @@ func TestDeploySemanticsParity(t *testing.T) {
 	// The gate's order: health first, the route last, and a failure
 	// removes the new container and stops before the route changes.
 	s := rollout.Script
-	health, http, route, drain := strings.Index(s, `"running healthy") break`), strings.Index(s, "wget -q -T"), strings.Index(s, `sh -c "$SWITCH_ROUTE"`), strings.Index(s, `"shutting down"`)
+	health, http, route, drain := strings.Index(s, `"running healthy") break`), strings.Index(s, "wget -q -T"), strings.Index(s, `sh -c "$SWITCH_ROUTE"`), strings.Index(s, `"shuttin[g] down"`)
 	if health < 0 || http < health || route < http || drain < route {
 		t.Errorf("the rollout script must wait for Docker's health, then the HTTP check, then switch the route, then drain:\n%s", s)
 	}

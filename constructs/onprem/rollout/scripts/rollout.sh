@@ -82,7 +82,8 @@ d exec -u 0 "$PROXY" sh -c "$SWITCH_ROUTE" switch-route "$ROUTES" "$file" "$rout
 # "worker process is shutting down") finish the requests they hold before
 # Terraform stops the old container; at most DRAIN seconds.
 drain_end=$(( $(date +%s) + DRAIN ))
-while d exec "$PROXY" sh -c 'grep -qs "shutting down" /proc/[0-9]*/cmdline' 2>/dev/null; do
+# ([g]: the pattern must not match the grep and shell that search.)
+while d exec "$PROXY" sh -c 'grep -qs "shuttin[g] down" /proc/[0-9]*/cmdline' 2>/dev/null; do
   if [ "$(date +%s)" -ge "$drain_end" ]; then
     echo "rollout of $APP: requests still open after the ${DRAIN}s drain; the old container stops now" >&2
     break
