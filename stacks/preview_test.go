@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
