@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/monitoring"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 )
@@ -150,7 +151,7 @@ func (r *alertReceiver) mustArrive(t *testing.T, since time.Time, timeout time.D
 // Alertmanager's own checks, a stopped app and a failed backup reach the
 // receiver, and so does their recovery.
 func checkHomeMonitoring(t *testing.T, d *onPremDeployment, rx *alertReceiver) {
-	prom, am := monitoring.PrometheusName(d.Name), monitoring.AlertmanagerName(d.Name)
+	prom, am := monitoring.PrometheusName(d.Name), alerting.AlertmanagerContainer(d.Name)
 
 	t.Run("promtool and amtool accept the deployed configuration", func(t *testing.T) {
 		for _, args := range [][]string{

@@ -68,22 +68,23 @@ const (
 
 // WithDefaults returns t with every zero field at its default.
 func (t Thresholds) WithDefaults() Thresholds {
-	set := func(v *float64, def float64) {
-		if *v == 0 {
-			*v = def
-		}
-	}
-	set(&t.Service5xxPercent, DefaultService5xxPercent)
-	set(&t.ServiceP99Seconds, DefaultServiceP99Seconds)
-	set(&t.ServiceCPUPercent, DefaultServiceCPUPercent)
-	set(&t.ServiceMemoryPercent, DefaultServiceMemoryPercent)
-	set(&t.DatabaseCPUPercent, DefaultDatabaseCPUPercent)
-	set(&t.DatabaseFreeStorageGiB, DefaultDatabaseFreeStorageGiB)
-	set(&t.Distribution5xxPercent, DefaultDistribution5xxPercent)
-	if t.DatabaseConnections == 0 {
-		t.DatabaseConnections = DefaultDatabaseConnections
-	}
+	setDefault(&t.Service5xxPercent, DefaultService5xxPercent)
+	setDefault(&t.ServiceP99Seconds, DefaultServiceP99Seconds)
+	setDefault(&t.ServiceCPUPercent, DefaultServiceCPUPercent)
+	setDefault(&t.ServiceMemoryPercent, DefaultServiceMemoryPercent)
+	setDefault(&t.DatabaseCPUPercent, DefaultDatabaseCPUPercent)
+	setDefault(&t.DatabaseFreeStorageGiB, DefaultDatabaseFreeStorageGiB)
+	setDefault(&t.Distribution5xxPercent, DefaultDistribution5xxPercent)
+	setDefault(&t.DatabaseConnections, DefaultDatabaseConnections)
 	return t
+}
+
+// setDefault sets *v to def when it is the zero value.
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }
 
 // Problem is one invalid setting: its field (relative to alerts.), the

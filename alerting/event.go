@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // AlertmanagerContainer is the home server's Alertmanager container of
@@ -39,9 +40,15 @@ func (e Event) DockerExecArgs(alertmanager string) []string {
 		"--annotation=summary=" + e.Summary}
 }
 
+// notifyTimeout bounds one notification: a failure report must not hang
+// the command that failed.
+const notifyTimeout = 30 * time.Second
+
 // Notify posts e to the Alertmanager container of project on the Docker
 // engine at dockerHost.
-func Notify(ctx context.Context, dockerHost, project string, e Event) error {
+func Notify(dockerHost, project string, e Event) error {
+	ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+	defer cancel()
 	args := append([]string{"-H", dockerHost}, e.DockerExecArgs(AlertmanagerContainer(project))...)
 	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
 	if err != nil {

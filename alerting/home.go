@@ -71,24 +71,13 @@ const (
 
 // WithDefaults returns h with every zero field at its default.
 func (h Home) WithDefaults() Home {
-	setInt := func(v *int, def int) {
-		if *v == 0 {
-			*v = def
-		}
-	}
-	setInt(&h.PrometheusPort, DefaultPrometheusPort)
-	setInt(&h.AlertmanagerPort, DefaultAlertmanagerPort)
-	setInt(&h.RetentionDays, DefaultRetentionDays)
-	setInt(&h.BackupOverdueHours, DefaultBackupOverdueHours)
-	if h.ProbeInterval == "" {
-		h.ProbeInterval = DefaultProbeInterval
-	}
-	if h.DownAfter == "" {
-		h.DownAfter = DefaultDownAfter
-	}
-	if h.DiskFreePercent == 0 {
-		h.DiskFreePercent = DefaultDiskFreePercent
-	}
+	setDefault(&h.PrometheusPort, DefaultPrometheusPort)
+	setDefault(&h.AlertmanagerPort, DefaultAlertmanagerPort)
+	setDefault(&h.RetentionDays, DefaultRetentionDays)
+	setDefault(&h.BackupOverdueHours, DefaultBackupOverdueHours)
+	setDefault(&h.ProbeInterval, DefaultProbeInterval)
+	setDefault(&h.DownAfter, DefaultDownAfter)
+	setDefault(&h.DiskFreePercent, DefaultDiskFreePercent)
 	return h
 }
 

@@ -611,6 +611,12 @@ func (p *Project) PublicKeyPaths() []string {
 	return out
 }
 
+// Monitored says whether staging runs the home monitoring: unless it has
+// no apps (nothing to probe) or onprem.monitoring.disabled is set.
+func (p *Project) Monitored() bool {
+	return len(p.Apps) > 0 && !p.OnPrem.Monitoring.Disabled
+}
+
 // Path is a path of the project file resolved against its directory
 // (an absolute one as it is).
 func (p *Project) Path(path string) string {

@@ -8,14 +8,14 @@ import (
 
 func TestMonitoringRunsWithAppsUnlessDisabled(t *testing.T) {
 	withApps := &config.Project{Name: "shop", Apps: []config.App{{Name: "orders"}}}
-	if !monitored(withApps) {
+	if !withApps.Monitored() {
 		t.Error("a stack with apps is not monitored")
 	}
-	if monitored(&config.Project{Name: "shop"}) {
+	if (&config.Project{Name: "shop"}).Monitored() {
 		t.Error("a stack without apps is monitored (nothing to probe)")
 	}
 	withApps.OnPrem.Monitoring.Disabled = true
-	if monitored(withApps) || containerOptions(withApps).Alertmanager != "" {
+	if withApps.Monitored() || containerOptions(withApps).Alertmanager != "" {
 		t.Error("onprem.monitoring.disabled still runs the monitoring or tells its Alertmanager")
 	}
 }

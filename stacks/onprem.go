@@ -5,6 +5,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/clientsite"
@@ -267,7 +268,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		return nil, err
 	}
 	out := &OnPrem{TerraformStack: stack, Network: net, Registry: reg, Postgres: pg, PostgresBackup: pgBackup, PostgresPassword: password, Databases: databases, Services: services, Sites: sites, Proxy: proxy}
-	if monitored(p) {
+	if p.Monitored() {
 		if out.Monitoring, err = newMonitoring(stack, p, out); err != nil {
 			return nil, err
 		}
@@ -316,14 +317,8 @@ func containerOptions(p *config.Project) dockercontainer.Options {
 	o := dockercontainer.Options{
 		LogMaxSize: p.OnPrem.LogMaxSize, LogMaxFiles: p.OnPrem.LogMaxFiles, Labels: tags(p.Name, p.OnPrem.Environment),
 	}
-	if monitored(p) {
-		o.Alertmanager = monitoring.AlertmanagerName(p.Name)
+	if p.Monitored() {
+		o.Alertmanager = alerting.AlertmanagerContainer(p.Name)
 	}
 	return o
-}
-
-// monitored: staging runs the monitoring unless it has no apps (nothing
-// to probe) or the project file turns it off.
-func monitored(p *config.Project) bool {
-	return len(p.Apps) > 0 && !p.OnPrem.Monitoring.Disabled
 }

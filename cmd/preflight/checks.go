@@ -31,7 +31,7 @@ func hostPorts(p *config.Project) []hostPort {
 	if len(p.Apps) > 0 { // the front proxy publishes it
 		ports = append(ports, hostPort{"onprem.previews.port", o.AppsBindAddress, o.Previews.Port})
 	}
-	if m := o.Monitoring; len(p.Apps) > 0 && !m.Disabled { // on loopback only
+	if m := o.Monitoring; p.Monitored() { // on loopback only
 		ports = append(ports, hostPort{"onprem.monitoring.prometheus_port", "127.0.0.1", m.PrometheusPort},
 			hostPort{"onprem.monitoring.alertmanager_port", "127.0.0.1", m.AlertmanagerPort})
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,13 +145,11 @@ func (h *home) checkStaging() error {
 // up (its first error line), unless monitoring is off; a failure to tell
 // is printed, the preview's own error stays the command's.
 func (h *home) notifyFailure(n int, commit string, failure error) {
-	if h.p.OnPrem.Monitoring.Disabled {
+	if !h.p.Monitored() {
 		return
 	}
 	summary, _, _ := strings.Cut(failure.Error(), "\n")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := alerting.Notify(ctx, h.p.OnPrem.DockerHost, h.p.Name, alerting.Event{
+	err := alerting.Notify(h.p.OnPrem.DockerHost, h.p.Name, alerting.Event{
 		Alert: "PreviewFailed", Project: naming.PreviewProject(h.p.Name, n), Target: naming.PreviewEnvironment(n),
 		Instance: commit + "@" + time.Now().UTC().Format(time.RFC3339), Summary: fmt.Sprintf("preview %d did not come up: %s", n, summary),
 	})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
@@ -13,8 +12,8 @@ import (
 // notifyFailure tells staging's Alertmanager that a deploy of commit
 // failed, as an event (no "resolved" follows).
 func notifyFailure(p *config.Project, commit, message string) error {
-	if p.OnPrem.Monitoring.Disabled {
-		fmt.Println("onprem.monitoring is disabled: there is no Alertmanager to tell")
+	if !p.Monitored() {
+		fmt.Println("staging runs no monitoring (onprem.monitoring.disabled, or no apps): there is no Alertmanager to tell")
 		return nil
 	}
 	if commit == "" {
@@ -23,9 +22,7 @@ func notifyFailure(p *config.Project, commit, message string) error {
 	if commit == "" {
 		commit = time.Now().UTC().Format(time.RFC3339)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := alerting.Notify(ctx, p.OnPrem.DockerHost, p.Name, alerting.Event{
+	err := alerting.Notify(p.OnPrem.DockerHost, p.Name, alerting.Event{
 		Alert: "DeployFailed", Project: p.Name, Target: p.OnPrem.Environment, Instance: commit, Summary: message,
 	})
 	if err != nil {

@@ -25,7 +25,7 @@ type Alert struct {
 // homeAlerts asks the home Alertmanager (inside its container, through
 // its documented API v2) for its active alerts.
 func homeAlerts(docker func(...string) ([]byte, error), p *config.Project, r *Report) {
-	if p.OnPrem.Monitoring.Disabled || len(p.Apps) == 0 {
+	if !p.Monitored() {
 		return
 	}
 	am := alerting.AlertmanagerContainer(p.Name)

@@ -124,7 +124,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 	if props.Receivers.WebhookCA != "" {
 		amUploads = append(amUploads, &container.ContainerUpload{File: jsii.String(webhookCAFile), Content: tfstring.Literal(props.Receivers.WebhookCA)})
 	}
-	m.Alertmanager = run("alertmanager", AlertmanagerName(props.Project), AlertmanagerImage, &container.ContainerConfig{
+	m.Alertmanager = run("alertmanager", alerting.AlertmanagerContainer(props.Project), AlertmanagerImage, &container.ContainerConfig{
 		Command: jsii.Strings("--config.file="+alertmanagerConfig, "--storage.path=/alertmanager",
 			// One instance: no cluster port listening.
 			"--cluster.listen-address="),
@@ -173,7 +173,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.Settings.SMTP.Username != "" && p.SMTPPassword == nil {
 		check.Missing("SMTPPassword", true)
 	}
-	for _, name := range []string{PrometheusName(p.Project), AlertmanagerName(p.Project), BlackboxName(p.Project), NodeExporterName(p.Project)} {
+	for _, name := range []string{PrometheusName(p.Project), alerting.AlertmanagerContainer(p.Project), BlackboxName(p.Project), NodeExporterName(p.Project)} {
 		check.Claim("container", name)
 	}
 	return check.Err()

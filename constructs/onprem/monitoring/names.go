@@ -1,9 +1,8 @@
 package monitoring
 
 import (
+	"net"
 	"strconv"
-
-	"github.com/homecloud-dev/fullstack/alerting"
 )
 
 // The official images, pinned.
@@ -38,14 +37,12 @@ const (
 // itself by (Docker's host-gateway), for a receiver running on the host.
 const HostGateway = "host.docker.internal"
 
-// AlertmanagerName is the Alertmanager container of project's staging:
-// previews and rollouts notify it.
-func AlertmanagerName(project string) string { return alerting.AlertmanagerContainer(project) }
-
-// PrometheusName, BlackboxName and NodeExporterName are the other
-// containers' names.
+// PrometheusName, BlackboxName and NodeExporterName are the containers'
+// names beside Alertmanager's (alerting.AlertmanagerContainer, which
+// rollouts and previews notify).
 func PrometheusName(project string) string   { return project + "-prometheus" }
 func BlackboxName(project string) string     { return project + "-blackbox" }
 func NodeExporterName(project string) string { return project + "-node-exporter" }
 
-func hostPort(host string, port int) string { return host + ":" + strconv.Itoa(port) }
+// hostPort is host:port for a scrape target.
+func hostPort(host string, port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }

@@ -70,7 +70,7 @@ func PrometheusConfig(project, environment string, h alerting.Home, targets []Ta
 	scrape = append(scrape,
 		self("node", NodeExporterName(project), nodeExporterPort),
 		self("blackbox", BlackboxName(project), blackboxPort),
-		self("alertmanager", AlertmanagerName(project), alertmanagerPort),
+		self("alertmanager", alerting.AlertmanagerContainer(project), alertmanagerPort),
 		self("prometheus", "127.0.0.1", prometheusPort),
 	)
 	cfg := map[string]any{
@@ -81,7 +81,7 @@ func PrometheusConfig(project, environment string, h alerting.Home, targets []Ta
 			"external_labels":     map[string]string{"project": project, "environment": environment},
 		},
 		"alerting": map[string]any{"alertmanagers": []any{map[string]any{
-			"static_configs": []staticConfig{{Targets: []string{hostPort(AlertmanagerName(project), alertmanagerPort)}}},
+			"static_configs": []staticConfig{{Targets: []string{hostPort(alerting.AlertmanagerContainer(project), alertmanagerPort)}}},
 		}}},
 		"rule_files":     []string{rulesFile},
 		"scrape_configs": scrape,
