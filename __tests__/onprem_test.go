@@ -169,7 +169,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
-	t.Run("the app role logs in and every migration is applied", func(t *testing.T) {
+	t.Run("the owner role logs in and every migration is applied", func(t *testing.T) {
 		ctx := context.Background()
 		if c, err := pgx.Connect(ctx, d.DSN("notes_api", "wrong-password-123")); err == nil {
 			c.Close(ctx)
@@ -278,6 +278,11 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		if got := notes(); got != "kept" {
 			t.Errorf("after the restore the notes are %q, want the row written before the backup", got)
 		}
+		// The app's own role connects to the recreated database again.
+		waitFor(t, 30*time.Second, "the API on the restored database", func() bool {
+			code, body, _, err := fetch("GET", site+"/api/notes")
+			return err == nil && code == 200 && strings.Contains(body, `"title":"kept"`)
+		})
 		assertNoChanges(t, d) // Terraform sees the same database, owner and grants
 
 		d.Docker("exec", backup, "sh", "-c", "f=$(ls /backup/notes_api-*.dump | tail -n 1); head -c 600 \"$f\" > /backup/damaged.dump")

@@ -35,6 +35,8 @@ type releaseTools struct {
 	ecr                                                      *localRegistry
 	// bucket is the state bucket where promote keeps the manifests.
 	bucket string
+	// region is the cloud stack's (set by cloudWithRelease).
+	region string
 }
 
 // signingPassword is the test signing key's COSIGN_PASSWORD.
@@ -300,6 +302,7 @@ func (r *releaseTools) cloudWithRelease(t *testing.T, m *release.Manifest, state
 	if err := p.Normalize(); err != nil {
 		t.Fatal(err)
 	}
+	r.region = p.Cloud.Region
 	out, err := synth.ProjectWith(p, t.TempDir(), stacks.Options{Release: m, StateDir: stateDir})
 	if err != nil {
 		t.Fatal(err)
@@ -314,6 +317,13 @@ func (r *releaseTools) cloudWithRelease(t *testing.T, m *release.Manifest, state
 	for id, td := range s.Resources("aws_ecs_task_definition") {
 		args = append(args, "-target=aws_ecs_task_definition."+id)
 		families[td["family"].(string)] = ""
+	}
+	// What the task runner reads besides: the log groups the tasks write
+	// to and the secrets' values.
+	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_secretsmanager_secret_version"} {
+		for id := range s.Resources(typ) {
+			args = append(args, "-target="+typ+"."+id)
+		}
 	}
 	if _, err := tf.Run(args...); err != nil {
 		t.Fatal(err)
@@ -635,6 +645,9 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		if !strings.HasSuffix(images[apiFamily], wantAPI) || !strings.HasSuffix(images[apiFamily+"-flyway"], wantFlyway) {
 			t.Fatalf("task definitions run %v, want ...%s and ...%s", images, wantAPI, wantFlyway)
 		}
+		t.Run("the task definitions run as Fargate would run them", func(t *testing.T) {
+			checkCloudTasksRun(t, r, r.region, strings.SplitN(images[apiFamily], "/", 2)[0])
+		})
 		// Release 2: a one-line change of the API's source.
 		main := filepath.Join(d.Dir, "apps", "notes-api", "main.go")
 		src, _ := os.ReadFile(main)

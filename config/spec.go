@@ -486,6 +486,16 @@ type App struct {
 	Route Route `yaml:"route"`
 	// Exec enables ECS Exec (a shell into running tasks). Default false.
 	Exec bool `yaml:"exec"`
+	// User is the user an api or model app's AWS task runs as: a uid,
+	// uid:gid or a name the image knows; root is refused. Default
+	// "65532:65532" (ecscluster.NonRootUser), which owns nothing in any
+	// image. (The home server's containers take it with their hardening.)
+	User string `yaml:"user"`
+	// WritablePaths are the only paths an api or model app's AWS task may
+	// write: its root filesystem is read-only, and each of these is an
+	// empty task volume. Default ["/tmp"]
+	// (ecscluster.DefaultWritablePaths).
+	WritablePaths []string `yaml:"writable_paths"`
 	// Domain is a custom domain for the CloudFront distribution of an api
 	// or model app that no site serves (one a site serves answers under
 	// the site's /api/). Default none: the distribution's *.cloudfront.net

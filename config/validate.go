@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -386,6 +387,14 @@ func validateApps(errs *problems, p *Project) {
 		}
 		if len(a.HealthCheckCommand) < 2 || (a.HealthCheckCommand[0] != "CMD" && a.HealthCheckCommand[0] != "CMD-SHELL") {
 			errs.add(at("health_check_command"), strings.Join(a.HealthCheckCommand, " "), "must start with CMD (exec form) or CMD-SHELL, followed by the command")
+		}
+		if u, _, _ := strings.Cut(a.User, ":"); u == "0" || u == "root" {
+			errs.add(at("user"), a.User, "runs the app as root; leave it out (a non-root uid) or give the non-root uid the image needs")
+		}
+		for j, w := range a.WritablePaths {
+			if !strings.HasPrefix(w, "/") || path.Clean(w) != w || w == "/" {
+				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, "must be a clean absolute path below / (e.g. /tmp): the rest of the root filesystem is read-only")
+			}
 		}
 		if !healthPathChr.MatchString(a.HealthCheckPath) {
 			errs.add(at("health_check_path"), a.HealthCheckPath, "must be a URL path starting with '/' (e.g. /healthz)")

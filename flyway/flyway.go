@@ -50,7 +50,8 @@ var (
 
 // Load reads every migration in dir, in Flyway order: versioned by
 // version, then repeatables by description. Files that are not .sql are
-// ignored (a README may live there). Every problem is reported at once,
+// ignored (a README may live there), and so are SQL callbacks
+// (IsCallback). Every problem is reported at once,
 // each naming the file.
 func Load(dir string) ([]Migration, error) {
 	entries, err := os.ReadDir(dir)
@@ -67,7 +68,7 @@ func Load(dir string) ([]Migration, error) {
 		repeat  = map[string]string{}
 	)
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") || IsCallback(e.Name()) {
 			continue
 		}
 		m, err := parse(e.Name())
@@ -107,6 +108,14 @@ func Load(dir string) ([]Migration, error) {
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out, nil
 }
+
+// callbackName is an SQL callback: Flyway runs it on an event
+// (afterMigrate, beforeEachMigrate, ...), never as a migration.
+var callbackName = regexp.MustCompile(`^(before|after)[A-Z][A-Za-z]*(__[^\s].*)?\.sql$`)
+
+// IsCallback reports whether file is an SQL callback's name, which Load
+// leaves out.
+func IsCallback(file string) bool { return callbackName.MatchString(file) }
 
 // parse applies Flyway's naming rules to a file name.
 func parse(file string) (Migration, error) {

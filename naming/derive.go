@@ -79,11 +79,27 @@ func AppDatabase(app string) Name {
 	return Name{DatabaseName, string(b)}
 }
 
+// AppRoleSuffix ends the name of the login role an app connects as; the
+// role named AppDatabase owns the database and runs the migrations.
+const AppRoleSuffix = "_app"
+
+// AppDBRole is the login role the app connects as (not the owner).
+func AppDBRole(app string) Name { return Name{DatabaseName, AppDatabase(app).Value + AppRoleSuffix} }
+
+// AppDBRoleSecret is the Secrets Manager secret holding the app role's
+// login on AWS. Lowercase, so no app secret (an upper-case variable
+// name) can take it.
+func AppDBRoleSecret(project, app string) Name {
+	return Name{SecretName, project + "/" + app + "/db-app-role"}
+}
+
 // AppNames lists every name derived from one app, for validation.
 func AppNames(project, kind, app string) []Name {
 	return []Name{
 		AppTargetGroup(project, app),
 		AppDBInstance(project, app),
+		AppDBRole(app),
+		AppDBRoleSecret(project, app),
 		AppTaskRole(project, app),
 		AppRepository(project, kind, app),
 		AppLogGroup(project, app),

@@ -7,17 +7,18 @@ type Kind string
 
 // The derived names and the AWS limits they must fit.
 const (
-	LoadBalancer  Kind = "load balancer name"      // elbv2: 32 chars
-	TargetGroup   Kind = "target group name"       // elbv2: 32 chars
-	DBInstance    Kind = "RDS instance identifier" // rds: 63 chars
-	IAMRole       Kind = "IAM role name"           // iam: 64 chars
-	ECRRepository Kind = "ECR repository name"     // ecr: 256 chars
-	LogGroup      Kind = "CloudWatch log group"    // logs: 512 chars
-	ECSCluster    Kind = "ECS cluster name"        // ecs: 255 chars
-	DockerNetwork Kind = "Docker network name"     // no hard limit; kept short
-	ContainerName Kind = "Docker container name"   // no hard limit; kept short
-	DatabaseName  Kind = "PostgreSQL identifier"   // NAMEDATALEN-1 = 63 bytes
-	TagValue      Kind = "tag value"               // every service: 256 chars
+	LoadBalancer  Kind = "load balancer name"          // elbv2: 32 chars
+	TargetGroup   Kind = "target group name"           // elbv2: 32 chars
+	DBInstance    Kind = "RDS instance identifier"     // rds: 63 chars
+	IAMRole       Kind = "IAM role name"               // iam: 64 chars
+	ECRRepository Kind = "ECR repository name"         // ecr: 256 chars
+	LogGroup      Kind = "CloudWatch log group"        // logs: 512 chars
+	ECSCluster    Kind = "ECS cluster name"            // ecs: 255 chars
+	DockerNetwork Kind = "Docker network name"         // no hard limit; kept short
+	ContainerName Kind = "Docker container name"       // no hard limit; kept short
+	DatabaseName  Kind = "PostgreSQL identifier"       // NAMEDATALEN-1 = 63 bytes
+	TagValue      Kind = "tag value"                   // every service: 256 chars
+	SecretName    Kind = "Secrets Manager secret name" // secretsmanager: 512 chars
 )
 
 // MaxLen is the longest name AWS (or Docker/PostgreSQL) accepts per kind.
@@ -33,6 +34,7 @@ var MaxLen = map[Kind]int{
 	ContainerName: 63,
 	DatabaseName:  63,
 	TagValue:      256,
+	SecretName:    512,
 }
 
 // Name is one derived name with its kind.

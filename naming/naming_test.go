@@ -17,7 +17,8 @@ func TestAppNames(t *testing.T) {
 		ECRRepository: "shop/api/order-svc ",
 		LogGroup:      "/shop/order-svc ",
 		ContainerName: "shop-order-svc-rrrrrrrr ",
-		DatabaseName:  "order_svc ",
+		DatabaseName:  "order_svc_app order_svc ",
+		SecretName:    "shop/order-svc/db-app-role ",
 	}
 	for k, w := range want {
 		if got[k] != w {

@@ -98,7 +98,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	for _, a := range p.Apps {
 		if db, ok := databases[a.Name]; ok {
 			logs = append(logs, ecscluster.AppLog{App: a.Name + "-flyway", Name: naming.AppFlywayLogGroup(p.Name, a.Name).Value})
-			secrets = append(secrets, *db.SecretARN())
+			secrets = append(secrets, db.SecretARNs()...)
 			if a.Kind == config.KindSite { // sites have no service, but their migrations run as tasks
 				pulls = append(pulls, *reg.Repositories[a.Name].Arn())
 			}

@@ -259,9 +259,11 @@ func TestClusterAndExecutionRole(t *testing.T) {
 					t.Errorf("log scope %s", res)
 				}
 			case "ReadGivenSecrets":
-				// The app's declared secret, then the RDS-managed one.
-				if res != "[${aws_secretsmanager_secret.secrets-orders_STRIPE_API_KEY_BD6A11D6.arn} ${aws_db_instance."+onlyID(t, s, "aws_db_instance")+".master_user_secret[0].secret_arn}]" {
-					t.Errorf("secret scope %s: only the app secrets and the RDS-managed secret", res)
+				// The app's declared secret, the RDS-managed one (Flyway's)
+				// and the app role's (the service's).
+				appRole := idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/db-app-role")
+				if res != "[${aws_secretsmanager_secret.secrets-orders_STRIPE_API_KEY_BD6A11D6.arn} ${aws_db_instance."+onlyID(t, s, "aws_db_instance")+".master_user_secret[0].secret_arn} ${aws_secretsmanager_secret."+appRole+".arn}]" {
+					t.Errorf("secret scope %s: only the app secrets, the RDS-managed secret and the app role's", res)
 				}
 			case "RegistryLogin":
 			default:

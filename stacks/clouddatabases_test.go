@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"strings"
 	"testing"
 
@@ -89,14 +90,27 @@ func TestFlywayTaskOnAWS(t *testing.T) {
 	}
 	secrets := fmt.Sprint(d["secrets"])
 	secretRef := "${aws_db_instance." + dbID + ".master_user_secret[0].secret_arn}"
-	for _, want := range []string{"name:FLYWAY_USER valueFrom:" + secretRef + ":username::", "name:FLYWAY_PASSWORD valueFrom:" + secretRef + ":password::"} {
+	appRole := idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/db-app-role")
+	for _, want := range []string{"name:FLYWAY_USER valueFrom:" + secretRef + ":username::", "name:FLYWAY_PASSWORD valueFrom:" + secretRef + ":password::",
+		"name:" + dbspec.AppRolePasswordPlaceholder + " valueFrom:" + ref("aws_secretsmanager_secret", appRole, "arn") + ":password::"} {
 		if !strings.Contains(secrets, want) {
 			t.Errorf("secrets lack %s: %s", want, secrets)
 		}
 	}
 	env := fmt.Sprint(d["environment"])
-	if strings.Contains(env, "PASSWORD") || !strings.Contains(env, "jdbc:postgresql://"+ref("aws_db_instance", dbID, "address")+":5432/orders?sslmode=require") {
+	if strings.Contains(env, "PASSWORD") || !strings.Contains(env, "jdbc:postgresql://"+ref("aws_db_instance", dbID, "address")+":5432/orders?sslmode=require") ||
+		!strings.Contains(env, "name:"+dbspec.AppRolePlaceholder+" value:orders_app") || !strings.Contains(env, "name:FLYWAY_LOCATIONS value:filesystem:/flyway/sql") {
 		t.Errorf("environment = %s", env)
+	}
+	// The app role's login: drawn by AWS once (letters and digits, as the
+	// callback's SQL literal needs), then kept.
+	version := s.Resources("aws_secretsmanager_secret_version")[idOf(t, s, "aws_secretsmanager_secret_version", "secret_id", ref("aws_secretsmanager_secret", appRole, "id"))]
+	eq(t, version, "lifecycle.ignore_changes", []any{"secret_string"})
+	if got := fmt.Sprint(version["secret_string"]); !strings.Contains(got, `"username" = "orders_app"`) || !strings.Contains(got, "data.aws_secretsmanager_random_password.") {
+		t.Errorf("app role secret_string = %s", got)
+	}
+	for _, pw := range s.Data("aws_secretsmanager_random_password") {
+		eq(t, pw, "exclude_punctuation", true)
 	}
 	eq(t, d, "logConfiguration.options.awslogs-group", "/shop/orders/flyway")
 

@@ -54,7 +54,9 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 			Repository: reg.URL(a.Name), ImageTag: tag, ImageDigest: in.appDigest(a.Name),
 			Cluster: cluster, Network: net, LoadBalancer: lb,
 			Route: restservice.Route(a.Route), Exec: a.Exec,
-			Egress: serviceEgress(a.Egress),
+			Egress:             serviceEgress(a.Egress),
+			HealthCheckCommand: a.HealthCheckCommand,
+			Hardening:          ecscluster.Hardening{User: a.User, WritablePaths: a.WritablePaths},
 		}
 		if s, ok := secrets[a.Name]; ok {
 			props.Secrets = s.ARNs

@@ -39,7 +39,8 @@ func TestCloudServiceTaskDefinition(t *testing.T) {
 	if strings.Contains(env, "PGPASSWORD") || strings.Contains(env, "PGUSER") {
 		t.Errorf("credentials in the plain environment: %s", env)
 	}
-	secret := "${aws_db_instance." + db + ".master_user_secret[0].secret_arn}"
+	// The app's own role, never the master user.
+	secret := ref("aws_secretsmanager_secret", idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/db-app-role"), "arn")
 	stripe := idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/STRIPE_API_KEY")
 	if got := fmt.Sprint(d["secrets"]); got != "[map[name:STRIPE_API_KEY valueFrom:"+ref("aws_secretsmanager_secret", stripe, "arn")+"] map[name:PGUSER valueFrom:"+secret+":username::] map[name:PGPASSWORD valueFrom:"+secret+":password::]]" {
 		t.Errorf("secrets = %s", got)

@@ -232,9 +232,8 @@ func TestPostgresContainer(t *testing.T) {
 func TestAppDatabaseOnPrem(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	eq(t, s.Provider("postgresql"), "expected_version", "16")
-	roleID := onlyID(t, s, "postgresql_role")
+	roleID := idOf(t, s, "postgresql_role", "name", "orders")
 	role := s.Resources("postgresql_role")[roleID]
-	eq(t, role, "name", "orders")
 	eq(t, role, "login", true)
 	eq(t, role, "password", "${var."+config.AppPasswordVariable("orders")+"}")
 	// The role waits until PostgreSQL is healthy, asked of Docker, not
@@ -270,6 +269,22 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	if df, err := os.ReadFile(filepath.Join(buildDir, "Dockerfile")); err != nil || string(df) != dbspec.MigrationDockerfile {
 		t.Errorf("migration image Dockerfile in %s: %v %q", buildDir, err, df)
 	}
+	if sql, err := os.ReadFile(filepath.Join(buildDir, "sql", dbspec.AppRoleCallbackFile)); err != nil || string(sql) != dbspec.AppRoleCallback {
+		t.Errorf("the app role callback in the image context: %v %q", err, sql)
+	}
+	// The app's own role: a password drawn once, kept; the database goes
+	// before it on destroy (its grants live in the database).
+	appRoleID := idOf(t, s, "postgresql_role", "name", "orders_app")
+	appRole := s.Resources("postgresql_role")[appRoleID]
+	eq(t, appRole, "login", true)
+	eq(t, appRole, "password", "${uuid()}")
+	eq(t, appRole, "lifecycle.ignore_changes", []any{"password"})
+	eq(t, db, "depends_on", []any{"postgresql_role." + appRoleID})
+	for _, want := range []string{dbspec.AppRolePlaceholder + "=orders_app", dbspec.AppRolePasswordPlaceholder + "=" + dbspec.AppRoleManagedElsewhere} {
+		if !strings.Contains(fmt.Sprint(f["env"]), want) {
+			t.Errorf("Flyway's env lacks %s: %v", want, f["env"])
+		}
+	}
 	for _, m := range migrations {
 		if sql, err := os.ReadFile(filepath.Join(buildDir, "sql", m.File)); err != nil || string(sql) != string(m.SQL) {
 			t.Errorf("migration %s in the image context: %v %q", m.File, err, sql)
@@ -292,7 +307,8 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 			t.Errorf("flyway env lacks %s: %s", want, env)
 		}
 	}
-	if strings.Contains(env, "PASSWORD") {
+	// The only PASSWORD in it says that Terraform keeps the app role's.
+	if strings.Contains(strings.Replace(env, dbspec.AppRolePasswordPlaceholder+"="+dbspec.AppRoleManagedElsewhere, "", 1), "PASSWORD") {
 		t.Errorf("the password must not be in Flyway's environment: %s", env)
 	}
 	up := uploads(f)
@@ -314,7 +330,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 		"condition":     "${self.exit_code == 0}",
 		"error_message": "flyway migrate failed for orders (exit ${self.exit_code}):\n${self.container_logs}",
 	}})
-	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID})
+	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID, "postgresql_role." + appRoleID})
 	net := onlyID(t, s, "docker_network")
 	eq(t, f, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name")}})
 }

@@ -48,7 +48,7 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 	eq(t, c, "memory", 512)
 	eq(t, c, "restart", "unless-stopped")
 	env := fmt.Sprint(c["env"])
-	for _, want := range []string{"PGHOST=shop-postgres", "PGPORT=5432", "PGDATABASE=orders", "PGUSER=orders", "PGPASSFILE=" + restservice.PGPassFile, "PORT=8080"} {
+	for _, want := range []string{"PGHOST=shop-postgres", "PGPORT=5432", "PGDATABASE=orders", "PGUSER=orders_app", "PGPASSFILE=" + restservice.PGPassFile, "PORT=8080"} {
 		if !strings.Contains(env, want) {
 			t.Errorf("env lacks %s: %s", want, env)
 		}
@@ -57,8 +57,9 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 		t.Errorf("a password in the environment: %s", env)
 	}
 	pass := uploads(c)[restservice.PGPassFile]["content"].(string)
-	roleID := onlyID(t, s, "postgresql_role")
-	if !strings.HasPrefix(pass, "shop-postgres:5432:orders:orders:${replace(replace(postgresql_role."+roleID+".password") {
+	// The app's own role, with the password Terraform drew for it.
+	roleID := idOf(t, s, "postgresql_role", "name", "orders_app")
+	if !strings.HasPrefix(pass, "shop-postgres:5432:orders:orders_app:${replace(replace(postgresql_role."+roleID+".password") {
 		t.Errorf("pgpass = %s", pass)
 	}
 	flyway := flywayID(t, s, "orders")

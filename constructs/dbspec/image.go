@@ -10,7 +10,8 @@ import (
 )
 
 // MigrationDockerfile builds an app's migration image: the pinned Flyway
-// image with the migrations in its SQL folder. Built once on the home
+// image with the migrations and the app role callback
+// (AppRoleCallbackFile) in its SQL folder. Built once on the home
 // server, it runs the migrations there and, promoted by digest, on AWS.
 const MigrationDockerfile = "FROM " + FlywayImage + "\nCOPY sql/ " + FlywaySQLDir + "/\n"
 
@@ -41,6 +42,9 @@ func PrepareMigrationContext(dir string, ms []flyway.Migration) (MigrationContex
 		if err := os.WriteFile(filepath.Join(dir, "sql", m.File), m.SQL, 0o644); err != nil {
 			return MigrationContext{}, err
 		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sql", AppRoleCallbackFile), []byte(AppRoleCallback), 0o644); err != nil {
+		return MigrationContext{}, err
 	}
 	hash, err := contenthash.Dir(dir)
 	if err != nil {

@@ -47,7 +47,7 @@ func newCloudBase(t *testing.T) cloudBase {
 		logs = append(logs, ecscluster.AppLog{App: app, Name: "/lib/" + app})
 	}
 	cluster := must(ecscluster.New(stack, "cluster", ecscluster.Props{
-		Name: "lib", ExecutionRoleName: "lib-execution", Logs: logs, SecretARNs: []string{*db.SecretARN()},
+		Name: "lib", ExecutionRoleName: "lib-execution", Logs: logs, SecretARNs: db.SecretARNs(),
 	}))(t)
 	lb := must(loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "lib", Network: net}))(t)
 	return cloudBase{app, stack, net, db, cluster, lb}
@@ -251,7 +251,7 @@ func TestCloudTaskWiring(t *testing.T) {
 		LogGroup: "/lib/other", Region: "eu-west-2", Database: other, Route: restservice.Route{Path: "/other/*"}})
 	for _, part := range []string{
 		`lib/other: LogGroup "/lib/other": is not one of the cluster's log groups`,
-		`lib/other: Database's secret "`, `is a secret the cluster's execution role may not read: add it to ecscluster.Props.SecretARNs`,
+		`lib/other: Database's app role secret "`, `is a secret the cluster's execution role may not read: add it to ecscluster.Props.SecretARNs`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), part) {
 			t.Errorf("an unwired service: %v, want %q", err, part)

@@ -91,7 +91,7 @@ func newStack(scope cdktf.App) error {
 		ExecutionRoleName: project + "-execution",
 		Logs:              []ecscluster.AppLog{{App: app, Name: serviceLogs}, {App: app + "-flyway", Name: flywayLogs}},
 		RepositoryARNs:    []string{*registry.Repositories[app].Arn()},
-		SecretARNs:        []string{*db.SecretARN()},
+		SecretARNs:        db.SecretARNs(),
 	})
 	if err != nil {
 		return err

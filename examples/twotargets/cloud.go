@@ -56,7 +56,7 @@ func cloud(app cdktf.App, in *inputs) error {
 		// The names the service and the Flyway task default to.
 		logs = append(logs, ecscluster.AppLog{App: a, Name: naming.AppLogGroup(project, a).Value},
 			ecscluster.AppLog{App: a + "-flyway", Name: naming.AppFlywayLogGroup(project, a).Value})
-		secrets = append(secrets, *db.SecretARN())
+		secrets = append(secrets, db.SecretARNs()...)
 		pulls = append(pulls, *reg.Repositories[a].Arn())
 	}
 	cluster, err := ecscluster.New(stack, "cluster", ecscluster.Props{

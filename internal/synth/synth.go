@@ -94,6 +94,9 @@ func Read(outDir, name string) (*Stack, error) {
 	if err := graphcheck.TaskWiring(raw); err != nil {
 		return nil, fmt.Errorf("stack %s would not start its tasks on AWS:\n%w", name, err)
 	}
+	if err := graphcheck.TaskHardening(raw); err != nil {
+		return nil, fmt.Errorf("stack %s has task containers that are not locked down:\n%w", name, err)
+	}
 	if err := graphcheck.AlarmWiring(raw); err != nil {
 		return nil, fmt.Errorf("stack %s has alarms that would not work on AWS:\n%w", name, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
@@ -63,10 +64,14 @@ type Database struct {
 	SubnetGroup    dbsubnetgroup.DbSubnetGroup
 	ParameterGroup dbparametergroup.DbParameterGroup
 	Instance       dbinstance.DbInstance
-	spec           dbspec.Spec
-	// secretARN is one token for the secret's ARN: every reader gets the
-	// same string, so a cluster can tell whether it was granted it.
-	secretARN *string
+	// AppRoleSecret holds the login ("username", "password") of the role
+	// the app connects as (dbspec.Spec.AppRole); the migration task
+	// creates the role from it.
+	AppRoleSecret secretsmanagersecret.SecretsmanagerSecret
+	spec          dbspec.Spec
+	// secretARN and appRoleSecretARN are one token each: every reader
+	// gets the same string, so a cluster can tell whether it was granted it.
+	secretARN, appRoleSecretARN *string
 }
 
 const (
@@ -158,8 +163,30 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		cfg.DeleteAutomatedBackups = jsii.Bool(false)
 	}
 	cl.Instance = dbinstance.NewDbInstance(c, jsii.String(idInstance), cfg)
+	window := appRoleSecretRecoveryDays
+	if d.Disposable {
+		window = 0
+	}
+	cl.AppRoleSecret = newAppRoleSecret(c, props, window)
 	return cl, nil
 }
+
+// appRoleSecretRecoveryDays is how long a deleted app role secret can be
+// restored (a disposable database's is deleted at once).
+const appRoleSecretRecoveryDays = 7
+
+// AppRoleSecretARN is the ARN token of the app role's secret.
+func (c *Database) AppRoleSecretARN() *string {
+	if c.appRoleSecretARN == nil {
+		c.appRoleSecretARN = c.AppRoleSecret.Arn()
+	}
+	return c.appRoleSecretARN
+}
+
+// SecretARNs are the secrets the database's tasks take: the master's
+// (the migration task) and the app role's (the app's tasks). Give them to
+// ecscluster.Props.SecretARNs.
+func (c *Database) SecretARNs() []string { return []string{*c.SecretARN(), *c.AppRoleSecretARN()} }
 
 // Endpoint is the instance's host name token.
 func (c *Database) Endpoint() *string { return c.Instance.Address() }

@@ -42,6 +42,10 @@ type MigrationTaskProps struct {
 	LogGroup string
 	// Region of the log group. Default: the Network's.
 	Region string
+	// Hardening locks Flyway's container down as an app's (read-only root,
+	// non-root, no capabilities, init). Default: /tmp writable (the JVM's
+	// scratch), ecscluster.NonRootUser.
+	Hardening ecscluster.Hardening
 	// Emulator is the stack's local AWS emulator. Default nil: real AWS.
 	// On the emulator the task is defined but not run during apply: moto
 	// never stops a task, so the run would wait forever.
@@ -86,7 +90,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	if props.ImageDigest != "" {
 		image = *props.Repository + "@" + props.ImageDigest
 	}
-	defs := flywayContainer(image, props)
+	defs, volumes := flywayContainer(image, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	m := &MigrationTask{Construct: c, Image: image}
 	m.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
@@ -97,6 +101,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		Memory:                  jsii.String("512"),
 		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
 		ContainerDefinitions:    jsii.String(defs),
+		Volume:                  &volumes,
 	})
 	if props.Emulator != nil {
 		// The emulator starts no task. Run still exists, running nothing,
@@ -136,28 +141,35 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 	return m, nil
 }
 
-// flywayContainer is the task's container definition: Flyway reads the
-// credentials from the RDS-managed secret as ECS secrets, never as plain
-// environment values.
-func flywayContainer(image string, props MigrationTaskProps) string {
+// flywayContainer is the task's container definition and the volumes it
+// mounts: Flyway reads the master credentials from the RDS-managed secret,
+// and the app role's password from its own, as ECS secrets, never as
+// plain environment values.
+func flywayContainer(image string, props MigrationTaskProps) (string, []*ecstaskdefinition.EcsTaskDefinitionVolume) {
 	spec := props.DB.Spec()
 	secret := *props.DB.SecretARN()
-	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
+	def := ecscluster.ContainerDefinition{
 		Name:      "flyway",
 		Image:     image,
 		Essential: true,
 		Command:   []string{"migrate"},
 		Environment: []ecscluster.KeyValue{
 			{Name: "FLYWAY_URL", Value: "jdbc:postgresql://" + *props.DB.Endpoint() + ":" + strconv.Itoa(network.PostgresPort) + "/" + spec.Database() + "?sslmode=require"},
+			{Name: "FLYWAY_LOCATIONS", Value: "filesystem:" + dbspec.FlywaySQLDir},
 			{Name: "FLYWAY_CONNECT_RETRIES", Value: "10"},
 			{Name: "FLYWAY_VALIDATE_MIGRATION_NAMING", Value: "true"},
+			{Name: dbspec.AppRolePlaceholder, Value: spec.AppRole()},
 		},
 		Secrets: []ecscluster.Secret{
 			{Name: "FLYWAY_USER", ValueFrom: secret + ":username::"},
 			{Name: "FLYWAY_PASSWORD", ValueFrom: secret + ":password::"},
+			// The callback creates the app's role with its own password.
+			{Name: dbspec.AppRolePasswordPlaceholder, ValueFrom: *props.DB.AppRoleSecretARN() + ":password::"},
 		},
 		LogConfiguration: ecscluster.AWSLogs(props.LogGroup, props.Region, "flyway"),
-	})
+	}
+	volumes := props.Hardening.Apply(&def)
+	return ecscluster.ContainerDefinitions(def), volumes
 }
 
 // RunScript runs the Flyway task once and fails (so does the apply) unless
@@ -177,11 +189,12 @@ func (p MigrationTaskProps) validate(check *propcheck.Errors) error {
 	check.Ref("Network", p.Network)
 	check.Required("LogGroup", p.LogGroup)
 	check.Required("Region", p.Region)
+	p.Hardening.Check(check, "Hardening")
 	if p.ImageDigest != "" && !ecscluster.IsDigest(p.ImageDigest) {
 		check.Add("ImageDigest", p.ImageDigest, "must be sha256:<64 lowercase hex digits>")
 	}
 	if p.Cluster != nil && p.DB != nil {
-		p.Cluster.CheckTask(check, p.LogGroup, "DB's secret", *p.DB.SecretARN())
+		p.Cluster.CheckTask(check, p.LogGroup, "DB's secret", *p.DB.SecretARN(), "DB's app role secret", *p.DB.AppRoleSecretARN())
 	}
 	return check.Err()
 }

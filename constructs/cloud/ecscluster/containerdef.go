@@ -12,12 +12,47 @@ type ContainerDefinition struct {
 	Command                []string         `json:"command,omitempty"`
 	Environment            []KeyValue       `json:"environment"`
 	Essential              bool             `json:"essential"`
+	HealthCheck            *HealthCheck     `json:"healthCheck,omitempty"`
 	Image                  string           `json:"image"`
+	LinuxParameters        *LinuxParameters `json:"linuxParameters,omitempty"`
 	LogConfiguration       LogConfiguration `json:"logConfiguration"`
+	MountPoints            []MountPoint     `json:"mountPoints,omitempty"`
 	Name                   string           `json:"name"`
 	PortMappings           []PortMapping    `json:"portMappings,omitempty"`
 	ReadonlyRootFilesystem *bool            `json:"readonlyRootFilesystem,omitempty"`
 	Secrets                []Secret         `json:"secrets,omitempty"`
+	User                   string           `json:"user,omitempty"`
+}
+
+// HealthCheck is the container's own health check, run by the ECS agent
+// inside the container (seconds; ECS allows interval 5-300, timeout 2-60,
+// retries 1-10, startPeriod 0-300).
+type HealthCheck struct {
+	Command     []string `json:"command"`
+	Interval    int      `json:"interval"`
+	Retries     int      `json:"retries"`
+	StartPeriod int      `json:"startPeriod"`
+	Timeout     int      `json:"timeout"`
+}
+
+// LinuxParameters are the kernel-level settings of a container.
+type LinuxParameters struct {
+	Capabilities       *Capabilities `json:"capabilities,omitempty"`
+	InitProcessEnabled bool          `json:"initProcessEnabled"`
+}
+
+// Capabilities are added to and dropped from Docker's default set
+// (Fargate lets a task add only SYS_PTRACE).
+type Capabilities struct {
+	Add  []string `json:"add,omitempty"`
+	Drop []string `json:"drop,omitempty"`
+}
+
+// MountPoint mounts one of the task's volumes.
+type MountPoint struct {
+	ContainerPath string `json:"containerPath"`
+	ReadOnly      bool   `json:"readOnly"`
+	SourceVolume  string `json:"sourceVolume"`
 }
 
 // KeyValue is a plain environment variable.

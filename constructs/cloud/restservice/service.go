@@ -77,8 +77,8 @@ type Props struct {
 	// priority (unique per listener). Default none.
 	Sites []SiteRule
 	// Database is the app's RDS database: the container gets libpq's PG*
-	// variables, with PGUSER and PGPASSWORD injected by ECS from the
-	// RDS-managed secret. Default nil: none.
+	// variables, with PGUSER and PGPASSWORD injected by ECS from the app
+	// role's secret (Database.AppRoleSecret). Default nil: none.
 	Database *appdatabase.Database
 	// After must succeed before the service changes (its migration run).
 	// Default none.
@@ -89,6 +89,16 @@ type Props struct {
 	// the Secrets Manager secret ECS reads at task start (the execution
 	// role must be allowed to). Default none.
 	Secrets map[string]*string
+	// Hardening locks the container down: read-only root with
+	// Hardening.WritablePaths as task volumes, a non-root Hardening.User,
+	// every capability dropped, an init process. Default: /tmp writable,
+	// ecscluster.NonRootUser.
+	Hardening ecscluster.Hardening
+	// HealthCheckCommand is the container's own health check, in Docker's
+	// exec form ("CMD", ...) or ("CMD-SHELL", "..."), with healthspec's
+	// timings: ECS replaces a task that fails it even between load
+	// balancer checks. Default none: the load balancer's check only.
+	HealthCheckCommand []string
 	// Egress is what the tasks may reach besides the services group's
 	// HTTPS and database rules: a security group of the app's own. Default
 	// none.
@@ -291,12 +301,16 @@ func (p Props) validate(check *propcheck.Errors) error {
 			secrets = append(secrets, "Secrets["+name+"]", *p.Secrets[name])
 		}
 		if p.Database != nil {
-			secrets = append(secrets, "Database's secret", *p.Database.SecretARN())
+			secrets = append(secrets, "Database's app role secret", *p.Database.AppRoleSecretARN())
 		}
 		p.Cluster.CheckTask(check, p.LogGroup, secrets...)
 	}
 	check.Required("Region", p.Region)
 	check.Port("Port", p.Port)
+	p.Hardening.Check(check, "Hardening")
+	if c := p.HealthCheckCommand; len(c) > 0 && (len(c) < 2 || (c[0] != "CMD" && c[0] != "CMD-SHELL")) {
+		check.Add("HealthCheckCommand", strings.Join(c, " "), `must start with "CMD" (exec form) or "CMD-SHELL", followed by the command`)
+	}
 	if !strings.HasPrefix(p.HealthCheckPath, "/") {
 		check.Add("HealthCheckPath", p.HealthCheckPath, "must start with '/'")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
 	"github.com/homecloud-dev/fullstack/naming"
@@ -38,7 +39,7 @@ func newTask(c constructs.Construct, s *Service, props Props) {
 			}, []string{"*"})).JSON()),
 		})
 	}
-	defs := containerDefinitions(props)
+	defs, volumes := containerDefinitions(props)
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String(idTaskDefinition), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(props.Project + "-" + props.App),
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
@@ -48,13 +49,15 @@ func newTask(c constructs.Construct, s *Service, props Props) {
 		ExecutionRoleArn:        props.Cluster.ExecutionRole.ARN(),
 		TaskRoleArn:             s.TaskRole.Arn(),
 		ContainerDefinitions:    jsii.String(defs),
+		Volume:                  &volumes,
 		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
 	})
 }
 
-// containerDefinitions is the app's container: the database credentials
-// come from the RDS-managed secret as ECS secrets, never as plain values.
-func containerDefinitions(p Props) string {
+// containerDefinitions is the app's container, locked down by
+// p.Hardening, and the task volumes it mounts: the database credentials
+// are the app role's, from its secret as ECS secrets, never plain values.
+func containerDefinitions(p Props) (string, []*ecstaskdefinition.EcsTaskDefinitionVolume) {
 	env := map[string]string{"PORT": strconv.Itoa(p.Port)}
 	for k, v := range p.Env {
 		env[k] = tfstring.Escape(v)
@@ -64,7 +67,8 @@ func containerDefinitions(p Props) string {
 		secrets = append(secrets, ecscluster.Secret{Name: name, ValueFrom: *p.Secrets[name]})
 	}
 	if db := p.Database; db != nil {
-		secret := *db.SecretARN()
+		// The app's own role, never the master user (dbspec.Spec.AppRole).
+		secret := *db.AppRoleSecretARN()
 		env["PGHOST"], env["PGPORT"], env["PGDATABASE"], env["PGSSLMODE"] = *db.Endpoint(), strconv.Itoa(network.PostgresPort), db.Spec().Database(), "require"
 		secrets = append(secrets,
 			ecscluster.Secret{Name: "PGUSER", ValueFrom: secret + ":username::"},
@@ -75,15 +79,23 @@ func containerDefinitions(p Props) string {
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		environment = append(environment, ecscluster.KeyValue{Name: k, Value: env[k]})
 	}
-	writable := false
-	return ecscluster.ContainerDefinitions(ecscluster.ContainerDefinition{
-		Name:                   p.App,
-		Image:                  imageRef(*p.Repository, p.ImageDigest, p.ImageTag),
-		Essential:              true,
-		PortMappings:           []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
-		Environment:            environment,
-		LogConfiguration:       ecscluster.AWSLogs(p.LogGroup, p.Region, p.App),
-		ReadonlyRootFilesystem: &writable,
-		Secrets:                secrets,
-	})
+	def := ecscluster.ContainerDefinition{
+		Name:             p.App,
+		Image:            imageRef(*p.Repository, p.ImageDigest, p.ImageTag),
+		Essential:        true,
+		PortMappings:     []ecscluster.PortMapping{{ContainerPort: p.Port, Protocol: "tcp"}},
+		Environment:      environment,
+		LogConfiguration: ecscluster.AWSLogs(p.LogGroup, p.Region, p.App),
+		Secrets:          secrets,
+	}
+	if len(p.HealthCheckCommand) > 0 {
+		h := healthspec.For(p.HealthCheckPath)
+		def.HealthCheck = &ecscluster.HealthCheck{
+			Command:  p.HealthCheckCommand,
+			Interval: healthspec.Seconds(h.Interval), Timeout: healthspec.Seconds(h.Timeout),
+			Retries: h.UnhealthyThreshold, StartPeriod: healthspec.Seconds(h.StartPeriod),
+		}
+	}
+	volumes := p.Hardening.Apply(&def)
+	return ecscluster.ContainerDefinitions(def), volumes
 }

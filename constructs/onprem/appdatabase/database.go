@@ -26,8 +26,9 @@ import (
 // Props configures the on-prem variant.
 type Props struct {
 	dbspec.Spec
-	// Password is the app role's password token (a sensitive variable).
-	// Required.
+	// Password is the owner role's password token (a sensitive variable):
+	// Flyway logs in with it. The app connects as a role of its own
+	// (dbspec.Spec.AppRole). Required.
 	Password *string
 	// Cluster is the PostgreSQL cluster the database lives in; the role is
 	// created once its container is healthy. Required.
@@ -44,15 +45,20 @@ type Props struct {
 	FlywayImage string
 	// Labels go on the Flyway container. Default none.
 	Labels map[string]string
-	// ConnectionLimit caps the app role's connections. Default 0: no
-	// limit (PostgreSQL's -1).
+	// ConnectionLimit caps each role's connections (owner and app).
+	// Default 0: no limit (PostgreSQL's -1).
 	ConnectionLimit int
 }
 
 // Database is an app's database on the home server.
 type Database struct {
 	constructs.Construct
-	Role     role.Role
+	// Role owns the database and runs the migrations.
+	Role role.Role
+	// AppRole is the login role the app connects as: Flyway's callback
+	// (dbspec.AppRoleCallback) grants it the rows, nothing more. Its
+	// password is drawn once and kept in the state.
+	AppRole  role.Role
 	Database database.Database
 	// RevokePublic revokes every database privilege from PUBLIC.
 	RevokePublic grant.Grant
@@ -69,6 +75,7 @@ type Database struct {
 
 const (
 	idRole        = "role"
+	idAppRole     = "app-role"
 	idDatabase    = "database"
 	idRevoke      = "revoke-public"
 	idFlywayImage = "flyway-image"
@@ -108,13 +115,28 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		Password:  props.Password,
 		DependsOn: &after,
 	})
+	o.AppRole = role.NewRole(c, jsii.String(idAppRole), &role.RoleConfig{
+		Name:  jsii.String(props.AppRole()),
+		Login: jsii.Bool(true),
+		// As the AWS callback makes it: no rights through other roles.
+		Inherit: jsii.Bool(false),
+		// A random password, drawn at the first apply and kept: the
+		// app's own, so a breached app never learns the owner's.
+		Password:  cdktf.Fn_Uuid(),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("password")},
+		DependsOn: &after,
+	})
 	if props.ConnectionLimit > 0 {
 		o.Role.SetConnectionLimit(jsii.Number(float64(props.ConnectionLimit)))
+		o.AppRole.SetConnectionLimit(jsii.Number(float64(props.ConnectionLimit)))
 	}
 	o.Database = database.NewDatabase(c, jsii.String(idDatabase), &database.DatabaseConfig{
 		Name:     jsii.String(db),
 		Owner:    o.Role.Name(),
 		Encoding: jsii.String("UTF8"),
+		// Destroyed before the app role: the app role holds grants inside
+		// the database, and PostgreSQL drops a role only once they are gone.
+		DependsOn: &[]cdktf.ITerraformDependable{o.AppRole},
 	})
 	o.RevokePublic = grant.NewGrant(c, jsii.String(idRevoke), &grant.GrantConfig{
 		Database:   o.Database.Name(),
@@ -150,6 +172,9 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 				File: jsii.String(dbspec.FlywaySQLDir + "/" + m.File), Content: tfstring.Literal(string(m.SQL)),
 			})
 		}
+		uploads = append(uploads, &container.ContainerUpload{
+			File: jsii.String(dbspec.FlywaySQLDir + "/" + dbspec.AppRoleCallbackFile), Content: tfstring.Literal(dbspec.AppRoleCallback),
+		})
 	}
 	labels := map[string]string{MigrationsHashLabel: props.MigrationsHash()}
 	for k, v := range props.Labels {
@@ -161,6 +186,9 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		"FLYWAY_LOCATIONS=filesystem:"+dbspec.FlywaySQLDir,
 		"FLYWAY_CONNECT_RETRIES=10",
 		"FLYWAY_VALIDATE_MIGRATION_NAMING=true",
+		// Terraform made the app role; the callback grants it its rights.
+		dbspec.AppRolePlaceholder+"="+props.AppRole(),
+		dbspec.AppRolePasswordPlaceholder+"="+dbspec.AppRoleManagedElsewhere,
 	)
 	cfg := &container.ContainerConfig{
 		Image:            flywayImage,
@@ -188,7 +216,7 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 			ErrorMessage: jsii.String("flyway migrate failed for " + props.App + " (exit ${self.exit_code}):\n${self.container_logs}"),
 		}},
 	}
-	cfg.DependsOn = &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic}
+	cfg.DependsOn = &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic, o.AppRole}
 	return container.NewContainer(c, jsii.String(idFlyway), cfg)
 }
 
@@ -197,16 +225,18 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 type Connection struct {
 	Host string
 	Port int
-	// Name is the database and its role.
+	// Name is the database.
 	Name string
-	// Password is the role's password token (a sensitive variable).
+	// User is the app's login role (dbspec.Spec.AppRole), not the owner.
+	User string
+	// Password is the app role's password token (from the state).
 	Password *string
 }
 
 // Connection is how the app connects.
 func (o *Database) Connection() Connection {
 	server := o.cluster.Connection()
-	return Connection{Host: server.InternalHost, Port: server.InternalPort, Name: o.spec.Database(), Password: o.Role.Password()}
+	return Connection{Host: server.InternalHost, Port: server.InternalPort, Name: o.spec.Database(), User: o.spec.AppRole(), Password: o.AppRole.Password()}
 }
 
 // Spec is the shared spec.
@@ -222,6 +252,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Add("FlywayImage", p.FlywayImage, "must be an image pinned to a tag")
 	}
 	check.Claim("PostgreSQL role", p.Database())
+	check.Claim("PostgreSQL role", p.AppRole())
 	check.Claim("container", p.Project+"-"+p.App+"-flyway")
 	return check.Err()
 }

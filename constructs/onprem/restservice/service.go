@@ -140,7 +140,7 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 		db := props.Database.Connection()
 		after = append(after, props.Database.Flyway)
 		for k, v := range map[string]string{
-			"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.Name,
+			"PGHOST": db.Host, "PGPORT": strconv.Itoa(db.Port), "PGDATABASE": db.Name, "PGUSER": db.User,
 			// The platform network never leaves the host.
 			"PGSSLMODE": "disable", "PGPASSFILE": PGPassFile,
 		} {
@@ -148,7 +148,7 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 		}
 		uploads = append(uploads, &container.ContainerUpload{
 			File:    jsii.String(PGPassFile),
-			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.Name, *tfstring.BackslashEscape(db.Password, ":"))),
+			Content: jsii.String(fmt.Sprintf("%s:%d:%s:%s:%s\n", db.Host, db.Port, db.Name, db.User, *tfstring.BackslashEscape(db.Password, ":"))),
 		})
 	}
 	cfg := &container.ContainerConfig{

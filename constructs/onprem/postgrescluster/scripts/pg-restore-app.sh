@@ -26,6 +26,10 @@ if [ "$exists" = 1 ]; then
 else
   createdb --owner="$db" --encoding=UTF8 "$db"
   psql --dbname=postgres --quiet --command="REVOKE ALL ON DATABASE \"$db\" FROM PUBLIC"
+  # The app's own login role connects again; its table rights are in the archive.
+  if [ "$(psql --dbname=postgres --tuples-only --no-align --command="SELECT 1 FROM pg_roles WHERE rolname = '${db}_app'")" = 1 ]; then
+    psql --dbname=postgres --quiet --command="GRANT CONNECT ON DATABASE \"$db\" TO \"${db}_app\""
+  fi
   pg_restore --single-transaction --exit-on-error --dbname="$db" "$archive"
 fi
 echo "pg-restore-app: $db restored from $archive"

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -50,9 +52,14 @@ func migrate() error {
 	if err != nil {
 		return err
 	}
-	dir, ok := strings.CutPrefix(setting("locations"), "filesystem:")
+	locations := setting("locations")
+	if locations == "" {
+		// The official image's default: the sql folder of its install.
+		locations = "filesystem:/flyway/sql"
+	}
+	dir, ok := strings.CutPrefix(locations, "filesystem:")
 	if !ok {
-		return fmt.Errorf("locations %q: the stand-in reads filesystem: locations only", setting("locations"))
+		return fmt.Errorf("locations %q: the stand-in reads filesystem: locations only", locations)
 	}
 	migrations, err := flyway.Load(dir)
 	if err != nil {
@@ -78,9 +85,57 @@ func migrate() error {
 	}
 	if len(applied) == 0 {
 		fmt.Println("Schema \"public\" is up to date. No migration necessary.")
-		return nil
+	} else {
+		fmt.Printf("Successfully applied %d migrations to schema \"public\"\n", len(applied))
 	}
-	fmt.Printf("Successfully applied %d migrations to schema \"public\"\n", len(applied))
+	return afterMigrate(ctx, conn, dir)
+}
+
+var (
+	afterMigrateName = regexp.MustCompile(`^afterMigrate(__[^\s].*)?\.sql$`)
+	placeholder      = regexp.MustCompile(`\$\{([A-Za-z0-9_.]+)\}`)
+)
+
+// afterMigrate runs the afterMigrate callbacks in dir, by name, as Flyway
+// does after every migrate, with the placeholders replaced
+// (FLYWAY_PLACEHOLDERS_<NAME> is ${name}). A placeholder without a value
+// is an error, as in Flyway.
+func afterMigrate(ctx context.Context, conn *pgx.Conn, dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, kv := range os.Environ() {
+		if name, value, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(name, "FLYWAY_PLACEHOLDERS_") {
+			values[strings.ToLower(strings.TrimPrefix(name, "FLYWAY_PLACEHOLDERS_"))] = value
+		}
+	}
+	for _, e := range entries {
+		if !afterMigrateName.MatchString(e.Name()) {
+			continue
+		}
+		sql, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		var missing []string
+		text := placeholder.ReplaceAllStringFunc(string(sql), func(m string) string {
+			name := placeholder.FindStringSubmatch(m)[1]
+			v, ok := values[name]
+			if !ok {
+				missing = append(missing, m)
+			}
+			return v
+		})
+		if len(missing) > 0 {
+			return fmt.Errorf("callback %s: No value provided for placeholder: %s", e.Name(), strings.Join(missing, ", "))
+		}
+		if _, err := conn.Exec(ctx, text); err != nil {
+			return fmt.Errorf("callback %s failed: %w", e.Name(), err)
+		}
+		fmt.Println("Executed callback", e.Name())
+	}
 	return nil
 }
 

@@ -1,0 +1,283 @@
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/homecloud-dev/fullstack/internal/taskrun"
+)
+
+// rdsStandIn is a PostgreSQL container standing in for an RDS instance
+// the emulator created: on the tasks' network under the instance's
+// endpoint name, its master role and password taken from the secret RDS
+// manages, TLS on and (as rds.force_ssl) every connection without it
+// refused.
+type rdsStandIn struct {
+	container, endpoint, database, user, password string
+}
+
+// rdsPostgresImage is the stand-in PostgreSQL image (its Debian packages
+// bring the snakeoil certificate the server presents).
+const rdsPostgresImage = "postgres:16.6-bookworm"
+
+func startRDSStandIn(t *testing.T, r *releaseTools, region, identifier, network string) *rdsStandIn {
+	t.Helper()
+	code, body, err := r.emu.Request("rds", region, "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+		"Action=DescribeDBInstances&Version=2014-10-31&DBInstanceIdentifier="+identifier)
+	if err != nil || code != 200 {
+		t.Fatalf("DescribeDBInstances %s: %d %v %s", identifier, code, err, body)
+	}
+	field := func(tag string) string {
+		_, rest, _ := strings.Cut(string(body), "<"+tag+">")
+		v, _, _ := strings.Cut(rest, "</"+tag+">")
+		return v
+	}
+	db := &rdsStandIn{container: identifier + "-rds", endpoint: field("Address"), database: field("DBName")}
+	secretARN := field("SecretArn")
+	if db.endpoint == "" || db.database == "" || secretARN == "" {
+		t.Fatalf("DescribeDBInstances %s lacks the endpoint, database or master secret:\n%s", identifier, body)
+	}
+	code, body, err = r.emu.Request("secretsmanager", region, "POST", "/", map[string]string{
+		"X-Amz-Target": "secretsmanager.GetSecretValue", "Content-Type": "application/x-amz-json-1.1"}, `{"SecretId":"`+secretARN+`"}`)
+	var secret struct{ SecretString string }
+	var creds struct{ Username, Password string }
+	if err != nil || code != 200 || json.Unmarshal(body, &secret) != nil || json.Unmarshal([]byte(secret.SecretString), &creds) != nil {
+		t.Fatalf("the master secret %s: %d %v %s", secretARN, code, err, body)
+	}
+	db.user, db.password = creds.Username, creds.Password
+	docker(t, r, "run", "-d", "--name", db.container, "--network", network, "--network-alias", db.endpoint,
+		"-e", "POSTGRES_USER="+db.user, "-e", "POSTGRES_PASSWORD="+db.password, rdsPostgresImage,
+		"postgres", "-c", "listen_addresses=*", "-c", "ssl=on", "-c", "ssl_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem", "-c", "ssl_key_file=/etc/ssl/private/ssl-cert-snakeoil.key")
+	t.Cleanup(func() { _, _ = r.d.engine.Docker("rm", "-f", "-v", db.container) })
+	waitFor(t, 60*time.Second, "the RDS stand-in", func() bool {
+		_, err := r.d.engine.Docker("exec", "-u", "postgres", db.container, "pg_isready", "-q", "-h", "/var/run/postgresql")
+		return err == nil
+	})
+	// rds.force_ssl: the first matching line refuses plain connections.
+	docker(t, r, "exec", "-u", "postgres", db.container, "sh", "-c",
+		`{ echo 'hostnossl all all all reject'; cat "$PGDATA/pg_hba.conf"; } > /tmp/hba && cat /tmp/hba > "$PGDATA/pg_hba.conf"`)
+	db.sql(t, r, "postgres", "SELECT pg_reload_conf()")
+	db.sql(t, r, "postgres", `CREATE DATABASE "`+db.database+`"`)
+	return db
+}
+
+// sql runs one statement in database as the master user, over the
+// socket, and returns its unaligned output.
+func (db *rdsStandIn) sql(t *testing.T, r *releaseTools, database, statement string) string {
+	t.Helper()
+	return docker(t, r, "exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", database,
+		"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+}
+
+func docker(t *testing.T, r *releaseTools, args ...string) string {
+	t.Helper()
+	out, err := r.d.engine.Docker(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(out)
+}
+
+// checkCloudTasksRun runs the cloud stack's task definitions, as the
+// emulator holds them after the apply, on the private engine as Fargate
+// would: Flyway migrates the RDS stand-in over TLS (a second run changes
+// nothing), the API turns healthy by its own health check and keeps a
+// note; then the refusals.
+func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
+	network := r.d.Name + "-vpc"
+	docker(t, r, "network", "create", network)
+	t.Cleanup(func() { _, _ = r.d.engine.Docker("network", "rm", network) })
+	db := startRDSStandIn(t, r, region, r.d.Name+"-notes-api", network)
+	runner := &taskrun.Runner{DockerHost: r.d.engine.Host, Emulator: r.emu, Region: region, Network: network,
+		ECR: map[string]string{ecrHost: r.ecr.Addr}, Prefix: r.d.Name}
+	family := r.d.Name + "-notes-api"
+	flyway, err := runner.Describe(family + "-flyway")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := runner.Describe(family)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	history := `SELECT count(*) FROM flyway_schema_history WHERE success`
+
+	t.Run("the Flyway task migrates over TLS, and a second run changes nothing", func(t *testing.T) {
+		start := time.Now()
+		out, err := runner.Run(ctx, flyway)
+		if err != nil {
+			t.Fatalf("the Flyway task: %v\n%s", err, out)
+		}
+		t.Logf("figure: the Flyway task (pull, migrate) %s", time.Since(start).Round(100*time.Millisecond))
+		applied := db.sql(t, r, db.database, history)
+		if applied == "0" {
+			t.Fatalf("the Flyway task applied nothing:\n%s", out)
+		}
+		ssl := db.sql(t, r, db.database, `SELECT count(*) FROM pg_stat_ssl WHERE ssl`)
+		t.Logf("TLS sessions now: %s", ssl)
+		if out, err = runner.Run(ctx, flyway); err != nil {
+			t.Fatalf("the second Flyway run: %v\n%s", err, out)
+		}
+		if again := db.sql(t, r, db.database, history); again != applied {
+			t.Errorf("the second run changed the history: %s rows, then %s", applied, again)
+		}
+	})
+
+	t.Run("the API task turns healthy by its own check and keeps a note", func(t *testing.T) {
+		start := time.Now()
+		task, err := runner.Start(ctx, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer task.Remove(context.Background())
+		if err := task.WaitHealthy(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("figure: the API task healthy after %s", time.Since(start).Round(100*time.Millisecond))
+		addr, err := task.HostAddress(ctx, api.ContainerDefinitions[0].PortMappings[0].ContainerPort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + addr + envOf(api.ContainerDefinitions[0], "API_PREFIX")
+		title := fmt.Sprintf("written through the AWS task %d", time.Now().UnixNano())
+		resp, err := http.Post(base+"/notes", "application/json", strings.NewReader(`{"title":"`+title+`","body":"b","tags":["cloud"]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			t.Fatalf("POST %s/notes: %s %s", base, resp.Status, b)
+		}
+		code, body, _, err := fetch("GET", base+"/notes")
+		if err != nil || code != 200 || !strings.Contains(body, title) {
+			t.Fatalf("GET %s/notes: %d %v, the note is missing:\n%s", base, code, err, body)
+		}
+		// The container ran locked down, as the task definition says.
+		got := docker(t, r, "inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.Init}} {{.HostConfig.Memory}}", task.ContainerID("notes-api"))
+		if want := "65532:65532 true [ALL] true 536870912"; got != want {
+			t.Errorf("the API container runs with user, read-only root, dropped capabilities, init, memory = %s; want %s", got, want)
+		}
+	})
+
+	t.Run("the app's own role may touch rows only, the same on both targets", func(t *testing.T) {
+		role := "notes_api_app"
+		aws := func(statement string) (string, error) {
+			out, err := r.d.engine.Docker("exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
+				"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+			return strings.TrimSpace(out), err
+		}
+		home := func(statement string) (string, error) {
+			out, err := r.d.engine.Docker("exec", "-e", "PGPASSWORD="+onPremSuperPassword, r.d.Name+"-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api",
+				"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+			return strings.TrimSpace(out), err
+		}
+		awsModel, homeModel := checkAppRole(t, "AWS", role, aws), checkAppRole(t, "home", role, home)
+		if awsModel != homeModel {
+			t.Errorf("the app role differs between the targets:\n  AWS:  %s\n  home: %s", awsModel, homeModel)
+		}
+		t.Logf("the app role on both targets: %s", awsModel)
+	})
+
+	t.Run("refused: a secret's missing JSON key, before anything starts", func(t *testing.T) {
+		bad := flyway.Clone()
+		for i, s := range bad.ContainerDefinitions[0].Secrets {
+			bad.ContainerDefinitions[0].Secrets[i].ValueFrom = strings.Replace(s.ValueFrom, ":password::", ":pass::", 1)
+		}
+		_, err := runner.Run(ctx, bad)
+		want := `container flyway: secret FLYWAY_PASSWORD: secret ` + strings.TrimSuffix(flyway.ContainerDefinitions[0].Secrets[1].ValueFrom, ":password::") + ` has no JSON key "pass" (its keys: password, username)`
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "nothing was started") {
+			t.Errorf("got %v\nwant %q", err, want)
+		}
+	})
+
+	t.Run("refused: a TLS setting the database rejects never turns healthy", func(t *testing.T) {
+		bad := api.Clone()
+		for i, kv := range bad.ContainerDefinitions[0].Environment {
+			if kv.Name == "PGSSLMODE" {
+				bad.ContainerDefinitions[0].Environment[i].Value = "disable"
+			}
+		}
+		task, err := runner.Start(ctx, bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer task.Remove(context.Background())
+		err = task.WaitHealthy(ctx)
+		// rds.force_ssl's refusal, in the app's own words.
+		if err == nil || !strings.Contains(err.Error(), "container notes-api is unhealthy") || !strings.Contains(err.Error(), "no encryption") {
+			t.Errorf("an API without TLS: %v", err)
+		}
+	})
+
+	t.Run("refused: a write to the read-only root; /tmp is writable; not root", func(t *testing.T) {
+		bad := flyway.Clone()
+		c := &bad.ContainerDefinitions[0]
+		c.EntryPoint = []string{"/bin/sh", "-c"}
+		c.Command = []string{"id -u; touch /tmp/scratch && echo tmp-writable; touch /flyway/sql/new.sql"}
+		out, err := runner.Run(ctx, bad)
+		if err == nil || !strings.Contains(err.Error(), "Read-only file system") {
+			t.Errorf("a write to the root filesystem: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "65532\n") || !strings.Contains(out, "tmp-writable") {
+			t.Errorf("the task ran as another user or could not write /tmp:\n%s", out)
+		}
+	})
+}
+
+// appRoleModel describes a role as PostgreSQL sees it: its attributes,
+// its rights on the database and the public schema, and each privilege it
+// has on each table.
+const appRoleModel = `SELECT concat_ws(' | ', r.rolname, 'super=' || r.rolsuper, 'createrole=' || r.rolcreaterole, 'createdb=' || r.rolcreatedb,
+  'login=' || r.rolcanlogin, 'inherit=' || r.rolinherit,
+  'connect=' || has_database_privilege(r.rolname, current_database(), 'CONNECT'), 'create-in-db=' || has_database_privilege(r.rolname, current_database(), 'CREATE'),
+  'schema-usage=' || has_schema_privilege(r.rolname, 'public', 'USAGE'), 'schema-create=' || has_schema_privilege(r.rolname, 'public', 'CREATE'),
+  'tables=' || (SELECT string_agg(c.relname || ':' || p, ',' ORDER BY c.relname, p)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public',
+         unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) p
+    WHERE c.relkind IN ('r', 'p') AND has_table_privilege(r.rolname, c.oid, p)))
+FROM pg_roles r WHERE r.rolname = '%s'`
+
+// checkAppRole checks on one target that the app role reads and writes
+// rows and is refused everything else, and returns its model.
+func checkAppRole(t *testing.T, target, role string, psql func(string) (string, error)) string {
+	t.Helper()
+	model, err := psql(fmt.Sprintf(appRoleModel, role))
+	if err != nil || model == "" {
+		t.Fatalf("%s: the app role %s: %v %q", target, role, err, model)
+	}
+	if _, err := psql("SET ROLE " + role + "; SELECT count(*) FROM notes"); err != nil {
+		t.Errorf("%s: the app role cannot read its notes: %v", target, err)
+	}
+	for statement, refusal := range map[string]string{
+		"DROP TABLE notes":                   "must be owner of table notes",
+		"CREATE ROLE intruder":               "permission denied to create role",
+		"CREATE TABLE intruder (id int)":     "permission denied for schema public",
+		"DELETE FROM flyway_schema_history":  "permission denied for table flyway_schema_history",
+		"ALTER TABLE notes ADD COLUMN x int": "must be owner of table notes",
+		"CREATE DATABASE intruder":           "permission denied to create database",
+	} {
+		out, err := psql("SET ROLE " + role + "; " + statement)
+		if err == nil || !strings.Contains(err.Error(), refusal) {
+			t.Errorf("%s: the app role ran %q: %v %s, want %q", target, statement, err, out, refusal)
+		}
+	}
+	return model
+}
+
+// envOf is a container's plain environment variable.
+func envOf(c taskrun.Container, name string) string {
+	for _, kv := range c.Environment {
+		if kv.Name == name {
+			return kv.Value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,92 @@
+package ecscluster
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+)
+
+// NonRootUser is the user a task's container runs as unless told
+// otherwise: uid and gid 65532, which owns nothing in any image (distroless
+// calls it nonroot).
+const NonRootUser = "65532:65532"
+
+// DefaultWritablePaths are the only paths a container may write by
+// default: everything else is the read-only image.
+var DefaultWritablePaths = []string{"/tmp"}
+
+// Hardening is how a task's container is locked down: a read-only root
+// filesystem with a task volume on each writable path, a non-root user,
+// every capability dropped, and an init process that reaps zombies and
+// forwards signals.
+type Hardening struct {
+	// User is "uid", "uid:gid" or a user name the image knows. Default
+	// NonRootUser. "0" or "root" is refused.
+	User string
+	// WritablePaths are absolute paths backed by the task's ephemeral
+	// storage. Default DefaultWritablePaths.
+	WritablePaths []string
+}
+
+func (h *Hardening) defaults() {
+	if h.User == "" {
+		h.User = NonRootUser
+	}
+	if h.WritablePaths == nil {
+		h.WritablePaths = slices.Clone(DefaultWritablePaths)
+	}
+}
+
+// Check records what is wrong with h (after its defaults), under field.
+func (h Hardening) Check(check *propcheck.Errors, field string) {
+	h.defaults()
+	if u, _, _ := strings.Cut(h.User, ":"); u == "0" || u == "root" {
+		check.Add(field+".User", h.User, "runs the container as root; give a non-root uid (default %s)", NonRootUser)
+	}
+	seen := map[string]bool{}
+	for i, p := range h.WritablePaths {
+		f := fmt.Sprintf("%s.WritablePaths[%d]", field, i)
+		switch {
+		case !strings.HasPrefix(p, "/") || path.Clean(p) != p:
+			check.Add(f, p, "must be a clean absolute path, e.g. /tmp")
+		case p == "/":
+			check.Add(f, p, "would make the whole root filesystem writable")
+		case seen[volumeName(p)]:
+			check.Add(f, p, "is listed twice")
+		}
+		seen[volumeName(p)] = true
+	}
+}
+
+// Apply locks def down and returns the task volumes its mount points use.
+func (h Hardening) Apply(def *ContainerDefinition) []*ecstaskdefinition.EcsTaskDefinitionVolume {
+	h.defaults()
+	readOnly := true
+	def.ReadonlyRootFilesystem = &readOnly
+	def.User = h.User
+	def.LinuxParameters = &LinuxParameters{Capabilities: &Capabilities{Drop: []string{"ALL"}}, InitProcessEnabled: true}
+	var volumes []*ecstaskdefinition.EcsTaskDefinitionVolume
+	for _, p := range h.WritablePaths {
+		name := volumeName(p)
+		def.MountPoints = append(def.MountPoints, MountPoint{ContainerPath: p, SourceVolume: name})
+		// A volume without a host path or EFS is the task's ephemeral
+		// storage on Fargate: empty at start, gone with the task.
+		volumes = append(volumes, &ecstaskdefinition.EcsTaskDefinitionVolume{Name: jsii.String(name)})
+	}
+	return volumes
+}
+
+var notVolumeChar = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// volumeName is the task volume of a writable path: "/var/cache" is
+// "writable-var-cache".
+func volumeName(p string) string {
+	return "writable-" + strings.Trim(notVolumeChar.ReplaceAllString(p, "-"), "-")
+}
