@@ -120,8 +120,6 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 		if applied == "0" {
 			t.Fatalf("the Flyway task applied nothing:\n%s", out)
 		}
-		ssl := db.sql(t, r, db.database, `SELECT count(*) FROM pg_stat_ssl WHERE ssl`)
-		t.Logf("TLS sessions now: %s", ssl)
 		if out, err = runner.Run(ctx, flyway); err != nil {
 			t.Fatalf("the second Flyway run: %v\n%s", err, out)
 		}
@@ -169,14 +167,22 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 
 	t.Run("the app's own role may touch rows only, the same on both targets", func(t *testing.T) {
 		role := "notes_api_app"
-		aws := func(statement string) (string, error) {
-			out, err := r.d.engine.Docker("exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
-				"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+		// Each statement is its own transaction in one session.
+		statements := func(list []string) []string {
+			var args []string
+			for _, s := range list {
+				args = append(args, "-c", s)
+			}
+			return args
+		}
+		aws := func(list ...string) (string, error) {
+			out, err := r.d.engine.Docker(append([]string{"exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
+				"-v", "ON_ERROR_STOP=1", "-At"}, statements(list)...)...)
 			return strings.TrimSpace(out), err
 		}
-		home := func(statement string) (string, error) {
-			out, err := r.d.engine.Docker("exec", "-e", "PGPASSWORD="+onPremSuperPassword, r.d.Name+"-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api",
-				"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+		home := func(list ...string) (string, error) {
+			out, err := r.d.engine.Docker(append([]string{"exec", "-e", "PGPASSWORD=" + onPremSuperPassword, r.d.Name + "-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api",
+				"-v", "ON_ERROR_STOP=1", "-At"}, statements(list)...)...)
 			return strings.TrimSpace(out), err
 		}
 		awsModel, homeModel := checkAppRole(t, "AWS", role, aws), checkAppRole(t, "home", role, home)
@@ -234,7 +240,7 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 
 // appRoleModel describes a role as PostgreSQL sees it: its attributes,
 // its rights on the database and the public schema, and each privilege it
-// has on each table.
+// has on each table and view.
 const appRoleModel = `SELECT concat_ws(' | ', r.rolname, 'super=' || r.rolsuper, 'createrole=' || r.rolcreaterole, 'createdb=' || r.rolcreatedb,
   'login=' || r.rolcanlogin, 'inherit=' || r.rolinherit,
   'connect=' || has_database_privilege(r.rolname, current_database(), 'CONNECT'), 'create-in-db=' || has_database_privilege(r.rolname, current_database(), 'CREATE'),
@@ -242,18 +248,18 @@ const appRoleModel = `SELECT concat_ws(' | ', r.rolname, 'super=' || r.rolsuper,
   'tables=' || (SELECT string_agg(c.relname || ':' || p, ',' ORDER BY c.relname, p)
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public',
          unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) p
-    WHERE c.relkind IN ('r', 'p') AND has_table_privilege(r.rolname, c.oid, p)))
+    WHERE c.relkind IN ('r', 'p', 'v', 'm') AND has_table_privilege(r.rolname, c.oid, p)))
 FROM pg_roles r WHERE r.rolname = '%s'`
 
 // checkAppRole checks on one target that the app role reads and writes
 // rows and is refused everything else, and returns its model.
-func checkAppRole(t *testing.T, target, role string, psql func(string) (string, error)) string {
+func checkAppRole(t *testing.T, target, role string, psql func(...string) (string, error)) string {
 	t.Helper()
 	model, err := psql(fmt.Sprintf(appRoleModel, role))
 	if err != nil || model == "" {
 		t.Fatalf("%s: the app role %s: %v %q", target, role, err, model)
 	}
-	if _, err := psql("SET ROLE " + role + "; SELECT count(*) FROM notes"); err != nil {
+	if _, err := psql("SET ROLE "+role, "SELECT count(*) FROM notes", "SELECT count(*) FROM note_summaries"); err != nil {
 		t.Errorf("%s: the app role cannot read its notes: %v", target, err)
 	}
 	for statement, refusal := range map[string]string{
@@ -264,7 +270,7 @@ func checkAppRole(t *testing.T, target, role string, psql func(string) (string, 
 		"ALTER TABLE notes ADD COLUMN x int": "must be owner of table notes",
 		"CREATE DATABASE intruder":           "permission denied to create database",
 	} {
-		out, err := psql("SET ROLE " + role + "; " + statement)
+		out, err := psql("SET ROLE "+role, statement)
 		if err == nil || !strings.Contains(err.Error(), refusal) {
 			t.Errorf("%s: the app role ran %q: %v %s, want %q", target, statement, err, out, refusal)
 		}
