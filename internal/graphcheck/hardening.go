@@ -42,7 +42,7 @@ func checkHardening(where string, td map[string]any) []error {
 		ReadonlyRootFilesystem *bool
 		User                   string
 		LinuxParameters        *struct {
-			Capabilities *struct{ Drop []string }
+			Capabilities       *struct{ Drop []string }
 			InitProcessEnabled bool
 		}
 		MountPoints []struct{ SourceVolume, ContainerPath string }
