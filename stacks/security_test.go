@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"fmt"
+	"github.com/homecloud-dev/fullstack/internal/graphcheck"
 	"os"
 	"regexp"
 	"slices"
@@ -245,6 +246,16 @@ var securityRows = map[string]func(t *testing.T, def, opt *synth.Stack){
 		pg := def.Resources("aws_db_parameter_group")[onlyID(t, def, "aws_db_parameter_group")]
 		if !strings.Contains(fmt.Sprint(pg["parameter"]), "rds.force_ssl") {
 			t.Errorf("TLS is not forced: %v", pg["parameter"])
+		}
+	},
+	"Container hardening": func(t *testing.T, def, opt *synth.Stack) {
+		for _, s := range []*synth.Stack{def, opt} {
+			if len(s.Resources("aws_ecs_task_definition")) == 0 {
+				t.Fatal("no task definition to check")
+			}
+			if err := graphcheck.TaskHardening(s.Raw); err != nil {
+				t.Error(err)
+			}
 		}
 	},
 	"VPC flow logs": func(t *testing.T, def, opt *synth.Stack) {

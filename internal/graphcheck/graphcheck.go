@@ -3,8 +3,10 @@
 // ECS task whose execution role cannot read the secrets it injects, or
 // whose awslogs group does not exist or cannot be written. IAM is stored
 // but never enforced by the emulator, so this is the only check of it
-// before production. internal/synth.Read runs it on every stack the tests
-// read back: projects, library constructs and the examples.
+// before production. It also checks that every task's container is locked
+// down (TaskHardening), which nothing on AWS refuses. internal/synth.Read
+// runs both on every stack the tests read back: projects, library
+// constructs and the examples.
 package graphcheck
 
 import (
