@@ -6,10 +6,17 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	flywaypkg "github.com/homecloud-dev/fullstack/flyway"
+	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/internal/taskrun"
 )
 
@@ -286,4 +293,104 @@ func envOf(c taskrun.Container, name string) string {
 		}
 	}
 	return ""
+}
+
+// checkExampleTasksRun applies the cloudservice example program (built
+// against the library's public packages) to the emulator and runs its
+// task definitions: Flyway migrates its orders table, and the service's
+// task reaches its database as the app's own role over TLS. The example
+// has no application source, so the service runs the notes API's image,
+// whose /healthz answers once the database does.
+func checkExampleTasksRun(t *testing.T, r *releaseTools) {
+	const region, project, app = "eu-west-2", "shop", "orders"
+	examples := filepath.Join(repoRoot, "examples")
+	bin, out := filepath.Join(t.TempDir(), "cloudservice"), t.TempDir()
+	goCmd(t, examples, "build", "-o", bin, "./cloudservice")
+	run := exec.Command(bin)
+	run.Dir = filepath.Join(examples, "cloudservice")
+	run.Env = append(os.Environ(), "CDKTF_OUTDIR="+out, "FULLSTACK_EMULATOR_ENDPOINT="+r.emu.Endpoint)
+	if b, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("cloudservice: %v\n%s", err, b)
+	}
+	stack, err := synth.Read(out, project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: r.d.cliConfig}
+	if err := tf.Init(); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "image_tag=example-1"}
+	for _, typ := range []string{"aws_ecs_task_definition", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_version"} {
+		for id := range stack.Resources(typ) {
+			args = append(args, "-target="+typ+"."+id)
+		}
+	}
+	if res, err := tf.Run(args...); err != nil {
+		t.Fatalf("apply: %v\n%s", err, tailOf(res.Output))
+	}
+	network := r.d.Name + "-example-vpc"
+	docker(t, r, "network", "create", network)
+	t.Cleanup(func() { _, _ = r.d.engine.Docker("network", "rm", network) })
+	db := startRDSStandIn(t, r, region, project+"-"+app, network)
+	runner := &taskrun.Runner{DockerHost: r.d.engine.Host, Emulator: r.emu, Region: region, Network: network, Prefix: r.d.Name + "-example"}
+	flyway, err := runner.Describe(project + "-" + app + "-flyway")
+	if err != nil {
+		t.Fatal(err)
+	}
+	service, err := runner.Describe(project + "-" + app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The images the task definitions name, pushed to the ECR stand-in as
+	// a deploy would: Flyway with the example's migrations, and the
+	// service's.
+	ecrHost, flywayPath, _ := strings.Cut(flyway.ContainerDefinitions[0].Image, "/")
+	_, servicePath, _ := strings.Cut(service.ContainerDefinitions[0].Image, "/")
+	runner.ECR = map[string]string{ecrHost: r.ecr.Addr}
+	migrations, err := flywaypkg.Load(filepath.Join(examples, "cloudservice", "migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctxDir, err := dbspec.PrepareMigrationContext(filepath.Join(t.TempDir(), "ctx"), migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := t.TempDir()
+	user, password := r.ecrToken(t)
+	docker(t, r, "--config", config, "login", "-u", user, "-p", password, r.ecr.Addr)
+	docker(t, r, "build", "-q", "-t", r.ecr.Addr+"/"+flywayPath, ctxDir.Dir)
+	docker(t, r, "tag", docker(t, r, "inspect", "--format", "{{.Image}}", r.d.AppContainer("notes-api")), r.ecr.Addr+"/"+servicePath)
+	for _, ref := range []string{flywayPath, servicePath} {
+		docker(t, r, "--config", config, "push", "-q", r.ecr.Addr+"/"+ref)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := runner.Run(ctx, flyway); err != nil {
+		t.Fatalf("the example's Flyway task: %v\n%s", err, out)
+	}
+	if tables := db.sql(t, r, db.database, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"); tables != "flyway_schema_history,orders" {
+		t.Errorf("after the example's migrations the tables are %q", tables)
+	}
+	task, err := runner.Start(ctx, service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Remove(context.Background())
+	addr, err := task.HostAddress(ctx, 8080)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 60*time.Second, "the example's service to reach its database", func() bool {
+		code, _, _, err := fetch("GET", "http://"+addr+"/healthz")
+		return err == nil && code == 200
+	})
+	if user := envOf(service.ContainerDefinitions[0], "PGUSER"); user != "" {
+		t.Errorf("PGUSER is a plain variable: %s", user)
+	}
+	refusal, err := r.d.engine.Docker("exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
+		"-v", "ON_ERROR_STOP=1", "-c", "SET ROLE orders_app", "-c", "DROP TABLE orders")
+	if err == nil || !strings.Contains(err.Error(), "must be owner of table orders") {
+		t.Errorf("the example's app role dropped its table: %v %s", err, refusal)
+	}
 }

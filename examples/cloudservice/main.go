@@ -6,10 +6,13 @@
 //
 //	go run . && terraform -chdir=cdktf.out/stacks/shop init && terraform -chdir=cdktf.out/stacks/shop plan
 //
-// CDKTF_OUTDIR overrides the output folder.
+// CDKTF_OUTDIR overrides the output folder. FULLSTACK_EMULATOR_ENDPOINT
+// points it at a local AWS emulator instead of AWS (the tests apply it
+// there and run its task definitions).
 package main
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/aws/jsii-runtime-go"
@@ -52,10 +55,16 @@ func newStack(scope cdktf.App) error {
 		return err
 	}
 
+	var emulator *awsprovider.Emulator
+	if endpoint := os.Getenv("FULLSTACK_EMULATOR_ENDPOINT"); endpoint != "" {
+		emulator = &awsprovider.Emulator{Endpoint: endpoint}
+	}
+
 	stack := cdktf.NewTerraformStack(scope, jsii.String(project))
 	if _, err := awsprovider.New(stack, "aws", awsprovider.Props{
-		Region: region,
-		Tags:   map[string]string{"project": project, "managed-by": "cdktf"},
+		Region:   region,
+		Tags:     map[string]string{"project": project, "managed-by": "cdktf"},
+		Emulator: emulator,
 	}); err != nil {
 		return err
 	}
@@ -76,11 +85,12 @@ func newStack(scope cdktf.App) error {
 		return err
 	}
 	// The database first: the cluster's execution role must be able to
-	// read its RDS-managed secret, which the service and the Flyway task
-	// take their credentials from.
+	// read its secrets: the RDS-managed one Flyway logs in with, and the
+	// app role's the service logs in with.
 	spec := dbspec.Spec{Project: project, App: app, Migrations: migrations}
 	db, err := appdatabase.New(stack, "database", appdatabase.Props{
 		Spec: spec, EngineVersion: "16", Network: net, BackupRetentionDays: 7,
+		Disposable: emulator != nil,
 	})
 	if err != nil {
 		return err
@@ -104,6 +114,7 @@ func newStack(scope cdktf.App) error {
 	// the service moves to a new version.
 	migrate, err := appdatabase.NewMigrationTask(stack, "migrations", appdatabase.MigrationTaskProps{
 		DB: db, Repository: registry.URL(app), Cluster: cluster, Network: net, LogGroup: flywayLogs, Region: region,
+		Emulator: emulator,
 	})
 	if err != nil {
 		return err
@@ -122,7 +133,7 @@ func newStack(scope cdktf.App) error {
 		return err
 	}
 	site, err := clientsite.New(stack, "site", clientsite.Props{
-		Project: project, App: "web", Files: siteFiles, API: lb,
+		Project: project, App: "web", Files: siteFiles, API: lb, Emulator: emulator,
 	})
 	if err != nil {
 		return err
