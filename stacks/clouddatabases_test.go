@@ -51,6 +51,7 @@ func TestRDSInstance(t *testing.T) {
 	outs := s.Outputs()
 	eq(t, outs, "database_endpoints.value.orders", ref("aws_db_instance", dbID, "address"))
 	eq(t, outs, "database_secret_arns.value.orders", "${aws_db_instance."+dbID+".master_user_secret[0].secret_arn}")
+	eq(t, outs, "database_app_role_secret_arns.value.orders", ref("aws_secretsmanager_secret", idOf(t, s, "aws_secretsmanager_secret", "name", "shop/orders/db-app-role"), "arn"))
 }
 
 func TestRDSDisposable(t *testing.T) {

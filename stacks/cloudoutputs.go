@@ -29,13 +29,14 @@ func (s *Cloud) addOutputs(p *config.Project, services *cloudServices, siteURLs 
 	output(s.TerraformStack, "cluster_name", s.Cluster.Name(), "ECS cluster name.")
 	output(s.TerraformStack, "cluster_arn", s.Cluster.ARN(), "ECS cluster ARN.")
 	output(s.TerraformStack, "execution_role_arn", s.Cluster.ExecutionRole.ARN(), "Task execution role ARN.")
-	endpoints, secretARNs, images := map[string]*string{}, map[string]*string{}, map[string]string{}
+	endpoints, secretARNs, appRoleARNs, images := map[string]*string{}, map[string]*string{}, map[string]*string{}, map[string]string{}
 	for app, db := range s.Databases {
-		endpoints[app], secretARNs[app], images[app] = db.Endpoint(), db.SecretARN(), s.Migrations[app].Image
+		endpoints[app], secretARNs[app], appRoleARNs[app], images[app] = db.Endpoint(), db.SecretARN(), db.AppRoleSecretARN(), s.Migrations[app].Image
 	}
 	if len(s.Databases) > 0 {
 		output(s.TerraformStack, "database_endpoints", endpoints, "RDS endpoint of each app with a database.")
-		output(s.TerraformStack, "database_secret_arns", secretARNs, "Secrets Manager secret (username, password) of each app's database.")
+		output(s.TerraformStack, "database_secret_arns", secretARNs, "Secrets Manager secret (username, password) of each database's owner, the RDS master user: Flyway and operators.")
+		output(s.TerraformStack, "database_app_role_secret_arns", appRoleARNs, "Secrets Manager secret (username, password) of each app's own database role, which the app logs in as.")
 		output(s.TerraformStack, "migration_images", images, "Image each app's Flyway task runs: Flyway plus migrations/<app>.")
 	}
 	if c.GitHub.Owner != "" {

@@ -159,6 +159,9 @@ func flywayContainer(image string, props MigrationTaskProps) (string, []*ecstask
 			{Name: "FLYWAY_CONNECT_RETRIES", Value: "10"},
 			{Name: "FLYWAY_VALIDATE_MIGRATION_NAMING", Value: "true"},
 			{Name: dbspec.AppRolePlaceholder, Value: spec.AppRole()},
+			// The root filesystem is read-only: whatever Flyway or the JVM
+			// keeps under $HOME goes to the writable /tmp.
+			{Name: "HOME", Value: "/tmp"},
 		},
 		Secrets: []ecscluster.Secret{
 			{Name: "FLYWAY_USER", ValueFrom: secret + ":username::"},
