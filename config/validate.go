@@ -394,6 +394,8 @@ func validateApps(errs *problems, p *Project) {
 		for j, w := range a.WritablePaths {
 			if !strings.HasPrefix(w, "/") || path.Clean(w) != w || w == "/" {
 				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, "must be a clean absolute path below / (e.g. /tmp): the rest of the root filesystem is read-only")
+			} else if k := slices.Index(a.WritablePaths, w); k < j {
+				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, "is already writable_paths[%d]", k)
 			}
 		}
 		if !healthPathChr.MatchString(a.HealthCheckPath) {
