@@ -22,9 +22,11 @@ import (
 
 // rdsStandIn is a PostgreSQL container standing in for an RDS instance
 // the emulator created: on the tasks' network under the instance's
-// endpoint name, its master role and password taken from the secret RDS
-// manages, TLS on and (as rds.force_ssl) every connection without it
-// refused.
+// endpoint name, TLS on and (as rds.force_ssl) every connection without it
+// refused. Its master role, with the login from the secret RDS manages,
+// is what RDS's is: not a superuser, but allowed to create roles and
+// databases, and the owner of the instance's database. The test itself
+// looks in as the superuser postgres, over the socket.
 type rdsStandIn struct {
 	container, endpoint, database, user, password string
 }
@@ -59,7 +61,7 @@ func startRDSStandIn(t *testing.T, r *releaseTools, region, identifier, network 
 	}
 	db.user, db.password = creds.Username, creds.Password
 	docker(t, r, "run", "-d", "--name", db.container, "--network", network, "--network-alias", db.endpoint,
-		"-e", "POSTGRES_USER="+db.user, "-e", "POSTGRES_PASSWORD="+db.password, rdsPostgresImage,
+		"-e", "POSTGRES_USER=postgres", "-e", "POSTGRES_PASSWORD=not-the-master-"+db.password, rdsPostgresImage,
 		"postgres", "-c", "listen_addresses=*", "-c", "ssl=on", "-c", "ssl_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem", "-c", "ssl_key_file=/etc/ssl/private/ssl-cert-snakeoil.key")
 	t.Cleanup(func() { _, _ = r.d.engine.Docker("rm", "-f", "-v", db.container) })
 	waitFor(t, 60*time.Second, "the RDS stand-in", func() bool {
@@ -70,16 +72,31 @@ func startRDSStandIn(t *testing.T, r *releaseTools, region, identifier, network 
 	docker(t, r, "exec", "-u", "postgres", db.container, "sh", "-c",
 		`{ echo 'hostnossl all all all reject'; cat "$PGDATA/pg_hba.conf"; } > /tmp/hba && cat /tmp/hba > "$PGDATA/pg_hba.conf"`)
 	db.sql(t, r, "postgres", "SELECT pg_reload_conf()")
-	db.sql(t, r, "postgres", `CREATE DATABASE "`+db.database+`"`)
+	db.sql(t, r, "postgres", fmt.Sprintf(`CREATE ROLE %q LOGIN CREATEROLE CREATEDB PASSWORD '%s'`, db.user, strings.ReplaceAll(db.password, "'", "''")))
+	db.sql(t, r, "postgres", fmt.Sprintf(`CREATE DATABASE %q OWNER %q`, db.database, db.user))
 	return db
 }
 
-// sql runs one statement in database as the master user, over the
-// socket, and returns its unaligned output.
+// sql runs one statement in database as the superuser, over the socket,
+// and returns its unaligned output.
 func (db *rdsStandIn) sql(t *testing.T, r *releaseTools, database, statement string) string {
 	t.Helper()
-	return docker(t, r, "exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", database,
-		"-v", "ON_ERROR_STOP=1", "-At", "-c", statement)
+	out, err := db.psql(r, database, statement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// psql runs statements in database as the superuser, each its own
+// transaction in one session.
+func (db *rdsStandIn) psql(r *releaseTools, database string, statements ...string) (string, error) {
+	args := []string{"exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At"}
+	for _, s := range statements {
+		args = append(args, "-c", s)
+	}
+	out, err := r.d.engine.Docker(args...)
+	return strings.TrimSpace(out), err
 }
 
 func docker(t *testing.T, r *releaseTools, args ...string) string {
@@ -182,11 +199,7 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 			}
 			return args
 		}
-		aws := func(list ...string) (string, error) {
-			out, err := r.d.engine.Docker(append([]string{"exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
-				"-v", "ON_ERROR_STOP=1", "-At"}, statements(list)...)...)
-			return strings.TrimSpace(out), err
-		}
+		aws := func(list ...string) (string, error) { return db.psql(r, db.database, list...) }
 		home := func(list ...string) (string, error) {
 			out, err := r.d.engine.Docker(append([]string{"exec", "-e", "PGPASSWORD=" + onPremSuperPassword, r.d.Name + "-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api",
 				"-v", "ON_ERROR_STOP=1", "-At"}, statements(list)...)...)
@@ -227,6 +240,18 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 		// rds.force_ssl's refusal, in the app's own words.
 		if err == nil || !strings.Contains(err.Error(), "container notes-api is unhealthy") || !strings.Contains(err.Error(), "no encryption") {
 			t.Errorf("an API without TLS: %v", err)
+		}
+	})
+
+	t.Run("refused: a writable path the image does not declare as VOLUME is root's, as on Fargate", func(t *testing.T) {
+		bad := api.Clone()
+		c := &bad.ContainerDefinitions[0]
+		c.EntryPoint = []string{"/bin/sh", "-c"} // the stand-in distroless has a shell
+		c.Command = []string{"touch /tmp/scratch"}
+		c.HealthCheck = nil
+		out, err := runner.Run(ctx, bad)
+		if err == nil || !strings.Contains(err.Error(), "Permission denied") {
+			t.Errorf("a write to an undeclared /tmp: %v\n%s", err, out)
 		}
 	})
 
@@ -388,8 +413,7 @@ func checkExampleTasksRun(t *testing.T, r *releaseTools) {
 	if user := envOf(service.ContainerDefinitions[0], "PGUSER"); user != "" {
 		t.Errorf("PGUSER is a plain variable: %s", user)
 	}
-	refusal, err := r.d.engine.Docker("exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", db.user, "-d", db.database,
-		"-v", "ON_ERROR_STOP=1", "-c", "SET ROLE orders_app", "-c", "DROP TABLE orders")
+	refusal, err := db.psql(r, db.database, "SET ROLE orders_app", "DROP TABLE orders")
 	if err == nil || !strings.Contains(err.Error(), "must be owner of table orders") {
 		t.Errorf("the example's app role dropped its table: %v %s", err, refusal)
 	}

@@ -5,7 +5,10 @@
 // so config stays free of the construct packages.
 package awsrules
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts.
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -46,3 +49,15 @@ func FargateMemory(cpu, mem int) (ok bool, from, to int) {
 	}
 	return mem >= r[0] && mem <= r[1] && (mem-r[0])%r[2] == 0, r[0], r[1]
 }
+
+// IsRootUser reports whether a container definition's user ("uid",
+// "uid:gid" or a name) runs the container as root: uid 0 written any way,
+// or the name root.
+func IsRootUser(user string) bool {
+	u, _, _ := strings.Cut(user, ":")
+	return u == "root" || (u != "" && strings.Trim(u, "0") == "")
+}
+
+// MinUnprivilegedPort is the lowest port a non-root process without
+// capabilities may bind on Fargate.
+const MinUnprivilegedPort = 1024

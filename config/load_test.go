@@ -254,8 +254,9 @@ func TestBadInput(t *testing.T) {
 			"apps[1].host_port: 8080 conflicts with apps[0].host_port", "apps[2].host_port: 5000 conflicts with onprem.registry.port"}},
 		{"health check command", "project: shop\napps:\n  - {name: a, kind: api, health_check_command: [curl, x]}\n", []string{`apps[0].health_check_command: "curl x" must start with CMD`}},
 		{"health check path", "project: shop\napps:\n  - {name: a, kind: api, health_check_path: healthz}\n", []string{`apps[0].health_check_path: "healthz" must be a URL path starting with '/'`}},
-		{"root user and writable paths, all at once", "project: shop\napps:\n  - {name: a, kind: api, user: '0:0', writable_paths: [/tmp, var/cache, /, /tmp/../etc, /tmp]}\n", []string{`apps[0].writable_paths[4]: "/tmp" is already writable_paths[0]`,
-			`apps[0].user: "0:0" runs the app as root`, `apps[0].writable_paths[1]: "var/cache" must be a clean absolute path`,
+		{"privileged port", "project: shop\napps:\n  - {name: a, kind: api, port: 80}\n", []string{`apps[0].port: 80 is below 1024: on AWS the app runs as a non-root user`}},
+		{"root user and writable paths, all at once", "project: shop\napps:\n  - {name: a, kind: api, user: '00:0', writable_paths: [/tmp, var/cache, /, /tmp/../etc, /tmp]}\n", []string{`apps[0].writable_paths[4]: "/tmp" is already writable_paths[0]`,
+			`apps[0].user: "00:0" runs the app as root`, `apps[0].writable_paths[1]: "var/cache" must be a clean absolute path`,
 			`apps[0].writable_paths[2]: "/" must be a clean absolute path below /`, `apps[0].writable_paths[3]: "/tmp/../etc" must be a clean absolute path`}},
 		{"apps bind address", "project: shop\nonprem:\n  apps_bind_address: lan\n", []string{`onprem.apps_bind_address: "lan" is not an IP address`}},
 		{"load balancer certificate (removed)", "project: shop\ncloud:\n  certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f'\n", []string{

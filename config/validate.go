@@ -388,7 +388,10 @@ func validateApps(errs *problems, p *Project) {
 		if len(a.HealthCheckCommand) < 2 || (a.HealthCheckCommand[0] != "CMD" && a.HealthCheckCommand[0] != "CMD-SHELL") {
 			errs.add(at("health_check_command"), strings.Join(a.HealthCheckCommand, " "), "must start with CMD (exec form) or CMD-SHELL, followed by the command")
 		}
-		if u, _, _ := strings.Cut(a.User, ":"); u == "0" || u == "root" {
+		if a.Kind != KindSite && a.Port > 0 && a.Port < awsrules.MinUnprivilegedPort {
+			errs.add(at("port"), a.Port, "is below %d: on AWS the app runs as a non-root user with every capability dropped, which cannot bind it; listen on %d or above (e.g. 8080)", awsrules.MinUnprivilegedPort, awsrules.MinUnprivilegedPort)
+		}
+		if awsrules.IsRootUser(a.User) {
 			errs.add(at("user"), a.User, "runs the app as root; leave it out (a non-root uid) or give the non-root uid the image needs")
 		}
 		for j, w := range a.WritablePaths {

@@ -124,8 +124,8 @@ func TestFlywayTaskOnAWS(t *testing.T) {
 	if run == nil {
 		t.Fatal("no migration run for orders")
 	}
-	if tr := run["triggers_replace"].([]any); len(tr) != 2 || tr[0] != ref("aws_ecs_task_definition", tdID, "arn") || len(tr[1].(string)) != 64 {
-		t.Errorf("triggers_replace = %v: the task definition and the migrations hash", tr)
+	if tr := run["triggers_replace"].([]any); len(tr) != 3 || tr[0] != ref("aws_ecs_task_definition", tdID, "arn") || len(tr[1].(string)) != 64 || !strings.HasSuffix(fmt.Sprint(tr[2]), ".version_id}") {
+		t.Errorf("triggers_replace = %v: the task definition, the migrations hash and the app role secret's version", tr)
 	}
 	prov := run["provisioner"].([]any)[0].(map[string]any)["local-exec"].(map[string]any)
 	if cmd := prov["command"].(string); cmd != strings.ReplaceAll(appdatabase.RunScript, "${", "$${") {

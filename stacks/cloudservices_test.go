@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/constructs/cloud/ecscluster"
 	"strings"
 	"testing"
 
@@ -112,6 +113,13 @@ func TestCloudServiceAndScaling(t *testing.T) {
 	eq(t, emuSvc, "network_configuration.assign_public_ip", true) // no NAT: public IP
 	if n := len(emulated.Stacks["cloud"].Resources("aws_iam_role_policy")); n < 2 {
 		t.Errorf("ECS Exec needs the task role's SSM channel policy")
+	}
+	// ECS Exec's agent writes its own paths under the read-only root.
+	emuTD := emulated.Stacks["cloud"].Resources("aws_ecs_task_definition")[idOf(t, emulated.Stacks["cloud"], "aws_ecs_task_definition", "family", "shop-orders")]
+	for _, path := range append([]string{"/tmp"}, ecscluster.ExecAgentPaths...) {
+		if !strings.Contains(fmt.Sprint(emuTD["container_definitions"]), `"containerPath":"`+path+`"`) {
+			t.Errorf("with ECS Exec, %s is not writable: %v", path, emuTD["container_definitions"])
+		}
 	}
 }
 

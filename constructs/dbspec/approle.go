@@ -39,23 +39,43 @@ const (
 // flyway_schema_history.
 const AppRoleCallbackFile = "afterMigrate__app_role.sql"
 
-// AppRoleCallback creates (AWS) and grants the app role. The password is
-// a placeholder inside a string literal, so passwords are generated
-// without quotes or backslashes (AppRolePasswordRule).
+// AppRoleCallback creates (AWS) and grants the app role. It runs as the
+// owner, which on AWS is the RDS master user: a member of rds_superuser,
+// not a superuser, so it names no superuser-only attribute.
+//
+// The password arrives as a placeholder, so it is in the statement's text
+// (as in any CREATE ROLE ... PASSWORD): it is checked to be letters and
+// digits (AppRolePasswordRule) before it is used, never echoed, and sits
+// between dollar quotes, so no character of it can end the literal.
 const AppRoleCallback = `-- The app's own login role (written by fullstack; do not edit): Flyway
 -- runs this as the database owner after every migrate.
 DO $app_role$
+DECLARE
+  password text := $app_role_password$${app_role_password}$app_role_password$;
 BEGIN
-  IF '${app_role_password}' <> '` + AppRoleManagedElsewhere + `' THEN
+  IF password <> '` + AppRoleManagedElsewhere + `' THEN
+    IF password !~ '^[A-Za-z0-9]{32,}$' THEN
+      RAISE EXCEPTION 'the app role password (placeholder app_role_password) must be 32 or more letters and digits';
+    END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${app_role}') THEN
       EXECUTE format('CREATE ROLE %I', '${app_role}');
     END IF;
-    EXECUTE format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD %L', '${app_role}', '${app_role_password}');
+    EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD %L', '${app_role}', password);
   END IF;
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), '${app_role}');
+  -- Before PostgreSQL 15 everyone may create objects in public: not the
+  -- app (where the owner of the schema runs this).
+  IF pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'public'), 'USAGE') THEN
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+  END IF;
 END
 $app_role$;
-GRANT USAGE ON SCHEMA public TO "${app_role}";
+` + AppRoleGrants
+
+// AppRoleGrants are the app role's rights in its database, granted by the
+// owner after every migrate (AppRoleCallback) and after a restore at home,
+// whose archive may predate a table's grant.
+const AppRoleGrants = `GRANT USAGE ON SCHEMA public TO "${app_role}";
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${app_role}";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "${app_role}";
 -- The migration history is the owner's alone.

@@ -13,7 +13,12 @@ import (
 // image with the migrations and the app role callback
 // (AppRoleCallbackFile) in its SQL folder. Built once on the home
 // server, it runs the migrations there and, promoted by digest, on AWS.
-const MigrationDockerfile = "FROM " + FlywayImage + "\nCOPY sql/ " + FlywaySQLDir + "/\n"
+//
+// /tmp is a VOLUME: on AWS the task runs with a read-only root and /tmp as
+// a task volume, which Fargate fills with the image's /tmp (mode 1777)
+// only when the image declares it; otherwise it is an empty directory
+// only root may write.
+const MigrationDockerfile = "FROM " + FlywayImage + "\nCOPY sql/ " + FlywaySQLDir + "/\nVOLUME [\"/tmp\"]\n"
 
 // MigrationContext is a migration image's build context on disk.
 type MigrationContext struct {

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // TaskHardening checks that every container of every
@@ -64,7 +64,7 @@ func checkHardening(where string, td map[string]any) []error {
 		if c.ReadonlyRootFilesystem == nil || !*c.ReadonlyRootFilesystem {
 			add(c.Name, "has a writable root filesystem: set readonlyRootFilesystem and list the paths it writes (ecscluster.Hardening.WritablePaths)")
 		}
-		if user, _, _ := strings.Cut(c.User, ":"); user == "" || user == "0" || user == "root" {
+		if c.User == "" || awsrules.IsRootUser(c.User) {
 			add(c.Name, "runs as %q, which is root or the image's own user: set a non-root user (ecscluster.Hardening.User)", c.User)
 		}
 		lp := c.LinuxParameters

@@ -47,11 +47,10 @@ func (a awsAPI) call(service, target string, in, out any) error {
 // Manager ARN, optionally followed by :<json-key>:<version-stage>:<version-id>,
 // or an SSM parameter's ARN or name.
 func (a awsAPI) resolveSecret(valueFrom string) (string, error) {
-	if !strings.HasPrefix(valueFrom, "arn:") || strings.Split(valueFrom, ":")[2] == "ssm" {
+	parts := strings.Split(valueFrom, ":")
+	if !strings.HasPrefix(valueFrom, "arn:") || (len(parts) > 2 && parts[2] == "ssm") {
+		// GetParameter takes a parameter's name or its full ARN.
 		name := valueFrom
-		if _, after, ok := strings.Cut(valueFrom, ":parameter"); ok && strings.HasPrefix(valueFrom, "arn:") {
-			name = after
-		}
 		var out struct {
 			Parameter struct{ Value string } `json:"Parameter"`
 		}
@@ -60,7 +59,6 @@ func (a awsAPI) resolveSecret(valueFrom string) (string, error) {
 		}
 		return out.Parameter.Value, nil
 	}
-	parts := strings.Split(valueFrom, ":")
 	if len(parts) < 7 || parts[2] != "secretsmanager" || parts[5] != "secret" {
 		return "", fmt.Errorf("%q is neither a Secrets Manager secret ARN nor an SSM parameter", valueFrom)
 	}

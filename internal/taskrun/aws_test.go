@@ -35,6 +35,7 @@ func TestResolveSecret(t *testing.T) {
 		{"/shop/token", "t0k", ""},
 		{"/shop/none", "", "SSM parameter /shop/none: ParameterNotFound"},
 		{"arn:aws:s3:::bucket", "", "neither a Secrets Manager secret ARN nor an SSM parameter"},
+		{"arn:x", "", "neither a Secrets Manager secret ARN nor an SSM parameter"},
 	} {
 		got, err := api.resolveSecret(c.valueFrom)
 		switch {
@@ -50,7 +51,7 @@ func TestPlanReportsEveryProblemAtOnce(t *testing.T) {
 	api, _ := emulator(t)
 	r := &Runner{Emulator: api.emulator, Region: "eu-west-1", ECR: map[string]string{"1.dkr.ecr.eu-west-1.amazonaws.com": "127.0.0.1:5000"}}
 	no := false
-	td := &TaskDefinition{Family: "shop-api", NetworkMode: "bridge", ContainerDefinitions: []Container{{
+	td := &TaskDefinition{Family: "shop-api", NetworkMode: "bridge", CPU: "256", ContainerDefinitions: []Container{{
 		Name: "api", Image: "docker.io/library/nginx:1", Essential: &no,
 		Secrets:          []Secret{{Name: "PGPASSWORD", ValueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:x:password::"}},
 		MountPoints:      []MountPoint{{SourceVolume: "scratch", ContainerPath: "/tmp"}},
@@ -68,6 +69,7 @@ func TestPlanReportsEveryProblemAtOnce(t *testing.T) {
 		`container api: healthCheck.command ["curl" "x"] must start with CMD or CMD-SHELL`,
 		"container api: healthCheck.interval is 1; ECS allows 5-300",
 		"no container is essential",
+		`memory is ""; Fargate needs a task-level memory`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)

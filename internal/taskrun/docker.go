@@ -118,6 +118,21 @@ func (e *engine) pull(ctx context.Context, ref, user, password string) error {
 	}
 }
 
+// imageVolumes are the paths the image declares as VOLUME.
+func (e *engine) imageVolumes(ctx context.Context, ref string) (map[string]bool, error) {
+	var img struct {
+		Config struct{ Volumes map[string]struct{} }
+	}
+	if err := e.do(ctx, "GET", "/images/"+ref+"/json", nil, nil, nil, &img); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for p := range img.Config.Volumes {
+		out[p] = true
+	}
+	return out, nil
+}
+
 // containerState is the part of a container's inspection the runner uses.
 type containerState struct {
 	State struct {

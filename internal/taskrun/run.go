@@ -2,6 +2,7 @@ package taskrun
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
@@ -50,6 +51,8 @@ type planned struct {
 	def   Container
 	image string
 	env   []string
+	// declared are the paths the image declares as VOLUME.
+	declared map[string]bool
 }
 
 // defaultStopTimeout is how long ECS waits after SIGTERM before SIGKILL.
@@ -71,9 +74,11 @@ func (r *Runner) Start(ctx context.Context, td *TaskDefinition) (*Task, error) {
 		}
 	}
 	if len(problems) == 0 {
-		for _, p := range plans {
+		for i, p := range plans {
 			if err := eng.pull(ctx, p.image, user, password); err != nil {
 				problems = append(problems, fmt.Sprintf("container %s: cannot pull %s (%s): %v", p.def.Name, p.def.Image, p.image, err))
+			} else if plans[i].declared, err = eng.imageVolumes(ctx, p.image); err != nil {
+				problems = append(problems, fmt.Sprintf("container %s: image %s: %v", p.def.Name, p.image, err))
 			}
 		}
 	}
@@ -97,6 +102,11 @@ func (r *Runner) plan(td *TaskDefinition) ([]planned, []string) {
 	}
 	if td.NetworkMode != "awsvpc" {
 		problems = append(problems, fmt.Sprintf("networkMode is %q; Fargate runs only awsvpc", td.NetworkMode))
+	}
+	for _, f := range []struct{ name, value string }{{"cpu", td.CPU}, {"memory", td.Memory}} {
+		if n, err := strconv.Atoi(f.value); err != nil || n <= 0 {
+			problems = append(problems, fmt.Sprintf("%s is %q; Fargate needs a task-level %s", f.name, f.value, f.name))
+		}
 	}
 	volumes := map[string]bool{}
 	for _, v := range td.Volumes {
@@ -187,7 +197,11 @@ func (t *Task) create(ctx context.Context, r *Runner, plans []planned) error {
 	if prefix == "" {
 		prefix = "taskrun"
 	}
-	base := fmt.Sprintf("%s-%s-%d-%d", prefix, t.Definition.Family, t.Definition.Revision, time.Now().UnixNano()%1_000_000)
+	suffix := make([]byte, 4)
+	if _, err := rand.Read(suffix); err != nil {
+		return err
+	}
+	base := fmt.Sprintf("%s-%s-%d-%x", prefix, t.Definition.Family, t.Definition.Revision, suffix)
 	volume := map[string]string{}
 	for _, v := range t.Definition.Volumes {
 		name := base + "-" + v.Name
@@ -216,8 +230,10 @@ func (t *Task) create(ctx context.Context, r *Runner, plans []planned) error {
 		c := p.def
 		host := map[string]any{
 			"ReadonlyRootfs": c.ReadonlyRootFilesystem != nil && *c.ReadonlyRootFilesystem,
-			"Memory":         int64(memory) << 20,
-			"NanoCpus":       int64(cpus) * 1_000_000_000 / 1024,
+			// Fargate has no swap: the task's memory is all it gets.
+			"Memory": int64(memory) << 20, "MemorySwap": int64(memory) << 20,
+			"NanoCpus": int64(cpus) * 1_000_000_000 / 1024,
+			"Init":     false,
 		}
 		if lp := c.LinuxParameters; lp != nil {
 			if lp.Capabilities != nil {
@@ -227,7 +243,11 @@ func (t *Task) create(ctx context.Context, r *Runner, plans []planned) error {
 		}
 		var mounts []map[string]any
 		for _, m := range c.MountPoints {
-			mounts = append(mounts, map[string]any{"Type": "volume", "Source": volume[m.SourceVolume], "Target": m.ContainerPath, "ReadOnly": m.ReadOnly != nil && *m.ReadOnly})
+			// Fargate's task volume is an empty directory owned by root
+			// (0755), unless the image declares VOLUME there: then it
+			// starts as the image's copy, with its owner and mode.
+			mounts = append(mounts, map[string]any{"Type": "volume", "Source": volume[m.SourceVolume], "Target": m.ContainerPath,
+				"ReadOnly": m.ReadOnly != nil && *m.ReadOnly, "VolumeOptions": map[string]any{"NoCopy": !p.declared[m.ContainerPath]}})
 		}
 		host["Mounts"] = mounts
 		config := map[string]any{
@@ -249,6 +269,9 @@ func (t *Task) create(ctx context.Context, r *Runner, plans []planned) error {
 			config["Healthcheck"] = map[string]any{"Test": h.Command, "Interval": seconds(h.Interval), "Timeout": seconds(h.Timeout), "Retries": h.Retries, "StartPeriod": seconds(h.StartPeriod)}
 		}
 		if i == 0 {
+			// Docker lets any user bind ports below 1024 in a container's
+			// network namespace; ECS on Fargate does not.
+			host["Sysctls"] = map[string]string{"net.ipv4.ip_unprivileged_port_start": "1024"}
 			host["NetworkMode"] = r.Network
 			host["PortBindings"] = bindings
 			config["ExposedPorts"] = ports
@@ -307,19 +330,19 @@ func (t *Task) Logs(ctx context.Context, container string) string {
 func (t *Task) Wait(ctx context.Context) (map[string]int, error) {
 	codes := map[string]int{}
 	for {
-		done := true
+		// ECS stops the task when any essential container stops.
+		stopped := false
 		for _, c := range t.containers {
 			s, err := t.engine.inspect(ctx, c.id)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("container %s: %w", c.def.Name, err)
 			}
-			if s.State.Running {
-				done = done && !c.def.essential()
-				continue
+			if !s.State.Running {
+				codes[c.def.Name] = s.State.ExitCode
+				stopped = stopped || c.def.essential()
 			}
-			codes[c.def.Name] = s.State.ExitCode
 		}
-		if done {
+		if stopped {
 			break
 		}
 		select {

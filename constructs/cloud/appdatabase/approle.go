@@ -27,7 +27,7 @@ const (
 // own. The migration task creates the role with it; the app's tasks
 // connect with it; neither sees the other's. AWS generates the password
 // once; later plans keep the stored one.
-func newAppRoleSecret(c constructs.Construct, props Props, recoveryWindowDays int) secretsmanagersecret.SecretsmanagerSecret {
+func newAppRoleSecret(c constructs.Construct, props Props, recoveryWindowDays int) (secretsmanagersecret.SecretsmanagerSecret, secretsmanagersecretversion.SecretsmanagerSecretVersion) {
 	password := dataawssecretsmanagerrandompassword.NewDataAwsSecretsmanagerRandomPassword(c, jsii.String(idAppRolePassword),
 		&dataawssecretsmanagerrandompassword.DataAwsSecretsmanagerRandomPasswordConfig{
 			PasswordLength:     jsii.Number(appRolePasswordLength),
@@ -41,7 +41,7 @@ func newAppRoleSecret(c constructs.Construct, props Props, recoveryWindowDays in
 		KmsKeyId:             tfstring.OrNil(props.KMSKeyARN),
 		Tags:                 &map[string]*string{"app": jsii.String(props.App)},
 	})
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String(idAppRoleValue), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+	version := secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String(idAppRoleValue), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: secret.Id(),
 		SecretString: cdktf.Fn_Jsonencode(&map[string]any{
 			"username": props.Spec.AppRole(), "password": password.RandomPassword(),
@@ -50,5 +50,5 @@ func newAppRoleSecret(c constructs.Construct, props Props, recoveryWindowDays in
 		// the first one stored stays.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("secret_string")},
 	})
-	return secret
+	return secret, version
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/network"
@@ -68,7 +69,10 @@ type Database struct {
 	// the app connects as (dbspec.Spec.AppRole); the migration task
 	// creates the role from it.
 	AppRoleSecret secretsmanagersecret.SecretsmanagerSecret
-	spec          dbspec.Spec
+	// AppRoleSecretVersion is its value: a new version runs the migration
+	// task again, which sets the role's password to it.
+	AppRoleSecretVersion secretsmanagersecretversion.SecretsmanagerSecretVersion
+	spec                 dbspec.Spec
 	// secretARN and appRoleSecretARN are one token each: every reader
 	// gets the same string, so a cluster can tell whether it was granted it.
 	secretARN, appRoleSecretARN *string
@@ -167,7 +171,7 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	if d.Disposable {
 		window = 0
 	}
-	cl.AppRoleSecret = newAppRoleSecret(c, props, window)
+	cl.AppRoleSecret, cl.AppRoleSecretVersion = newAppRoleSecret(c, props, window)
 	return cl, nil
 }
 

@@ -109,7 +109,7 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 		m.Run = cdktf.NewTerraformResource(c, jsii.String(idRun), &cdktf.TerraformResourceConfig{
 			TerraformResourceType: jsii.String("terraform_data"),
 		})
-		m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash()})
+		m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash(), props.DB.AppRoleSecretVersion.VersionId()})
 		return m, nil
 	}
 	publicIP := "DISABLED"
@@ -136,8 +136,9 @@ func NewMigrationTask(scope constructs.Construct, id string, props MigrationTask
 			},
 		}},
 	})
-	// A new task definition revision or new migrations run Flyway again.
-	m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash()})
+	// A new task definition revision, new migrations or a new app role
+	// password run Flyway again.
+	m.Run.AddOverride(jsii.String("triggers_replace"), []interface{}{m.TaskDefinition.Arn(), spec.MigrationsHash(), props.DB.AppRoleSecretVersion.VersionId()})
 	return m, nil
 }
 

@@ -111,6 +111,9 @@ func DeployPolicy(s Scope) iampolicy.Document {
 		// AWS offers no resource-level permission for these.
 		iampolicy.Allow("UnscopableByAWS", []string{
 			"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
+			// The app role's password is drawn by Secrets Manager
+			// (appdatabase), read on every plan.
+			"secretsmanager:GetRandomPassword",
 		}, []string{"*"}),
 
 		// The production job verifies each image's cosign signature in ECR

@@ -12,7 +12,7 @@ var scope = Scope{Partition: "aws", Region: "eu-west-1", Account: "123456789012"
 
 // unscopable are the only non-read actions allowed on every resource
 // without a tag condition: AWS has no resource-level permission for them.
-var unscopable = []string{"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition"}
+var unscopable = []string{"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "secretsmanager:GetRandomPassword"}
 
 func isReadOnly(action string) bool {
 	_, verb, _ := strings.Cut(action, ":")
@@ -185,4 +185,16 @@ func TestDeployRoleCannotChangeTheCIRoles(t *testing.T) {
 			t.Errorf("the deny lacks %s: %v", want, deny.resources)
 		}
 	}
+}
+
+// TestDeployPolicyDrawsPasswords: every plan of the cloud stack reads the
+// app role's password from Secrets Manager's GetRandomPassword, which has
+// no resource; without it each CI plan fails with AccessDenied.
+func TestDeployPolicyDrawsPasswords(t *testing.T) {
+	for _, st := range DeployPolicy(scope).Statement {
+		if st.Effect == "Allow" && slices.Contains(st.Action, "secretsmanager:GetRandomPassword") && slices.Contains(st.Resource, "*") {
+			return
+		}
+	}
+	t.Error("the deploy role may not call secretsmanager:GetRandomPassword")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 
@@ -47,7 +48,7 @@ func (h *Hardening) defaults() {
 // Check records what is wrong with h (after its defaults), under field.
 func (h Hardening) Check(check *propcheck.Errors, field string) {
 	h.defaults()
-	if u, _, _ := strings.Cut(h.User, ":"); u == "0" || u == "root" {
+	if awsrules.IsRootUser(h.User) {
 		check.Add(field+".User", h.User, "runs the container as root; give a non-root uid (default %s)", NonRootUser)
 	}
 	seen := map[string]bool{}
@@ -63,6 +64,22 @@ func (h Hardening) Check(check *propcheck.Errors, field string) {
 		}
 		seen[volumeName(p)] = true
 	}
+}
+
+// ExecAgentPaths are where the ECS Exec agent writes inside a container:
+// with a read-only root they must be writable, or ECS Exec cannot start.
+var ExecAgentPaths = []string{"/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"}
+
+// WithWritable is h (after its defaults) with paths also writable.
+func (h Hardening) WithWritable(paths ...string) Hardening {
+	h.defaults()
+	h.WritablePaths = slices.Clone(h.WritablePaths)
+	for _, p := range paths {
+		if !slices.Contains(h.WritablePaths, p) {
+			h.WritablePaths = append(h.WritablePaths, p)
+		}
+	}
+	return h
 }
 
 // Apply locks def down and returns the task volumes its mount points use.

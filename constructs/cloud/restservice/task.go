@@ -96,6 +96,11 @@ func containerDefinitions(p Props) (string, []*ecstaskdefinition.EcsTaskDefiniti
 			Retries: h.UnhealthyThreshold, StartPeriod: healthspec.Seconds(h.StartPeriod),
 		}
 	}
-	volumes := p.Hardening.Apply(&def)
+	hardening := p.Hardening
+	if p.Exec {
+		// The one exception: ECS Exec's agent writes its own paths.
+		hardening = hardening.WithWritable(ecscluster.ExecAgentPaths...)
+	}
+	volumes := hardening.Apply(&def)
 	return ecscluster.ContainerDefinitions(def), volumes
 }

@@ -2,6 +2,8 @@ package postgrescluster
 
 import (
 	"fmt"
+	"github.com/homecloud-dev/fullstack/constructs/dbspec"
+	"github.com/homecloud-dev/fullstack/naming"
 	"strconv"
 	"strings"
 
@@ -86,6 +88,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			"DATABASES="+strings.Join(props.Databases, " "),
 			// Where the result is written for the monitoring's node exporter.
 			"METRICS_DIR="+alerting.BackupMetricsDir,
+			"APP_ROLE_GRANTS="+AppRoleGrantsFile, "APP_ROLE_SUFFIX="+naming.AppRoleSuffix,
 		),
 		Volumes: &[]*container.ContainerVolumes{{VolumeName: b.Volume.Name(), ContainerPath: jsii.String(SidecarBackupDir)}},
 		Upload: &[]*container.ContainerUpload{
@@ -94,6 +97,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			{File: jsii.String(BackupCommand), Content: tfstring.Literal(BackupScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(RestoreCommand), Content: tfstring.Literal(RestoreScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(ScheduleCommand), Content: tfstring.Literal(ScheduleScript), Executable: jsii.Bool(true)},
+			{File: jsii.String(AppRoleGrantsFile), Content: tfstring.Literal(dbspec.AppRoleGrants)},
 		},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test:     jsii.Strings(backupHealthCheck...),

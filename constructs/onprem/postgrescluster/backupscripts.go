@@ -12,6 +12,9 @@ const (
 	BackupCommand    = "/usr/local/bin/pg-backup"
 	RestoreCommand   = "/usr/local/bin/pg-restore-app"
 	ScheduleCommand  = "/usr/local/bin/pg-backup-daily"
+	// AppRoleGrantsFile holds dbspec.AppRoleGrants: the restore script
+	// grants the app role its rights again, as the owner, after a restore.
+	AppRoleGrantsFile = "/usr/local/share/fullstack/app-role-grants.sql"
 	// lastStatusFile records the last backup's outcome for the health check.
 	lastStatusFile = SidecarBackupDir + "/.last-status"
 	// pgpassUpload is where the password file is uploaded (mode 0644, the

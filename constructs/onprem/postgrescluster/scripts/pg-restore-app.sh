@@ -26,10 +26,16 @@ if [ "$exists" = 1 ]; then
 else
   createdb --owner="$db" --encoding=UTF8 "$db"
   psql --dbname=postgres --quiet --command="REVOKE ALL ON DATABASE \"$db\" FROM PUBLIC"
-  # The app's own login role connects again; its table rights are in the archive.
-  if [ "$(psql --dbname=postgres --tuples-only --no-align --command="SELECT 1 FROM pg_roles WHERE rolname = '${db}_app'")" = 1 ]; then
-    psql --dbname=postgres --quiet --command="GRANT CONNECT ON DATABASE \"$db\" TO \"${db}_app\""
-  fi
   pg_restore --single-transaction --exit-on-error --dbname="$db" "$archive"
+fi
+# The app's own login role gets its rights again, granted by the owner as
+# Flyway's callback grants them: an archive from before a table was
+# granted (or from before the role existed) does not carry them.
+app_role="$db${APP_ROLE_SUFFIX:-_app}"
+if [ "$(psql --dbname=postgres --tuples-only --no-align --command="SELECT 1 FROM pg_roles WHERE rolname = '$app_role'")" = 1 ]; then
+  sed "s/\${app_role}/$app_role/g" "${APP_ROLE_GRANTS:?}" |
+    psql --dbname="$db" --quiet --set=ON_ERROR_STOP=1 --command="SET ROLE \"$db\"" \
+      --command="GRANT CONNECT ON DATABASE \"$db\" TO \"$app_role\"" --file=- ||
+    { echo "pg-restore-app: $db was restored, but granting $app_role its rights failed: deploy again (Flyway grants them)" >&2; exit 1; }
 fi
 echo "pg-restore-app: $db restored from $archive"
