@@ -48,12 +48,19 @@ var (
 	repeatableName = regexp.MustCompile(`^R__([^\s].*)\.sql$`)
 )
 
-// Load reads every migration in dir, in Flyway order: versioned by
-// version, then repeatables by description. Files that are not .sql are
-// ignored (a README may live there), and so are SQL callbacks
-// (IsCallback). Every problem is reported at once,
-// each naming the file.
-func Load(dir string) ([]Migration, error) {
+// Load reads every migration in a project's migrations folder, in Flyway
+// order: versioned by version, then repeatables by description. Files
+// that are not .sql are ignored (a README may live there). An SQL callback
+// (IsCallback) is refused: the migration image carries the migrations and
+// fullstack's own callback only. Every problem is reported at once, each
+// naming the file.
+func Load(dir string) ([]Migration, error) { return load(dir, false) }
+
+// LoadSkippingCallbacks is Load for a Flyway SQL folder that also holds
+// callbacks (a migration image's), which it leaves out.
+func LoadSkippingCallbacks(dir string) ([]Migration, error) { return load(dir, true) }
+
+func load(dir string, skipCallbacks bool) ([]Migration, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -68,7 +75,11 @@ func Load(dir string) ([]Migration, error) {
 		repeat  = map[string]string{}
 	)
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") || IsCallback(e.Name()) {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") || (skipCallbacks && IsCallback(e.Name())) {
+			continue
+		}
+		if IsCallback(e.Name()) {
+			errs = append(errs, fmt.Errorf("%s: is a Flyway callback, which the migration image does not carry (it carries the migrations and fullstack's own callback, which grants the app's role): put its SQL in a migration (R__<description>.sql re-runs whenever it changes)", filepath.Join(dir, e.Name())))
 			continue
 		}
 		m, err := parse(e.Name())

@@ -61,6 +61,7 @@ func TestLoadRejectsBadMigrations(t *testing.T) {
 		"V5__ .sql":           "select 5;",
 		"R__view_copy.sql":    "select 1;",
 		"V6__has spaces.sql ": "",
+		"afterMigrate.sql":    "select 1;",
 	})
 	_, err := Load(dir)
 	if err == nil {
@@ -74,6 +75,7 @@ func TestLoadRejectsBadMigrations(t *testing.T) {
 		"Vx__letters.sql: is not a Flyway name: the version must be numbers",
 		"U1__undo.sql: undo (U) and baseline (B) migrations are not supported",
 		"V5__ .sql: is not a Flyway name",
+		"afterMigrate.sql: is a Flyway callback, which the migration image does not carry",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
@@ -108,5 +110,18 @@ func TestChecksumAndContentHash(t *testing.T) {
 	same := []Migration{{File: "V1__a.sql", SQL: []byte("select 1;")}}
 	if ContentHash(a) == ContentHash(b) || ContentHash(a) == ContentHash(c) || ContentHash(a) != ContentHash(same) {
 		t.Error("content hash must follow names and contents")
+	}
+}
+
+// A migration image's folder holds fullstack's callback beside the
+// migrations: the stand-in reads the migrations and leaves it out.
+func TestLoadSkippingCallbacks(t *testing.T) {
+	dir := dirWith(t, map[string]string{"V1__first.sql": "select 1;", "afterMigrate__app_role.sql": "select 2;", "beforeMigrate.sql": "select 3;"})
+	ms, err := LoadSkippingCallbacks(dir)
+	if err != nil || len(ms) != 1 || ms[0].File != "V1__first.sql" {
+		t.Errorf("got %v %v, want only V1__first.sql", ms, err)
+	}
+	if !IsCallback("afterMigrate__app_role.sql") || IsCallback("V1__afterMigrate.sql") || IsCallback("R__after.sql") {
+		t.Error("IsCallback misnames a file")
 	}
 }
