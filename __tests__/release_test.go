@@ -2,7 +2,6 @@ package tests
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
+	"github.com/homecloud-dev/fullstack/internal/taskrun"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 	"github.com/homecloud-dev/fullstack/stacks"
@@ -148,16 +148,10 @@ func (r *releaseTools) createKey(t *testing.T) {
 // ecrToken asks the emulator's ECR API for a token, as promote does.
 func (r *releaseTools) ecrToken(t *testing.T) (string, string) {
 	t.Helper()
-	code, body, err := r.emu.Request("ecr", "eu-west-1", "POST", "/", map[string]string{
-		"X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", "Content-Type": "application/x-amz-json-1.1"}, "{}")
-	var out struct {
-		AuthorizationData []struct{ AuthorizationToken string } `json:"authorizationData"`
+	user, password, err := taskrun.ECRLogin(r.emu, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err != nil || code != 200 || json.Unmarshal(body, &out) != nil || len(out.AuthorizationData) == 0 {
-		t.Fatalf("GetAuthorizationToken: %d %v %s", code, err, body)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(out.AuthorizationData[0].AuthorizationToken)
-	user, password, _ := strings.Cut(string(raw), ":")
 	return user, password
 }
 
@@ -312,20 +306,11 @@ func (r *releaseTools) cloudWithRelease(t *testing.T, m *release.Manifest, state
 	if err := tf.Init(); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 	families := map[string]string{}
-	for id, td := range s.Resources("aws_ecs_task_definition") {
-		args = append(args, "-target=aws_ecs_task_definition."+id)
+	for _, td := range s.Resources("aws_ecs_task_definition") {
 		families[td["family"].(string)] = ""
 	}
-	// What the task runner reads besides: the log groups the tasks write
-	// to and the secrets' values.
-	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_secretsmanager_secret_version"} {
-		for id := range s.Resources(typ) {
-			args = append(args, "-target="+typ+"."+id)
-		}
-	}
-	if _, err := tf.Run(args...); err != nil {
+	if _, err := tf.Run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, taskTargets(s)...)...); err != nil {
 		t.Fatal(err)
 	}
 	for family := range families {

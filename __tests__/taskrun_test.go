@@ -2,7 +2,6 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,14 +51,12 @@ func startRDSStandIn(t *testing.T, r *releaseTools, region, identifier, network 
 	if db.endpoint == "" || db.database == "" || secretARN == "" {
 		t.Fatalf("DescribeDBInstances %s lacks the endpoint, database or master secret:\n%s", identifier, body)
 	}
-	code, body, err = r.emu.Request("secretsmanager", region, "POST", "/", map[string]string{
-		"X-Amz-Target": "secretsmanager.GetSecretValue", "Content-Type": "application/x-amz-json-1.1"}, `{"SecretId":"`+secretARN+`"}`)
-	var secret struct{ SecretString string }
-	var creds struct{ Username, Password string }
-	if err != nil || code != 200 || json.Unmarshal(body, &secret) != nil || json.Unmarshal([]byte(secret.SecretString), &creds) != nil {
-		t.Fatalf("the master secret %s: %d %v %s", secretARN, code, err, body)
+	// The master login, read as ECS reads it for the migration task.
+	for field, key := range map[*string]string{&db.user: "username", &db.password: "password"} {
+		if *field, err = taskrun.ResolveSecret(r.emu, region, secretARN+":"+key+"::"); err != nil {
+			t.Fatalf("the master secret: %v", err)
+		}
 	}
-	db.user, db.password = creds.Username, creds.Password
 	docker(t, r, "run", "-d", "--name", db.container, "--network", network, "--network-alias", db.endpoint,
 		"-e", "POSTGRES_USER=postgres", "-e", "POSTGRES_PASSWORD=not-the-master-"+db.password, rdsPostgresImage,
 		"postgres", "-c", "listen_addresses=*", "-c", "ssl=on", "-c", "ssl_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem", "-c", "ssl_key_file=/etc/ssl/private/ssl-cert-snakeoil.key")
@@ -91,7 +88,14 @@ func (db *rdsStandIn) sql(t *testing.T, r *releaseTools, database, statement str
 // psql runs statements in database as the superuser, each its own
 // transaction in one session.
 func (db *rdsStandIn) psql(r *releaseTools, database string, statements ...string) (string, error) {
-	args := []string{"exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At"}
+	return psql(r, []string{"exec", "-u", "postgres", db.container, "psql", "-h", "/var/run/postgresql", "-U", "postgres", "-d", database}, statements...)
+}
+
+// psql runs statements with the psql that command (a docker exec)
+// starts, each its own transaction in one session, and returns the
+// unaligned output.
+func psql(r *releaseTools, command []string, statements ...string) (string, error) {
+	args := append(command, "-v", "ON_ERROR_STOP=1", "-At")
 	for _, s := range statements {
 		args = append(args, "-c", s)
 	}
@@ -192,18 +196,9 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 	t.Run("the app's own role may touch rows only, the same on both targets", func(t *testing.T) {
 		role := "notes_api_app"
 		// Each statement is its own transaction in one session.
-		statements := func(list []string) []string {
-			var args []string
-			for _, s := range list {
-				args = append(args, "-c", s)
-			}
-			return args
-		}
 		aws := func(list ...string) (string, error) { return db.psql(r, db.database, list...) }
 		home := func(list ...string) (string, error) {
-			out, err := r.d.engine.Docker(append([]string{"exec", "-e", "PGPASSWORD=" + onPremSuperPassword, r.d.Name + "-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api",
-				"-v", "ON_ERROR_STOP=1", "-At"}, statements(list)...)...)
-			return strings.TrimSpace(out), err
+			return psql(r, []string{"exec", "-e", "PGPASSWORD=" + onPremSuperPassword, r.d.Name + "-postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "notes_api"}, list...)
 		}
 		awsModel, homeModel := checkAppRole(t, "AWS", role, aws), checkAppRole(t, "home", role, home)
 		if awsModel != homeModel {
@@ -310,6 +305,19 @@ func checkAppRole(t *testing.T, target, role string, psql func(...string) (strin
 	return model
 }
 
+// taskTargets are the -target flags that apply a cloud stack's task
+// definitions and what the task runner reads besides: the log groups
+// the tasks write to and the secrets' values.
+func taskTargets(s *synth.Stack) []string {
+	var args []string
+	for _, typ := range []string{"aws_ecs_task_definition", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_version"} {
+		for id := range s.Resources(typ) {
+			args = append(args, "-target="+typ+"."+id)
+		}
+	}
+	return args
+}
+
 // envOf is a container's plain environment variable.
 func envOf(c taskrun.Container, name string) string {
 	for _, kv := range c.Environment {
@@ -345,13 +353,7 @@ func checkExampleTasksRun(t *testing.T, r *releaseTools) {
 	if err := tf.Init(); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "image_tag=example-1"}
-	for _, typ := range []string{"aws_ecs_task_definition", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_version"} {
-		for id := range stack.Resources(typ) {
-			args = append(args, "-target="+typ+"."+id)
-		}
-	}
-	if res, err := tf.Run(args...); err != nil {
+	if res, err := tf.Run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "image_tag=example-1"}, taskTargets(stack)...)...); err != nil {
 		t.Fatalf("apply: %v\n%s", err, tailOf(res.Output))
 	}
 	network := r.d.Name + "-example-vpc"

@@ -6,6 +6,7 @@
 package awsrules
 
 import (
+	"path"
 	"slices"
 	"strings"
 )
@@ -61,3 +62,13 @@ func IsRootUser(user string) bool {
 // MinUnprivilegedPort is the lowest port a non-root process without
 // capabilities may bind on Fargate.
 const MinUnprivilegedPort = 1024
+
+// WritablePathRule is what a container's writable path must be; see
+// IsWritablePath.
+const WritablePathRule = "must be a clean absolute path below / (e.g. /tmp): the rest of the root filesystem is read-only"
+
+// IsWritablePath reports whether p may be a writable path of a task with a
+// read-only root filesystem: clean, absolute, and not / itself.
+func IsWritablePath(p string) bool {
+	return strings.HasPrefix(p, "/") && path.Clean(p) == p && p != "/"
+}

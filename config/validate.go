@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -395,8 +394,8 @@ func validateApps(errs *problems, p *Project) {
 			errs.add(at("user"), a.User, "runs the app as root; leave it out (a non-root uid) or give the non-root uid the image needs")
 		}
 		for j, w := range a.WritablePaths {
-			if !strings.HasPrefix(w, "/") || path.Clean(w) != w || w == "/" {
-				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, "must be a clean absolute path below / (e.g. /tmp): the rest of the root filesystem is read-only")
+			if !awsrules.IsWritablePath(w) {
+				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, awsrules.WritablePathRule)
 			} else if k := slices.Index(a.WritablePaths, w); k < j {
 				errs.add(at(fmt.Sprintf("writable_paths[%d]", j)), w, "is already writable_paths[%d]", k)
 			}

@@ -41,7 +41,11 @@ type statement struct {
 // secretsmanager:GetSecretValue (ssm:GetParameters for a parameter) by the
 // task's execution role, and each awslogs group is a log group of this
 // stack that the role may write to. Every problem is reported.
-func TaskWiring(stack []byte) error {
+func TaskWiring(stack []byte) error { return eachTaskDefinition(stack, checkTask) }
+
+// eachTaskDefinition runs check on every aws_ecs_task_definition of the
+// stack, by id, and joins what it reports.
+func eachTaskDefinition(stack []byte, check func(res map[string]map[string]map[string]any, id string) []error) error {
 	var doc struct {
 		Resource map[string]map[string]map[string]any `json:"resource"`
 	}
@@ -55,7 +59,7 @@ func TaskWiring(stack []byte) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		errs = append(errs, checkTask(doc.Resource, id)...)
+		errs = append(errs, check(doc.Resource, id)...)
 	}
 	return errors.Join(errs...)
 }

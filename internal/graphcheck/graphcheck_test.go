@@ -43,17 +43,7 @@ func TestTaskWiring(t *testing.T) {
 		{"log group not writable", policy(readsSecret), "/shop/api", []string{"may not write its streams"}},
 	} {
 		err := TaskWiring(stack(c.policy, c.group))
-		if len(c.want) == 0 {
-			if err != nil {
-				t.Errorf("%s: %v", c.name, err)
-			}
-			continue
-		}
-		for _, w := range c.want {
-			if err == nil || !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: %v, want %q", c.name, err, w)
-			}
-		}
+		expectErrors(t, c.name, err, c.want)
 	}
 }
 
@@ -71,6 +61,19 @@ func TestGlob(t *testing.T) {
 	} {
 		if got := glob(c.pattern, c.value); got != c.want {
 			t.Errorf("glob(%q, %q) = %v, want %v", c.pattern, c.value, got, c.want)
+		}
+	}
+}
+
+// expectErrors checks that err holds each of want, or is nil without any.
+func expectErrors(t *testing.T, name string, err error, want []string) {
+	t.Helper()
+	if len(want) == 0 && err != nil {
+		t.Errorf("%s: %v", name, err)
+	}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: %v, want %q", name, err, w)
 		}
 	}
 }

@@ -2,11 +2,9 @@ package graphcheck
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/homecloud-dev/fullstack/awsrules"
 	"slices"
-	"sort"
 )
 
 // TaskHardening checks that every container of every
@@ -16,27 +14,10 @@ import (
 // task's own volumes. Nothing on AWS refuses a container without these,
 // so only this check notices one that lost them. Every problem is
 // reported.
-func TaskHardening(stack []byte) error {
-	var doc struct {
-		Resource map[string]map[string]map[string]any `json:"resource"`
-	}
-	if err := json.Unmarshal(stack, &doc); err != nil {
-		return err
-	}
-	tds := doc.Resource["aws_ecs_task_definition"]
-	ids := make([]string, 0, len(tds))
-	for id := range tds {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var errs []error
-	for _, id := range ids {
-		errs = append(errs, checkHardening("aws_ecs_task_definition."+id, tds[id])...)
-	}
-	return errors.Join(errs...)
-}
+func TaskHardening(stack []byte) error { return eachTaskDefinition(stack, checkHardening) }
 
-func checkHardening(where string, td map[string]any) []error {
+func checkHardening(res map[string]map[string]map[string]any, id string) []error {
+	td, where := res["aws_ecs_task_definition"][id], "aws_ecs_task_definition."+id
 	var containers []struct {
 		Name                   string
 		ReadonlyRootFilesystem *bool

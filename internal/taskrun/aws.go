@@ -116,15 +116,25 @@ func (a awsAPI) logGroupExists(name string) (bool, error) {
 	if err := a.call("logs", "Logs_20140328.DescribeLogGroups", map[string]string{"logGroupNamePrefix": name}, &out); err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(out.LogGroups, func(g struct {
-		LogGroupName string `json:"logGroupName"`
-	}) bool {
-		return g.LogGroupName == name
-	}), nil
+	for _, g := range out.LogGroups {
+		if g.LogGroupName == name {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
-// ecrLogin is the user and password ECR's GetAuthorizationToken hands
-// out.
+// ECRLogin is the user and password the emulator's ECR API hands out in
+// region (GetAuthorizationToken), as the ECS agent and a promote use them.
+func ECRLogin(e Emulator, region string) (string, string, error) {
+	return awsAPI{emulator: e, region: region}.ecrLogin()
+}
+
+// ResolveSecret is what ECS injects for a secret's valueFrom in region.
+func ResolveSecret(e Emulator, region, valueFrom string) (string, error) {
+	return awsAPI{emulator: e, region: region}.resolveSecret(valueFrom)
+}
+
 func (a awsAPI) ecrLogin() (string, string, error) {
 	var out struct {
 		AuthorizationData []struct {

@@ -316,14 +316,6 @@ func (t *Task) ContainerID(name string) string {
 	return ""
 }
 
-// Logs is a container's last lines of output.
-func (t *Task) Logs(ctx context.Context, container string) string {
-	if id := t.ContainerID(container); id != "" {
-		return t.engine.logs(ctx, id, 40)
-	}
-	return ""
-}
-
 // Wait waits until every essential container has stopped (ECS stops the
 // task when one does) and returns each container's exit code. A container
 // that exits non-zero is an error naming it, with its last output.

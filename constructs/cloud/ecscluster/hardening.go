@@ -2,7 +2,6 @@ package ecscluster
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -55,10 +54,8 @@ func (h Hardening) Check(check *propcheck.Errors, field string) {
 	for i, p := range h.WritablePaths {
 		f := fmt.Sprintf("%s.WritablePaths[%d]", field, i)
 		switch {
-		case !strings.HasPrefix(p, "/") || path.Clean(p) != p:
-			check.Add(f, p, "must be a clean absolute path, e.g. /tmp")
-		case p == "/":
-			check.Add(f, p, "would make the whole root filesystem writable")
+		case !awsrules.IsWritablePath(p):
+			check.Add(f, p, awsrules.WritablePathRule)
 		case seen[volumeName(p)]:
 			check.Add(f, p, "is listed twice")
 		}

@@ -31,7 +31,7 @@ fi
 # The app's own login role gets its rights again, granted by the owner as
 # Flyway's callback grants them: an archive from before a table was
 # granted (or from before the role existed) does not carry them.
-app_role="$db${APP_ROLE_SUFFIX:-_app}"
+app_role="$db${APP_ROLE_SUFFIX:?}"
 if [ "$(psql --dbname=postgres --tuples-only --no-align --command="SELECT 1 FROM pg_roles WHERE rolname = '$app_role'")" = 1 ]; then
   sed "s/\${app_role}/$app_role/g" "${APP_ROLE_GRANTS:?}" |
     psql --dbname="$db" --quiet --set=ON_ERROR_STOP=1 --command="SET ROLE \"$db\"" \
