@@ -53,6 +53,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	d := newOnPremDeployment(t, engine)
 	d.alerts = startAlertReceiver(t)
 	d.Settings.Webhook, d.Settings.WebhookCA = d.alerts.URL, d.alerts.CA
+	d.bucket = startOffsiteBucket(t, d)
 	d.Checkout()
 	defer func() {
 		if err := engine.RemoveLabelled(d.Name); err != nil {
@@ -385,6 +386,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	t.Run("two deploys at once: one applies, the other is refused by the lock", func(t *testing.T) { checkConcurrentDeploys(t, d) })
 
 	t.Run("pull request previews run beside staging and leave nothing behind", func(t *testing.T) { checkPreviews(t, d) })
+
+	t.Run("backups go off-site, the drill catches a bad one, and staging comes back from the bucket alone", func(t *testing.T) { checkOffsiteRecovery(t, d, api) })
 
 	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
 		start := time.Now()

@@ -37,6 +37,8 @@ type onPremDeployment struct {
 	// alerts receives the home Alertmanager's webhook messages (nil: no
 	// receiver is configured).
 	alerts *alertReceiver
+	// bucket stands in for the off-site S3 bucket (nil: no off-site copy).
+	bucket *offsiteBucket
 }
 
 const (

@@ -160,4 +160,10 @@ const (
 	// MetricBackupSchedulerStart is when the daily schedule started; it
 	// stands in for the last success until the first backup.
 	MetricBackupSchedulerStart = "fullstack_backup_scheduler_start_timestamp_seconds"
+	// MetricOffsiteSuccess is 1 when the last off-site copy (restic
+	// backup, forget and check) succeeded, else 0; absent without one.
+	MetricOffsiteSuccess = "fullstack_offsite_last_run_success"
+	// MetricDrillSuccess is 1 when the last restore drill brought every
+	// table back as at backup time, else 0.
+	MetricDrillSuccess = "fullstack_restore_drill_last_run_success"
 )

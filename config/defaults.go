@@ -15,46 +15,51 @@ const (
 	DefaultRegistryImage     = "registry:2.8.3"
 	DefaultBackupSchedule    = "17 3 * * *"
 	DefaultBackupKeep        = 7
-	DefaultPostgresBackupAt  = "03:47"
-	DefaultLogMaxSize        = "10m"
-	DefaultLogMaxFiles       = 3
-	DefaultPostgresBind      = "127.0.0.1"
-	DefaultPostgresHost      = "127.0.0.1"
-	DefaultPostgresPort      = 5432
-	DefaultPostgresAdmin     = "postgres"
-	DefaultPostgresVersion   = "16"
-	DefaultPostgresSSLMode   = "disable"
-	DefaultCloudEnvironment  = "production"
-	DefaultRegion            = "us-east-1"
-	DefaultVPCCIDR           = "10.0.0.0/16"
-	DefaultGitHubBranch      = "main"
-	DefaultDeployEnvironment = "production"
-	DefaultReleaseEnv        = "release"
-	DefaultPublicKey         = "cosign.pub"
-	DefaultLogRetentionDays  = 30
-	DefaultKeepTaggedImages  = 30
-	DefaultUntaggedExpiry    = 7
-	DefaultMigrations        = "migrations"
-	DefaultInstanceClass     = "db.t4g.micro"
-	DefaultAllocatedStorage  = 20
-	DefaultMaxStorage        = 100
-	DefaultBackupRetention   = 7
-	DefaultServicePort       = 8080
-	DefaultSitePort          = 80
-	DefaultServiceHealthPath = "/healthz"
-	DefaultSiteHealthPath    = "/"
-	DefaultCPU               = 256
-	DefaultMemory            = 512
-	DefaultDesiredCount      = 1
-	DefaultMinCount          = 1
-	DefaultMaxCount          = 2
-	DefaultWAFRateLimit      = 2000
-	DefaultAccessLogDays     = 90
-	DefaultEgressProtocol    = "tcp"
-	DefaultPreviewDomain     = "localhost"
-	DefaultPreviewPort       = 8090
-	DefaultPreviewMax        = 3
-	DefaultPreviewMaxAgeDays = 7
+	// Off-site snapshots restic keeps: a week of days, a month of weeks,
+	// a year of months.
+	DefaultOffsiteKeepDaily   = 7
+	DefaultOffsiteKeepWeekly  = 4
+	DefaultOffsiteKeepMonthly = 12
+	DefaultPostgresBackupAt   = "03:47"
+	DefaultLogMaxSize         = "10m"
+	DefaultLogMaxFiles        = 3
+	DefaultPostgresBind       = "127.0.0.1"
+	DefaultPostgresHost       = "127.0.0.1"
+	DefaultPostgresPort       = 5432
+	DefaultPostgresAdmin      = "postgres"
+	DefaultPostgresVersion    = "16"
+	DefaultPostgresSSLMode    = "disable"
+	DefaultCloudEnvironment   = "production"
+	DefaultRegion             = "us-east-1"
+	DefaultVPCCIDR            = "10.0.0.0/16"
+	DefaultGitHubBranch       = "main"
+	DefaultDeployEnvironment  = "production"
+	DefaultReleaseEnv         = "release"
+	DefaultPublicKey          = "cosign.pub"
+	DefaultLogRetentionDays   = 30
+	DefaultKeepTaggedImages   = 30
+	DefaultUntaggedExpiry     = 7
+	DefaultMigrations         = "migrations"
+	DefaultInstanceClass      = "db.t4g.micro"
+	DefaultAllocatedStorage   = 20
+	DefaultMaxStorage         = 100
+	DefaultBackupRetention    = 7
+	DefaultServicePort        = 8080
+	DefaultSitePort           = 80
+	DefaultServiceHealthPath  = "/healthz"
+	DefaultSiteHealthPath     = "/"
+	DefaultCPU                = 256
+	DefaultMemory             = 512
+	DefaultDesiredCount       = 1
+	DefaultMinCount           = 1
+	DefaultMaxCount           = 2
+	DefaultWAFRateLimit       = 2000
+	DefaultAccessLogDays      = 90
+	DefaultEgressProtocol     = "tcp"
+	DefaultPreviewDomain      = "localhost"
+	DefaultPreviewPort        = 8090
+	DefaultPreviewMax         = 3
+	DefaultPreviewMaxAgeDays  = 7
 	// MaxPreviews bounds onprem.previews.max: each preview is a full copy
 	// of the apps on one machine.
 	MaxPreviews = 20
@@ -100,6 +105,9 @@ func (p *Project) applyDefaults() {
 	setInt(&o.Registry.Backup.Keep, DefaultBackupKeep)
 	setString(&o.Postgres.Backup.Time, DefaultPostgresBackupAt)
 	setInt(&o.Postgres.Backup.Keep, DefaultBackupKeep)
+	setInt(&o.Offsite.KeepDaily, DefaultOffsiteKeepDaily)
+	setInt(&o.Offsite.KeepWeekly, DefaultOffsiteKeepWeekly)
+	setInt(&o.Offsite.KeepMonthly, DefaultOffsiteKeepMonthly)
 	setString(&o.LogMaxSize, DefaultLogMaxSize)
 	setString(&o.AppsBindAddress, DefaultRegistryAddress)
 	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)

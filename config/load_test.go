@@ -76,6 +76,9 @@ func TestParseAppliesDefaults(t *testing.T) {
 		{"onprem.state_dir", p.OnPrem.StateDir, "~/.local/state/fullstack/shop-staging"},
 		{"onprem.postgres.backup.time", p.OnPrem.Postgres.Backup.Time, "03:47"},
 		{"onprem.postgres.backup.keep", p.OnPrem.Postgres.Backup.Keep, 7},
+		{"onprem.offsite.keep_daily", p.OnPrem.Offsite.KeepDaily, 7},
+		{"onprem.offsite.keep_weekly", p.OnPrem.Offsite.KeepWeekly, 4},
+		{"onprem.offsite.keep_monthly", p.OnPrem.Offsite.KeepMonthly, 12},
 		{"cloud.environment", p.Cloud.Environment, "production"},
 		{"cloud.availability_zones", strings.Join(p.Cloud.AvailabilityZones, ","), "eu-west-1a,eu-west-1b"},
 		{"cloud.github.branch", p.Cloud.GitHub.Branch, "main"},
@@ -239,6 +242,12 @@ func TestBadInput(t *testing.T) {
 		{"backup schedule", "project: shop\nonprem:\n  registry:\n    backup: {schedule: 'every night'}\n", []string{`fullstack.yaml:4: onprem.registry.backup.schedule: "every night" is not a 5-field cron expression`}},
 		{"backup schedule out of range", "project: shop\nonprem:\n  registry:\n    backup: {schedule: '61 3 * * *'}\n", []string{`onprem.registry.backup.schedule: "61 3 * * *" is not a 5-field cron`}},
 		{"backup keep", "project: shop\nonprem:\n  registry:\n    backup: {keep: -2}\n", []string{`onprem.registry.backup.keep: -2 must keep at least 1 snapshot`}},
+		{"offsite bucket without a scheme", "project: shop\nonprem:\n  offsite:\n    repository: s3:s3.amazonaws.com/shop-backups\n", []string{`fullstack.yaml:4: onprem.offsite.repository: "s3:s3.amazonaws.com/shop-backups" has no scheme: write s3:https://<endpoint>/<bucket>[/<path>]`}},
+		{"offsite not s3", "project: shop\nonprem:\n  offsite: {repository: 'sftp:backup@nas:/srv/restic'}\n", []string{`onprem.offsite.repository: "sftp:backup@nas:/srv/restic" is not a restic S3 repository`}},
+		{"offsite retention of 0", "project: shop\nonprem:\n  offsite:\n    repository: s3:https://s3.amazonaws.com/shop-backups\n    keep_daily: 0\n    keep_monthly: -1\n", []string{
+			"fullstack.yaml:5: onprem.offsite.keep_daily: 0 is not allowed", "fullstack.yaml:6: onprem.offsite.keep_monthly: -1 must keep at least 1 snapshot"}},
+		{"offsite needs a local engine", "project: shop\nonprem:\n  docker_host: ssh://deploy@home\n  offsite: {repository: 's3:https://s3.amazonaws.com/shop-backups', region: Frankfurt}\n", []string{
+			`onprem.docker_host: "ssh://deploy@home" is not a local engine`, `onprem.offsite.region: "Frankfurt" is not a region name`}},
 		{"registry image latest", "project: shop\nonprem:\n  registry: {image: 'registry:latest'}\n", []string{`onprem.registry.image: "registry:latest" must be an image pinned to a tag`}},
 		{"registry image untagged", "project: shop\nonprem:\n  registry: {image: registry}\n", []string{`onprem.registry.image: "registry" must be an image pinned`}},
 		{"htpasswd without tls", "project: shop\nonprem:\n  registry: {bind_address: 0.0.0.0, htpasswd: true}\n", []string{`onprem.registry.htpasswd: "true" needs onprem.registry.tls`}},

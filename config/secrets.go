@@ -19,6 +19,11 @@ const (
 	// AppPasswordVariablePrefix + <database name> holds an app role's
 	// password, e.g. onprem_db_password_notes_api.
 	AppPasswordVariablePrefix = "onprem_db_password_"
+	// The off-site repository's password (restic encrypts with it) and the
+	// bucket's access keys, when onprem.offsite.repository is set.
+	OffsitePasswordVariable        = "onprem_offsite_password"
+	OffsiteAccessKeyIDVariable     = "onprem_offsite_access_key_id"
+	OffsiteSecretAccessKeyVariable = "onprem_offsite_secret_access_key"
 	// MinPasswordLength is enforced at synthesis (when the variable is in
 	// the environment) and again by the variable's validation at plan time.
 	MinPasswordLength = 12
@@ -40,6 +45,17 @@ func CheckSecrets(p *Project, lookupEnv func(string) (string, bool)) error {
 			name := "TF_VAR_" + AppSecretVariable(a.Name, s)
 			if v, ok := lookupEnv(name); ok && v == "" {
 				errs.add(name, nil, "is empty: set app %s's secret %s", a.Name, s)
+			}
+		}
+	}
+	if p.OnPrem.Offsite.Enabled() {
+		name := "TF_VAR_" + OffsitePasswordVariable
+		if pw, ok := lookupEnv(name); ok && len(pw) < MinPasswordLength {
+			errs.add(name, nil, "is too short (%d characters): the off-site repository's password needs at least %d (keep a copy away from the server: without it the backups cannot be read)", len(pw), MinPasswordLength)
+		}
+		for _, v := range []string{OffsiteAccessKeyIDVariable, OffsiteSecretAccessKeyVariable} {
+			if key, ok := lookupEnv("TF_VAR_" + v); ok && key == "" {
+				errs.add("TF_VAR_"+v, nil, "is empty: set the key of onprem.offsite.repository's bucket")
 			}
 		}
 	}
@@ -89,6 +105,9 @@ func OnPremSecrets(p *Project) []string {
 	names = append(names, AppSecretEnv(p)...)
 	if p.OnPrem.Registry.HTPasswd {
 		names = append(names, "TF_VAR_"+RegistryHTPasswdVariable, "TF_VAR_"+RegistryUserVariable, "TF_VAR_"+RegistryPasswordVariable)
+	}
+	if p.OnPrem.Offsite.Enabled() {
+		names = append(names, "TF_VAR_"+OffsitePasswordVariable, "TF_VAR_"+OffsiteAccessKeyIDVariable, "TF_VAR_"+OffsiteSecretAccessKeyVariable)
 	}
 	if m := p.OnPrem.Monitoring; !m.Disabled && m.SMTP.Username != "" {
 		names = append(names, "TF_VAR_"+SMTPPasswordVariable)

@@ -88,7 +88,36 @@ type OnPrem struct {
 	// (alerting.Home has every field and default); they tell
 	// alerts.email and alerts.webhooks.
 	Monitoring alerting.Home `yaml:"monitoring"`
+	// Offsite copies the database backups, the registry's storage and the
+	// deploy state to an S3-compatible bucket after each daily backup,
+	// encrypted by restic. Default: off (the restore drill then restores
+	// the backup volume's dumps).
+	Offsite Offsite `yaml:"offsite"`
 }
+
+// Offsite is the off-site copy of what the home server cannot lose
+// (docs/onprem.md, "Backups and disaster recovery"). Its secrets are
+// sensitive variables, never in this file: the repository's password
+// (onprem_offsite_password) and the bucket's keys
+// (onprem_offsite_access_key_id, onprem_offsite_secret_access_key).
+type Offsite struct {
+	// Repository is the restic repository:
+	// "s3:https://<endpoint>/<bucket>[/<path>]", e.g.
+	// "s3:https://s3.eu-central-1.amazonaws.com/shop-backups/staging".
+	// Empty: no off-site copy.
+	Repository string `yaml:"repository"`
+	// Region of the bucket, for endpoints that need it named. Default
+	// empty: restic asks the bucket.
+	Region string `yaml:"region"`
+	// KeepDaily, KeepWeekly and KeepMonthly are how many daily, weekly and
+	// monthly snapshots restic keeps when it prunes. Defaults 7, 4 and 12.
+	KeepDaily   int `yaml:"keep_daily"`
+	KeepWeekly  int `yaml:"keep_weekly"`
+	KeepMonthly int `yaml:"keep_monthly"`
+}
+
+// Enabled reports whether an off-site repository is set.
+func (o Offsite) Enabled() bool { return o.Repository != "" }
 
 // Previews are copies of the on-prem apps, one per pull request, beside
 // staging on the same home server: own containers, databases and images,

@@ -100,6 +100,7 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if o.Postgres.Backup.Keep < 1 {
 		errs.add("onprem.postgres.backup.keep", o.Postgres.Backup.Keep, "must keep at least 1 backup")
 	}
+	validateOffsite(errs, o)
 	if !dockerLogSize.MatchString(o.LogMaxSize) {
 		errs.add("onprem.log_max_size", o.LogMaxSize, "is not a Docker log size: a number with k, m or g (e.g. 10m)")
 	}
@@ -796,4 +797,37 @@ func certificatesRule(file string) string {
 		return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
 	}
 	return ""
+}
+
+// offsiteRepository is restic's S3 form with the scheme spelled out.
+var offsiteRepository = regexp.MustCompile(`^s3:https?://[A-Za-z0-9.-]+(:[0-9]+)?/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$`)
+
+func validateOffsite(errs *problems, o *OnPrem) {
+	off := o.Offsite
+	for _, k := range []struct {
+		field string
+		n     int
+	}{{"keep_daily", off.KeepDaily}, {"keep_weekly", off.KeepWeekly}, {"keep_monthly", off.KeepMonthly}} {
+		if k.n < 1 {
+			errs.add("onprem.offsite."+k.field, k.n, "must keep at least 1 snapshot")
+		}
+	}
+	if !off.Enabled() {
+		return
+	}
+	switch {
+	case strings.HasPrefix(off.Repository, "s3:") && !strings.Contains(off.Repository, "://"):
+		errs.add("onprem.offsite.repository", off.Repository, "has no scheme: write s3:https://<endpoint>/<bucket>[/<path>] (restic would guess https, and a local endpoint speaks http)")
+	case !offsiteRepository.MatchString(off.Repository):
+		errs.add("onprem.offsite.repository", off.Repository, "is not a restic S3 repository: write s3:https://<endpoint>/<bucket>[/<path>], e.g. s3:https://s3.eu-central-1.amazonaws.com/shop-backups/staging")
+	}
+	if off.Region != "" && !awsRegion.MatchString(off.Region) {
+		errs.add("onprem.offsite.region", off.Region, "is not a region name (e.g. eu-central-1)")
+	}
+	// The deploy state is copied from the state directory, which the
+	// backup container reads through a bind mount: the engine must run on
+	// the machine that deploys.
+	if !strings.HasPrefix(o.DockerHost, "unix://") {
+		errs.add("onprem.docker_host", o.DockerHost, "is not a local engine (unix://...), but onprem.offsite copies the deploy state from onprem.state_dir through a bind mount: deploy on the home server itself (its CI runner does)")
+	}
 }

@@ -236,8 +236,17 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		dbNames = append(dbNames, s.Database())
 		dbResources = append(dbResources, databases[s.App].Database)
 	}
+	backupImg, err := backupImage(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	off, err := offsite(stack, p, reg, stateDir)
+	if err != nil {
+		return nil, err
+	}
 	pgBackup, err := postgrescluster.NewBackup(stack, "postgres-backup", postgrescluster.BackupProps{
 		Project: p.Name, Cluster: pg, Network: net, Databases: dbNames,
+		Image: backupImg, Offsite: off,
 		At: o.Postgres.Backup.Time, Keep: o.Postgres.Backup.Keep,
 		AllowVolumeDestroy: opts.DeleteOnPremData,
 		Options:            containerOptions(p),

@@ -20,6 +20,7 @@ import (
 	"github.com/homecloud-dev/fullstack/internal/registryconfig"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/stacks"
 )
 
 // container finds a docker_container by name.
@@ -415,8 +416,16 @@ func TestOnPremDataTeardownOption(t *testing.T) {
 func TestPostgresBackupSidecar(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	b := container(t, s, "shop-postgres-backup")
-	pg := container(t, s, "shop-postgres")
-	eq(t, b, "image", pg["image"])
+	// The cluster's own image with restic added, built on the server.
+	img := onlyBuild(t, s, "shop-postgres-backup:")
+	eq(t, b, "image", "${docker_image."+img+".image_id}")
+	dockerfile, err := os.ReadFile(filepath.Join(get(t, s.Resources("docker_image")[img], "build.context").(string), "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := postgrescluster.BackupImageDockerfile("postgres:16.6-bookworm"); string(dockerfile) != want {
+		t.Errorf("backup image Dockerfile = %q, want %q", dockerfile, want)
+	}
 	eq(t, b, "command", []any{postgrescluster.ScheduleCommand})
 	env := fmt.Sprint(b["env"])
 	for _, want := range []string{"PGHOST=shop-postgres", "PGUSER=postgres", "PGPASSFILE=/tmp/.pgpass", "PGPASS_UPLOAD=/run/secrets/pgpass", "AT=03:47", "KEEP=7", "DATABASES=orders"} {
@@ -430,9 +439,15 @@ func TestPostgresBackupSidecar(t *testing.T) {
 	up := uploads(b)
 	eq(t, up["/run/secrets/pgpass"], "content", `*:*:*:postgres:${replace(replace(var.`+config.PostgresPasswordVariable+`, "\\", "\\\\"), ":", "\\:")}`+"\n")
 	for file, script := range map[string]string{postgrescluster.BackupCommand: postgrescluster.BackupScript,
-		postgrescluster.RestoreCommand: postgrescluster.RestoreScript, postgrescluster.ScheduleCommand: postgrescluster.ScheduleScript} {
+		postgrescluster.RestoreCommand: postgrescluster.RestoreScript, postgrescluster.ScheduleCommand: postgrescluster.ScheduleScript,
+		postgrescluster.RoundCommand: postgrescluster.RoundScript, postgrescluster.OffsiteCommand: postgrescluster.OffsiteScript,
+		postgrescluster.DrillCommand: postgrescluster.DrillScript} {
 		eq(t, up[file], "content", strings.ReplaceAll(script, "${", "$${"))
 		eq(t, up[file], "executable", true)
+	}
+	eq(t, up[postgrescluster.TableChecksumsFile], "content", strings.ReplaceAll(postgrescluster.TableChecksumsSQL, "${", "$${"))
+	if strings.Contains(env, "RESTIC_") {
+		t.Errorf("no off-site copy was asked for, but: %s", env)
 	}
 	eq(t, b, "healthcheck.interval", "1m0s")
 	eq(t, s.Outputs(), "postgres_restore_commands.value", map[string]any{
@@ -560,4 +575,68 @@ func closure(g map[string][]string, from string) map[string]bool {
 	}
 	walk(from)
 	return seen
+}
+
+// TestOffsiteBackup: with onprem.offsite, the sidecar copies the backup
+// volume, the registry's storage and the state directory (read-only) to
+// the repository, with the password and keys as sensitive variables that
+// reach it as files, never in its environment.
+func TestOffsiteBackup(t *testing.T) {
+	s := teardown.Stacks["onprem"]
+	b := container(t, s, "shop-postgres-backup")
+	env := fmt.Sprint(b["env"])
+	for _, want := range []string{"RESTIC_REPOSITORY=s3:https://s3.eu-west-2.amazonaws.com/shop-backups/staging", "RESTIC_HOST=shop-staging",
+		"KEEP_DAILY=7", "KEEP_WEEKLY=4", "KEEP_MONTHLY=12", "AWS_DEFAULT_REGION=eu-west-2",
+		"OFFSITE_PATHS=" + postgrescluster.OffsitePath(stacks.OffsiteRegistry) + " " + postgrescluster.OffsitePath(stacks.OffsiteState)} {
+		if !strings.Contains(env, want) {
+			t.Errorf("backup env lacks %s: %s", want, env)
+		}
+	}
+	if strings.Contains(env, "var.") {
+		t.Errorf("a secret in the environment: %s", env)
+	}
+	mounts := map[string]map[string]any{}
+	for _, v := range b["volumes"].([]any) {
+		m := v.(map[string]any)
+		mounts[m["container_path"].(string)] = m
+	}
+	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteRegistry)], "volume_name", "${docker_volume."+onlyVolume(t, s, "shop-registry-data")+".name}")
+	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteState)], "host_path", "/var/lib/fullstack/shop")
+	for _, name := range []string{stacks.OffsiteRegistry, stacks.OffsiteState} {
+		eq(t, mounts[postgrescluster.OffsitePath(name)], "read_only", true)
+	}
+	up := uploads(b)
+	eq(t, up["/run/secrets/restic-password"], "content", "${var."+config.OffsitePasswordVariable+"}")
+	eq(t, up["/run/secrets/offsite-credentials"], "content", "[default]\naws_access_key_id = ${var."+config.OffsiteAccessKeyIDVariable+"}\naws_secret_access_key = ${var."+config.OffsiteSecretAccessKeyVariable+"}\n")
+	for _, v := range []string{config.OffsitePasswordVariable, config.OffsiteAccessKeyIDVariable, config.OffsiteSecretAccessKeyVariable} {
+		eq(t, s.Variables(), v+".sensitive", true)
+	}
+}
+
+// onlyBuild is the logical id of the one docker_image built under a name
+// starting with prefix.
+func onlyBuild(t *testing.T, s *synth.Stack, prefix string) string {
+	t.Helper()
+	var ids []string
+	for id, r := range s.Resources("docker_image") {
+		if name, _ := r["name"].(string); strings.HasPrefix(name, prefix) && r["build"] != nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("images built as %s*: %v, want one", prefix, ids)
+	}
+	return ids[0]
+}
+
+// onlyVolume is the logical id of the docker_volume named name.
+func onlyVolume(t *testing.T, s *synth.Stack, name string) string {
+	t.Helper()
+	for id, r := range s.Resources("docker_volume") {
+		if r["name"] == name {
+			return id
+		}
+	}
+	t.Fatalf("no docker_volume %s", name)
+	return ""
 }

@@ -26,7 +26,7 @@ import (
 // a registry with auth and TLS, an API with a domain of its own), perAZ
 // (per-az NAT, flow logs, a site domain, egress rules, interface
 // endpoints), secured (every cloud.security option) and teardown (the
-// on-prem data volumes unprotected). internal/synth checks each stack's
+// on-prem data volumes unprotected, an off-site copy). internal/synth checks each stack's
 // task wiring (internal/graphcheck) as it reads it back.
 var plain, emulated, perAZ, secured, teardown *synth.Output
 
@@ -133,7 +133,12 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "synth secured:", err)
 			return 1
 		}
-		if teardown, err = synth.ProjectWith(project(nil), filepath.Join(dir, "teardown"), stacks.Options{DeleteOnPremData: true}); err != nil {
+		// teardown also copies off-site (which needs a local engine).
+		withOffsite := project(func(p *config.Project) {
+			p.OnPrem.DockerHost = "unix:///var/run/docker.sock"
+			p.OnPrem.Offsite = config.Offsite{Repository: "s3:https://s3.eu-west-2.amazonaws.com/shop-backups/staging", Region: "eu-west-2"}
+		})
+		if teardown, err = synth.ProjectWith(withOffsite, filepath.Join(dir, "teardown"), stacks.Options{DeleteOnPremData: true, StateDir: "/var/lib/fullstack/shop"}); err != nil {
 			fmt.Fprintln(os.Stderr, "synth teardown:", err)
 			return 1
 		}

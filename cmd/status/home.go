@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 	"github.com/homecloud-dev/fullstack/stacks"
@@ -93,7 +94,7 @@ func readHome(ctx context.Context, p *config.Project, r *Report) {
 		}
 		r.Previews = append(r.Previews, e)
 	}
-	r.Backups = backups(docker, p.Name+"-postgres-backup", containers, r)
+	r.Backups = backups(docker, postgrescluster.BackupName(p.Name), containers, r)
 	homeAlerts(docker, p, r)
 }
 

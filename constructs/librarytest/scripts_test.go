@@ -20,6 +20,9 @@ func TestScriptsParse(t *testing.T) {
 		"postgrescluster.BackupScript":   postgrescluster.BackupScript,
 		"postgrescluster.RestoreScript":  postgrescluster.RestoreScript,
 		"postgrescluster.ScheduleScript": postgrescluster.ScheduleScript,
+		"postgrescluster.RoundScript":    postgrescluster.RoundScript,
+		"postgrescluster.OffsiteScript":  postgrescluster.OffsiteScript,
+		"postgrescluster.DrillScript":    postgrescluster.DrillScript,
 		"registry.BackupScript":          registry.BackupScript,
 		"registry.RestoreScript":         registry.RestoreScript,
 	} {
@@ -33,8 +36,13 @@ func TestScriptsParse(t *testing.T) {
 			t.Errorf("%s does not parse: %v\n%s", name, err, out)
 		}
 	}
-	if !strings.Contains(postgrescluster.ScheduleScript, postgrescluster.BackupCommand+" ||") {
-		t.Errorf("the schedule does not run %s", postgrescluster.BackupCommand)
+	if !strings.Contains(postgrescluster.ScheduleScript, postgrescluster.RoundCommand+" ||") {
+		t.Errorf("the schedule does not run %s", postgrescluster.RoundCommand)
+	}
+	for _, step := range []string{postgrescluster.BackupCommand, postgrescluster.OffsiteCommand, postgrescluster.DrillCommand} {
+		if !strings.Contains(postgrescluster.RoundScript, step+" ||") {
+			t.Errorf("a backup round does not run %s", step)
+		}
 	}
 	if strings.Contains(appdatabase.RunScript, "@FLYWAY_IMAGE@") {
 		t.Error("RunScript still holds its placeholder")

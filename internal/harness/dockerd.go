@@ -162,6 +162,20 @@ func (e *DockerEngine) Docker(args ...string) (string, error) {
 	return out.String(), nil
 }
 
+// BridgeGateway is the host's address on the engine's default bridge: a
+// server listening there is reachable from every container.
+func (e *DockerEngine) BridgeGateway() (string, error) {
+	out, err := e.Docker("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")
+	if err != nil {
+		return "", err
+	}
+	gw := strings.TrimSpace(out)
+	if gw == "" {
+		return "", fmt.Errorf("the engine's bridge network has no gateway address")
+	}
+	return gw, nil
+}
+
 // reset removes every container, volume and user-defined network.
 func (e *DockerEngine) reset() error { return e.remove() }
 

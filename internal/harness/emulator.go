@@ -47,6 +47,21 @@ func StartEmulator(dir string) (*Emulator, error) { return StartEmulatorOn(dir, 
 
 // StartEmulatorOn is StartEmulator on a given port (0: a free one).
 func StartEmulatorOn(dir string, port int) (*Emulator, error) {
+	return startEmulator(dir, "127.0.0.1", port)
+}
+
+// StartEmulatorAt is StartEmulator on a free port of the host address
+// host, e.g. a Docker bridge's gateway, where containers reach it (its S3
+// stands in for an off-site bucket).
+func StartEmulatorAt(dir, host string) (*Emulator, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	return startEmulator(dir, host, port)
+}
+
+func startEmulator(dir, host string, port int) (*Emulator, error) {
 	python, err := exec.LookPath(EmulatorPython())
 	if err != nil {
 		return nil, fmt.Errorf("python %q for the local AWS emulator: %w", EmulatorPython(), err)
@@ -62,12 +77,12 @@ func StartEmulatorOn(dir string, port int) (*Emulator, error) {
 		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
-	} else if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
+	} else if l, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(port))); err != nil {
 		return nil, fmt.Errorf("port %d is taken (another emulator?): %w", port, err)
 	} else {
 		l.Close()
 	}
-	cmd := exec.Command(python, script, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd := exec.Command(python, script, "-H", host, "-p", fmt.Sprint(port))
 	// Without it, attaching AWS-managed IAM policies fails with NoSuchEntity.
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	logPath := filepath.Join(dir, "moto.log")
@@ -75,7 +90,7 @@ func StartEmulatorOn(dir string, port int) (*Emulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the emulator: %w", err)
 	}
-	e := &Emulator{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), LogPath: logPath, proc: proc, client: &http.Client{Timeout: 30 * time.Second}}
+	e := &Emulator{Endpoint: "http://" + net.JoinHostPort(host, fmt.Sprint(port)), LogPath: logPath, proc: proc, client: &http.Client{Timeout: 30 * time.Second}}
 	if err := e.waitReady(30 * time.Second); err != nil {
 		e.Stop()
 		return nil, fmt.Errorf("%w (log: %s)", err, logPath)

@@ -28,6 +28,9 @@ type OnPremSettings struct {
 	// its certificate chains to (written beside the project file as
 	// onprem.monitoring.webhook_ca_file). Empty: no receiver.
 	Webhook, WebhookCA string
+	// OffsiteRepository is onprem.offsite.repository. Empty: no off-site
+	// copy.
+	OffsiteRepository string
 }
 
 // webhookCAFile is the webhook CA's file name in the project.
@@ -90,6 +93,9 @@ func WriteOnPremProject(repoRoot, dir string, s OnPremSettings) error {
 			}
 			monitoring["webhook_ca_file"] = webhookCAFile
 		}
+	}
+	if s.OffsiteRepository != "" {
+		onprem["offsite"] = map[string]any{"repository": s.OffsiteRepository}
 	}
 	if s.PublicKey != "" {
 		project["release"] = map[string]any{"public_keys": []string{s.PublicKey}}

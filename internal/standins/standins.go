@@ -30,7 +30,7 @@ const BaseImage = "fullstack-standin/debian:bookworm"
 // KeyLabel carries the key of the definition an image was built from.
 const KeyLabel = "fullstack.standin-key"
 
-//go:embed registry alpine postgres flyway/Dockerfile golang distroless nginx prometheus alertmanager blackbox nodeexporter
+//go:embed registry alpine postgres flyway/Dockerfile golang distroless nginx prometheus alertmanager blackbox nodeexporter restic
 var definitions embed.FS
 
 // Image is one stand-in.
@@ -58,6 +58,7 @@ var Images = []Image{
 	{Name: "prom/alertmanager:v0.27.0", Dir: "alertmanager"},
 	{Name: "prom/blackbox-exporter:v0.25.0", Dir: "blackbox"},
 	{Name: "prom/node-exporter:v1.8.2", Dir: "nodeexporter"},
+	{Name: "restic/restic:0.17.3", Dir: "restic"},
 }
 
 // Names are the references the stand-ins provide.

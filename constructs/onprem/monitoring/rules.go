@@ -55,6 +55,16 @@ func Rules(h alerting.Home) []rule {
 			Annotations: map[string]string{"summary": fmt.Sprintf("no PostgreSQL backup has succeeded for %d hours", h.BackupOverdueHours)},
 		},
 		{
+			Alert: "OffsiteCopyFailed", Expr: alerting.MetricOffsiteSuccess + " == 0",
+			Labels:      backup,
+			Annotations: map[string]string{"summary": "the last off-site copy of the backups failed (restic): see the postgres-backup container's log"},
+		},
+		{
+			Alert: "RestoreDrillFailed", Expr: alerting.MetricDrillSuccess + " == 0",
+			Labels:      backup,
+			Annotations: map[string]string{"summary": "the last restore drill failed: a backup did not restore whole; see the postgres-backup container's log"},
+		},
+		{
 			Alert: "DiskAlmostFull",
 			Expr: fmt.Sprintf(`100 * node_filesystem_avail_bytes{mountpoint=%q} / node_filesystem_size_bytes{mountpoint=%q} < %g`,
 				BackupMount, BackupMount, h.DiskFreePercent),

@@ -12,6 +12,16 @@ const (
 	BackupCommand    = "/usr/local/bin/pg-backup"
 	RestoreCommand   = "/usr/local/bin/pg-restore-app"
 	ScheduleCommand  = "/usr/local/bin/pg-backup-daily"
+	// RoundCommand runs one backup round: dumps, off-site copy, drill.
+	RoundCommand   = "/usr/local/bin/pg-backup-all"
+	OffsiteCommand = "/usr/local/bin/pg-offsite"
+	DrillCommand   = "/usr/local/bin/pg-restore-drill"
+	// TableChecksumsFile is TableChecksumsSQL in the sidecar.
+	TableChecksumsFile = "/usr/local/share/fullstack/table-checksums.sql"
+	// DrillStatusFile and OffsiteStatusFile hold the last drill's and the
+	// last off-site copy's "ok|failed <UTC time> ...".
+	DrillStatusFile   = SidecarBackupDir + "/.drill-status"
+	OffsiteStatusFile = SidecarBackupDir + "/.offsite-status"
 	// AppRoleGrantsFile holds dbspec.AppRoleGrants: the restore script
 	// grants the app role its rights again, as the owner, after a restore.
 	AppRoleGrantsFile = "/usr/local/share/fullstack/app-role-grants.sql"
@@ -54,10 +64,32 @@ var (
 	// killed).
 	//go:embed scripts/pg-backup-daily.sh
 	ScheduleScript string
+	// RoundScript is one backup round: BackupScript, then OffsiteScript
+	// (when a repository is set), then DrillScript; each runs even when an
+	// earlier one failed, and the round fails if any did.
+	//go:embed scripts/pg-backup-all.sh
+	RoundScript string
+	// OffsiteScript copies the backup volume and the off-site sources to
+	// the restic repository, checks it (reading back a seventh of the
+	// data, another seventh each weekday) and prunes by the retention
+	// policy.
+	//go:embed scripts/pg-offsite.sh
+	OffsiteScript string
+	// DrillScript restores the newest backup of each database (from the
+	// repository's newest snapshot, or the volume) into a scratch server
+	// and compares each table's rows and checksum with the list written
+	// at backup time, from the same snapshot as the dump.
+	//go:embed scripts/pg-restore-drill.sh
+	DrillScript string
+	// TableChecksumsSQL lists "<schema>.<table>|<rows>|<checksum>" for
+	// every table of a database (psql -At).
+	//go:embed scripts/table-checksums.sql
+	TableChecksumsSQL string
 )
 
-// backupHealthCheck is healthy until a backup fails.
-var backupHealthCheck = []string{"CMD-SHELL", "! grep -q '^failed' " + lastStatusFile + " 2>/dev/null"}
+// backupHealthCheck is healthy until a backup, an off-site copy or a
+// restore drill fails (a missing status file is no failure).
+var backupHealthCheck = []string{"CMD-SHELL", "! grep -qs '^failed' " + lastStatusFile + " " + OffsiteStatusFile + " " + DrillStatusFile}
 
 // pgpassAll is a .pgpass line matching every host, port and database for
 // user, with the password token already escaped.

@@ -98,7 +98,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	name := ContainerName(props.Project)
 	cl := &Cluster{Construct: c}
 	cl.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{
-		Name: jsii.String("postgres:" + props.ImageTag), KeepLocally: jsii.Bool(true),
+		Name: jsii.String(ClusterImage(props.ImageTag)), KeepLocally: jsii.Bool(true),
 	})
 	// The data outlives every container: replacing the container (new
 	// image tag, new settings) reattaches the same volume.

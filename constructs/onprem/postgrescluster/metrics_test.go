@@ -12,6 +12,8 @@ func TestBackupScriptsWriteTheMetricsTheRulesRead(t *testing.T) {
 	for script, names := range map[string][]string{
 		BackupScript:   {alerting.MetricBackupSuccess, alerting.MetricBackupLastSuccess, alerting.MetricBackupLastRun},
 		ScheduleScript: {alerting.MetricBackupSchedulerStart},
+		OffsiteScript:  {alerting.MetricOffsiteSuccess},
+		DrillScript:    {alerting.MetricDrillSuccess},
 	} {
 		for _, name := range names {
 			if !strings.Contains(script, "echo \""+name+" ") && !strings.Contains(script, name+" %s") {

@@ -126,7 +126,7 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	r.Image = image.NewImage(c, jsii.String(idImage), &image.ImageConfig{Name: jsii.String(props.Image), KeepLocally: jsii.Bool(true)})
 	r.BackupImage = image.NewImage(c, jsii.String(idBackupImage), &image.ImageConfig{Name: jsii.String(props.BackupImage), KeepLocally: jsii.Bool(true)})
 	r.DataVolume = volume.NewVolume(c, jsii.String(idDataVolume), &volume.VolumeConfig{
-		Name: jsii.String(props.Project + "-registry-data"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
+		Name: jsii.String(DataVolumeName(props.Project)), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
 	})
 	r.BackupVolume = volume.NewVolume(c, jsii.String(idBackupVolume), &volume.VolumeConfig{
 		Name: jsii.String(props.Project + "-registry-backup"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
@@ -207,6 +207,9 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 
 // ContainerName is the registry container's name: <project>-registry.
 func ContainerName(project string) string { return project + "-registry" }
+
+// DataVolumeName is the registry's storage volume.
+func DataVolumeName(project string) string { return project + "-registry-data" }
 
 // Address is where images are pushed and pulled on the server.
 func (r *Registry) Address() string { return r.address }

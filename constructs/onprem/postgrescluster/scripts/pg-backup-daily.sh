@@ -15,5 +15,5 @@ while :; do
   [ "$next" -gt "$now" ] || next=$(date -u -d "tomorrow $at" +%s)
   sleep $((next - now)) &
   wait $!
-  /usr/local/bin/pg-backup || echo "pg-backup-daily: the backup failed; see above" >&2
+  /usr/local/bin/pg-backup-all || echo "pg-backup-daily: the backup round failed; see above" >&2
 done

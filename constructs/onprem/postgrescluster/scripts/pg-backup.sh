@@ -1,6 +1,8 @@
 #!/bin/sh
 set -u
 umask 077
+# A write to a session that ended fails instead of ending the script.
+trap '' PIPE
 cp "${PGPASS_UPLOAD:-/run/secrets/pgpass}" "${PGPASSFILE:-/tmp/.pgpass}"
 backups="${BACKUP_DIR:-/backup}"
 keep="${KEEP:-7}"
@@ -11,21 +13,53 @@ rotate() { # rotate <prefix> <suffix>
   ls -1 "$backups" | grep -E "^$1-[0-9]{8}T[0-9]{6}Z\.$2\$" | sort -r | tail -n +$((keep + 1)) |
     while read -r old; do rm -f -- "$backups/$old"; done
 }
+# dump <database> <dump file> <tables file>: pg_dump, and every table's
+# rows and checksum (TABLE_CHECKSUMS) for the restore drill, from one
+# snapshot, so the drill compares a restore with exactly what was dumped.
+# A session exports its snapshot and stays open until pg_dump is done.
+dump() {
+  work=$(mktemp -d /tmp/pg-backup.XXXXXX) || return 1
+  mkfifo "$work/in" || { rm -rf "$work"; return 1; }
+  psql -X -q -At --set=ON_ERROR_STOP=1 --dbname="$1" <"$work/in" >"$work/out" 2>"$work/err" &
+  session=$!
+  exec 3>"$work/in"
+  printf '%s\n' 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;' \
+    "SELECT 'snapshot=' || pg_export_snapshot();" "\\i ${TABLE_CHECKSUMS:?}" "SELECT 'end-of-tables';" >&3
+  until grep -qx 'end-of-tables' "$work/out"; do
+    kill -0 "$session" 2>/dev/null || break
+    sleep 0.2
+  done
+  snapshot=$(sed -n 's/^snapshot=//p' "$work/out")
+  ok=0
+  if grep -qx 'end-of-tables' "$work/out" && [ -n "$snapshot" ] &&
+    pg_dump --format=custom --snapshot="$snapshot" --dbname="$1" --file="$2"; then
+    sed '/^snapshot=/d; /^end-of-tables$/d' "$work/out" >"$3" && ok=1
+  fi
+  printf 'COMMIT;\n' >&3
+  exec 3>&-
+  wait "$session" || ok=0
+  [ "$ok" = 1 ] || cat "$work/err" >&2
+  rm -rf "$work"
+  [ "$ok" = 1 ]
+}
 for db in ${DATABASES:-}; do
   partial="$backups/.$db-$stamp.dump.partial"
-  if pg_dump --format=custom --dbname="$db" --file="$partial"; then
+  if dump "$db" "$partial" "$partial.tables"; then
+    # The list first: a dump is complete once both are there.
+    mv "$partial.tables" "$backups/$db-$stamp.tables"
     mv "$partial" "$backups/$db-$stamp.dump"
-    echo "pg-backup: $backups/$db-$stamp.dump"
+    echo "pg-backup: $backups/$db-$stamp.dump ($(wc -l <"$backups/$db-$stamp.tables") tables listed)"
     results="$results
 fullstack_backup_database_success{database=\"$db\"} 1"
   else
-    rm -f "$partial"
+    rm -f "$partial" "$partial.tables"
     status=failed
     echo "pg-backup: the backup of $db failed" >&2
     results="$results
 fullstack_backup_database_success{database=\"$db\"} 0"
   fi
   rotate "$db" dump
+  rotate "$db" tables
 done
 partial="$backups/.globals-$stamp.sql.partial"
 if pg_dumpall --globals-only --file="$partial"; then

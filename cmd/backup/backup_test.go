@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/homecloud-dev/fullstack/config"
+)
+
+func TestNewestDumpPicksTheDatabasesNewest(t *testing.T) {
+	listing := "globals-20261206T034700Z.sql\nnotes_api-20261204T034700Z.dump\nnotes_api-20261206T034700Z.dump\nnotes_api-20261206T034700Z.tables\nnotes_api_x-20261207T034700Z.dump\nmetrics\n"
+	if got := newestDump(listing, "notes_api"); got != "notes_api-20261206T034700Z.dump" {
+		t.Errorf("newestDump = %q", got)
+	}
+	if got := newestDump(listing, "orders"); got != "" {
+		t.Errorf("newestDump of a database without a dump = %q", got)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{nil, {"--help"}, {"now", "-no-such-flag"}} {
+		if err := run(args); !errors.Is(err, errUsage) {
+			t.Errorf("run(%q) = %v, want the usage", args, err)
+		}
+	}
+}
+
+// The restores name every missing secret at once, before touching
+// anything.
+func TestRestoreNamesEveryMissingSecret(t *testing.T) {
+	for _, v := range []string{config.OffsitePasswordVariable, config.OffsiteAccessKeyIDVariable, config.OffsiteSecretAccessKeyVariable} {
+		t.Setenv("TF_VAR_"+v, "")
+	}
+	p := &config.Project{Name: "shop"}
+	if _, err := (server{p: p}).offsiteSecrets(); err == nil || !strings.Contains(err.Error(), "onprem.offsite.repository is not set") {
+		t.Errorf("without a repository: %v", err)
+	}
+	p.OnPrem.Offsite.Repository = "s3:https://s3.amazonaws.com/shop-backups"
+	t.Setenv("TF_VAR_"+config.OffsiteAccessKeyIDVariable, "key")
+	_, err := (server{p: p}).offsiteSecrets()
+	if err == nil {
+		t.Fatal("no error with two secrets missing")
+	}
+	for _, want := range []string{"TF_VAR_onprem_offsite_password", "TF_VAR_onprem_offsite_secret_access_key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not name %s: %v", want, err)
+		}
+	}
+}

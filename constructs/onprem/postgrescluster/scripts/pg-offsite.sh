@@ -1,0 +1,73 @@
+#!/bin/sh
+# Copies the backup volume and OFFSITE_PATHS (the registry's storage, the
+# deploy state) to the restic repository RESTIC_REPOSITORY, encrypted by
+# restic with RESTIC_PASSWORD_FILE, as host RESTIC_HOST; checks it,
+# reading back a seventh of the data (a different seventh each weekday);
+# forgets and prunes by KEEP_DAILY/KEEP_WEEKLY/KEEP_MONTHLY. Records the
+# result in .offsite-status and for the node exporter.
+set -u
+umask 077
+backups="${BACKUP_DIR:-/backup}"
+metrics="$backups/${METRICS_DIR:-metrics}"
+work=$(mktemp -d /tmp/pg-offsite.XXXXXX) || exit 1
+trap 'rm -rf "$work"' EXIT
+started=$(date -u +%s)
+status=ok
+added=
+fail() {
+  echo "pg-offsite: $*" >&2
+  status=failed
+}
+if ! restic cat config >/dev/null 2>"$work/err"; then
+  # Not a repository yet, or one this password does not open: init tells.
+  if restic init >/dev/null 2>>"$work/err"; then
+    echo "pg-offsite: created the repository $RESTIC_REPOSITORY"
+  else
+    fail "$RESTIC_REPOSITORY does not open with this password and cannot be created: $(tail -n 2 "$work/err" | tr '\n' ' ')"
+  fi
+fi
+if [ "$status" = ok ]; then
+  # shellcheck disable=SC2086 # OFFSITE_PATHS is a list of paths
+  if restic backup --json --host "${RESTIC_HOST:?}" --tag fullstack \
+    --exclude "$metrics" --exclude "$backups/.*" --exclude '*.lock.info' --exclude '.terraform.lock*' \
+    "$backups" ${OFFSITE_PATHS:-} >"$work/out" 2>"$work/err"; then
+    summary=$(grep '"message_type":"summary"' "$work/out")
+    added=$(printf '%s' "$summary" | sed -n 's/.*"data_added":\([0-9]*\).*/\1/p')
+    echo "pg-offsite: snapshot $(printf '%s' "$summary" | sed -n 's/.*"snapshot_id":"\([0-9a-f]*\)".*/\1/p') of $backups ${OFFSITE_PATHS:-}: $(printf '%s' "$summary" | sed -n 's/.*"total_bytes_processed":\([0-9]*\).*/\1/p') bytes read, $added bytes added"
+  else
+    fail "restic backup failed: $(tail -n 3 "$work/err" | tr '\n' ' ')"
+  fi
+fi
+# Checked before pruning: prune rewrites packs, and must not run on a
+# repository that lost one.
+if [ "$status" = ok ] && ! restic check --read-data-subset="$(date -u +%u)/7" >"$work/out" 2>&1; then
+  fail "restic check found a problem in the repository: $(grep -v '^$' "$work/out" | tail -n 3 | tr '\n' ' ')"
+fi
+if [ "$status" = ok ] && ! restic forget --host "$RESTIC_HOST" --keep-daily "${KEEP_DAILY:?}" \
+  --keep-weekly "${KEEP_WEEKLY:?}" --keep-monthly "${KEEP_MONTHLY:?}" --prune >"$work/out" 2>"$work/err"; then
+  fail "restic forget --prune failed: $(tail -n 3 "$work/err" | tr '\n' ' ')"
+fi
+now=$(date -u +%s)
+echo "$status $(date -u +%Y%m%dT%H%M%SZ)" >"$backups/.offsite-status"
+mkdir -p "$metrics" && chmod 755 "$metrics"
+last_ok=$(sed -n 's/^fullstack_offsite_last_success_timestamp_seconds //p' "$metrics/offsite.prom" 2>/dev/null)
+if [ "$status" = ok ]; then ok=1 last_ok=$now; else ok=0; fi
+{
+  echo "# TYPE fullstack_offsite_last_run_success gauge"
+  echo "fullstack_offsite_last_run_success $ok"
+  echo "# TYPE fullstack_offsite_last_run_timestamp_seconds gauge"
+  echo "fullstack_offsite_last_run_timestamp_seconds $now"
+  echo "# TYPE fullstack_offsite_last_run_duration_seconds gauge"
+  echo "fullstack_offsite_last_run_duration_seconds $((now - started))"
+  if [ -n "$last_ok" ]; then
+    echo "# TYPE fullstack_offsite_last_success_timestamp_seconds gauge"
+    echo "fullstack_offsite_last_success_timestamp_seconds $last_ok"
+  fi
+  if [ -n "$added" ]; then
+    echo "# TYPE fullstack_offsite_last_added_bytes gauge"
+    echo "fullstack_offsite_last_added_bytes $added"
+  fi
+} >"$metrics/.offsite.prom.partial" && chmod 644 "$metrics/.offsite.prom.partial" &&
+  mv "$metrics/.offsite.prom.partial" "$metrics/offsite.prom"
+echo "pg-offsite: $status in $((now - started)) s"
+[ "$status" = ok ]
