@@ -32,6 +32,11 @@ func checkOnPremStack(t *testing.T, s *synth.Stack, cli string) {
 		var public []string
 		for _, im := range s.Resources("docker_image") {
 			name, _ := im["name"].(string)
+			if build, ok := im["build"].(map[string]any); ok && !strings.HasPrefix(name, registry+"/") {
+				// Built on the server (the backup image): what it starts from.
+				public = append(public, fromLines(t, filepath.Join(build["context"].(string), "Dockerfile"))...)
+				continue
+			}
 			if name != "" && !strings.HasPrefix(name, "${") && !strings.HasPrefix(name, registry+"/") {
 				public = append(public, name)
 			}

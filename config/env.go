@@ -34,8 +34,14 @@ var envOverrides = []envOverride{
 	{"FULLSTACK_AWS_CA_BUNDLE", func(p *Project) *string { return &p.Cloud.Emulator.CABundle }, func(p *Project, v string) string {
 		return caBundleRule(p.Cloud.Emulator.Endpoint, v)
 	}},
-	{"FULLSTACK_DOCKER_HOST", func(p *Project) *string { return &p.OnPrem.DockerHost }, func(_ *Project, v string) string {
-		return dockerHostRule(v)
+	{"FULLSTACK_DOCKER_HOST", func(p *Project) *string { return &p.OnPrem.DockerHost }, func(p *Project, v string) string {
+		if rule := dockerHostRule(v); rule != "" {
+			return rule
+		}
+		if p.OnPrem.Offsite.Enabled() && !strings.HasPrefix(v, "unix://") {
+			return offsiteLocalEngineRule
+		}
+		return ""
 	}},
 }
 

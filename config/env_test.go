@@ -36,6 +36,14 @@ func TestApplyEnv(t *testing.T) {
 	if p.Cloud.Emulator != before.Cloud.Emulator || p.OnPrem.DockerHost != before.OnPrem.DockerHost {
 		t.Errorf("a refused environment changed the project: %+v", p.Cloud.Emulator)
 	}
+	// The off-site copy reads the state through a bind mount: the
+	// override may not move the engine elsewhere.
+	p.OnPrem.DockerHost = "unix:///var/run/docker.sock"
+	p.OnPrem.Offsite.Repository = "s3:https://s3.amazonaws.com/shop-backups"
+	err = ApplyEnv(p, func(k string) string { return map[string]string{"FULLSTACK_DOCKER_HOST": "ssh://deploy@home"}[k] })
+	if err == nil || !strings.Contains(err.Error(), `environment FULLSTACK_DOCKER_HOST: "ssh://deploy@home" is not a local engine`) || p.OnPrem.DockerHost != "unix:///var/run/docker.sock" {
+		t.Errorf("a remote engine with an off-site copy: %v (docker host now %q)", err, p.OnPrem.DockerHost)
+	}
 	t.Setenv("FULLSTACK_PROJECT", "")
 	if got := ProjectFile(); got != DefaultFile {
 		t.Errorf("ProjectFile() = %q, want %q", got, DefaultFile)

@@ -246,8 +246,8 @@ func TestBadInput(t *testing.T) {
 		{"offsite not s3", "project: shop\nonprem:\n  offsite: {repository: 'sftp:backup@nas:/srv/restic'}\n", []string{`onprem.offsite.repository: "sftp:backup@nas:/srv/restic" is not a restic S3 repository`}},
 		{"offsite retention of 0", "project: shop\nonprem:\n  offsite:\n    repository: s3:https://s3.amazonaws.com/shop-backups\n    keep_daily: 0\n    keep_monthly: -1\n", []string{
 			"fullstack.yaml:5: onprem.offsite.keep_daily: 0 is not allowed", "fullstack.yaml:6: onprem.offsite.keep_monthly: -1 must keep at least 1 snapshot"}},
-		{"offsite needs a local engine", "project: shop\nonprem:\n  docker_host: ssh://deploy@home\n  offsite: {repository: 's3:https://s3.amazonaws.com/shop-backups', region: Frankfurt}\n", []string{
-			`onprem.docker_host: "ssh://deploy@home" is not a local engine`, `onprem.offsite.region: "Frankfurt" is not a region name`}},
+		{"offsite needs a local engine", "project: shop\nonprem:\n  docker_host: ssh://deploy@home\n  offsite: {repository: 's3:https://s3.amazonaws.com/shop-backups', region: Frank furt}\n", []string{
+			`onprem.docker_host: "ssh://deploy@home" is not a local engine`, `onprem.offsite.region: "Frank furt" is not a region name`}},
 		{"registry image latest", "project: shop\nonprem:\n  registry: {image: 'registry:latest'}\n", []string{`onprem.registry.image: "registry:latest" must be an image pinned to a tag`}},
 		{"registry image untagged", "project: shop\nonprem:\n  registry: {image: registry}\n", []string{`onprem.registry.image: "registry" must be an image pinned`}},
 		{"htpasswd without tls", "project: shop\nonprem:\n  registry: {bind_address: 0.0.0.0, htpasswd: true}\n", []string{`onprem.registry.htpasswd: "true" needs onprem.registry.tls`}},

@@ -799,6 +799,10 @@ func certificatesRule(file string) string {
 	return ""
 }
 
+// offsiteRegion is any S3-compatible provider's region name (AWS's
+// eu-central-1, R2's auto, B2's us-west-004).
+var offsiteRegion = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,30}$`)
+
 // offsiteRepository is restic's S3 form with the scheme spelled out.
 var offsiteRepository = regexp.MustCompile(`^s3:https?://[A-Za-z0-9.-]+(:[0-9]+)?/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$`)
 
@@ -821,13 +825,17 @@ func validateOffsite(errs *problems, o *OnPrem) {
 	case !offsiteRepository.MatchString(off.Repository):
 		errs.add("onprem.offsite.repository", off.Repository, "is not a restic S3 repository: write s3:https://<endpoint>/<bucket>[/<path>], e.g. s3:https://s3.eu-central-1.amazonaws.com/shop-backups/staging")
 	}
-	if off.Region != "" && !awsRegion.MatchString(off.Region) {
-		errs.add("onprem.offsite.region", off.Region, "is not a region name (e.g. eu-central-1)")
+	if off.Region != "" && !offsiteRegion.MatchString(off.Region) {
+		errs.add("onprem.offsite.region", off.Region, "is not a region name: lowercase letters, digits and '-' (e.g. eu-central-1, auto)")
 	}
 	// The deploy state is copied from the state directory, which the
 	// backup container reads through a bind mount: the engine must run on
 	// the machine that deploys.
 	if !strings.HasPrefix(o.DockerHost, "unix://") {
-		errs.add("onprem.docker_host", o.DockerHost, "is not a local engine (unix://...), but onprem.offsite copies the deploy state from onprem.state_dir through a bind mount: deploy on the home server itself (its CI runner does)")
+		errs.add("onprem.docker_host", o.DockerHost, "%s", offsiteLocalEngineRule)
 	}
 }
+
+// offsiteLocalEngineRule: the backup container reads the state directory
+// through a bind mount, which names a directory of the engine's machine.
+const offsiteLocalEngineRule = "is not a local engine (unix://...), but onprem.offsite copies the deploy state from onprem.state_dir through a bind mount: deploy on the home server itself (its CI runner does)"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/homecloud-dev/fullstack/config"
 )
@@ -15,6 +16,32 @@ func TestNewestDumpPicksTheDatabasesNewest(t *testing.T) {
 	}
 	if got := newestDump(listing, "orders"); got != "" {
 		t.Errorf("newestDump of a database without a dump = %q", got)
+	}
+}
+
+func TestPickASnapshot(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 3, 47, 0, 0, time.UTC) }
+	snaps := []snapshot{{"aaaa1111", day(1)}, {"bbbb2222", day(2)}, {"cccc3333", day(3)}}
+	for _, c := range []struct {
+		id     string
+		before time.Time
+		want   string
+	}{
+		{"", time.Time{}, "cccc3333"},
+		{"", day(3), "bbbb2222"}, // a round run after the new container holds empty databases
+		{"aaaa", time.Time{}, "aaaa1111"},
+		{"aaaa", day(2), "aaaa1111"}, // an ID given wins
+	} {
+		got, err := pick(snaps, c.id, c.before)
+		if err != nil || got.ID != c.want {
+			t.Errorf("pick(%q, %v) = %v, %v; want %s", c.id, c.before, got, err, c.want)
+		}
+	}
+	if _, err := pick(snaps, "dddd", time.Time{}); err == nil || !strings.Contains(err.Error(), "-snapshot dddd: no such snapshot") {
+		t.Errorf("an unknown ID: %v", err)
+	}
+	if _, err := pick(snaps, "", day(1)); err == nil || !strings.Contains(err.Error(), "no snapshot taken before") {
+		t.Errorf("nothing before: %v", err)
 	}
 }
 

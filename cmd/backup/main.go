@@ -33,10 +33,13 @@ const usage = `usage: backup <command> [flags]
 
 commands:
   now            one backup round now: dumps, the off-site copy, the restore drill
-  drill          the restore drill alone (-local: from the backup volume)
+  drill          the restore drill alone (-local: from the backup volume, not recorded)
   snapshots      the off-site repository's snapshots of this server
   restore-state  disaster recovery, step 1: the state directory from the newest snapshot
-  restore-data   disaster recovery, step 3, after a deploy: the registry's images and every database
+                 (-snapshot ID: another one)
+  restore-data   disaster recovery, step 3, after a deploy: the registry's images and every
+                 database from the snapshot restore-state used (-snapshot ID: another one;
+                 -force: replace databases that hold rows, dumping them first)
 
 flags (every command):
   -project FILE  the project file (env FULLSTACK_PROJECT; default fullstack.yaml)`
@@ -60,7 +63,9 @@ func run(args []string) error {
 	command, args := args[0], args[1:]
 	fs := flag.NewFlagSet("backup "+command, flag.ContinueOnError)
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
-	local := fs.Bool("local", false, "drill: restore from the backup volume, not the off-site repository")
+	local := fs.Bool("local", false, "drill: restore from the backup volume, not the off-site repository (not recorded)")
+	snapshotID := fs.String("snapshot", "", "restore-state, restore-data: this snapshot (an ID or its start, as `snapshots` prints) instead of the default")
+	force := fs.Bool("force", false, "restore-data: replace databases that hold rows (they are dumped first)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errUsage
@@ -70,6 +75,9 @@ func run(args []string) error {
 	p, err := config.Load(*project)
 	if err != nil {
 		return fmt.Errorf("the project file has problems:\n%w", err)
+	}
+	if err := config.ApplyEnv(p, os.Getenv); err != nil {
+		return err
 	}
 	s := server{p: p}
 	switch command {
@@ -86,9 +94,9 @@ func run(args []string) error {
 		}
 		return s.exec("restic", "snapshots", "--host", s.resticHost())
 	case "restore-state":
-		return s.restoreState()
+		return s.restoreState(*snapshotID)
 	case "restore-data":
-		return s.restoreData()
+		return s.restoreData(*snapshotID, *force)
 	}
 	return fmt.Errorf("%w: unknown command %q", errUsage, command)
 }

@@ -34,23 +34,54 @@ func (s server) restic(secrets string, dockerArgs []string, args ...string) (str
 	return s.dockerOutput(append(run, args...)...)
 }
 
-// latestSnapshot is the time of this server's newest snapshot.
-func (s server) latestSnapshot(secrets string) (time.Time, error) {
-	out, err := s.restic(secrets, nil, "--no-cache", "snapshots", "--json", "--host", s.resticHost(), "latest")
+// snapshot is one of this server's rounds in the repository.
+type snapshot struct {
+	ID   string    `json:"id"`
+	Time time.Time `json:"time"`
+}
+
+func (sn snapshot) String() string {
+	return sn.ID[:min(8, len(sn.ID))] + " of " + sn.Time.UTC().Format(time.RFC3339)
+}
+
+// snapshots are this server's rounds, oldest first.
+func (s server) snapshots(secrets string) ([]snapshot, error) {
+	out, err := s.restic(secrets, nil, "--no-cache", "snapshots", "--json", "--host", s.resticHost(), "--tag", "fullstack")
 	if err != nil {
-		return time.Time{}, err
+		return nil, err
 	}
-	var snaps []struct {
-		Time time.Time `json:"time"`
-	}
+	var snaps []snapshot
 	if err := json.Unmarshal([]byte(out), &snaps); err != nil {
-		return time.Time{}, fmt.Errorf("restic snapshots: %w", err)
+		return nil, fmt.Errorf("restic snapshots: %w", err)
 	}
 	if len(snaps) == 0 {
-		return time.Time{}, fmt.Errorf("%s holds no snapshot of %s: nothing to restore", s.p.OnPrem.Offsite.Repository, s.resticHost())
+		return nil, fmt.Errorf("%s holds no snapshot of %s: nothing to restore", s.p.OnPrem.Offsite.Repository, s.resticHost())
 	}
-	return snaps[0].Time, nil
+	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Time.Before(snaps[j].Time) })
+	return snaps, nil
 }
+
+// pick is the snapshot whose ID starts with id, or (id "") the newest
+// taken before before (zero: any).
+func pick(snaps []snapshot, id string, before time.Time) (snapshot, error) {
+	for i := len(snaps) - 1; i >= 0; i-- {
+		sn := snaps[i]
+		switch {
+		case id != "" && strings.HasPrefix(sn.ID, id):
+			return sn, nil
+		case id == "" && (before.IsZero() || sn.Time.Before(before)):
+			return sn, nil
+		}
+	}
+	if id != "" {
+		return snapshot{}, fmt.Errorf("-snapshot %s: no such snapshot of this server (backup snapshots lists them)", id)
+	}
+	return snapshot{}, fmt.Errorf("no snapshot taken before %s (when this engine's backup container was made): pass -snapshot", before.UTC().Format(time.RFC3339))
+}
+
+// restoredFrom records, in the restored state directory, the snapshot it
+// came from: restore-data restores the same one.
+const restoredFrom = ".restored-from-snapshot"
 
 // restoreState fills an empty state directory from the newest snapshot:
 // the release manifests and signatures, the signing key and the Terraform
@@ -58,7 +89,7 @@ func (s server) latestSnapshot(secrets string) (time.Time, error) {
 // Terraform state is set aside: it describes containers that are gone,
 // and a plan would try to read them from servers that are not running.
 // The next deploy then creates everything under the same names.
-func (s server) restoreState() error {
+func (s server) restoreState(id string) error {
 	stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
 	if err != nil {
 		return err
@@ -71,7 +102,11 @@ func (s server) restoreState() error {
 		return err
 	}
 	defer os.RemoveAll(secrets)
-	taken, err := s.latestSnapshot(secrets)
+	snaps, err := s.snapshots(secrets)
+	if err != nil {
+		return err
+	}
+	sn, err := pick(snaps, id, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -88,23 +123,31 @@ func (s server) restoreState() error {
 	user := fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid())
 	from := postgrescluster.OffsitePath(stacks.OffsiteState)
 	if _, err := s.restic(secrets, []string{"--user", user, "-v", scratch + ":/out"},
-		"--no-cache", "restore", "latest", "--host", s.resticHost(), "--include", from, "--target", "/out"); err != nil {
+		"--no-cache", "restore", sn.ID, "--include", from, "--target", "/out"); err != nil {
 		return err
 	}
 	restored := filepath.Join(scratch, from)
-	if _, err := os.Stat(restored); err != nil {
-		return fmt.Errorf("the snapshot of %s holds no state directory (%s)", taken.Format(time.RFC3339), from)
+	states, _ := filepath.Glob(filepath.Join(restored, "*.tfstate"))
+	if len(states) == 0 {
+		return fmt.Errorf("snapshot %s holds no Terraform state in %s (an empty state directory was copied?): pick an older one with -snapshot (backup snapshots lists them); nothing was changed", sn, from)
+	}
+	if err := os.WriteFile(filepath.Join(restored, restoredFrom), []byte(sn.ID+"\n"), 0o600); err != nil {
+		return err
 	}
 	_ = os.Remove(stateDir) // empty, checked above
 	if err := os.Rename(restored, stateDir); err != nil {
 		return err
 	}
-	fmt.Printf("backup: restored %s from the snapshot of %s\n", stateDir, taken.UTC().Format(time.RFC3339))
-	if _, err := s.dockerOutput("container", "inspect", postgrescluster.ContainerName(s.p.Name)); err == nil {
+	fmt.Printf("backup: restored %s from snapshot %s\n", stateDir, sn)
+	running, err := s.exists(postgrescluster.ContainerName(s.p.Name))
+	if err != nil {
+		return err
+	}
+	if running {
 		fmt.Println("backup: the engine still runs the project: the Terraform state stays in place")
 		return nil
 	}
-	suffix := ".from-backup-" + taken.UTC().Format("20060102T150405Z")
+	suffix := ".from-backup-" + sn.Time.UTC().Format("20060102T150405Z")
 	err = filepath.WalkDir(stateDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tfstate") {
 			return err
@@ -119,20 +162,59 @@ func (s server) restoreState() error {
 	return nil
 }
 
-// restoreData brings back, after a deploy, what the newest snapshot holds
-// beside the state: the registry's storage (merged: what the deploy has
-// pushed since stays) and each database from its newest dump there.
-func (s server) restoreData() error {
+// exists reports whether the engine has a container of that name; any
+// other failure (engine down, no permission) is an error, never "no".
+func (s server) exists(name string) (bool, error) {
+	_, err := s.dockerOutput("container", "inspect", "--format", "{{.Created}}", name)
+	switch {
+	case err == nil:
+		return true, nil
+	case strings.Contains(err.Error(), "No such container") || strings.Contains(err.Error(), "No such object"):
+		return false, nil
+	}
+	return false, err
+}
+
+// restoreData brings back, after a deploy, what a snapshot holds beside
+// the state: the registry's storage (merged: what the deploy has pushed
+// since stays) and each database from its newest dump there; then each
+// app's Flyway runs again, so a dump older than the checkout's migrations
+// is brought up to them. The snapshot is id, else the one restore-state
+// used, else the newest taken before this engine's backup container was
+// made (a round run since holds the new, empty databases). It refuses
+// databases that hold rows unless force (then they are dumped first).
+func (s server) restoreData(id string, force bool) error {
 	secrets, err := s.offsiteSecrets()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(secrets)
 	backupName := postgrescluster.BackupName(s.p.Name)
-	if _, err := s.dockerOutput("container", "inspect", backupName); err != nil {
-		return fmt.Errorf("%s is not on the engine: deploy the onprem stack first (`cdktf deploy onprem`), then run restore-data; nothing was changed", backupName)
+	created, err := s.dockerOutput("container", "inspect", "--format", "{{.Created}}", backupName)
+	if err != nil {
+		return fmt.Errorf("%s is not on the engine (%v): deploy the onprem stack first (`cdktf deploy onprem`), then run restore-data; nothing was changed", backupName, err)
 	}
-	taken, err := s.latestSnapshot(secrets)
+	since, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(created))
+	if err != nil {
+		return fmt.Errorf("%s's creation time %q: %w", backupName, created, err)
+	}
+	if err := s.refuseLiveData(force); err != nil {
+		return err
+	}
+	if id == "" {
+		stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
+		if err != nil {
+			return err
+		}
+		if b, err := os.ReadFile(filepath.Join(stateDir, restoredFrom)); err == nil {
+			id = strings.TrimSpace(string(b))
+		}
+	}
+	snaps, err := s.snapshots(secrets)
+	if err != nil {
+		return err
+	}
+	sn, err := pick(snaps, id, since)
 	if err != nil {
 		return err
 	}
@@ -141,7 +223,7 @@ func (s server) restoreData() error {
 	// over the snapshot's; blobs are named by their content.
 	script := strings.Join([]string{
 		"set -e",
-		`restic --no-cache restore latest --host "$0" --include ` + reg + ` --include ` + postgrescluster.SidecarBackupDir + ` --target /tmp/r`,
+		`restic --no-cache restore "$0" --include ` + reg + ` --include ` + postgrescluster.SidecarBackupDir + ` --target /tmp/r`,
 		"mkdir -p /tmp/r" + reg + " /tmp/r" + postgrescluster.SidecarBackupDir,
 		"cp -Rn /tmp/r" + reg + "/. /data/registry/",
 		"cp -Rn /tmp/r" + postgrescluster.SidecarBackupDir + "/. /data/backup/",
@@ -150,11 +232,11 @@ func (s server) restoreData() error {
 	listing, err := s.restic(secrets, []string{"--entrypoint", "sh",
 		"-v", registry.DataVolumeName(s.p.Name) + ":/data/registry",
 		"-v", postgrescluster.BackupName(s.p.Name) + ":/data/backup"},
-		"-c", script, s.resticHost())
+		"-c", script, sn.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("backup: the registry's storage and the dumps of %s are back\n", taken.UTC().Format(time.RFC3339))
+	fmt.Printf("backup: the registry's storage and the dumps of snapshot %s are back\n", sn)
 	// The registry reads its storage afresh.
 	if _, err := s.dockerOutput("restart", registry.ContainerName(s.p.Name)); err != nil {
 		return err
@@ -173,7 +255,59 @@ func (s server) restoreData() error {
 	if len(failed) > 0 {
 		return fmt.Errorf("not restored: %s", strings.Join(failed, "; "))
 	}
-	fmt.Println("backup: every database is back; `cdktf plan onprem` should show no changes")
+	if err := s.migrateAgain(); err != nil {
+		return err
+	}
+	// Done with it: a later restore-data must not default to it.
+	if stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR")); err == nil {
+		_ = os.Remove(filepath.Join(stateDir, restoredFrom))
+	}
+	fmt.Println("backup: every database is back and migrated; `cdktf plan onprem` should show no changes")
+	return nil
+}
+
+// refuseLiveData refuses to overwrite databases that hold rows (outside
+// Flyway's history) unless force; with force it dumps them first.
+func (s server) refuseLiveData(force bool) error {
+	name := postgrescluster.BackupName(s.p.Name)
+	var live []string
+	for _, db := range s.databases() {
+		out, err := s.dockerOutput("exec", name, "sh", "-c",
+			`cp "$PGPASS_UPLOAD" "$PGPASSFILE" && chmod 600 "$PGPASSFILE" && psql -X -At --dbname="$0" -c "SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables WHERE relname <> 'flyway_schema_history'"`, db)
+		if err != nil {
+			return fmt.Errorf("database %s: %w", db, err)
+		}
+		if n := strings.TrimSpace(out); n != "0" {
+			live = append(live, db+" ("+n+" rows)")
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	if !force {
+		return fmt.Errorf("these databases hold rows that the restore would replace: %s. restore-data is for a new engine after `cdktf deploy onprem`; to replace them anyway, pass -force (they are dumped first). Nothing was changed", strings.Join(live, ", "))
+	}
+	fmt.Printf("backup: -force: dumping %s before replacing them\n", strings.Join(live, ", "))
+	return s.exec(postgrescluster.BackupCommand)
+}
+
+// migrateAgain starts each app's Flyway container again: a restored
+// history older than the checkout's migrations gets the rest.
+func (s server) migrateAgain() error {
+	for _, a := range s.p.Apps {
+		if !a.Database.Enabled {
+			continue
+		}
+		out, err := s.dockerOutput("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^/"+s.p.Name+"-"+a.Name+"-flyway")
+		if err != nil {
+			return err
+		}
+		for _, name := range strings.Fields(out) {
+			if err := s.docker("start", "--attach", name); err != nil {
+				return fmt.Errorf("app %s: Flyway (%s) failed after the restore: %w", a.Name, name, err)
+			}
+		}
+	}
 	return nil
 }
 

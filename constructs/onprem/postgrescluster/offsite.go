@@ -2,6 +2,7 @@ package postgrescluster
 
 import (
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -49,6 +50,9 @@ func addOffsite(cfg *container.ContainerConfig, o Offsite) {
 	cfg.Upload = &uploads
 }
 
+// sourceName is a source's folder: no path, no glob, no shell word break.
+var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
 func (o Offsite) validate(check *propcheck.Errors) {
 	check.Required("Offsite.Repository", o.Repository)
 	check.Required("Offsite.Host", o.Host)
@@ -58,15 +62,18 @@ func (o Offsite) validate(check *propcheck.Errors) {
 	check.Min("Offsite.KeepDaily", o.KeepDaily, 1)
 	check.Min("Offsite.KeepWeekly", o.KeepWeekly, 1)
 	check.Min("Offsite.KeepMonthly", o.KeepMonthly, 1)
-	if strings.ContainsAny(o.Host, " '\"") {
-		check.Add("Offsite.Host", o.Host, "is not a plain name")
+	if o.Host != "" && !sourceName.MatchString(o.Host) {
+		check.Add("Offsite.Host", o.Host, "is not a plain name (lowercase letters, digits, '-' and '_')")
+	}
+	if !strings.HasPrefix(o.Repository, "s3:http://") && !strings.HasPrefix(o.Repository, "s3:https://") {
+		check.Add("Offsite.Repository", o.Repository, "is not s3:https://<endpoint>/<bucket>[/<path>]")
 	}
 	seen := map[string]bool{}
 	for i, s := range o.Sources {
 		field := "Offsite.Sources[" + strconv.Itoa(i) + "]"
 		switch {
-		case s.Name == "" || strings.ContainsAny(s.Name, "/ '\"") || seen[s.Name]:
-			check.Add(field+".Name", s.Name, "is not a unique plain folder name")
+		case !sourceName.MatchString(s.Name) || seen[s.Name]:
+			check.Add(field+".Name", s.Name, "is not a unique folder name (lowercase letters, digits, '-' and '_')")
 		case (s.Volume == nil) == (s.HostDir == ""):
 			check.Add(field, s.Name, "needs exactly one of Volume and HostDir")
 		case s.Volume == nil && !filepath.IsAbs(s.HostDir):

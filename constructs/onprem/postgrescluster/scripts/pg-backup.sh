@@ -1,10 +1,13 @@
 #!/bin/sh
 set -u
 umask 077
-# A write to a session that ended fails instead of ending the script.
-trap '' PIPE
-cp "${PGPASS_UPLOAD:-/run/secrets/pgpass}" "${PGPASSFILE:-/tmp/.pgpass}"
 backups="${BACKUP_DIR:-/backup}"
+if [ -z "${ROUND_LOCK_HELD:-}" ]; then
+  exec 9>"$backups/.round.lock"
+  flock -n 9 || { echo "pg-backup: a backup round is running; try again when it ends" >&2; exit 1; }
+fi
+cp "${PGPASS_UPLOAD:-/run/secrets/pgpass}" "${PGPASSFILE:-/tmp/.pgpass}"
+checksums="${TABLE_CHECKSUMS:-/usr/local/share/fullstack/table-checksums.sql}"
 keep="${KEEP:-7}"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 status=ok
@@ -14,29 +17,36 @@ rotate() { # rotate <prefix> <suffix>
     while read -r old; do rm -f -- "$backups/$old"; done
 }
 # dump <database> <dump file> <tables file>: pg_dump, and every table's
-# rows and checksum (TABLE_CHECKSUMS) for the restore drill, from one
-# snapshot, so the drill compares a restore with exactly what was dumped.
-# A session exports its snapshot and stays open until pg_dump is done.
+# rows and checksum ($checksums) for the restore drill, from one snapshot,
+# so the drill compares a restore with exactly what was dumped. A session
+# exports its snapshot, lists the tables (holding their share locks) and
+# stays open until pg_dump is done. pg_dump gives up on a lock it waits
+# for longer than LOCK_WAIT (a DDL statement queued between the two would
+# otherwise wait on the session, and the session on pg_dump, for ever).
 dump() {
   work=$(mktemp -d /tmp/pg-backup.XXXXXX) || return 1
   mkfifo "$work/in" || { rm -rf "$work"; return 1; }
   psql -X -q -At --set=ON_ERROR_STOP=1 --dbname="$1" <"$work/in" >"$work/out" 2>"$work/err" &
   session=$!
+  # A write to a session that ended fails instead of ending the script.
+  trap '' PIPE
   exec 3>"$work/in"
   printf '%s\n' 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;' \
-    "SELECT 'snapshot=' || pg_export_snapshot();" "\\i ${TABLE_CHECKSUMS:?}" "SELECT 'end-of-tables';" >&3
+    "SELECT 'snapshot ' || pg_export_snapshot();" "\\i $checksums" "SELECT 'end-of-tables';" >&3
+  # Table lines always hold a '|': the markers cannot be mistaken.
   until grep -qx 'end-of-tables' "$work/out"; do
     kill -0 "$session" 2>/dev/null || break
     sleep 0.2
   done
-  snapshot=$(sed -n 's/^snapshot=//p' "$work/out")
+  snapshot=$(sed -n 's/^snapshot \([0-9A-F-]*\)$/\1/p' "$work/out")
   ok=0
   if grep -qx 'end-of-tables' "$work/out" && [ -n "$snapshot" ] &&
-    pg_dump --format=custom --snapshot="$snapshot" --dbname="$1" --file="$2"; then
-    sed '/^snapshot=/d; /^end-of-tables$/d' "$work/out" >"$3" && ok=1
+    pg_dump --format=custom --snapshot="$snapshot" --lock-wait-timeout="${LOCK_WAIT:-10min}" --dbname="$1" --file="$2"; then
+    sed '/^snapshot [0-9A-F-]*$/d; /^end-of-tables$/d' "$work/out" >"$3" && ok=1
   fi
   printf 'COMMIT;\n' >&3
   exec 3>&-
+  trap - PIPE
   wait "$session" || ok=0
   [ "$ok" = 1 ] || cat "$work/err" >&2
   rm -rf "$work"

@@ -9,6 +9,10 @@ set -u
 umask 077
 backups="${BACKUP_DIR:-/backup}"
 metrics="$backups/${METRICS_DIR:-metrics}"
+if [ -z "${ROUND_LOCK_HELD:-}" ]; then
+  exec 9>"$backups/.round.lock"
+  flock -n 9 || { echo "pg-offsite: a backup round is running; try again when it ends" >&2; exit 1; }
+fi
 work=$(mktemp -d /tmp/pg-offsite.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 started=$(date -u +%s)
@@ -18,17 +22,35 @@ fail() {
   echo "pg-offsite: $*" >&2
   status=failed
 }
-if ! restic cat config >/dev/null 2>"$work/err"; then
-  # Not a repository yet, or one this password does not open: init tells.
-  if restic init >/dev/null 2>>"$work/err"; then
-    echo "pg-offsite: created the repository $RESTIC_REPOSITORY"
+# A hung connection must not hold every later round.
+restic_() { timeout "${RESTIC_TIMEOUT:-4h}" restic "$@"; }
+# The repository this volume's earlier rounds wrote to: a repository that
+# is gone is an alarm, not a reason to start an empty one.
+known="$backups/.offsite-repository"
+recorded=$(cat "$known" 2>/dev/null)
+if restic_ cat config >"$work/config" 2>"$work/err"; then
+  id=$(sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' "$work/config")
+  if [ -n "$recorded" ] && [ "$id" != "$recorded" ]; then
+    fail "$RESTIC_REPOSITORY is repository $id, not $recorded that earlier rounds wrote to: point onprem.offsite.repository back, or remove $known to start anew"
   else
-    fail "$RESTIC_REPOSITORY does not open with this password and cannot be created: $(tail -n 2 "$work/err" | tr '\n' ' ')"
+    echo "$id" >"$known"
   fi
+elif [ -n "$recorded" ]; then
+  fail "the repository $recorded that earlier rounds wrote to does not open at $RESTIC_REPOSITORY (deleted, unreachable, or another password): $(tail -n 2 "$work/err" | tr '\n' ' '); restore it (the bucket's object versions), or remove $known to start a new one"
+elif restic_ init >/dev/null 2>>"$work/err" && restic_ cat config >"$work/config" 2>>"$work/err"; then
+  sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' "$work/config" >"$known"
+  echo "pg-offsite: created the repository $RESTIC_REPOSITORY"
+else
+  fail "$RESTIC_REPOSITORY cannot be opened or created: $(tail -n 2 "$work/err" | tr '\n' ' ')"
 fi
+# An empty source is a mount gone wrong (a state directory the engine's
+# machine does not have), not something to keep as the newest snapshot.
+for path in ${OFFSITE_PATHS:-}; do
+  [ -n "$(ls -A "$path" 2>/dev/null)" ] || fail "$path is empty: is it mounted from where the data is (onprem.state_dir on the engine's machine)?"
+done
 if [ "$status" = ok ]; then
   # shellcheck disable=SC2086 # OFFSITE_PATHS is a list of paths
-  if restic backup --json --host "${RESTIC_HOST:?}" --tag fullstack \
+  if restic_ backup --json --host "${RESTIC_HOST:?}" --tag fullstack \
     --exclude "$metrics" --exclude "$backups/.*" --exclude '*.lock.info' --exclude '.terraform.lock*' \
     "$backups" ${OFFSITE_PATHS:-} >"$work/out" 2>"$work/err"; then
     summary=$(grep '"message_type":"summary"' "$work/out")
@@ -40,10 +62,12 @@ if [ "$status" = ok ]; then
 fi
 # Checked before pruning: prune rewrites packs, and must not run on a
 # repository that lost one.
-if [ "$status" = ok ] && ! restic check --read-data-subset="$(date -u +%u)/7" >"$work/out" 2>&1; then
+if [ "$status" = ok ] && ! restic_ check --read-data-subset="$(date -u +%u)/7" >"$work/out" 2>&1; then
   fail "restic check found a problem in the repository: $(grep -v '^$' "$work/out" | tail -n 3 | tr '\n' ' ')"
 fi
-if [ "$status" = ok ] && ! restic forget --host "$RESTIC_HOST" --keep-daily "${KEEP_DAILY:?}" \
+# Only this server's own rounds are forgotten, grouped by host and tag (a
+# change of sources does not start a group kept for ever).
+if [ "$status" = ok ] && ! restic_ forget --host "$RESTIC_HOST" --tag fullstack --group-by host,tags --keep-daily "${KEEP_DAILY:?}" \
   --keep-weekly "${KEEP_WEEKLY:?}" --keep-monthly "${KEEP_MONTHLY:?}" --prune >"$work/out" 2>"$work/err"; then
   fail "restic forget --prune failed: $(tail -n 3 "$work/err" | tr '\n' ' ')"
 fi

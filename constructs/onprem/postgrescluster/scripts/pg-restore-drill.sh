@@ -4,12 +4,21 @@
 # table's rows and checksum with those listed at backup time (the .tables
 # file beside each dump). The backup comes from the newest snapshot in
 # RESTIC_REPOSITORY when one is set (unless "local" is given), else from
-# the backup volume. Records the result in .drill-status and for the node
-# exporter; exits 1 naming every table that did not come back whole.
+# the backup volume. A backup older than MAX_AGE_HOURS (26) fails too.
+# Each database is restored by a role of its own name, not a superuser
+# (the dump's functions run during the restore), then dropped. Records
+# the result in .drill-status and for the node exporter (a "local" drill
+# of a server with a repository is not recorded: it says nothing about
+# the off-site copy); exits 1 naming every table that did not come back
+# whole.
 set -u
 umask 077
 backups="${BACKUP_DIR:-/backup}"
 metrics="$backups/${METRICS_DIR:-metrics}"
+if [ -z "${ROUND_LOCK_HELD:-}" ]; then
+  exec 9>"$backups/.round.lock"
+  flock -n 9 || { echo "pg-restore-drill: a backup round is running; try again when it ends" >&2; exit 1; }
+fi
 started=$(date -u +%s)
 work=$(mktemp -d /tmp/pg-restore-drill.XXXXXX) || exit 1
 server=
@@ -27,26 +36,37 @@ problem() {
 newest() { # newest <directory listing> <database>
   grep -E "(^|/)$2-[0-9]{8}T[0-9]{6}Z\.dump\$" "$1" | sort | tail -n 1
 }
-tables=0 rows=0
+too_old() { # too_old <archive name>: older than MAX_AGE_HOURS?
+  stamp=$(printf '%s' "$1" | sed -n 's/.*-\([0-9]\{8\}\)T\([0-9]\{2\}\)\([0-9]\{2\}\)\([0-9]\{2\}\)Z\.dump$/\1 \2:\3:\4/p')
+  then=$(date -u -d "$stamp" +%s 2>/dev/null) || return 0
+  [ $(($(date -u +%s) - then)) -gt $((${MAX_AGE_HOURS:-26} * 3600)) ]
+}
+tables=0 rows=0 record=yes
 if [ -n "${RESTIC_REPOSITORY:-}" ] && [ "${1:-}" != local ]; then
-  from="the newest snapshot of $RESTIC_REPOSITORY"
   dir="$work/restore$backups"
-  if restic ls --host "${RESTIC_HOST:?}" latest "$backups" >"$work/listing" 2>"$work/err"; then
+  # One snapshot, named once: a round that starts meanwhile cannot mix two.
+  snapshot=$(timeout "${RESTIC_TIMEOUT:-4h}" restic snapshots --json --host "${RESTIC_HOST:?}" --tag fullstack latest 2>"$work/err" |
+    sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+  from="snapshot ${snapshot:-none} of $RESTIC_REPOSITORY"
+  if [ -z "$snapshot" ]; then
+    problem "no snapshot of $RESTIC_HOST in $RESTIC_REPOSITORY: $(tail -n 2 "$work/err" | tr '\n' ' ')"
+  elif timeout "${RESTIC_TIMEOUT:-4h}" restic ls "$snapshot" "$backups" >"$work/listing" 2>"$work/err"; then
     includes=
     for db in ${DATABASES:-}; do
       archive=$(newest "$work/listing" "$db")
       [ -z "$archive" ] || includes="$includes --include $archive --include ${archive%.dump}.tables"
     done
     # shellcheck disable=SC2086 # includes is a list of options
-    [ -z "$includes" ] || restic restore --host "$RESTIC_HOST" latest --target "$work/restore" $includes >/dev/null 2>"$work/err" ||
-      problem "restic could not restore from $RESTIC_REPOSITORY: $(tail -n 3 "$work/err" | tr '\n' ' ')"
+    [ -z "$includes" ] || timeout "${RESTIC_TIMEOUT:-4h}" restic restore "$snapshot" --target "$work/restore" $includes >/dev/null 2>"$work/err" ||
+      problem "restic could not restore from $from: $(tail -n 3 "$work/err" | tr '\n' ' ')"
   else
-    problem "restic could not read the newest snapshot of $RESTIC_REPOSITORY: $(tail -n 3 "$work/err" | tr '\n' ' ')"
+    problem "restic could not list $from: $(tail -n 3 "$work/err" | tr '\n' ' ')"
   fi
   mkdir -p "$dir"
 else
   from="the backup volume"
   dir="$backups"
+  [ -z "${RESTIC_REPOSITORY:-}" ] || record=no
 fi
 ls -1 "$dir" >"$work/names"
 chown postgres "$work"
@@ -73,8 +93,12 @@ for db in ${DATABASES:-}; do
     problem "$db: $archive has no table list ($list) to compare with; the next backup has one"
     continue
   fi
-  if ! createdb "$db" 2>"$work/err" ||
-    ! pg_restore --no-owner --no-privileges --exit-on-error --dbname="$db" "$dir/$archive" 2>"$work/err"; then
+  if too_old "$archive"; then
+    problem "$db: the newest backup in $from is $archive, older than ${MAX_AGE_HOURS:-26} hours (has the backup been failing?)"
+  fi
+  if ! createuser --no-superuser --no-createrole --no-createdb "$db" 2>"$work/err" ||
+    ! createdb --owner="$db" "$db" 2>"$work/err" ||
+    ! pg_restore --no-owner --no-privileges --role="$db" --exit-on-error --dbname="$db" "$dir/$archive" 2>"$work/err"; then
     problem "$db: $archive in $from does not restore: $(tail -n 3 "$work/err" | tr '\n' ' ')"
     continue
   fi
@@ -103,12 +127,15 @@ for db in ${DATABASES:-}; do
     tables=$((tables + n)) rows=$((rows + r))
     echo "pg-restore-drill: $db: $n tables, $r rows restored from $archive, each as at backup time"
   fi
+  # One database at a time on the scratch disk (the volume's own backups
+  # stay, of course).
+  dropdb "$db" 2>/dev/null
+  case "$dir" in "$work"/*) rm -f "$dir/$archive" ;; esac
 done
 now=$(date -u +%s)
 if [ "$problems" = 0 ]; then status=ok ok=1; else status=failed ok=0; fi
-echo "$status $(date -u +%Y%m%dT%H%M%SZ) $from" >"$backups/.drill-status"
-mkdir -p "$metrics" && chmod 755 "$metrics"
-{
+[ "$record" = yes ] && echo "$status $(date -u +%Y%m%dT%H%M%SZ) $from" >"$backups/.drill-status" &&
+  mkdir -p "$metrics" && chmod 755 "$metrics" && {
   echo "# TYPE fullstack_restore_drill_last_run_success gauge"
   echo "fullstack_restore_drill_last_run_success $ok"
   echo "# TYPE fullstack_restore_drill_last_run_timestamp_seconds gauge"
