@@ -446,6 +446,7 @@ func TestPostgresBackupSidecar(t *testing.T) {
 		eq(t, up[file], "executable", true)
 	}
 	eq(t, up[postgrescluster.TableChecksumsFile], "content", strings.ReplaceAll(postgrescluster.TableChecksumsSQL, "${", "$${"))
+	eq(t, up[postgrescluster.LibFile], "content", strings.ReplaceAll(postgrescluster.LibScript, "${", "$${"))
 	if strings.Contains(env, "RESTIC_") {
 		t.Errorf("no off-site copy was asked for, but: %s", env)
 	}

@@ -23,6 +23,7 @@ func TestScriptsParse(t *testing.T) {
 		"postgrescluster.RoundScript":    postgrescluster.RoundScript,
 		"postgrescluster.OffsiteScript":  postgrescluster.OffsiteScript,
 		"postgrescluster.DrillScript":    postgrescluster.DrillScript,
+		"postgrescluster.LibScript":      postgrescluster.LibScript,
 		"registry.BackupScript":          registry.BackupScript,
 		"registry.RestoreScript":         registry.RestoreScript,
 	} {

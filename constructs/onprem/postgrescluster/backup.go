@@ -166,6 +166,7 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 			{File: jsii.String(OffsiteCommand), Content: tfstring.Literal(OffsiteScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(DrillCommand), Content: tfstring.Literal(DrillScript), Executable: jsii.Bool(true)},
 			{File: jsii.String(TableChecksumsFile), Content: tfstring.Literal(TableChecksumsSQL)},
+			{File: jsii.String(LibFile), Content: tfstring.Literal(LibScript)},
 		},
 		Healthcheck: &container.ContainerHealthcheck{
 			Test:     jsii.Strings(backupHealthCheck...),

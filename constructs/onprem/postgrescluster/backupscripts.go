@@ -16,6 +16,8 @@ const (
 	RoundCommand   = "/usr/local/bin/pg-backup-all"
 	OffsiteCommand = "/usr/local/bin/pg-offsite"
 	DrillCommand   = "/usr/local/bin/pg-restore-drill"
+	// LibFile is LibScript in the sidecar, which the scripts source.
+	LibFile = "/usr/local/share/fullstack/backup-lib.sh"
 	// TableChecksumsFile is TableChecksumsSQL in the sidecar.
 	TableChecksumsFile = "/usr/local/share/fullstack/table-checksums.sql"
 	// DrillStatusFile and OffsiteStatusFile hold the last drill's and the
@@ -81,6 +83,10 @@ var (
 	// at backup time, from the same snapshot as the dump.
 	//go:embed scripts/pg-restore-drill.sh
 	DrillScript string
+	// LibScript is what the scripts share (sourced from LibFile): the
+	// backup volume's paths, the round lock, the metrics writer.
+	//go:embed scripts/backup-lib.sh
+	LibScript string
 	// TableChecksumsSQL lists "<schema>.<table>|<rows>|<checksum>" for
 	// every table of a database (psql -At).
 	//go:embed scripts/table-checksums.sql

@@ -20,8 +20,11 @@ func TestBackupScriptsWriteTheMetricsTheRulesRead(t *testing.T) {
 				t.Errorf("a backup script does not write %s", name)
 			}
 		}
-		if !strings.Contains(script, "${METRICS_DIR:-"+alerting.BackupMetricsDir+"}") {
-			t.Errorf("a backup script does not default METRICS_DIR to %s", alerting.BackupMetricsDir)
+		if !strings.Contains(script, `. "${BACKUP_LIB:-`+LibFile+`}"`) {
+			t.Errorf("a backup script does not source %s", LibFile)
 		}
+	}
+	if !strings.Contains(LibScript, "${METRICS_DIR:-"+alerting.BackupMetricsDir+"}") {
+		t.Errorf("the scripts' library does not default METRICS_DIR to %s", alerting.BackupMetricsDir)
 	}
 }

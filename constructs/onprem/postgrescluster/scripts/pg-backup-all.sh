@@ -5,10 +5,8 @@
 # is reported and recorded; the round fails if any step did. One round at
 # a time: the steps share the lock (ROUND_LOCK_HELD tells them).
 set -u
-backups="${BACKUP_DIR:-/backup}"
-exec 9>"$backups/.round.lock"
-flock -n 9 || { echo "pg-backup-all: a backup round is running; try again when it ends" >&2; exit 1; }
-export ROUND_LOCK_HELD=1
+. "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
+round_lock pg-backup-all
 # The uploads arrive readable by all; only root may read the secrets (the
 # drill's scratch server runs as postgres).
 chmod 600 /run/secrets/* 2>/dev/null
@@ -18,7 +16,7 @@ if [ -n "${RESTIC_REPOSITORY:-}" ]; then
   /usr/local/bin/pg-offsite || failed="$failed pg-offsite"
 else
   # No copy is asked for: an old result must not keep alerting.
-  rm -f "$backups/.offsite-status" "$backups/${METRICS_DIR:-metrics}/offsite.prom"
+  rm -f "$backups/.offsite-status" "$metrics/offsite.prom"
 fi
 /usr/local/bin/pg-restore-drill || failed="$failed pg-restore-drill"
 [ -z "$failed" ] || { echo "pg-backup-all: failed:$failed" >&2; exit 1; }

@@ -7,10 +7,8 @@ at="${AT:-03:47}"
 echo "pg-backup-daily: backups at $at UTC into ${BACKUP_DIR:-/backup}"
 # The start of the schedule, for the monitoring: it stands in for the last
 # success until the first backup, so a backup that never runs alerts too.
-metrics="${BACKUP_DIR:-/backup}/${METRICS_DIR:-metrics}"
-mkdir -p "$metrics" && chmod 755 "$metrics" &&
-  printf '# TYPE fullstack_backup_scheduler_start_timestamp_seconds gauge\nfullstack_backup_scheduler_start_timestamp_seconds %s\n' "$(date -u +%s)" > "$metrics/.scheduler.prom.partial" &&
-  chmod 644 "$metrics/.scheduler.prom.partial" && mv "$metrics/.scheduler.prom.partial" "$metrics/scheduler.prom"
+. "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
+printf '# TYPE fullstack_backup_scheduler_start_timestamp_seconds gauge\nfullstack_backup_scheduler_start_timestamp_seconds %s\n' "$(date -u +%s)" | publish scheduler
 while :; do
   now=$(date -u +%s)
   next=$(date -u -d "today $at" +%s)

@@ -1,11 +1,8 @@
 #!/bin/sh
 set -u
 umask 077
-backups="${BACKUP_DIR:-/backup}"
-if [ -z "${ROUND_LOCK_HELD:-}" ]; then
-  exec 9>"$backups/.round.lock"
-  flock -n 9 || { echo "pg-backup: a backup round is running; try again when it ends" >&2; exit 1; }
-fi
+. "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
+round_lock pg-backup
 cp "${PGPASS_UPLOAD:-/run/secrets/pgpass}" "${PGPASSFILE:-/tmp/.pgpass}"
 checksums="${TABLE_CHECKSUMS:-/usr/local/share/fullstack/table-checksums.sql}"
 keep="${KEEP:-7}"
@@ -82,12 +79,9 @@ else
 fi
 rotate globals sql
 echo "$status $stamp" > "$backups/.last-status"
-# The result for the monitoring's node exporter (textfile format, written
-# whole and renamed; readable by its nobody user: it holds no secret).
-metrics="$backups/${METRICS_DIR:-metrics}"
-mkdir -p "$metrics" && chmod 755 "$metrics"
+# The result for the monitoring's node exporter.
 now=$(date -u +%s)
-last_ok=$(sed -n 's/^fullstack_backup_last_success_timestamp_seconds //p' "$metrics/pg-backup.prom" 2>/dev/null)
+last_ok=$(last_success pg-backup fullstack_backup_last_success_timestamp_seconds)
 if [ "$status" = ok ]; then ok=1 last_ok=$now; else ok=0; fi
 {
   echo "# TYPE fullstack_backup_last_run_success gauge"
@@ -102,6 +96,5 @@ if [ "$status" = ok ]; then ok=1 last_ok=$now; else ok=0; fi
     echo "# TYPE fullstack_backup_database_success gauge"
     printf '%s\n' "$results" | sed '/^$/d'
   fi
-} > "$metrics/.pg-backup.prom.partial" && chmod 644 "$metrics/.pg-backup.prom.partial" &&
-  mv "$metrics/.pg-backup.prom.partial" "$metrics/pg-backup.prom"
+} | publish pg-backup
 [ "$status" = ok ]

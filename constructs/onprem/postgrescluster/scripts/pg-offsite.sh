@@ -7,12 +7,8 @@
 # result in .offsite-status and for the node exporter.
 set -u
 umask 077
-backups="${BACKUP_DIR:-/backup}"
-metrics="$backups/${METRICS_DIR:-metrics}"
-if [ -z "${ROUND_LOCK_HELD:-}" ]; then
-  exec 9>"$backups/.round.lock"
-  flock -n 9 || { echo "pg-offsite: a backup round is running; try again when it ends" >&2; exit 1; }
-fi
+. "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
+round_lock pg-offsite
 work=$(mktemp -d /tmp/pg-offsite.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 started=$(date -u +%s)
@@ -73,8 +69,7 @@ if [ "$status" = ok ] && ! restic_ forget --host "$RESTIC_HOST" --tag fullstack 
 fi
 now=$(date -u +%s)
 echo "$status $(date -u +%Y%m%dT%H%M%SZ)" >"$backups/.offsite-status"
-mkdir -p "$metrics" && chmod 755 "$metrics"
-last_ok=$(sed -n 's/^fullstack_offsite_last_success_timestamp_seconds //p' "$metrics/offsite.prom" 2>/dev/null)
+last_ok=$(last_success offsite fullstack_offsite_last_success_timestamp_seconds)
 if [ "$status" = ok ]; then ok=1 last_ok=$now; else ok=0; fi
 {
   echo "# TYPE fullstack_offsite_last_run_success gauge"
@@ -91,7 +86,6 @@ if [ "$status" = ok ]; then ok=1 last_ok=$now; else ok=0; fi
     echo "# TYPE fullstack_offsite_last_added_bytes gauge"
     echo "fullstack_offsite_last_added_bytes $added"
   fi
-} >"$metrics/.offsite.prom.partial" && chmod 644 "$metrics/.offsite.prom.partial" &&
-  mv "$metrics/.offsite.prom.partial" "$metrics/offsite.prom"
+} | publish offsite
 echo "pg-offsite: $status in $((now - started)) s"
 [ "$status" = ok ]

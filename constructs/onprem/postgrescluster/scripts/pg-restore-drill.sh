@@ -13,12 +13,8 @@
 # whole.
 set -u
 umask 077
-backups="${BACKUP_DIR:-/backup}"
-metrics="$backups/${METRICS_DIR:-metrics}"
-if [ -z "${ROUND_LOCK_HELD:-}" ]; then
-  exec 9>"$backups/.round.lock"
-  flock -n 9 || { echo "pg-restore-drill: a backup round is running; try again when it ends" >&2; exit 1; }
-fi
+. "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
+round_lock pg-restore-drill
 started=$(date -u +%s)
 work=$(mktemp -d /tmp/pg-restore-drill.XXXXXX) || exit 1
 server=
@@ -134,8 +130,7 @@ for db in ${DATABASES:-}; do
 done
 now=$(date -u +%s)
 if [ "$problems" = 0 ]; then status=ok ok=1; else status=failed ok=0; fi
-[ "$record" = yes ] && echo "$status $(date -u +%Y%m%dT%H%M%SZ) $from" >"$backups/.drill-status" &&
-  mkdir -p "$metrics" && chmod 755 "$metrics" && {
+[ "$record" = yes ] && echo "$status $(date -u +%Y%m%dT%H%M%SZ) $from" >"$backups/.drill-status" && {
   echo "# TYPE fullstack_restore_drill_last_run_success gauge"
   echo "fullstack_restore_drill_last_run_success $ok"
   echo "# TYPE fullstack_restore_drill_last_run_timestamp_seconds gauge"
@@ -144,8 +139,7 @@ if [ "$problems" = 0 ]; then status=ok ok=1; else status=failed ok=0; fi
   echo "fullstack_restore_drill_last_run_duration_seconds $((now - started))"
   echo "# TYPE fullstack_restore_drill_tables gauge"
   echo "fullstack_restore_drill_tables $tables"
-} >"$metrics/.drill.prom.partial" && chmod 644 "$metrics/.drill.prom.partial" &&
-  mv "$metrics/.drill.prom.partial" "$metrics/drill.prom"
+} | publish drill
 if [ "$problems" = 0 ]; then
   echo "pg-restore-drill: ok: $tables tables, $rows rows from $from in $((now - started)) s"
 else
