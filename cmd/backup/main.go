@@ -22,6 +22,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/homecloud-dev/fullstack/config"
 )
@@ -45,7 +47,17 @@ flags (every command):
   -project FILE  the project file (env FULLSTACK_PROJECT; default fullstack.yaml)`
 
 func main() {
+	// Interrupted, it still removes the secrets it wrote.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-interrupts
+		removeSecrets()
+		fmt.Fprintln(os.Stderr, "backup: interrupted")
+		os.Exit(130)
+	}()
 	err := run(os.Args[1:])
+	removeSecrets()
 	switch {
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(os.Stderr, usage)

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
@@ -60,9 +61,26 @@ func (s server) needOffsite() error {
 // resticHost names this server's snapshots (as the stack does).
 func (s server) resticHost() string { return s.p.Name + "-" + s.p.OnPrem.Environment }
 
+// secretDirs are the directories offsiteSecrets wrote, removed on exit
+// and on an interrupt.
+var (
+	secretDirs   []string
+	secretDirsMu sync.Mutex
+)
+
+func removeSecrets() {
+	secretDirsMu.Lock()
+	defer secretDirsMu.Unlock()
+	for _, d := range secretDirs {
+		os.RemoveAll(d)
+	}
+	secretDirs = nil
+}
+
 // offsiteSecrets writes the repository's password and the bucket's keys,
-// from the deploy's variables, into a new private directory (the caller
-// removes it). Every missing variable is named at once.
+// from the deploy's variables, into a new private directory (removed when
+// the command ends, interrupted or not). Every missing variable is named
+// at once.
 func (s server) offsiteSecrets() (string, error) {
 	if err := s.needOffsite(); err != nil {
 		return "", err
@@ -82,6 +100,9 @@ func (s server) offsiteSecrets() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	secretDirsMu.Lock()
+	secretDirs = append(secretDirs, dir)
+	secretDirsMu.Unlock()
 	files := map[string]string{
 		"password":    values[config.OffsitePasswordVariable] + "\n",
 		"credentials": "[default]\naws_access_key_id = " + values[config.OffsiteAccessKeyIDVariable] + "\naws_secret_access_key = " + values[config.OffsiteSecretAccessKeyVariable] + "\n",

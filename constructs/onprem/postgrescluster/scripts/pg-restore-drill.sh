@@ -24,6 +24,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Stopped midway, it still removes the scratch server and the restored dumps.
+trap 'exit 1' INT TERM
 problems=0
 problem() {
   problems=$((problems + 1))
