@@ -205,6 +205,9 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		MustRun: jsii.Bool(false),
 		Restart: jsii.String("no"),
 		Labels:  dockerlabels.Container(labels),
+		// Flyway reads files and talks to PostgreSQL: no privilege.
+		SecurityOpts: jsii.Strings(dockercontainer.NoNewPrivileges),
+		Capabilities: &container.ContainerCapabilities{Drop: jsii.Strings("ALL")},
 	}
 	// App rollouts depend on Flyway, so Terraform replaces it
 	// create-before-destroy: each run gets a name of its own, renewed by

@@ -65,10 +65,25 @@ func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, 
 	return container.NewContainer(scope, jsii.String(id), cfg)
 }
 
+// NoNewPrivileges keeps a process from gaining privileges it was not
+// started with (setuid binaries, file capabilities): every on-prem
+// container runs with it.
+const NoNewPrivileges = "no-new-privileges:true"
+
 // Complete adds the shared skeleton to cfg: the restart policy, the
-// network and its aliases, the rotated logs and the labels.
+// network and its aliases, the rotated logs, the labels and
+// NoNewPrivileges.
 func Complete(cfg *container.ContainerConfig, shared Shared) {
 	cfg.Restart = jsii.String("unless-stopped")
+	opts := []*string{jsii.String(NoNewPrivileges)}
+	if cfg.SecurityOpts != nil {
+		for _, o := range *cfg.SecurityOpts {
+			if *o != NoNewPrivileges {
+				opts = append(opts, o)
+			}
+		}
+	}
+	cfg.SecurityOpts = &opts
 	if shared.Network != nil {
 		n := &container.ContainerNetworksAdvanced{Name: shared.Network.Name()}
 		if len(shared.Aliases) > 0 {

@@ -77,8 +77,8 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 	run := func(id, name, img string, cfg *container.ContainerConfig) container.Container {
 		cfg.Name = jsii.String(name)
 		cfg.Image = image.NewImage(c, jsii.String(id+"-image"), &image.ImageConfig{Name: jsii.String(img), KeepLocally: jsii.Bool(true)}).ImageId()
-		// The images run as nobody and need no privilege.
-		cfg.SecurityOpts = jsii.Strings("no-new-privileges:true")
+		// The images run as nobody and need no capability
+		// (dockercontainer adds no-new-privileges).
 		cfg.Capabilities = &container.ContainerCapabilities{Drop: jsii.Strings("ALL")}
 		cfg.DestroyGraceSeconds = jsii.Number(10)
 		return dockercontainer.New(c, id, cfg, dockercontainer.Shared{Network: props.Network, Options: props.Options})

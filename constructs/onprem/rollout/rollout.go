@@ -91,6 +91,11 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	// leave the unhealthy container running and tainted.
 	cfg.Wait = jsii.Bool(false)
 	cfg.DestroyGraceSeconds = jsii.Number(float64(healthspec.Seconds(h.Drain)))
+	// As on ECS (ecscluster.Hardening): an app needs no capability. An
+	// image that does fails here as it would on Fargate.
+	if cfg.Capabilities == nil {
+		cfg.Capabilities = &container.ContainerCapabilities{Drop: jsii.Strings("ALL")}
+	}
 	shared := props.Shared
 	shared.Options = shared.WithLabel(naming.AppLabel, props.App)
 	dockercontainer.Complete(cfg, shared)
