@@ -55,6 +55,11 @@ type Shared struct {
 	Network *dockernetwork.Network
 	// Aliases are the container's names on Network. Default none.
 	Aliases []string
+	// RootExec: the deploy runs commands in it as root (docker exec -u 0)
+	// while the image runs as another user. no-new-privileges would leave
+	// such a command without root's capabilities, so it is not set.
+	// Default false.
+	RootExec bool
 	Options
 }
 
@@ -72,10 +77,13 @@ const NoNewPrivileges = "no-new-privileges:true"
 
 // Complete adds the shared skeleton to cfg: the restart policy, the
 // network and its aliases, the rotated logs, the labels and
-// NoNewPrivileges.
+// NoNewPrivileges (unless RootExec).
 func Complete(cfg *container.ContainerConfig, shared Shared) {
 	cfg.Restart = jsii.String("unless-stopped")
 	opts := []*string{jsii.String(NoNewPrivileges)}
+	if shared.RootExec {
+		opts = nil
+	}
 	if cfg.SecurityOpts != nil {
 		for _, o := range *cfg.SecurityOpts {
 			if *o != NoNewPrivileges {

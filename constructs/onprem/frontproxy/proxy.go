@@ -135,7 +135,11 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 		// nginx finishes in-flight requests on SIGQUIT (the image's stop
 		// signal).
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{Network: props.Network, Options: props.Options}, props.DockerHost, 120)
+	}, dockercontainer.Shared{
+		Network: props.Network, Options: props.Options,
+		// The route switch runs as root and signals nginx's master.
+		RootExec: true,
+	}, props.DockerHost, 120)
 	return p, nil
 }
 
