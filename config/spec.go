@@ -119,6 +119,10 @@ type Offsite struct {
 // Enabled reports whether an off-site repository is set.
 func (o Offsite) Enabled() bool { return o.Repository != "" }
 
+// OffsiteHost names this server's snapshots in the repository (restic
+// --host): "<project>-<onprem.environment>".
+func (p *Project) OffsiteHost() string { return p.Name + "-" + p.OnPrem.Environment }
+
 // Previews are copies of the on-prem apps, one per pull request, beside
 // staging on the same home server: own containers, databases and images,
 // the shared registry, PostgreSQL server and front proxy.

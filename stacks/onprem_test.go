@@ -602,7 +602,7 @@ func TestOffsiteBackup(t *testing.T) {
 		m := v.(map[string]any)
 		mounts[m["container_path"].(string)] = m
 	}
-	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteRegistry)], "volume_name", "${docker_volume."+onlyVolume(t, s, "shop-registry-data")+".name}")
+	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteRegistry)], "volume_name", "${docker_volume."+idOf(t, s, "docker_volume", "name", "shop-registry-data")+".name}")
 	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteState)], "host_path", "/var/lib/fullstack/shop")
 	for _, name := range []string{stacks.OffsiteRegistry, stacks.OffsiteState} {
 		eq(t, mounts[postgrescluster.OffsitePath(name)], "read_only", true)
@@ -629,18 +629,6 @@ func onlyBuild(t *testing.T, s *synth.Stack, prefix string) string {
 		t.Fatalf("images built as %s*: %v, want one", prefix, ids)
 	}
 	return ids[0]
-}
-
-// onlyVolume is the logical id of the docker_volume named name.
-func onlyVolume(t *testing.T, s *synth.Stack, name string) string {
-	t.Helper()
-	for id, r := range s.Resources("docker_volume") {
-		if r["name"] == name {
-			return id
-		}
-	}
-	t.Fatalf("no docker_volume %s", name)
-	return ""
 }
 
 // TestOnPremContainersHardened: no container may gain privileges it did

@@ -52,7 +52,7 @@ func offsite(stack cdktf.TerraformStack, p *config.Project, reg *registry.Regist
 	}
 	off := &postgrescluster.Offsite{
 		Repository: o.Repository, Region: o.Region,
-		Host:      p.Name + "-" + p.OnPrem.Environment,
+		Host:      p.OffsiteHost(),
 		KeepDaily: o.KeepDaily, KeepWeekly: o.KeepWeekly, KeepMonthly: o.KeepMonthly,
 		Sources: []postgrescluster.OffsiteSource{
 			{Name: OffsiteRegistry, Volume: reg.DataVolume.Name()},

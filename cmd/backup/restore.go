@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/naming"
@@ -101,7 +102,6 @@ func (s server) restoreState(id string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(secrets)
 	snaps, err := s.snapshots(secrets)
 	if err != nil {
 		return err
@@ -188,7 +188,6 @@ func (s server) restoreData(id string, force bool) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(secrets)
 	backupName := postgrescluster.BackupName(s.p.Name)
 	created, err := s.dockerOutput("container", "inspect", "--format", "{{.Created}}", backupName)
 	if err != nil {
@@ -201,14 +200,12 @@ func (s server) restoreData(id string, force bool) error {
 	if err := s.refuseLiveData(force); err != nil {
 		return err
 	}
-	if id == "" {
-		stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
-		if err != nil {
-			return err
-		}
-		if b, err := os.ReadFile(filepath.Join(stateDir, restoredFrom)); err == nil {
-			id = strings.TrimSpace(string(b))
-		}
+	stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR"))
+	if err != nil {
+		return err
+	}
+	if b, err := os.ReadFile(filepath.Join(stateDir, restoredFrom)); err == nil && id == "" {
+		id = strings.TrimSpace(string(b))
 	}
 	snaps, err := s.snapshots(secrets)
 	if err != nil {
@@ -259,9 +256,7 @@ func (s server) restoreData(id string, force bool) error {
 		return err
 	}
 	// Done with it: a later restore-data must not default to it.
-	if stateDir, err := s.p.OnPrem.StateDirectory(os.Getenv("FULLSTACK_STATE_DIR")); err == nil {
-		_ = os.Remove(filepath.Join(stateDir, restoredFrom))
-	}
+	_ = os.Remove(filepath.Join(stateDir, restoredFrom))
 	fmt.Println("backup: every database is back and migrated; `cdktf plan onprem` should show no changes")
 	return nil
 }
@@ -298,7 +293,7 @@ func (s server) migrateAgain() error {
 		if !a.Database.Enabled {
 			continue
 		}
-		out, err := s.dockerOutput("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^/"+s.p.Name+"-"+a.Name+"-flyway")
+		out, err := s.dockerOutput("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^/"+appdatabase.FlywayName(s.p.Name, a.Name))
 		if err != nil {
 			return err
 		}

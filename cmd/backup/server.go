@@ -59,7 +59,7 @@ func (s server) needOffsite() error {
 }
 
 // resticHost names this server's snapshots (as the stack does).
-func (s server) resticHost() string { return s.p.Name + "-" + s.p.OnPrem.Environment }
+func (s server) resticHost() string { return s.p.OffsiteHost() }
 
 // secretDirs are the directories offsiteSecrets wrote, removed on exit
 // and on an interrupt.
@@ -78,8 +78,8 @@ func removeSecrets() {
 }
 
 // offsiteSecrets writes the repository's password and the bucket's keys,
-// from the deploy's variables, into a new private directory (removed when
-// the command ends, interrupted or not). Every missing variable is named
+// from the deploy's variables, into a new private directory (removed by
+// removeSecrets when the command ends, interrupted or not). Every missing variable is named
 // at once.
 func (s server) offsiteSecrets() (string, error) {
 	if err := s.needOffsite(); err != nil {

@@ -212,7 +212,7 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 	// App rollouts depend on Flyway, so Terraform replaces it
 	// create-before-destroy: each run gets a name of its own, renewed by
 	// any of its settings.
-	o.FlywayRevision, cfg.Name = dockercontainer.NewRevision(c, idFlywayRevision, props.Project+"-"+props.App+"-flyway", dockercontainer.Triggers(cfg))
+	o.FlywayRevision, cfg.Name = dockercontainer.NewRevision(c, idFlywayRevision, FlywayName(props.Project, props.App), dockercontainer.Triggers(cfg))
 	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{
 		Postcondition: &[]*cdktf.Postcondition{{
 			Condition:    jsii.String("${self.exit_code == 0}"),
@@ -259,3 +259,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Claim("container", p.Project+"-"+p.App+"-flyway")
 	return check.Err()
 }
+
+// FlywayName starts the names of app's Flyway run containers (each run
+// adds its revision).
+func FlywayName(project, app string) string { return project + "-" + app + "-flyway" }

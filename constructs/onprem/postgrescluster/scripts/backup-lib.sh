@@ -29,3 +29,7 @@ publish() {
 last_success() {
   sed -n "s/^$2 //p" "$metrics/$1.prom" 2>/dev/null
 }
+
+# restic_ is restic bounded by RESTIC_TIMEOUT (4h): a hung connection must
+# not hold every later round.
+restic_() { timeout "${RESTIC_TIMEOUT:-4h}" restic "$@"; }

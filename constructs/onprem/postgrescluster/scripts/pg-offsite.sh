@@ -18,8 +18,6 @@ fail() {
   echo "pg-offsite: $*" >&2
   status=failed
 }
-# A hung connection must not hold every later round.
-restic_() { timeout "${RESTIC_TIMEOUT:-4h}" restic "$@"; }
 # The repository this volume's earlier rounds wrote to: a repository that
 # is gone is an alarm, not a reason to start an empty one.
 known="$backups/.offsite-repository"

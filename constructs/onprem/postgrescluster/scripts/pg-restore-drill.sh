@@ -43,19 +43,19 @@ tables=0 rows=0 record=yes
 if [ -n "${RESTIC_REPOSITORY:-}" ] && [ "${1:-}" != local ]; then
   dir="$work/restore$backups"
   # One snapshot, named once: a round that starts meanwhile cannot mix two.
-  snapshot=$(timeout "${RESTIC_TIMEOUT:-4h}" restic snapshots --json --host "${RESTIC_HOST:?}" --tag fullstack latest 2>"$work/err" |
+  snapshot=$(restic_ snapshots --json --host "${RESTIC_HOST:?}" --tag fullstack latest 2>"$work/err" |
     sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
   from="snapshot ${snapshot:-none} of $RESTIC_REPOSITORY"
   if [ -z "$snapshot" ]; then
     problem "no snapshot of $RESTIC_HOST in $RESTIC_REPOSITORY: $(tail -n 2 "$work/err" | tr '\n' ' ')"
-  elif timeout "${RESTIC_TIMEOUT:-4h}" restic ls "$snapshot" "$backups" >"$work/listing" 2>"$work/err"; then
+  elif restic_ ls "$snapshot" "$backups" >"$work/listing" 2>"$work/err"; then
     includes=
     for db in ${DATABASES:-}; do
       archive=$(newest "$work/listing" "$db")
       [ -z "$archive" ] || includes="$includes --include $archive --include ${archive%.dump}.tables"
     done
     # shellcheck disable=SC2086 # includes is a list of options
-    [ -z "$includes" ] || timeout "${RESTIC_TIMEOUT:-4h}" restic restore "$snapshot" --target "$work/restore" $includes >/dev/null 2>"$work/err" ||
+    [ -z "$includes" ] || restic_ restore "$snapshot" --target "$work/restore" $includes >/dev/null 2>"$work/err" ||
       problem "restic could not restore from $from: $(tail -n 3 "$work/err" | tr '\n' ' ')"
   else
     problem "restic could not list $from: $(tail -n 3 "$work/err" | tr '\n' ' ')"
