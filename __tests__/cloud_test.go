@@ -220,8 +220,10 @@ func TestCloudOnEmulator(t *testing.T) {
 		name   string
 		change func(*config.Project)
 	}{
-		{"nat-none-waf-access-logs-kms", func(p *config.Project) {
+		{"nat-none-waf-access-logs-kms-backup", func(p *config.Project) {
 			p.Cloud.NAT = config.NATNone
+			// AWS Backup with a copy in another region and restore testing.
+			p.Cloud.Backup = config.Backup{Enabled: true, CopyRegion: "eu-central-1", RestoreTesting: true}
 			p.Apps[0].Secrets = []string{"NOTES_SIGNING_KEY"}
 			// Every option of cloud.security at once.
 			p.Cloud.Security = config.Security{
@@ -273,6 +275,9 @@ func TestCloudOnEmulator(t *testing.T) {
 			checkAppSecrets(t, emu, p)
 			checkPrivateEdge(t, emu, p, outs)
 			checkAlerts(t, emu, p, outs)
+			if p.Cloud.Backup.Enabled {
+				checkBackupPlan(t, emu, p)
+			}
 		})
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
@@ -320,6 +325,50 @@ func checkAppSecrets(t *testing.T, emu *harness.Emulator, p *config.Project) {
 				t.Errorf("secret %s/%s/%s: %d %v %s (want the value %s)", p.Name, a.Name, name, code, err, out, want)
 			}
 		}
+	}
+}
+
+// checkBackupPlan asks the emulator's AWS Backup for what the apply
+// made: the plan copying to the copy region's vault, its selection of
+// the database, and the restore testing plan and selection placing a test
+// restore in the database's subnet group.
+func checkBackupPlan(t *testing.T, emu *harness.Emulator, p *config.Project) {
+	t.Helper()
+	get := func(region, path string) map[string]any {
+		code, out, err := emu.Request("backup", region, "GET", path, nil, "")
+		if err != nil || code != 200 {
+			t.Fatalf("backup GET %s: %d %v %s", path, code, err, out)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(out, &v); err != nil {
+			t.Fatalf("backup GET %s: %v: %s", path, err, out)
+		}
+		return v
+	}
+	name := p.Name + "-" + p.Cloud.Environment
+	copyVault := get(p.Cloud.Backup.CopyRegion, "/backup-vaults/"+name+"-copy")
+	plans := get(p.Cloud.Region, "/backup/plans/")["BackupPlansList"].([]any)
+	if len(plans) != 1 {
+		t.Fatalf("backup plans: %v, want one", plans)
+	}
+	id := plans[0].(map[string]any)["BackupPlanId"].(string)
+	rule := get(p.Cloud.Region, "/backup/plans/"+id)["BackupPlan"].(map[string]any)["Rules"].([]any)[0].(map[string]any)
+	if fmt.Sprint(rule["CopyActions"]) == "" || !strings.Contains(fmt.Sprint(rule["CopyActions"]), fmt.Sprint(copyVault["BackupVaultArn"])) {
+		t.Errorf("the plan's rule does not copy to %v: %v", copyVault["BackupVaultArn"], rule)
+	}
+	selections := get(p.Cloud.Region, "/backup/plans/"+id+"/selections/")["BackupSelectionsList"].([]any)
+	if len(selections) != 1 {
+		t.Fatalf("selections: %v, want one", selections)
+	}
+	sel := get(p.Cloud.Region, "/backup/plans/"+id+"/selections/"+selections[0].(map[string]any)["SelectionId"].(string))
+	if n := len(sel["BackupSelection"].(map[string]any)["Resources"].([]any)); n != 1 {
+		t.Errorf("the selection covers %d resources, want the one database", n)
+	}
+	drill := strings.ReplaceAll(name, "-", "_")
+	get(p.Cloud.Region, "/restore-testing/plans/"+drill)
+	tested := get(p.Cloud.Region, "/restore-testing/plans/"+drill+"/selections/"+drill+"_rds_0")["RestoreTestingSelection"].(map[string]any)
+	if o := fmt.Sprint(tested["RestoreMetadataOverrides"]); !strings.Contains(o, "dbsubnetgroupname") || !strings.Contains(o, "sg-") {
+		t.Errorf("a test restore is not placed beside the database: %s", o)
 	}
 }
 

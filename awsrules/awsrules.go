@@ -7,6 +7,7 @@ package awsrules
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -63,6 +64,15 @@ func IsRootUser(user string) bool {
 // capabilities may bind on Fargate.
 const MinUnprivilegedPort = 1024
 
+// NonRootUser is the user an app's container runs as unless told
+// otherwise, on ECS and at home: uid and gid 65532, which owns nothing in
+// any image (distroless calls it nonroot).
+const NonRootUser = "65532:65532"
+
+// DefaultWritablePaths are the only paths an app's container may write by
+// default, on ECS and at home: everything else is the read-only image.
+var DefaultWritablePaths = []string{"/tmp"}
+
 // WritablePathRule is what a container's writable path must be; see
 // IsWritablePath.
 const WritablePathRule = "must be a clean absolute path below / (e.g. /tmp): the rest of the root filesystem is read-only"
@@ -72,3 +82,28 @@ const WritablePathRule = "must be a clean absolute path below / (e.g. /tmp): the
 func IsWritablePath(p string) bool {
 	return strings.HasPrefix(p, "/") && path.Clean(p) == p && p != "/"
 }
+
+// BackupScheduleRule is what an AWS Backup schedule must be; see
+// IsBackupSchedule.
+const BackupScheduleRule = `must be an EventBridge cron expression in UTC with six fields, e.g. "cron(17 3 * * ? *)"`
+
+// IsBackupSchedule reports whether s is a cron expression AWS Backup
+// accepts in shape: cron(minutes hours day-of-month month day-of-week
+// year), one of the two days "?".
+func IsBackupSchedule(s string) bool {
+	inner, ok := strings.CutPrefix(s, "cron(")
+	if !ok || !strings.HasSuffix(inner, ")") {
+		return false
+	}
+	f := strings.Fields(strings.TrimSuffix(inner, ")"))
+	return len(f) == 6 && (f[2] == "?") != (f[4] == "?")
+}
+
+// BackupVaultARNRule is what a backup vault's ARN must look like; see
+// IsBackupVaultARN.
+const BackupVaultARNRule = "must be a backup vault's ARN, arn:aws:backup:<region>:<account>:backup-vault:<name>"
+
+var backupVaultARN = regexp.MustCompile(`^arn:aws[a-z-]*:backup:[a-z0-9-]+:[0-9]{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$`)
+
+// IsBackupVaultARN reports whether s is a backup vault's ARN.
+func IsBackupVaultARN(s string) bool { return backupVaultARN.MatchString(s) }

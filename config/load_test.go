@@ -248,6 +248,19 @@ func TestBadInput(t *testing.T) {
 			"fullstack.yaml:5: onprem.offsite.keep_daily: 0 is not allowed", "fullstack.yaml:6: onprem.offsite.keep_monthly: -1 must keep at least 1 snapshot"}},
 		{"offsite needs a local engine", "project: shop\nonprem:\n  docker_host: ssh://deploy@home\n  offsite: {repository: 's3:https://s3.amazonaws.com/shop-backups', region: Frank furt}\n", []string{
 			`onprem.docker_host: "ssh://deploy@home" is not a local engine`, `onprem.offsite.region: "Frank furt" is not a region name`}},
+		{"postgres memory", "project: shop\nonprem:\n  postgres: {memory: 128}\n", []string{`onprem.postgres.memory: 128 must be at least 256 (MiB: PostgreSQL's shared_buffers alone take 128)`}},
+		{"aws backup, all at once", "project: shop\ncloud:\n  region: eu-west-2\n  backup:\n    enabled: true\n    schedule: daily\n    retention_days: -1\n    copy_region: eu-west-2\n    restore_test_schedule: 'cron(0 5 * * SUN *)'\n", []string{
+			`fullstack.yaml:6: cloud.backup.schedule: "daily" must be an EventBridge cron expression in UTC with six fields`,
+			`fullstack.yaml:7: cloud.backup.retention_days: -1 must be at least 1 day`,
+			`fullstack.yaml:8: cloud.backup.copy_region: "eu-west-2" is cloud.region itself: a copy must survive the region's loss`,
+			`cloud.backup.restore_test_schedule: "cron(0 5 * * SUN *)" must be an EventBridge cron expression`,
+			`cloud.backup.enabled: "true" has nothing to back up: no app has a database`}},
+		{"aws backup copy places", "project: shop\ncloud:\n  backup: {enabled: true, copy_region: eu-central-1, copy_vault_arn: 'arn:aws:backup:eu-west-1:123456789012:backup-vault:far'}\n", []string{
+			`cloud.backup.copy_vault_arn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:far" is set with copy_region: copy to one place`}},
+		{"aws backup vault arn", "project: shop\ncloud:\n  backup: {enabled: true, copy_vault_arn: 'arn:aws:s3:::bucket'}\n", []string{
+			`cloud.backup.copy_vault_arn: "arn:aws:s3:::bucket" must be a backup vault's ARN`}},
+		{"aws backup settings while off", "project: shop\ncloud:\n  backup: {copy_region: eu-central-1}\n", []string{
+			`cloud.backup.enabled: "false" is off while other cloud.backup settings are set`}},
 		{"registry image latest", "project: shop\nonprem:\n  registry: {image: 'registry:latest'}\n", []string{`onprem.registry.image: "registry:latest" must be an image pinned to a tag`}},
 		{"registry image untagged", "project: shop\nonprem:\n  registry: {image: registry}\n", []string{`onprem.registry.image: "registry" must be an image pinned`}},
 		{"htpasswd without tls", "project: shop\nonprem:\n  registry: {bind_address: 0.0.0.0, htpasswd: true}\n", []string{`onprem.registry.htpasswd: "true" needs onprem.registry.tls`}},

@@ -219,6 +219,9 @@ type Postgres struct {
 	SSLMode string `yaml:"sslmode"`
 	// Backup dumps every app database and the globals daily.
 	Backup PostgresBackup `yaml:"backup"`
+	// Memory limits the server's container, in MiB, without swap. Default
+	// 0: postgrescluster.DefaultMemoryMiB (1024).
+	Memory int `yaml:"memory"`
 }
 
 // PostgresBackup schedules logical backups of the app databases.
@@ -265,6 +268,10 @@ type Cloud struct {
 	// Database configures every app's RDS PostgreSQL instance. Its engine
 	// major version is onprem.postgres.version: one version on both targets.
 	Database Database `yaml:"database"`
+	// Backup adds an AWS Backup plan for the databases, with a copy in a
+	// second region or account and AWS's restore testing. Default: off
+	// (RDS's automated backups only). Costs: docs/cloud.md "Backups".
+	Backup Backup `yaml:"backup"`
 	// InterfaceEndpoints adds VPC interface endpoints for ECR, CloudWatch
 	// Logs and Secrets Manager, so that services in private subnets run
 	// without NAT (with nat: none they then have no internet at all).
@@ -275,6 +282,35 @@ type Cloud struct {
 	Security Security `yaml:"security"`
 	// Emulator points every AWS endpoint at a local AWS emulator.
 	Emulator Emulator `yaml:"emulator"`
+}
+
+// Backup is the optional AWS Backup plan of the RDS databases
+// (constructs/cloud/backupplan has every default).
+type Backup struct {
+	// Enabled turns the plan on. Default false.
+	Enabled bool `yaml:"enabled"`
+	// Schedule is when the daily backup runs, an EventBridge cron
+	// expression in UTC. Default "cron(17 3 * * ? *)".
+	Schedule string `yaml:"schedule"`
+	// RetentionDays is how long each backup is kept. Default 35.
+	RetentionDays int `yaml:"retention_days"`
+	// CopyRegion copies each backup to a vault the plan creates in this
+	// region. Default none.
+	CopyRegion string `yaml:"copy_region"`
+	// CopyVaultARN copies each backup to an existing vault, e.g. in
+	// another account (its access policy must allow the copy). Default
+	// none. Not with copy_region.
+	CopyVaultARN string `yaml:"copy_vault_arn"`
+	// CopyRetentionDays is how long each copy is kept. Default
+	// retention_days.
+	CopyRetentionDays int `yaml:"copy_retention_days"`
+	// RestoreTesting restores the newest backup of each database every
+	// week into a new instance beside it, then deletes it (AWS Backup
+	// restore testing). Default false.
+	RestoreTesting bool `yaml:"restore_testing"`
+	// RestoreTestSchedule is when, as Schedule. Default
+	// "cron(0 5 ? * SUN *)".
+	RestoreTestSchedule string `yaml:"restore_test_schedule"`
 }
 
 // Security is the optional protections of the cloud target, each with a

@@ -19,6 +19,9 @@ import (
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
+// MinPostgresMemory is the smallest onprem.postgres.memory (MiB).
+const MinPostgresMemory = 256
+
 // Normalize applies the documented defaults and validates the project. It
 // returns every problem at once, joined; each is a *FieldError.
 func (p *Project) Normalize() error {
@@ -40,6 +43,9 @@ func (p *Project) validate() problems {
 	validateOnPrem(&errs, &p.OnPrem)
 	validateCloud(&errs, &p.Cloud)
 	validateApps(&errs, p)
+	if p.Cloud.Backup.Enabled && !slices.ContainsFunc(p.Apps, func(a App) bool { return a.Database.Enabled }) {
+		errs.add("cloud.backup.enabled", "true", "has nothing to back up: no app has a database")
+	}
 	for _, a := range p.Alerts.Check() {
 		errs.add("alerts."+a.Field, a.Value, "%s", a.Rule)
 	}
@@ -96,6 +102,9 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	validateRegistry(errs, o.Registry)
 	if !backupTime.MatchString(o.Postgres.Backup.Time) {
 		errs.add("onprem.postgres.backup.time", o.Postgres.Backup.Time, "is not a time of day HH:MM (24 h, UTC), e.g. \"03:47\"")
+	}
+	if o.Postgres.Memory != 0 && o.Postgres.Memory < MinPostgresMemory {
+		errs.add("onprem.postgres.memory", o.Postgres.Memory, "must be at least %d (MiB: PostgreSQL's shared_buffers alone take 128), or left out for the default", MinPostgresMemory)
 	}
 	if o.Postgres.Backup.Keep < 1 {
 		errs.add("onprem.postgres.backup.keep", o.Postgres.Backup.Keep, "must keep at least 1 backup")
@@ -228,6 +237,7 @@ func validateCloud(errs *problems, c *Cloud) {
 		errs.add("cloud.ecr.untagged_expiry_days", c.ECR.UntaggedExpiryDays, "must be at least 1 day")
 	}
 	validateDatabase(errs, "cloud.database.", c.Database)
+	validateBackup(errs, c)
 	validateSecurity(errs, c)
 	if a := c.CertificateARN; a != "" {
 		errs.add("cloud.certificate_arn", a, "is no longer used: the load balancer is internal and only CloudFront reaches it; "+
@@ -839,3 +849,40 @@ func validateOffsite(errs *problems, o *OnPrem) {
 // offsiteLocalEngineRule: the backup container reads the state directory
 // through a bind mount, which names a directory of the engine's machine.
 const offsiteLocalEngineRule = "is not a local engine (unix://...), but onprem.offsite copies the deploy state from onprem.state_dir through a bind mount: deploy on the home server itself (its CI runner does)"
+
+// validateBackup checks cloud.backup: the schedules' shape, the copy's
+// destination (one, not this region), and no settings while it is off.
+func validateBackup(errs *problems, c *Cloud) {
+	b := c.Backup
+	if !b.Enabled {
+		if b != (Backup{}) {
+			errs.add("cloud.backup.enabled", "false", "is off while other cloud.backup settings are set: set enabled: true, or remove them")
+		}
+		return
+	}
+	for _, s := range []struct{ field, value string }{{"schedule", b.Schedule}, {"restore_test_schedule", b.RestoreTestSchedule}} {
+		if s.value != "" && !awsrules.IsBackupSchedule(s.value) {
+			errs.add("cloud.backup."+s.field, s.value, "%s", awsrules.BackupScheduleRule)
+		}
+	}
+	for _, d := range []struct {
+		field string
+		days  int
+	}{{"retention_days", b.RetentionDays}, {"copy_retention_days", b.CopyRetentionDays}} {
+		if d.days < 0 {
+			errs.add("cloud.backup."+d.field, d.days, "must be at least 1 day (or left out for the default)")
+		}
+	}
+	switch {
+	case b.CopyRegion != "" && b.CopyVaultARN != "":
+		errs.add("cloud.backup.copy_vault_arn", b.CopyVaultARN, "is set with copy_region: copy to one place")
+	case b.CopyRegion != "" && !slices.Contains(AWSRegions, b.CopyRegion):
+		errs.add("cloud.backup.copy_region", b.CopyRegion, "is not a region AWS has (known: %s)", strings.Join(AWSRegions, ", "))
+	case b.CopyRegion != "" && b.CopyRegion == c.Region:
+		errs.add("cloud.backup.copy_region", b.CopyRegion, "is cloud.region itself: a copy must survive the region's loss")
+	case b.CopyVaultARN != "" && !awsrules.IsBackupVaultARN(b.CopyVaultARN):
+		errs.add("cloud.backup.copy_vault_arn", b.CopyVaultARN, "%s", awsrules.BackupVaultARNRule)
+	case b.CopyRetentionDays != 0 && b.CopyRegion == "" && b.CopyVaultARN == "":
+		errs.add("cloud.backup.copy_retention_days", b.CopyRetentionDays, "is set without a copy: set copy_region or copy_vault_arn")
+	}
+}

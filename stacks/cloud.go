@@ -91,6 +91,9 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 	if err != nil {
 		return nil, err
 	}
+	if _, err := newCloudBackup(stack, p, net, databases, key); err != nil {
+		return nil, err
+	}
 	appSecrets, secrets, err := newCloudAppSecrets(stack, p, key)
 	if err != nil {
 		return nil, err

@@ -141,7 +141,9 @@ func (e onPremApps) newServices(databases map[string]*appdatabase.Database) (map
 			Env:       a.Env,
 			SecretEnv: secrets,
 			MemoryMiB: a.Size.Memory,
-			Options:   e.options,
+			// Hardened as on its ECS task.
+			User: a.User, WritablePaths: a.WritablePaths,
+			Options: e.options,
 		}
 		if db, ok := databases[a.Name]; ok {
 			props.Database = db
@@ -219,6 +221,7 @@ func NewOnPrem(scope constructs.Construct, id string, p *config.Project, opts Op
 		Password:           password.StringValue(),
 		AllowVolumeDestroy: opts.DeleteOnPremData,
 		DockerHost:         o.DockerHost,
+		MemoryMiB:          o.Postgres.Memory,
 		Options:            containerOptions(p),
 	})
 	if err != nil {

@@ -3,10 +3,12 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +33,20 @@ func container(t *testing.T, s *synth.Stack, name string) map[string]any {
 }
 
 // uploads maps each uploaded file to its upload block.
-func uploads(c map[string]any) map[string]map[string]any {
+func uploads(s *synth.Stack, c map[string]any) map[string]map[string]any {
 	out := map[string]map[string]any{}
-	for _, u := range c["upload"].([]any) {
+	list, _ := c["upload"].([]any)
+	// A read-only container's uploads are held by its files container
+	// (dockercontainer.ReadOnlyRoot), mounted with volumes_from.
+	vols, _ := c["volumes"].([]any)
+	for _, v := range vols {
+		from, _ := asMap(v)["from_container"].(string)
+		if id, ok := strings.CutPrefix(strings.TrimSuffix(from, ".name}:ro"), "${docker_container."); ok {
+			files, _ := s.Resources("docker_container")[id]["upload"].([]any)
+			list = append(list, files...)
+		}
+	}
+	for _, u := range list {
 		m := u.(map[string]any)
 		out[m["file"].(string)] = m
 	}
@@ -108,7 +121,7 @@ func TestRegistryContainer(t *testing.T) {
 	net := onlyID(t, s, "docker_network")
 	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"registry"}}})
 	data := idOf(t, s, "docker_volume", "name", "shop-registry-data")
-	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": registry.ContainerRootDir}})
+	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": registry.ContainerRootDir}, filesMount(t, s, c)})
 	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5001/debug/health"})
 	eq(t, c, "log_driver", "json-file")
 	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
@@ -123,7 +136,7 @@ func TestRegistryContainer(t *testing.T) {
 	if trigger := fmt.Sprint(ready["triggers_replace"]); !strings.Contains(trigger, "nonsensitive(sha256(jsonencode(") {
 		t.Errorf("the registry's ready step does not renew with its settings: %s", trigger)
 	}
-	up := uploads(c)
+	up := uploads(s, c)
 	want := registryconfig.Config(registryconfig.Settings{RootDir: registry.ContainerRootDir, Addr: ":5000", DebugAddr: registry.ContainerDebug})
 	if up[registry.ContainerConfig]["content"] != want {
 		t.Errorf("config.yml = %v\nwant %s", up[registry.ContainerConfig]["content"], want)
@@ -138,7 +151,7 @@ func TestRegistryWithAuthAndTLS(t *testing.T) {
 	s := emulated.Stacks["onprem"]
 	c := container(t, s, "shop-registry")
 	eq(t, c, "ports", []any{map[string]any{"internal": 5000, "external": 5443, "ip": "0.0.0.0"}})
-	up := uploads(c)
+	up := uploads(s, c)
 	eq(t, up[registry.ContainerHTPasswd], "content", "${var."+config.RegistryHTPasswdVariable+"}")
 	eq(t, s.Variables(), config.RegistryHTPasswdVariable+".sensitive", true)
 	cfg := up[registry.ContainerConfig]["content"].(string)
@@ -179,8 +192,9 @@ func TestRegistryBackupSidecar(t *testing.T) {
 		eq(t, b, "volumes", []any{
 			map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": "/data"},
 			map[string]any{"volume_name": ref("docker_volume", backup, "name"), "container_path": "/backup"},
+			filesMount(t, s, b),
 		})
-		up := uploads(b)
+		up := uploads(s, b)
 		eq(t, up["/etc/crontabs/root"], "content", c.schedule+" "+registry.BackupCommand+"\n")
 		// Terraform reads "${" as an interpolation: the scripts' shell
 		// expansions must reach the JSON escaped as "$${".
@@ -215,12 +229,12 @@ func TestPostgresContainer(t *testing.T) {
 	if strings.Contains(env, "POSTGRES_PASSWORD=") || strings.Contains(env, "POSTGRES_HOST_AUTH_METHOD=trust") {
 		t.Errorf("password or trust auth in the environment: %s", env)
 	}
-	eq(t, uploads(c)[postgrescluster.ContainerPassword], "content", "${var."+config.PostgresPasswordVariable+"}")
+	eq(t, uploads(s, c)[postgrescluster.ContainerPassword], "content", "${var."+config.PostgresPasswordVariable+"}")
 	eq(t, c, "command", []any{"postgres", "-c", "listen_addresses=*", "-c", "password_encryption=scram-sha-256"})
 	eq(t, c, "healthcheck.test", []any{"CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", "5432"})
 	eq(t, c, "wait", true)
 	data := idOf(t, s, "docker_volume", "name", "shop-postgres-data")
-	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": postgrescluster.ContainerDataDir}})
+	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": postgrescluster.ContainerDataDir}, filesMount(t, s, c)})
 	net := onlyID(t, s, "docker_network")
 	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"postgres"}}})
 	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
@@ -313,7 +327,7 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 	if strings.Contains(strings.Replace(env, dbspec.AppRolePasswordPlaceholder+"="+dbspec.AppRoleManagedElsewhere, "", 1), "PASSWORD") {
 		t.Errorf("the password must not be in Flyway's environment: %s", env)
 	}
-	up := uploads(f)
+	up := uploads(s, f)
 	// A Java properties file: backslashes escaped (cdktf writes the
 	// function's arguments into HCL verbatim, hence four).
 	eq(t, up[dbspec.FlywayConf], "content", `flyway.password=${replace(var.`+config.AppPasswordVariable("orders")+`, "\\", "\\\\")}`+"\n")
@@ -437,7 +451,7 @@ func TestPostgresBackupSidecar(t *testing.T) {
 	if strings.Contains(env, "PASSWORD=") {
 		t.Errorf("a password in the environment: %s", env)
 	}
-	up := uploads(b)
+	up := uploads(s, b)
 	eq(t, up["/run/secrets/pgpass"], "content", `*:*:*:postgres:${replace(replace(var.`+config.PostgresPasswordVariable+`, "\\", "\\\\"), ":", "\\:")}`+"\n")
 	for file, script := range map[string]string{postgrescluster.BackupCommand: postgrescluster.BackupScript,
 		postgrescluster.RestoreCommand: postgrescluster.RestoreScript, postgrescluster.ScheduleCommand: postgrescluster.ScheduleScript,
@@ -600,14 +614,16 @@ func TestOffsiteBackup(t *testing.T) {
 	mounts := map[string]map[string]any{}
 	for _, v := range b["volumes"].([]any) {
 		m := v.(map[string]any)
-		mounts[m["container_path"].(string)] = m
+		if p, ok := m["container_path"].(string); ok {
+			mounts[p] = m
+		}
 	}
 	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteRegistry)], "volume_name", "${docker_volume."+idOf(t, s, "docker_volume", "name", "shop-registry-data")+".name}")
 	eq(t, mounts[postgrescluster.OffsitePath(stacks.OffsiteState)], "host_path", "/var/lib/fullstack/shop")
 	for _, name := range []string{stacks.OffsiteRegistry, stacks.OffsiteState} {
 		eq(t, mounts[postgrescluster.OffsitePath(name)], "read_only", true)
 	}
-	up := uploads(b)
+	up := uploads(s, b)
 	eq(t, up["/run/secrets/restic-password"], "content", "${var."+config.OffsitePasswordVariable+"}")
 	eq(t, up["/run/secrets/offsite-credentials"], "content", "[default]\naws_access_key_id = ${var."+config.OffsiteAccessKeyIDVariable+"}\naws_secret_access_key = ${var."+config.OffsiteSecretAccessKeyVariable+"}\n")
 	for _, v := range []string{config.OffsitePasswordVariable, config.OffsiteAccessKeyIDVariable, config.OffsiteSecretAccessKeyVariable} {
@@ -631,36 +647,120 @@ func onlyBuild(t *testing.T, s *synth.Stack, prefix string) string {
 	return ids[0]
 }
 
-// TestOnPremContainersHardened: no container may gain privileges it did
-// not start with, and the apps, sites and Flyway runs hold no capability
-// (as their tasks on ECS); the exceptions keep Docker's default set for
-// the reason written next to them (docs/onprem.md, Container hardening).
+// TestOnPremContainersHardened: every container runs on a read-only root
+// with a memory limit and no-new-privileges, and holds only the named
+// capabilities (none for apps, sites, Flyway runs and the monitoring, as
+// their tasks on ECS). The table is docs/onprem.md's "Container
+// hardening", with the reason for each exception.
 func TestOnPremContainersHardened(t *testing.T) {
-	s := plain.Stacks["onprem"]
-	keepCaps := map[string]string{
-		"shop-postgres":        "the entrypoint chowns the data directory and drops to postgres",
-		"shop-postgres-backup": "the drill chowns its scratch directory and starts the server as postgres",
-		"shop-registry":        "not yet checked without them",
-		"shop-registry-backup": "crond runs its jobs through setgid",
-		"shop-proxy":           "the route switch runs as root and signals nginx's master (uid 101)",
+	type want struct {
+		caps     string // added back after drop ALL
+		tmpfs    string // the writable paths
+		memory   float64
+		rootExec bool // no no-new-privileges: docker exec -u 0 must keep root's capabilities
 	}
+	rootSetup := "[CHOWN DAC_OVERRIDE FOWNER SETGID SETUID]"
+	exact := map[string]want{
+		"shop-postgres":        {caps: rootSetup, tmpfs: "[/tmp /var/run/postgresql]", memory: 1024},
+		"shop-postgres-backup": {caps: rootSetup, memory: 1024}, // its /tmp is a volume: the drill's scratch cluster
+		"shop-registry":        {tmpfs: "[/tmp]", memory: 256},
+		"shop-registry-backup": {caps: "[SETGID SETUID]", tmpfs: "[/tmp]", memory: 128},
+		"shop-proxy":           {caps: "[CHOWN DAC_OVERRIDE FOWNER KILL SETGID SETUID]", tmpfs: "[/tmp]", memory: 128, rootExec: true},
+		"shop-prometheus":      {tmpfs: "[/tmp]", memory: 512},
+		"shop-alertmanager":    {tmpfs: "[/tmp]", memory: 128},
+		"shop-blackbox":        {tmpfs: "[/tmp]", memory: 64},
+		"shop-node-exporter":   {tmpfs: "[/tmp]", memory: 64},
+	}
+	seen := 0
+	s := plain.Stacks["onprem"]
 	for id, c := range s.Resources("docker_container") {
 		name, _ := c["name"].(string)
-		if name == "shop-proxy" {
-			// The route switch: docker exec -u 0 would get no capability.
-			if strings.Contains(fmt.Sprint(c["security_opts"]), dockercontainer.NoNewPrivileges) {
-				t.Errorf("%s has no-new-privileges: the route switch (root) could not write its routes", name)
+		if c["start"] == false {
+			// A files container: created to hold uploads, never run.
+			if c["must_run"] != false || c["network_mode"] != "none" || c["read_only"] != nil {
+				t.Errorf("%s: a files container must never run (must_run %v, network_mode %v)", name, c["must_run"], c["network_mode"])
 			}
 			continue
 		}
-		if !strings.Contains(fmt.Sprint(c["security_opts"]), dockercontainer.NoNewPrivileges) {
-			t.Errorf("%s (%s) may gain privileges: security_opts %v", name, id, c["security_opts"])
-		}
-		if _, ok := keepCaps[name]; ok {
+		w, ok := exact[name]
+		switch {
+		case ok:
+			seen++
+		case strings.Contains(name, "-flyway-"):
+			w = want{tmpfs: "[/tmp]", memory: 512}
+		case strings.Contains(id, "_rollout_container_"):
+			w = want{tmpfs: "[/tmp]", memory: 512} // an app's or a site's rollout
+		default:
+			t.Errorf("%s (%s) is not in the hardening table", name, id)
 			continue
 		}
-		if caps, _ := c["capabilities"].(map[string]any); fmt.Sprint(caps["drop"]) != "[ALL]" {
-			t.Errorf("%s (%s) keeps capabilities: %v", name, id, c["capabilities"])
+		nnp := strings.Contains(fmt.Sprint(c["security_opts"]), dockercontainer.NoNewPrivileges)
+		if nnp == w.rootExec {
+			t.Errorf("%s: no-new-privileges %v, want %v", name, nnp, !w.rootExec)
+		}
+		caps, _ := c["capabilities"].(map[string]any)
+		added := "[]"
+		if caps["add"] != nil {
+			added = fmt.Sprint(caps["add"])
+		}
+		if fmt.Sprint(caps["drop"]) != "[ALL]" || (w.caps == "" && added != "[]") || (w.caps != "" && added != w.caps) {
+			t.Errorf("%s: capabilities %v, want drop ALL and add %q", name, caps, w.caps)
+		}
+		if c["read_only"] != true {
+			t.Errorf("%s: read_only %v, want a read-only root", name, c["read_only"])
+		}
+		var tmpfs []string
+		for p := range asMap(c["tmpfs"]) {
+			tmpfs = append(tmpfs, p)
+		}
+		sort.Strings(tmpfs)
+		if got := fmt.Sprint(tmpfs); (w.tmpfs == "" && len(tmpfs) > 0) || (w.tmpfs != "" && got != w.tmpfs) {
+			t.Errorf("%s: tmpfs at %s, want %q", name, got, w.tmpfs)
+		}
+		if strings.HasPrefix(id, "service-") && c["user"] != awsrules.NonRootUser {
+			t.Errorf("%s: user %v, want %s as on ECS", name, c["user"], awsrules.NonRootUser)
+		}
+		vols, _ := c["volumes"].([]any)
+		for _, v := range vols {
+			if from, _ := asMap(v)["from_container"].(string); from != "" && !strings.HasSuffix(from, ":ro") {
+				t.Errorf("%s: mounts the files of %s writable", name, from)
+			}
+		}
+		if up, _ := c["upload"].([]any); len(up) > 0 {
+			// The provider extracts uploads at /, which Docker refuses on a
+			// read-only root: they belong in a files container.
+			t.Errorf("%s: uploads %v into a read-only root", name, up)
+		}
+		if c["memory"] != w.memory || c["memory_swap"] != w.memory {
+			t.Errorf("%s: memory %v, swap %v; want %v MiB without swap", name, c["memory"], c["memory_swap"], w.memory)
 		}
 	}
+	if seen != len(exact) {
+		t.Errorf("found %d of the %d platform containers in the stack", seen, len(exact))
+	}
+}
+
+// filesMount is c's mount of its files container (dockercontainer.ReadOnlyRoot)
+// after checking that the container exists and never runs.
+func filesMount(t *testing.T, s *synth.Stack, c map[string]any) map[string]any {
+	t.Helper()
+	vols, _ := c["volumes"].([]any)
+	for _, v := range vols {
+		from, _ := asMap(v)["from_container"].(string)
+		if id, ok := strings.CutPrefix(strings.TrimSuffix(from, ".name}:ro"), "${docker_container."); ok {
+			files := s.Resources("docker_container")[id]
+			if files == nil || files["start"] != false {
+				t.Errorf("%s mounts %s, which is not a files container", c["name"], from)
+			}
+			return asMap(v)
+		}
+	}
+	t.Errorf("%s mounts no files container: %v", c["name"], vols)
+	return nil
+}
+
+// asMap is v as a JSON object, or nil.
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }

@@ -13,7 +13,7 @@ import (
 func TestOnPremMonitoringProbesEveryAppThroughTheProxy(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	prom := container(t, s, "shop-prometheus")
-	cfg := fmt.Sprint(uploads(prom)["/etc/prometheus/prometheus.yml"]["content"])
+	cfg := fmt.Sprint(uploads(s, prom)["/etc/prometheus/prometheus.yml"]["content"])
 	for _, want := range []string{
 		"- http://shop-proxy:8100/healthz", // orders, route 0, its health path
 		"- http://shop-proxy:8101/healthz", // ranker, route 1
@@ -58,7 +58,7 @@ func TestOnPremRolloutsTellTheAlertmanager(t *testing.T) {
 func TestOnPremSMTPPasswordIsASensitiveVariable(t *testing.T) {
 	s := secured.Stacks["onprem"]
 	am := container(t, s, "shop-alertmanager")
-	cfg := fmt.Sprint(uploads(am)["/etc/alertmanager/alertmanager.yml"]["content"])
+	cfg := fmt.Sprint(uploads(s, am)["/etc/alertmanager/alertmanager.yml"]["content"])
 	for _, want := range []string{"smtp_auth_password: ${jsonencode(var." + config.SMTPPasswordVariable + ")}", "smtp_smarthost: smtp.shop.example.com:587",
 		"to: ops@shop.example.com", "url: https://hooks.shop.example.com/alerts"} {
 		if !strings.Contains(cfg, want) {

@@ -120,7 +120,7 @@ func TestPreviewRoutesByHostThroughStagingsProxy(t *testing.T) {
 func TestStagingProxyServesPreviews(t *testing.T) {
 	// The port is published (TestOnPremServiceBuildPushRun); the server:
 	proxy := container(t, plain.Stacks[stacks.OnPremName], "shop-proxy")
-	conf := uploads(proxy)["/etc/nginx/conf.d/default.conf"]["content"].(string)
+	conf := uploads(plain.Stacks[stacks.OnPremName], proxy)["/etc/nginx/conf.d/default.conf"]["content"].(string)
 	for _, want := range []string{"map $host $preview_backend", "include " + frontproxy.HostsDir + "/*.conf;", "listen 8098;", `return 404 "no preview answers at $host\n"`} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("the proxy configuration lacks %q:\n%s", want, conf)

@@ -72,7 +72,7 @@ func onPremRoute(t *testing.T, out *synth.Output, site, path string) string {
 	}
 	// The front proxy: the server listening on that port names the route,
 	// whose file names the container that passed its health check.
-	proxy := uploads(container(t, out.Stacks["onprem"], "shop-proxy"))["/etc/nginx/conf.d/default.conf"]["content"].(string)
+	proxy := uploads(out.Stacks["onprem"], container(t, out.Stacks["onprem"], "shop-proxy"))["/etc/nginx/conf.d/default.conf"]["content"].(string)
 	for _, r := range proxyRoute.FindAllStringSubmatch(proxy, -1) {
 		if r[1] == m[2] {
 			return "shop-" + r[2]

@@ -56,7 +56,7 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 	if strings.Contains(env, "PASSWORD") {
 		t.Errorf("a password in the environment: %s", env)
 	}
-	pass := uploads(c)[restservice.PGPassFile]["content"].(string)
+	pass := uploads(s, c)[restservice.PGPassFile]["content"].(string)
 	// The app's own role, with the password Terraform drew for it.
 	roleID := idOf(t, s, "postgresql_role", "name", "orders_app")
 	if !strings.HasPrefix(pass, "shop-postgres:5432:orders:orders_app:${replace(replace(postgresql_role."+roleID+".password") {

@@ -128,6 +128,7 @@ func TestMain(m *testing.M) {
 				Thresholds: alerting.Thresholds{ServiceP99Seconds: 0.5}}
 			p.OnPrem.Monitoring.SMTP = alerting.SMTP{Smarthost: "smtp.shop.example.com:587", From: "alerts@shop.example.com", Username: "alerts"}
 			p.Cloud.FlowLogs = true
+			p.Cloud.Backup = config.Backup{Enabled: true, CopyRegion: "eu-central-1", RestoreTesting: true}
 		})
 		if secured, err = synth.Project(all, filepath.Join(dir, "secured")); err != nil {
 			fmt.Fprintln(os.Stderr, "synth secured:", err)

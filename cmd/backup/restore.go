@@ -293,7 +293,9 @@ func (s server) migrateAgain() error {
 		if !a.Database.Enabled {
 			continue
 		}
-		out, err := s.dockerOutput("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^/"+appdatabase.FlywayName(s.p.Name, a.Name))
+		out, err := s.dockerOutput("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^/"+appdatabase.FlywayName(s.p.Name, a.Name),
+			// Flyway's runs carry the label; the container holding their files does not.
+			"--filter", "label="+appdatabase.MigrationsHashLabel)
 		if err != nil {
 			return err
 		}

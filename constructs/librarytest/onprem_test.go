@@ -145,10 +145,10 @@ func TestOnPremService(t *testing.T) {
 		t.Errorf("the database password is in the app's environment: %s", env)
 	}
 	deps := strings.Join(synth.Strings(container["depends_on"]), " ")
-	if !strings.Contains(deps, "docker_container."+idOf(t, s, "docker_container", "db_flyway")) {
+	if !strings.Contains(deps, "docker_container."+idOf(t, s, "docker_container", "db_flyway_")) {
 		t.Errorf("app does not wait for its migrations: depends_on %s", deps)
 	}
-	flywayEnv := strings.Join(synth.Strings(only(t, s, "docker_container", "db_flyway")["env"]), " ")
+	flywayEnv := strings.Join(synth.Strings(only(t, s, "docker_container", "db_flyway_")["env"]), " ")
 	if !strings.Contains(flywayEnv, "FLYWAY_URL=jdbc:postgresql://lib-postgres:5432/orders") {
 		t.Errorf("flyway env: %s", flywayEnv)
 	}

@@ -4,9 +4,10 @@
 // whose awslogs group does not exist or cannot be written. IAM is stored
 // but never enforced by the emulator, so this is the only check of it
 // before production. It also checks that every task's container is locked
-// down (TaskHardening), which nothing on AWS refuses. internal/synth.Read
-// runs both on every stack the tests read back: projects, library
-// constructs and the examples.
+// down (TaskHardening), which nothing on AWS refuses, that alarms watch
+// what exists (AlarmWiring) and that AWS Backup may do what its plan asks
+// (BackupWiring). internal/synth.Read runs them on every stack the tests
+// read back: projects, library constructs and the examples.
 package graphcheck
 
 import (

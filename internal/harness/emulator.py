@@ -5,6 +5,11 @@
   UntagResource, and Tags on RegisterScalableTarget). moto 5.2.1 has no
   handlers for them, so a create never finishes. They are kept in memory per
   scalable-target ARN.
+- AWS Backup selections (Create/Get/Delete/ListBackupSelections) and
+  restore testing plans and selections (Create/Get/Update/Delete/List of
+  each), with the shapes of AWS's API reference. As on AWS, a backup plan
+  or a restore testing plan that still has selections is not deleted, and
+  a selection needs an existing plan.
 - CloudFront VPC origins (CreateVpcOrigin, GetVpcOrigin, UpdateVpcOrigin,
   DeleteVpcOrigin, ListVpcOrigins), with the shapes of AWS's API reference
   (botocore's model serializes them). As on AWS, creating the first VPC
@@ -17,9 +22,14 @@ moto_server.
 """
 import datetime
 import json
+import time
 import uuid
+from urllib.parse import unquote
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.backup import urls as backup_urls
+from moto.backup.exceptions import InvalidRequestException, ResourceNotFoundException
+from moto.backup.responses import BackupResponse
 from moto.cloudfront import models as cloudfront_models
 from moto.cloudfront.exceptions import CloudFrontException, InvalidIfMatchVersion
 from moto.cloudfront import urls as cloudfront_urls
@@ -63,6 +73,195 @@ ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_tar
 ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
 ApplicationAutoScalingResponse.tag_resource = _tag_resource
 ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+# AWS Backup selections and restore testing.
+
+_selections = {}  # (account, region, plan id) -> {selection id: GetBackupSelection's shape}
+_rt_plans = {}  # (account, region) -> {plan name: RestoreTestingPlanForGet}
+_rt_selections = {}  # (account, region, plan name) -> {selection name: RestoreTestingSelectionForGet}
+
+
+def _parts(self):
+    return [unquote(p) for p in self.path.split("?")[0].strip("/").split("/")]
+
+
+def _body(self):
+    return json.loads(self.body or "{}")
+
+
+def _plan_selections(self, plan_id):
+    self.backup_backend.get_backup_plan(backup_plan_id=plan_id, version_id=None)  # 404 for an unknown plan
+    return _selections.setdefault((self.current_account, self.region, plan_id), {})
+
+
+def _create_backup_selection(self):
+    plan_id = _parts(self)[2]
+    selection = _body(self)["BackupSelection"]
+    selection_id = str(uuid.uuid4())
+    item = {"BackupSelection": selection, "SelectionId": selection_id, "BackupPlanId": plan_id,
+            "CreationDate": time.time(), "CreatorRequestId": _body(self).get("CreatorRequestId", "")}
+    _plan_selections(self, plan_id)[selection_id] = item
+    return json.dumps({k: item[k] for k in ("SelectionId", "BackupPlanId", "CreationDate")})
+
+
+def _get_backup_selection(self):
+    _, _, plan_id, _, selection_id = _parts(self)
+    item = _plan_selections(self, plan_id).get(selection_id)
+    if item is None:
+        raise ResourceNotFoundException(f"Backup selection {selection_id} of plan {plan_id} not found")
+    return json.dumps(item)
+
+
+def _delete_backup_selection(self):
+    _, _, plan_id, _, selection_id = _parts(self)
+    if _plan_selections(self, plan_id).pop(selection_id, None) is None:
+        raise ResourceNotFoundException(f"Backup selection {selection_id} of plan {plan_id} not found")
+    return json.dumps({})
+
+
+def _list_backup_selections(self):
+    plan_id = _parts(self)[2]
+    items = [{"SelectionId": i["SelectionId"], "SelectionName": i["BackupSelection"]["SelectionName"],
+              "BackupPlanId": plan_id, "CreationDate": i["CreationDate"], "IamRoleArn": i["BackupSelection"]["IamRoleArn"]}
+             for i in _plan_selections(self, plan_id).values()]
+    return json.dumps({"BackupSelectionsList": items})
+
+
+_delete_plan = BackupResponse.delete_backup_plan
+
+
+def _delete_backup_plan(self):
+    if _selections.get((self.current_account, self.region, _parts(self)[-1])):
+        raise InvalidRequestException("Related backup plan selections must be deleted prior to backup plan deletion")
+    return _delete_plan(self)
+
+
+def _rt_plan_arn(self, name):
+    return f"arn:aws:backup:{self.region}:{self.current_account}:restore-testing-plan:{name}-{uuid.uuid4().hex[:6]}"
+
+
+def _rt_plans_here(self):
+    return _rt_plans.setdefault((self.current_account, self.region), {})
+
+
+def _rt_plan(self, name):
+    plan = _rt_plans_here(self).get(name)
+    if plan is None:
+        raise ResourceNotFoundException(f"Restore testing plan {name} not found")
+    return plan
+
+
+def _create_restore_testing_plan(self):
+    given = _body(self)["RestoreTestingPlan"]
+    name = given["RestoreTestingPlanName"]
+    if name in _rt_plans_here(self):
+        raise InvalidRequestException(f"Restore testing plan {name} already exists")
+    now = time.time()
+    plan = dict(given, RestoreTestingPlanArn=_rt_plan_arn(self, name), CreationTime=now, LastUpdateTime=now,
+                CreatorRequestId=_body(self).get("CreatorRequestId", ""))
+    plan.setdefault("ScheduleExpressionTimezone", "Etc/UTC")
+    _rt_plans_here(self)[name] = plan
+    return 201, {}, json.dumps({k: plan[k] for k in ("CreationTime", "RestoreTestingPlanArn", "RestoreTestingPlanName")})
+
+
+def _get_restore_testing_plan(self):
+    return json.dumps({"RestoreTestingPlan": _rt_plan(self, _parts(self)[2])})
+
+
+def _update_restore_testing_plan(self):
+    plan = _rt_plan(self, _parts(self)[2])
+    plan.update(_body(self)["RestoreTestingPlan"])
+    plan["LastUpdateTime"] = time.time()
+    return json.dumps({"CreationTime": plan["CreationTime"], "RestoreTestingPlanArn": plan["RestoreTestingPlanArn"],
+                       "RestoreTestingPlanName": plan["RestoreTestingPlanName"], "UpdateTime": plan["LastUpdateTime"]})
+
+
+def _delete_restore_testing_plan(self):
+    name = _parts(self)[2]
+    _rt_plan(self, name)
+    if _rt_selections.get((self.current_account, self.region, name)):
+        raise InvalidRequestException(f"Restore testing plan {name} has selections: delete them first")
+    del _rt_plans_here(self)[name]
+    return 204, {}, ""
+
+
+def _list_restore_testing_plans(self):
+    return json.dumps({"RestoreTestingPlans": [{k: p[k] for k in ("CreationTime", "RestoreTestingPlanArn", "RestoreTestingPlanName",
+                                                                    "ScheduleExpression", "LastUpdateTime")} for p in _rt_plans_here(self).values()]})
+
+
+def _rt_plan_selections(self, plan):
+    _rt_plan(self, plan)
+    return _rt_selections.setdefault((self.current_account, self.region, plan), {})
+
+
+def _rt_selection(self):
+    _, _, plan, _, name = _parts(self)
+    selection = _rt_plan_selections(self, plan).get(name)
+    if selection is None:
+        raise ResourceNotFoundException(f"Restore testing selection {name} of plan {plan} not found")
+    return selection
+
+
+def _create_restore_testing_selection(self):
+    plan = _parts(self)[2]
+    given = _body(self)["RestoreTestingSelection"]
+    name = given["RestoreTestingSelectionName"]
+    if name in _rt_plan_selections(self, plan):
+        raise InvalidRequestException(f"Restore testing selection {name} already exists")
+    selection = dict(given, RestoreTestingPlanName=plan, CreationTime=time.time(),
+                     CreatorRequestId=_body(self).get("CreatorRequestId", ""))
+    _rt_plan_selections(self, plan)[name] = selection
+    return 201, {}, json.dumps({"CreationTime": selection["CreationTime"], "RestoreTestingPlanArn": _rt_plan(self, plan)["RestoreTestingPlanArn"],
+                                "RestoreTestingPlanName": plan, "RestoreTestingSelectionName": name})
+
+
+def _get_restore_testing_selection(self):
+    return json.dumps({"RestoreTestingSelection": _rt_selection(self)})
+
+
+def _update_restore_testing_selection(self):
+    selection = _rt_selection(self)
+    selection.update(_body(self)["RestoreTestingSelection"])
+    selection["UpdateTime"] = time.time()
+    return json.dumps({"CreationTime": selection["CreationTime"], "RestoreTestingPlanArn": _rt_plan(self, selection["RestoreTestingPlanName"])["RestoreTestingPlanArn"],
+                       "RestoreTestingPlanName": selection["RestoreTestingPlanName"],
+                       "RestoreTestingSelectionName": selection["RestoreTestingSelectionName"], "UpdateTime": selection["UpdateTime"]})
+
+
+def _delete_restore_testing_selection(self):
+    _, _, plan, _, name = _parts(self)
+    _rt_selection(self)
+    del _rt_plan_selections(self, plan)[name]
+    return 204, {}, ""
+
+
+def _list_restore_testing_selections(self):
+    plan = _parts(self)[2]
+    return json.dumps({"RestoreTestingSelections": [
+        {k: s.get(k) for k in ("CreationTime", "IamRoleArn", "ProtectedResourceType", "RestoreTestingPlanName",
+                               "RestoreTestingSelectionName", "ValidationWindowHours")}
+        for s in _rt_plan_selections(self, plan).values()]})
+
+
+for _name, _handler in {
+    "create_backup_selection": _create_backup_selection, "get_backup_selection": _get_backup_selection,
+    "delete_backup_selection": _delete_backup_selection, "list_backup_selections": _list_backup_selections,
+    "delete_backup_plan": _delete_backup_plan,
+    "create_restore_testing_plan": _create_restore_testing_plan, "get_restore_testing_plan": _get_restore_testing_plan,
+    "update_restore_testing_plan": _update_restore_testing_plan, "delete_restore_testing_plan": _delete_restore_testing_plan,
+    "list_restore_testing_plans": _list_restore_testing_plans,
+    "create_restore_testing_selection": _create_restore_testing_selection,
+    "get_restore_testing_selection": _get_restore_testing_selection,
+    "update_restore_testing_selection": _update_restore_testing_selection,
+    "delete_restore_testing_selection": _delete_restore_testing_selection,
+    "list_restore_testing_selections": _list_restore_testing_selections,
+}.items():
+    setattr(BackupResponse, _name, _handler)
+backup_urls.url_paths["{0}/restore-testing/plans/?$"] = BackupResponse.dispatch
+backup_urls.url_paths["{0}/restore-testing/plans/(?P<name>[^/]+)/?$"] = BackupResponse.dispatch
+backup_urls.url_paths["{0}/restore-testing/plans/(?P<name>[^/]+)/selections/?$"] = BackupResponse.dispatch
+backup_urls.url_paths["{0}/restore-testing/plans/(?P<name>[^/]+)/selections/(?P<selection>[^/]+)/?$"] = BackupResponse.dispatch
 
 # CloudFront VPC origins.
 

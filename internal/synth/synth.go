@@ -100,6 +100,9 @@ func Read(outDir, name string) (*Stack, error) {
 	if err := graphcheck.AlarmWiring(raw); err != nil {
 		return nil, fmt.Errorf("stack %s has alarms that would not work on AWS:\n%w", name, err)
 	}
+	if err := graphcheck.BackupWiring(raw); err != nil {
+		return nil, fmt.Errorf("stack %s has backups that would not work on AWS:\n%w", name, err)
+	}
 	if err := spoolForScan(name, raw); err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ const emulatorKey = "emulator"
 // EmulatedServices are the endpoints pointed at the emulator: every
 // service the product's stacks use.
 var EmulatedServices = []string{
-	"acm", "applicationautoscaling", "cloudfront", "cloudwatch", "dynamodb", "ec2", "ecr", "ecs",
+	"acm", "applicationautoscaling", "backup", "cloudfront", "cloudwatch", "dynamodb", "ec2", "ecr", "ecs",
 	"elbv2", "iam", "kms", "logs", "rds", "route53", "s3", "secretsmanager", "sts", "ssm", "wafv2",
 }
 
@@ -114,7 +114,7 @@ func New(stack cdktf.TerraformStack, id string, props Props) (aws.AwsProvider, e
 func emulatorEndpoints(url string) *aws.AwsProviderEndpoints {
 	u := jsii.String(url)
 	return &aws.AwsProviderEndpoints{
-		Acm: u, Applicationautoscaling: u, Cloudfront: u, Cloudwatch: u, Dynamodb: u, Ec2: u,
+		Acm: u, Applicationautoscaling: u, Backup: u, Cloudfront: u, Cloudwatch: u, Dynamodb: u, Ec2: u,
 		Ecr: u, Ecs: u, Elbv2: u, Iam: u, Kms: u, Logs: u, Rds: u, Route53: u, S3: u,
 		Secretsmanager: u, Sts: u, Ssm: u, Wafv2: u, Sns: u, Events: u,
 	}

@@ -14,13 +14,12 @@ import (
 )
 
 // NonRootUser is the user a task's container runs as unless told
-// otherwise: uid and gid 65532, which owns nothing in any image (distroless
-// calls it nonroot).
-const NonRootUser = "65532:65532"
+// otherwise (awsrules.NonRootUser, the same at home).
+const NonRootUser = awsrules.NonRootUser
 
 // DefaultWritablePaths are the only paths a container may write by
-// default: everything else is the read-only image.
-var DefaultWritablePaths = []string{"/tmp"}
+// default (awsrules.DefaultWritablePaths, the same at home).
+var DefaultWritablePaths = awsrules.DefaultWritablePaths
 
 // Hardening is how a task's container is locked down: a read-only root
 // filesystem with a task volume on each writable path, a non-root user,

@@ -153,6 +153,9 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	return o, nil
 }
 
+// FlywayMemoryMiB limits a Flyway run (its JVM sizes its heap from it).
+const FlywayMemoryMiB = 512
+
 func newFlywayContainer(c constructs.Construct, o *Database, props Props) container.Container {
 	db := props.Database()
 	server := props.Cluster.Connection()
@@ -205,10 +208,15 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 		MustRun: jsii.Bool(false),
 		Restart: jsii.String("no"),
 		Labels:  dockerlabels.Container(labels),
-		// Flyway reads files and talks to PostgreSQL: no privilege.
+		// Flyway reads files and talks to PostgreSQL: no privilege, and a
+		// read-only root (its JVM writes /tmp).
 		SecurityOpts: jsii.Strings(dockercontainer.NoNewPrivileges),
-		Capabilities: &container.ContainerCapabilities{Drop: jsii.Strings("ALL")},
+		Capabilities: dockercontainer.OnlyCapabilities(),
 	}
+	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{
+		Scope: c, ID: idFlyway + "-files", Prefix: FlywayName(props.Project, props.App), Labels: props.Labels,
+	})
+	dockercontainer.LimitMemory(cfg, FlywayMemoryMiB)
 	// App rollouts depend on Flyway, so Terraform replaces it
 	// create-before-destroy: each run gets a name of its own, renewed by
 	// any of its settings.

@@ -118,7 +118,7 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 	p.Routes = volume.NewVolume(c, jsii.String("routes"), &volume.VolumeConfig{
 		Name: jsii.String(RoutesVolume(props.Project)), Labels: dockerlabels.Volume(props.Labels),
 	})
-	p.Container, p.Ready = dockercontainer.NewWithReady(c, "container", &container.ContainerConfig{
+	cfg := &container.ContainerConfig{
 		Name:  jsii.String(p.name),
 		Image: p.Image.ImageId(),
 		Ports: &published,
@@ -135,13 +135,27 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 		// nginx finishes in-flight requests on SIGQUIT (the image's stop
 		// signal).
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{
+		Capabilities:        dockercontainer.OnlyCapabilities(switchCapabilities...),
+	}
+	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: "container-files", Prefix: p.name, Labels: props.Labels})
+	dockercontainer.LimitMemory(cfg, MemoryMiB)
+	p.Container, p.Ready = dockercontainer.NewWithReady(c, "container", cfg, dockercontainer.Shared{
 		Network: props.Network, Options: props.Options,
 		// The route switch runs as root and signals nginx's master.
 		RootExec: true,
 	}, props.DockerHost, 120)
 	return p, nil
 }
+
+// MemoryMiB limits the proxy's container.
+const MemoryMiB = 128
+
+// switchCapabilities are what the route switch needs as root (docker exec
+// -u 0) in a container whose nginx runs as uid 101: writing the routes of
+// another user (DAC_OVERRIDE, FOWNER, CHOWN), nginx -t setting up its
+// temporary paths for that user (SETUID, SETGID), and signalling its
+// master (KILL). nginx itself holds none of them.
+var switchCapabilities = []string{"CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETUID"}
 
 // ContainerName is the proxy's container name.
 func ContainerName(project string) string { return project + "-proxy" }

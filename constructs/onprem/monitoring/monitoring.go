@@ -74,12 +74,14 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		RulesConfig:        RulesFile(h),
 		AlertmanagerConfig: AlertmanagerConfig(h, props.Receivers),
 	}
-	run := func(id, name, img string, cfg *container.ContainerConfig) container.Container {
+	run := func(id, name, img string, memoryMiB int, cfg *container.ContainerConfig) container.Container {
 		cfg.Name = jsii.String(name)
 		cfg.Image = image.NewImage(c, jsii.String(id+"-image"), &image.ImageConfig{Name: jsii.String(img), KeepLocally: jsii.Bool(true)}).ImageId()
 		// The images run as nobody and need no capability
 		// (dockercontainer adds no-new-privileges).
-		cfg.Capabilities = &container.ContainerCapabilities{Drop: jsii.Strings("ALL")}
+		cfg.Capabilities = dockercontainer.OnlyCapabilities()
+		dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: id + "-files", Prefix: name, Labels: props.Labels})
+		dockercontainer.LimitMemory(cfg, memoryMiB)
 		cfg.DestroyGraceSeconds = jsii.Number(10)
 		return dockercontainer.New(c, id, cfg, dockercontainer.Shared{Network: props.Network, Options: props.Options})
 	}
@@ -98,7 +100,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		return &[]*container.ContainerPorts{{Internal: jsii.Number(float64(internal)), External: jsii.Number(float64(external)), Ip: jsii.String("127.0.0.1")}}
 	}
 
-	m.Blackbox = run("blackbox", BlackboxName(props.Project), BlackboxImage, &container.ContainerConfig{
+	m.Blackbox = run("blackbox", BlackboxName(props.Project), BlackboxImage, ExporterMemoryMiB, &container.ContainerConfig{
 		Upload:      &[]*container.ContainerUpload{{File: jsii.String(blackboxConfig), Content: tfstring.Literal(blackboxModules)}},
 		Healthcheck: healthCheck(blackboxPort, "/metrics"),
 	})
@@ -113,7 +115,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 	if props.BackupVolume != nil {
 		nodeCfg.Volumes = &[]*container.ContainerVolumes{{VolumeName: props.BackupVolume, ContainerPath: jsii.String(BackupMount), ReadOnly: jsii.Bool(true)}}
 	}
-	m.NodeExporter = run("node-exporter", NodeExporterName(props.Project), NodeExporterImage, nodeCfg)
+	m.NodeExporter = run("node-exporter", NodeExporterName(props.Project), NodeExporterImage, ExporterMemoryMiB, nodeCfg)
 
 	amConfig := tfstring.Literal(m.AlertmanagerConfig)
 	if props.SMTPPassword != nil {
@@ -124,7 +126,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 	if props.Receivers.WebhookCA != "" {
 		amUploads = append(amUploads, &container.ContainerUpload{File: jsii.String(webhookCAFile), Content: tfstring.Literal(props.Receivers.WebhookCA)})
 	}
-	m.Alertmanager = run("alertmanager", alerting.AlertmanagerContainer(props.Project), AlertmanagerImage, &container.ContainerConfig{
+	m.Alertmanager = run("alertmanager", alerting.AlertmanagerContainer(props.Project), AlertmanagerImage, AlertmanagerMemoryMiB, &container.ContainerConfig{
 		Command: jsii.Strings("--config.file="+alertmanagerConfig, "--storage.path=/alertmanager",
 			// One instance: no cluster port listening.
 			"--cluster.listen-address="),
@@ -136,7 +138,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		Healthcheck: healthCheck(alertmanagerPort, "/-/healthy"),
 	})
 
-	m.Prometheus = run("prometheus", PrometheusName(props.Project), PrometheusImage, &container.ContainerConfig{
+	m.Prometheus = run("prometheus", PrometheusName(props.Project), PrometheusImage, PrometheusMemoryMiB, &container.ContainerConfig{
 		Command: jsii.Strings("--config.file="+prometheusConfig, "--storage.tsdb.path=/prometheus",
 			"--storage.tsdb.retention.time="+strconv.Itoa(h.RetentionDays)+"d"),
 		Upload: &[]*container.ContainerUpload{
@@ -149,6 +151,14 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 	})
 	return m, nil
 }
+
+// The containers' memory limits (without swap): Prometheus holds its
+// recent samples in memory; the others answer a few requests a minute.
+const (
+	PrometheusMemoryMiB   = 512
+	AlertmanagerMemoryMiB = 128
+	ExporterMemoryMiB     = 64
+)
 
 func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Project", p.Project)

@@ -174,10 +174,19 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		},
 		DestroyGraceSeconds: jsii.Number(10),
 		DependsOn:           &[]cdktf.ITerraformDependable{cl.Container},
+		// As the server's entrypoint: the drill creates and chowns its
+		// scratch cluster and runs it as postgres.
+		Capabilities: dockercontainer.OnlyCapabilities(serverCapabilities...),
 	}
 	if props.Offsite != nil {
 		addOffsite(cfg, *props.Offsite)
 	}
+	// The drill's scratch cluster and restic's cache live in /tmp: a
+	// volume on disk (removed with the container), not a tmpfs in memory.
+	volumes := append(*cfg.Volumes.(*[]*container.ContainerVolumes), &container.ContainerVolumes{ContainerPath: jsii.String("/tmp")})
+	cfg.Volumes = &volumes
+	dockercontainer.ReadOnlyRoot(cfg, nil, dockercontainer.Files{Scope: c, ID: "files", Prefix: b.Name, Labels: props.Labels})
+	dockercontainer.LimitMemory(cfg, BackupMemoryMiB)
 	if len(props.After) > 0 {
 		deps := append(*cfg.DependsOn, props.After...)
 		cfg.DependsOn = &deps
@@ -187,6 +196,10 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 	})
 	return b, nil
 }
+
+// BackupMemoryMiB limits the backup sidecar: pg_dump, restic (its index
+// in memory) and the drill's scratch server, one at a time.
+const BackupMemoryMiB = 1024
 
 // BackupName is the backup sidecar's name, and its volume's.
 func BackupName(project string) string { return project + "-postgres-backup" }

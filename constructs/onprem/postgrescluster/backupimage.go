@@ -18,7 +18,10 @@ const ResticImage = "restic/restic:0.17.3"
 func BackupImageDockerfile(clusterImage string) string {
 	return "FROM " + ResticImage + " AS restic\n" +
 		"FROM " + clusterImage + "\n" +
-		"COPY --from=restic /usr/bin/restic /usr/local/bin/restic\n"
+		"COPY --from=restic /usr/bin/restic /usr/local/bin/restic\n" +
+		// The secrets' volume is seeded from this directory: root's alone
+		// (the drill's scratch server runs as postgres).
+		"RUN install -d -m 0700 /run/secrets\n"
 }
 
 // ImageContext is the backup image's build context on disk.

@@ -47,10 +47,28 @@ type Props struct {
 	// DockerHost is the engine the container runs on, asked whether it is
 	// healthy. Default dockercontainer.DefaultDockerHost.
 	DockerHost string
+	// MemoryMiB limits the server's container, without swap. Default
+	// DefaultMemoryMiB.
+	MemoryMiB int
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
 	dockercontainer.Options
 }
+
+// DefaultMemoryMiB is the server's memory limit unless Props sets one:
+// room for shared_buffers (128 MiB by default), the connections' work
+// memory and the page cache PostgreSQL leans on.
+const DefaultMemoryMiB = 1024
+
+// serverCapabilities are all the official entrypoint needs as root: it
+// creates and chowns the data and socket directories (CHOWN, FOWNER,
+// DAC_OVERRIDE to reach postgres's own 0700 directory) and drops to
+// postgres (SETUID, SETGID). The server itself then holds none.
+var serverCapabilities = []string{"CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"}
+
+// serverWritablePaths are where the server writes outside its volume:
+// its socket and lock file, and the entrypoint's temporary files.
+var serverWritablePaths = []string{"/tmp", "/var/run/postgresql"}
 
 // Cluster is the PostgreSQL container and its data volume.
 type Cluster struct {
@@ -91,6 +109,9 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	if props.AdminUser == "" {
 		props.AdminUser = DefaultAdminUser
 	}
+	if props.MemoryMiB == 0 {
+		props.MemoryMiB = DefaultMemoryMiB
+	}
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -107,7 +128,7 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		Labels:    dockerlabels.Volume(props.Labels),
 		Lifecycle: &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(!props.AllowVolumeDestroy)},
 	})
-	cl.Container, cl.Ready = dockercontainer.NewWithReady(c, idContainer, &container.ContainerConfig{
+	cfg := &container.ContainerConfig{
 		Name:  jsii.String(name),
 		Image: cl.Image.ImageId(),
 		Env: jsii.Strings(
@@ -137,9 +158,14 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 		DestroyGraceSeconds: jsii.Number(60),
 		// Terraform waits for the health check, so a deploy fails if the
 		// server does not come up, and later steps find it ready.
-		Wait:        jsii.Bool(true),
-		WaitTimeout: jsii.Number(120),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options}, props.DockerHost, 180)
+		Wait:         jsii.Bool(true),
+		WaitTimeout:  jsii.Number(120),
+		Capabilities: dockercontainer.OnlyCapabilities(serverCapabilities...),
+	}
+	dockercontainer.ReadOnlyRoot(cfg, serverWritablePaths, dockercontainer.Files{Scope: c, ID: idContainer + "-files", Prefix: name, Labels: props.Labels})
+	dockercontainer.LimitMemory(cfg, props.MemoryMiB)
+	cl.Container, cl.Ready = dockercontainer.NewWithReady(c, idContainer, cfg,
+		dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options}, props.DockerHost, 180)
 	cl.conn = Connection{
 		Host: props.BindAddress, Port: props.Port,
 		InternalHost: name, InternalPort: ContainerPort,
@@ -187,6 +213,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("ImageTag", p.ImageTag)
 	check.Missing("Password", p.Password == nil)
 	check.Port("Port", p.Port)
+	dockercontainer.CheckMemory(check, p.MemoryMiB, DefaultMemoryMiB)
 	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
 }

@@ -151,7 +151,7 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (con
 			&container.ContainerVolumes{HostPath: jsii.String(props.TLS.KeyFile), ContainerPath: jsii.String(containerTLSKey), ReadOnly: jsii.Bool(true)})
 	}
 	uploads = append(uploads, &container.ContainerUpload{File: jsii.String(ContainerConfig), Content: tfstring.Literal(registryconfig.Config(settings))})
-	return dockercontainer.NewWithReady(c, idContainer, &container.ContainerConfig{
+	cfg := &container.ContainerConfig{
 		Name:  jsii.String(ContainerName(props.Project)),
 		Image: r.Image.ImageId(),
 		Ports: &[]*container.ContainerPorts{{
@@ -171,11 +171,30 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (con
 		Wait:                jsii.Bool(true),
 		WaitTimeout:         jsii.Number(120),
 		DestroyGraceSeconds: jsii.Number(30),
-	}, dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options}, props.DockerHost, 180)
+		// It runs as root, but owns every file it touches and listens
+		// above 1024: no capability is needed.
+		Capabilities: dockercontainer.OnlyCapabilities(),
+	}
+	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: idContainer + "-files", Prefix: ContainerName(props.Project), Labels: props.Labels})
+	dockercontainer.LimitMemory(cfg, MemoryMiB)
+	return dockercontainer.NewWithReady(c, idContainer, cfg,
+		dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options}, props.DockerHost, 180)
 }
 
+// MemoryMiB limits the registry, and BackupMemoryMiB its backup
+// sidecar (tar and gzip streaming between volumes).
+const (
+	MemoryMiB       = 256
+	BackupMemoryMiB = 128
+)
+
+// backupCapabilities are busybox crond's: it sets the job's groups and
+// user (root's own) before running it, which needs SETGID and SETUID even
+// for root. The jobs read and write root's files in the volumes.
+var backupCapabilities = []string{"SETGID", "SETUID"}
+
 func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
-	return dockercontainer.New(c, idBackupContainer, &container.ContainerConfig{
+	cfg := &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-registry-backup"),
 		Image:   r.BackupImage.ImageId(),
 		Command: jsii.Strings("crond", "-f", "-l", "8"),
@@ -202,7 +221,11 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 			Interval: jsii.String("1m0s"), Timeout: jsii.String("5s"), Retries: jsii.Number(3),
 		},
 		DestroyGraceSeconds: jsii.Number(10),
-	}, dockercontainer.Shared{Options: props.Options})
+		Capabilities:        dockercontainer.OnlyCapabilities(backupCapabilities...),
+	}
+	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: idBackupContainer + "-files", Prefix: props.Project + "-registry-backup", Labels: props.Labels})
+	dockercontainer.LimitMemory(cfg, BackupMemoryMiB)
+	return dockercontainer.New(c, idBackupContainer, cfg, dockercontainer.Shared{Options: props.Options})
 }
 
 // ContainerName is the registry container's name: <project>-registry.

@@ -6,15 +6,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/appdatabase"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/localimage"
@@ -69,6 +69,13 @@ type Props struct {
 	// MemoryMiB limits the container, without swap. Default
 	// rollout.DefaultMemoryMiB.
 	MemoryMiB int
+	// WritablePaths are the only paths the app may write: tmpfs mounts
+	// on a read-only root, as on its ECS task. Default
+	// dockercontainer.DefaultWritablePaths.
+	WritablePaths []string
+	// User runs the app: "uid", "uid:gid" or a name the image knows; root
+	// is refused. Default awsrules.NonRootUser, as on ECS.
+	User string
 	// Options are the log rotation and labels of its containers (and
 	// volumes). Defaults: see dockercontainer.Options.
 	dockercontainer.Options
@@ -154,6 +161,7 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 	cfg := &container.ContainerConfig{
 		Image: s.Image.Image.ImageId(),
 		Env:   sortedEnv(env),
+		User:  jsii.String(props.User),
 	}
 	if len(uploads) > 0 {
 		cfg.Upload = &uploads
@@ -164,7 +172,8 @@ func newRollout(c constructs.Construct, s *Service, props Props) (*rollout.Rollo
 	return rollout.New(c, idRollout, rollout.Props{
 		Project: props.Project, App: props.App, Config: cfg, Port: props.Port, Proxy: props.Proxy,
 		HealthCheckCommand: props.HealthCheckCommand, Health: healthspec.For(props.HealthCheckPath), MemoryMiB: props.MemoryMiB,
-		Shared: dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(SourceHashLabel, props.SourceHash)},
+		WritablePaths: props.WritablePaths,
+		Shared:        dockercontainer.Shared{Network: props.Network, Options: props.WithLabel(SourceHashLabel, props.SourceHash)},
 	})
 }
 
@@ -192,6 +201,9 @@ func (p *Props) defaults() {
 	if p.HealthCheckPath == "" {
 		p.HealthCheckPath = "/healthz"
 	}
+	if p.User == "" {
+		p.User = awsrules.NonRootUser
+	}
 }
 
 // validate reports every problem of the props at once.
@@ -214,5 +226,13 @@ func (p Props) validate(check *propcheck.Errors) error {
 	frontproxy.CheckRoute(check, p.Proxy, p.App)
 	rollout.CheckHealthCheckCommand(check, p.HealthCheckCommand)
 	rollout.CheckMemory(check, p.MemoryMiB)
+	if awsrules.IsRootUser(p.User) {
+		check.Add("User", p.User, "runs the app as root; leave it empty (%s) or give the non-root uid the image needs", awsrules.NonRootUser)
+	}
+	var uploads container.ContainerConfig
+	if p.Database != nil {
+		uploads.Upload = &[]*container.ContainerUpload{{File: jsii.String(PGPassFile)}}
+	}
+	dockercontainer.CheckWritablePaths(check, "WritablePaths", p.WritablePaths, &uploads)
 	return check.Err()
 }

@@ -2,6 +2,7 @@ package rollout
 
 import (
 	_ "embed"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,10 @@ type Props struct {
 	// MemoryMiB limits the container, without swap (as on Fargate), at
 	// least MinMemoryMiB. Default DefaultMemoryMiB.
 	MemoryMiB int
+	// WritablePaths are the only paths the container may write (tmpfs on
+	// a read-only root, as its ECS task's). Default
+	// dockercontainer.DefaultWritablePaths.
+	WritablePaths []string
 }
 
 // DefaultMemoryMiB is an app container's limit when Props leaves it 0:
@@ -48,7 +53,7 @@ type Props struct {
 const DefaultMemoryMiB = 512
 
 // MinMemoryMiB is the smallest limit Docker accepts.
-const MinMemoryMiB = 6
+const MinMemoryMiB = dockercontainer.MinMemoryMiB
 
 // Rollout is an app's container and the gate that routes to it.
 type Rollout struct {
@@ -71,16 +76,16 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	if props.MemoryMiB == 0 {
 		props.MemoryMiB = DefaultMemoryMiB
 	}
+	if props.WritablePaths == nil {
+		props.WritablePaths = slices.Clone(dockercontainer.DefaultWritablePaths)
+	}
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	r := &Rollout{Construct: c}
 	cfg := props.Config
-	cfg.Memory = jsii.Number(float64(props.MemoryMiB))
-	// No swap: the limit is the limit (Docker's default, twice the
-	// memory, is read back and would show a change on every plan).
-	cfg.MemorySwap = cfg.Memory
+	dockercontainer.LimitMemory(cfg, props.MemoryMiB)
 	h := props.Health
 	cfg.Healthcheck = &container.ContainerHealthcheck{
 		Test:     jsii.Strings(props.HealthCheckCommand...),
@@ -91,11 +96,15 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	// leave the unhealthy container running and tainted.
 	cfg.Wait = jsii.Bool(false)
 	cfg.DestroyGraceSeconds = jsii.Number(float64(healthspec.Seconds(h.Drain)))
-	// As on ECS (ecscluster.Hardening): an app needs no capability. An
-	// image that does fails here as it would on Fargate.
+	// As on ECS (ecscluster.Hardening): an app needs no capability and
+	// writes only to its writable paths. An image that needs more fails
+	// here as it would on Fargate.
 	if cfg.Capabilities == nil {
-		cfg.Capabilities = &container.ContainerCapabilities{Drop: jsii.Strings("ALL")}
+		cfg.Capabilities = dockercontainer.OnlyCapabilities()
 	}
+	dockercontainer.ReadOnlyRoot(cfg, props.WritablePaths, dockercontainer.Files{
+		Scope: c, ID: "files", Prefix: props.Project + "-" + props.App, Labels: props.Shared.Labels,
+	})
 	shared := props.Shared
 	shared.Options = shared.WithLabel(naming.AppLabel, props.App)
 	dockercontainer.Complete(cfg, shared)
@@ -158,9 +167,7 @@ func CheckHealthCheckCommand(check *propcheck.Errors, command []string) {
 // CheckMemory checks a MemoryMiB prop that is passed on to Props: 0 (the
 // default) or at least MinMemoryMiB.
 func CheckMemory(check *propcheck.Errors, memoryMiB int) {
-	if memoryMiB != 0 && memoryMiB < MinMemoryMiB {
-		check.Add("MemoryMiB", memoryMiB, "must be at least %d (Docker's minimum), or 0 for %d", MinMemoryMiB, DefaultMemoryMiB)
-	}
+	dockercontainer.CheckMemory(check, memoryMiB, DefaultMemoryMiB)
 }
 
 // validate reports every problem of the props at once.
@@ -175,6 +182,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 	}
 	check.Port("Port", p.Port)
 	CheckMemory(check, p.MemoryMiB)
+	dockercontainer.CheckWritablePaths(check, "WritablePaths", p.WritablePaths, p.Config)
 	check.Claim("container", p.Project+"-"+p.App)
 	return check.Err()
 }

@@ -5,6 +5,8 @@
 set -eu
 if [ "${1:-}" = "postgres" ] && [ "$(id -u)" = 0 ]; then
   mkdir -p "$PGDATA"
+  # As the official entrypoint: the socket directory may be a fresh tmpfs.
+  mkdir -p /var/run/postgresql && chmod 3777 /var/run/postgresql
   chown postgres:postgres "$PGDATA"
   chmod 700 "$PGDATA"
   if [ ! -s "$PGDATA/PG_VERSION" ]; then

@@ -7,9 +7,6 @@
 set -u
 . "${BACKUP_LIB:-/usr/local/share/fullstack/backup-lib.sh}"
 round_lock pg-backup-all
-# The uploads arrive readable by all; only root may read the secrets (the
-# drill's scratch server runs as postgres).
-chmod 600 /run/secrets/* 2>/dev/null
 failed=
 /usr/local/bin/pg-backup || failed="$failed pg-backup"
 if [ -n "${RESTIC_REPOSITORY:-}" ]; then

@@ -1,8 +1,6 @@
 #!/bin/sh
 set -u
 trap 'exit 0' INT TERM
-# The uploads arrive readable by all; only root may read the secrets.
-chmod 600 /run/secrets/* 2>/dev/null
 at="${AT:-03:47}"
 echo "pg-backup-daily: backups at $at UTC into ${BACKUP_DIR:-/backup}"
 # The start of the schedule, for the monitoring: it stands in for the last
