@@ -1,0 +1,100 @@
+// Package apicheck holds the library's exported API to its changelog:
+// every incompatible change since the last version (as golang.org/x/exp's
+// apidiff reports it) must be named, as package.Name, in the Unreleased
+// section of CHANGELOG.md, where its migration is written.
+package apicheck
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Version is a released version and the commit it is.
+type Version struct {
+	Number string // e.g. "0.1.0"
+	Commit string // 40 hex digits
+}
+
+var (
+	versionHeading = regexp.MustCompile(`(?m)^## \[([0-9]+\.[0-9]+\.[0-9]+)\]`)
+	commitLine     = regexp.MustCompile("(?m)^Commit: `([0-9a-f]{40})`")
+)
+
+// LastVersion is the newest version of the changelog (the first after
+// Unreleased) and the commit its section names.
+func LastVersion(changelog string) (Version, error) {
+	m := versionHeading.FindStringSubmatchIndex(changelog)
+	if m == nil {
+		return Version{}, fmt.Errorf("CHANGELOG.md names no version (a heading \"## [x.y.z] - date\")")
+	}
+	v := Version{Number: changelog[m[2]:m[3]]}
+	section := changelog[m[1]:]
+	if next := versionHeading.FindStringIndex(section); next != nil {
+		section = section[:next[0]]
+	}
+	c := commitLine.FindStringSubmatch(section)
+	if c == nil {
+		return v, fmt.Errorf("CHANGELOG.md: version %s names no commit (a line \"Commit: `<40 hex digits>`\")", v.Number)
+	}
+	v.Commit = c[1]
+	return v, nil
+}
+
+// Unreleased is the text of the changelog's Unreleased section.
+func Unreleased(changelog string) string {
+	_, rest, ok := strings.Cut(changelog, "## [Unreleased]")
+	if !ok {
+		return ""
+	}
+	if next := versionHeading.FindStringIndex(rest); next != nil {
+		rest = rest[:next[0]]
+	}
+	return rest
+}
+
+// Change is one incompatible change apidiff reports.
+type Change struct {
+	// Name is package.Name: the package's last path element and the
+	// changed identifier's first part (a type for a field or method).
+	Name string
+	// Line is apidiff's own line.
+	Line string
+}
+
+// Incompatible reads the changes of "apidiff -m -incompatible" output
+// (lines "- ./<package path>.<identifier>: <what changed>").
+func Incompatible(output string) []Change {
+	var out []Change
+	for _, line := range strings.Split(output, "\n") {
+		item, ok := strings.CutPrefix(strings.TrimSpace(line), "- ")
+		if !ok {
+			continue
+		}
+		where, _, ok := strings.Cut(item, ": ")
+		if !ok {
+			continue
+		}
+		dir, ident := path.Split(strings.TrimPrefix(where, "./"))
+		pkg, symbol, ok := strings.Cut(ident, ".")
+		if !ok { // the module's root package: "./.Name"
+			pkg, symbol = path.Base(strings.TrimSuffix(dir, "/")), ident
+		}
+		symbol, _, _ = strings.Cut(symbol, ".")
+		out = append(out, Change{Name: pkg + "." + symbol, Line: item})
+	}
+	return out
+}
+
+// Unnamed are the changes whose Name the Unreleased text does not
+// mention.
+func Unnamed(changes []Change, unreleased string) []Change {
+	var out []Change
+	for _, c := range changes {
+		if !strings.Contains(unreleased, c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
