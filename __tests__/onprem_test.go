@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"fmt"
+	"github.com/homecloud-dev/fullstack/internal/browsercheck"
 	"net"
 	"os"
 	"os/exec"
@@ -167,6 +168,20 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 		if code, body, _ := httpGet(t, "GET", site+"/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"kept"`) {
 			t.Errorf("GET /api/notes through nginx: %d %s", code, body)
+		}
+	})
+
+	t.Run("a browser renders the site: the note written through the API, on / and a deep link, no console error", func(t *testing.T) {
+		// FULLSTACK_SITE_SCREENSHOT keeps the picture (docs/img/home-site.png).
+		shot := os.Getenv("FULLSTACK_SITE_SCREENSHOT")
+		if shot == "" {
+			shot = filepath.Join(t.TempDir(), "home-site.png")
+		}
+		if err := browsercheck.Check(context.Background(), 60*time.Second,
+			browsercheck.Page{URL: site + "/", Visible: "#notes li", Text: "kept", Screenshot: shot},
+			browsercheck.Page{URL: site + "/notes/42", Visible: "#notes li", Text: "kept"},
+		); err != nil {
+			t.Error(err)
 		}
 	})
 

@@ -123,7 +123,7 @@ func run(keep bool) error {
 		onprem.teardownAfter(r)
 		return err
 	}
-	if err := r.step("staging: the API and the site answer", onprem.check); err != nil {
+	if err := r.step("staging: the API and the site answer, and a browser renders a note written through the site", onprem.check); err != nil {
 		onprem.teardownAfter(r)
 		return err
 	}

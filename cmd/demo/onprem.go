@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -9,7 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/homecloud-dev/fullstack/internal/browsercheck"
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/standins"
 )
@@ -101,7 +105,8 @@ func (o *onPremDemo) deploy() error {
 }
 
 // check asks the API's health check and, through the site's nginx, the
-// API's notes; both must answer 200.
+// API's notes (both must answer 200), then writes a note through the site
+// and looks at the site in a browser.
 func (o *onPremDemo) check() error {
 	api := "http://127.0.0.1:" + strconv.Itoa(o.settings.APIPort)
 	site := "http://127.0.0.1:" + strconv.Itoa(o.settings.SitePort)
@@ -118,6 +123,23 @@ func (o *onPremDemo) check() error {
 		if resp.StatusCode != 200 {
 			return fmt.Errorf("%s answered %d at %s", c.what, resp.StatusCode, c.url)
 		}
+	}
+	// A browser sees what a user would: the page runs its script under the
+	// site's CSP and shows a note written through /api/, on a deep link too.
+	note := `{"title":"written by the demo","body":"through the site's /api/","tags":["demo"]}`
+	resp, err := http.Post(site+"/api/notes", "application/json", strings.NewReader(note))
+	if err != nil {
+		return fmt.Errorf("writing a note through notes-web's /api/: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("writing a note through notes-web's /api/ answered %d", resp.StatusCode)
+	}
+	if err := browsercheck.Check(context.Background(), time.Minute,
+		browsercheck.Page{URL: site + "/", Visible: "#notes li", Text: "written by the demo"},
+		browsercheck.Page{URL: site + "/notes/1", Visible: "#notes li", Text: "written by the demo"},
+	); err != nil {
+		return fmt.Errorf("notes-web in a browser: %w", err)
 	}
 	o.report.deployed("staging (onprem, on the private engine %s):", o.engine.Host)
 	o.report.deployed("  notes-api: %s", api)
