@@ -67,7 +67,7 @@ func (h *home) sweep(n int) error {
 	containers, err := h.engine.Docker("ps", "-aq", "--filter", "label=project="+h.p.Name, "--filter", "label="+stacks.PreviewLabel+"="+strconv.Itoa(n))
 	errs = append(errs, err)
 	if ids := strings.Fields(containers); len(ids) > 0 {
-		_, err := h.engine.Docker(append([]string{"rm", "-f"}, ids...)...)
+		_, err := h.engine.Docker(append([]string{"rm", "-f", "-v"}, ids...)...) // -v: files containers' volumes too
 		errs = append(errs, err)
 	}
 	routes := fmt.Sprintf("rm -f %s/*.%s.conf && nginx -s reload", frontproxy.HostsDir, naming.PreviewHost(h.p.OnPrem.Previews.Domain, n, ""))
