@@ -63,7 +63,7 @@ func TestAPICompatibleWithLastVersion(t *testing.T) {
 	changes := apicheck.Incompatible(out)
 	t.Logf("figure: %d incompatible changes since %s (%s)", len(changes), v.Number, v.Commit[:12])
 	for _, c := range apicheck.Unnamed(changes, apicheck.Unreleased(string(raw))) {
-		t.Errorf("incompatible since %s, and not named in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Name)
+		t.Errorf("incompatible since %s, and not named under Changed or Removed in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Name)
 	}
 }
 
@@ -88,7 +88,7 @@ func TestAPICheckRefusesAnUnnamedBreak(t *testing.T) {
 	export := filepath.Join(t.TempDir(), "old.export")
 	run(t, old, bin, "-m", "-w", export, "example.com/lib")
 	changes := apicheck.Incompatible(run(t, cur, bin, "-m", "-incompatible", export, "example.com/lib"))
-	unnamed := apicheck.Unnamed(changes, "### Added\n- `greet.Bye`.\n")
+	unnamed := apicheck.Unnamed(changes, "### Added\n- `greet.Bye`, and `greet.Hello` tells why.\n")
 	if len(unnamed) != 1 || unnamed[0].Name != "greet.Hello" {
 		t.Fatalf("the changed signature is not refused: %+v", unnamed)
 	}

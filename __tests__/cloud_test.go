@@ -366,7 +366,13 @@ func checkBackupPlan(t *testing.T, emu *harness.Emulator, p *config.Project) {
 	}
 	drill := strings.ReplaceAll(name, "-", "_")
 	get(p.Cloud.Region, "/restore-testing/plans/"+drill)
-	tested := get(p.Cloud.Region, "/restore-testing/plans/"+drill+"/selections/"+drill+"_rds_0")["RestoreTestingSelection"].(map[string]any)
+	app := ""
+	for _, a := range p.Apps {
+		if a.Database.Enabled {
+			app = a.Name
+		}
+	}
+	tested := get(p.Cloud.Region, "/restore-testing/plans/"+drill+"/selections/"+strings.ReplaceAll(drill+"_"+app, "-", "_"))["RestoreTestingSelection"].(map[string]any)
 	if o := fmt.Sprint(tested["RestoreMetadataOverrides"]); !strings.Contains(o, "dbsubnetgroupname") || !strings.Contains(o, "sg-") {
 		t.Errorf("a test restore is not placed beside the database: %s", o)
 	}

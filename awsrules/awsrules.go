@@ -9,7 +9,9 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts.
@@ -85,18 +87,58 @@ func IsWritablePath(p string) bool {
 
 // BackupScheduleRule is what an AWS Backup schedule must be; see
 // IsBackupSchedule.
-const BackupScheduleRule = `must be an EventBridge cron expression in UTC with six fields, e.g. "cron(17 3 * * ? *)"`
+const BackupScheduleRule = `must be an EventBridge cron expression in UTC with six fields, one minute an hour at most, e.g. "cron(17 3 * * ? *)"`
 
 // IsBackupSchedule reports whether s is a cron expression AWS Backup
-// accepts in shape: cron(minutes hours day-of-month month day-of-week
-// year), one of the two days "?".
+// accepts in shape: cron(minute hours day-of-month month day-of-week
+// year), one minute (AWS Backup runs at most hourly) and one of the two
+// days "?".
 func IsBackupSchedule(s string) bool {
+	f, ok := backupCron(s)
+	return ok && (f[2] == "?") != (f[4] == "?")
+}
+
+func backupCron(s string) ([]string, bool) {
 	inner, ok := strings.CutPrefix(s, "cron(")
 	if !ok || !strings.HasSuffix(inner, ")") {
-		return false
+		return nil, false
 	}
 	f := strings.Fields(strings.TrimSuffix(inner, ")"))
-	return len(f) == 6 && (f[2] == "?") != (f[4] == "?")
+	if len(f) != 6 {
+		return nil, false
+	}
+	m, err := strconv.Atoi(f[0])
+	return f, err == nil && m >= 0 && m < 60
+}
+
+// RDSBackupWindow and RDSMaintenanceWindow are every RDS instance's, in
+// UTC: set, so that AWS Backup's daily job is not left to collide with a
+// window RDS would pick at random (AWS Backup does not start a job in or
+// close to the automated backup window).
+const (
+	RDSBackupWindow      = "00:30-01:00"
+	RDSMaintenanceWindow = "sun:01:30-sun:02:00"
+)
+
+// BackupWindowClearance is how far an AWS Backup job keeps from
+// RDSBackupWindow.
+const BackupWindowClearance = time.Hour
+
+// ClashesWithRDSBackupWindow reports whether a daily schedule (one hour
+// and minute) starts within BackupWindowClearance of RDSBackupWindow.
+func ClashesWithRDSBackupWindow(schedule string) bool {
+	f, ok := backupCron(schedule)
+	if !ok {
+		return false
+	}
+	h, err := strconv.Atoi(f[1])
+	if err != nil {
+		return false // several hours: one of them may be clear
+	}
+	m, _ := strconv.Atoi(f[0])
+	start := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+	from, to := 30*time.Minute-BackupWindowClearance, time.Hour+BackupWindowClearance // 23:30 to 02:00
+	return start >= from+24*time.Hour || start < to
 }
 
 // BackupVaultARNRule is what a backup vault's ARN must look like; see

@@ -255,10 +255,16 @@ func TestBadInput(t *testing.T) {
 			`fullstack.yaml:8: cloud.backup.copy_region: "eu-west-2" is cloud.region itself: a copy must survive the region's loss`,
 			`cloud.backup.restore_test_schedule: "cron(0 5 * * SUN *)" must be an EventBridge cron expression`,
 			`cloud.backup.enabled: "true" has nothing to back up: no app has a database`}},
+		{"aws backup in the RDS window, too often, a drill schedule without the drill", "project: shop\napps:\n  - {name: a, kind: api, database: true}\ncloud:\n  backup: {enabled: true, schedule: 'cron(45 0 * * ? *)', restore_test_schedule: 'cron(0/30 5 ? * SUN *)'}\n", []string{
+			`cloud.backup.schedule: "cron(45 0 * * ? *)" starts within an hour of the databases' backup window (00:30-01:00 UTC)`,
+			`cloud.backup.restore_test_schedule: "cron(0/30 5 ? * SUN *)" must be an EventBridge cron expression in UTC with six fields, one minute an hour at most`,
+			`cloud.backup.restore_test_schedule: "cron(0/30 5 ? * SUN *)" is set without restore_testing: true`}},
 		{"aws backup copy places", "project: shop\ncloud:\n  backup: {enabled: true, copy_region: eu-central-1, copy_vault_arn: 'arn:aws:backup:eu-west-1:123456789012:backup-vault:far'}\n", []string{
 			`cloud.backup.copy_vault_arn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:far" is set with copy_region: copy to one place`}},
 		{"aws backup vault arn", "project: shop\ncloud:\n  backup: {enabled: true, copy_vault_arn: 'arn:aws:s3:::bucket'}\n", []string{
 			`cloud.backup.copy_vault_arn: "arn:aws:s3:::bucket" must be a backup vault's ARN`}},
+		{"aws backup to another account without the project key", "project: shop\ncloud:\n  backup: {enabled: true, copy_vault_arn: 'arn:aws:backup:eu-west-1:210987654321:backup-vault:far'}\n", []string{
+			`cloud.backup.copy_vault_arn: "arn:aws:backup:eu-west-1:210987654321:backup-vault:far" needs cloud.security.kms: true`}},
 		{"aws backup settings while off", "project: shop\ncloud:\n  backup: {copy_region: eu-central-1}\n", []string{
 			`cloud.backup.enabled: "false" is off while other cloud.backup settings are set`}},
 		{"registry image latest", "project: shop\nonprem:\n  registry: {image: 'registry:latest'}\n", []string{`onprem.registry.image: "registry:latest" must be an image pinned to a tag`}},

@@ -865,6 +865,12 @@ func validateBackup(errs *problems, c *Cloud) {
 			errs.add("cloud.backup."+s.field, s.value, "%s", awsrules.BackupScheduleRule)
 		}
 	}
+	if awsrules.ClashesWithRDSBackupWindow(b.Schedule) {
+		errs.add("cloud.backup.schedule", b.Schedule, "starts within an hour of the databases' backup window (%s UTC), when AWS Backup starts no job: choose another hour", awsrules.RDSBackupWindow)
+	}
+	if b.RestoreTestSchedule != "" && !b.RestoreTesting {
+		errs.add("cloud.backup.restore_test_schedule", b.RestoreTestSchedule, "is set without restore_testing: true")
+	}
 	for _, d := range []struct {
 		field string
 		days  int
@@ -882,6 +888,8 @@ func validateBackup(errs *problems, c *Cloud) {
 		errs.add("cloud.backup.copy_region", b.CopyRegion, "is cloud.region itself: a copy must survive the region's loss")
 	case b.CopyVaultARN != "" && !awsrules.IsBackupVaultARN(b.CopyVaultARN):
 		errs.add("cloud.backup.copy_vault_arn", b.CopyVaultARN, "%s", awsrules.BackupVaultARNRule)
+	case b.CopyVaultARN != "" && !c.Security.KMS:
+		errs.add("cloud.backup.copy_vault_arn", b.CopyVaultARN, "needs cloud.security.kms: true: a snapshot under RDS's default key cannot be shared with another account; the project's key is shared with the vault's account")
 	case b.CopyRetentionDays != 0 && b.CopyRegion == "" && b.CopyVaultARN == "":
 		errs.add("cloud.backup.copy_retention_days", b.CopyRetentionDays, "is set without a copy: set copy_region or copy_vault_arn")
 	}

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"strings"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -162,7 +164,12 @@ func newProjectKey(stack cdktf.TerraformStack, p *config.Project) (string, error
 	if !p.Cloud.Security.KMS {
 		return "", nil
 	}
-	key, err := kmskey.New(stack, "kms", kmskey.Props{Alias: naming.VPC(p.Name, p.Cloud.Environment).Value, Region: p.Cloud.Region})
+	props := kmskey.Props{Alias: naming.VPC(p.Name, p.Cloud.Environment).Value, Region: p.Cloud.Region}
+	if b := p.Cloud.Backup; b.Enabled && b.CopyVaultARN != "" {
+		// The account that holds the copies decrypts the snapshots with it.
+		props.ShareWithAccounts = []string{strings.Split(b.CopyVaultARN, ":")[4]}
+	}
+	key, err := kmskey.New(stack, "kms", props)
 	if err != nil {
 		return "", err
 	}

@@ -30,6 +30,7 @@ func newCloudBackup(stack cdktf.TerraformStack, p *config.Project, net *network.
 	for _, a := range p.Apps { // in the project's order: stable ids
 		if db, ok := databases[a.Name]; ok {
 			props.Databases = append(props.Databases, backupplan.Database{
+				App:         a.Name,
 				InstanceARN: db.Instance.Arn(), SubnetGroup: db.SubnetGroup.Name(), SecurityGroupID: net.SecurityGroups.Database.Id(),
 			})
 		}

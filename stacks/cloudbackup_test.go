@@ -3,7 +3,12 @@ package stacks_test
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/homecloud-dev/fullstack/awsrules"
+	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/internal/synth"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/backupplan"
 	"github.com/homecloud-dev/fullstack/stacks"
@@ -49,6 +54,11 @@ func TestCloudBackupPlan(t *testing.T) {
 	}
 	sort.Slice(dbs, func(i, j int) bool { return fmt.Sprint(dbs[i]) < fmt.Sprint(dbs[j]) })
 	sel := s.Resources("aws_backup_selection")[onlyID(t, s, "aws_backup_selection")]
+	for _, db := range s.Resources("aws_db_instance") {
+		// Set, an hour and more clear of the plan's schedule.
+		eq(t, db, "backup_window", awsrules.RDSBackupWindow)
+		eq(t, db, "maintenance_window", awsrules.RDSMaintenanceWindow)
+	}
 	eq(t, sel, "resources", dbs)
 
 	rt := s.Resources("aws_backup_restore_testing_plan")[onlyID(t, s, "aws_backup_restore_testing_plan")]
@@ -69,5 +79,30 @@ func TestCloudBackupPlan(t *testing.T) {
 		if overrides["dbsubnetgroupname"] == nil || overrides["vpcsecuritygroupids"] == nil {
 			t.Errorf("%s restores without a subnet group and security group (AWS Backup would pick the default VPC): %v", id, overrides)
 		}
+	}
+}
+
+// TestCloudBackupToAnotherAccount: a copy to another account's vault
+// shares the project's key with that account, which decrypts the copies.
+func TestCloudBackupToAnotherAccount(t *testing.T) {
+	const vault = "arn:aws:backup:eu-west-1:210987654321:backup-vault:far"
+	out, err := synth.Project(project(func(p *config.Project) {
+		p.Cloud.Security.KMS = true
+		p.Cloud.Backup = config.Backup{Enabled: true, CopyVaultARN: vault}
+	}), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.Stacks[stacks.CloudName]
+	plan := s.Resources("aws_backup_plan")[onlyID(t, s, "aws_backup_plan")]
+	eq(t, get(t, plan, "rule").([]any)[0].(map[string]any), "copy_action", []any{map[string]any{
+		"destination_vault_arn": vault, "lifecycle": map[string]any{"delete_after": 35},
+	}})
+	key := s.Resources("aws_kms_key")[idOf(t, s, "aws_kms_key", "description", "Customer-managed key of shop-production")]
+	if policy := fmt.Sprint(key["policy"]); !strings.Contains(policy, `:iam::210987654321:root"`) || !strings.Contains(policy, "OtherAccountsDecrypt") {
+		t.Errorf("the key is not shared with the copies' account: %s", policy)
+	}
+	if n := len(s.Resources("aws_backup_vault")); n != 1 {
+		t.Errorf("%d vaults: the other account's is not this stack's", n)
 	}
 }

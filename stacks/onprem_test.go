@@ -37,18 +37,26 @@ func uploads(s *synth.Stack, c map[string]any) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	list, _ := c["upload"].([]any)
 	// A read-only container's uploads are held by its files container
-	// (dockercontainer.ReadOnlyRoot), mounted with volumes_from.
-	vols, _ := c["volumes"].([]any)
-	for _, v := range vols {
-		from, _ := asMap(v)["from_container"].(string)
-		if id, ok := strings.CutPrefix(strings.TrimSuffix(from, ".name}:ro"), "${docker_container."); ok {
-			files, _ := s.Resources("docker_container")[id]["upload"].([]any)
-			list = append(list, files...)
-		}
+	// (dockercontainer.ReadOnlyRoot).
+	for _, files := range filesContainers(s, c) {
+		more, _ := files["upload"].([]any)
+		list = append(list, more...)
 	}
 	for _, u := range list {
 		m := u.(map[string]any)
 		out[m["file"].(string)] = m
+	}
+	return out
+}
+
+// filesContainers are the files containers c depends on: created to hold
+// its uploads, never started.
+func filesContainers(s *synth.Stack, c map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, d := range synth.Strings(c["depends_on"]) {
+		if id, ok := strings.CutPrefix(d, "docker_container."); ok && s.Resources("docker_container")[id]["start"] == false {
+			out = append(out, s.Resources("docker_container")[id])
+		}
 	}
 	return out
 }
@@ -87,6 +95,11 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	vols := map[string]map[string]any{}
 	for _, v := range s.Resources("docker_volume") {
+		if strings.Contains(labelsOf(t, v), dockercontainer.FilesLabel+"=true") {
+			// A read-only container's uploads (TestOnPremContainersHardened).
+			eq(t, v, "lifecycle", nil)
+			continue
+		}
 		vols[v["name"].(string)] = v
 	}
 	for _, name := range []string{"shop-registry-data", "shop-registry-backup", "shop-postgres-data", "shop-postgres-backup"} {
@@ -121,7 +134,7 @@ func TestRegistryContainer(t *testing.T) {
 	net := onlyID(t, s, "docker_network")
 	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"registry"}}})
 	data := idOf(t, s, "docker_volume", "name", "shop-registry-data")
-	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": registry.ContainerRootDir}, filesMount(t, s, c)})
+	eq(t, c, "volumes", append([]any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": registry.ContainerRootDir}}, filesMounts(t, s, c)...))
 	eq(t, c, "healthcheck.test", []any{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5001/debug/health"})
 	eq(t, c, "log_driver", "json-file")
 	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
@@ -151,6 +164,8 @@ func TestRegistryWithAuthAndTLS(t *testing.T) {
 	s := emulated.Stacks["onprem"]
 	c := container(t, s, "shop-registry")
 	eq(t, c, "ports", []any{map[string]any{"internal": 5000, "external": 5443, "ip": "0.0.0.0"}})
+	// The host's key may be its owner's alone: root reads it, nothing more.
+	eq(t, c, "capabilities", map[string]any{"drop": []any{"ALL"}, "add": []any{"DAC_READ_SEARCH"}})
 	up := uploads(s, c)
 	eq(t, up[registry.ContainerHTPasswd], "content", "${var."+config.RegistryHTPasswdVariable+"}")
 	eq(t, s.Variables(), config.RegistryHTPasswdVariable+".sensitive", true)
@@ -189,11 +204,10 @@ func TestRegistryBackupSidecar(t *testing.T) {
 		eq(t, b, "env", []any{"DATA_DIR=/data", "BACKUP_DIR=/backup", "KEEP=" + c.keep})
 		data := idOf(t, s, "docker_volume", "name", "shop-registry-data")
 		backup := idOf(t, s, "docker_volume", "name", "shop-registry-backup")
-		eq(t, b, "volumes", []any{
+		eq(t, b, "volumes", append([]any{
 			map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": "/data"},
 			map[string]any{"volume_name": ref("docker_volume", backup, "name"), "container_path": "/backup"},
-			filesMount(t, s, b),
-		})
+		}, filesMounts(t, s, b)...))
 		up := uploads(s, b)
 		eq(t, up["/etc/crontabs/root"], "content", c.schedule+" "+registry.BackupCommand+"\n")
 		// Terraform reads "${" as an interpolation: the scripts' shell
@@ -234,7 +248,7 @@ func TestPostgresContainer(t *testing.T) {
 	eq(t, c, "healthcheck.test", []any{"CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", "5432"})
 	eq(t, c, "wait", true)
 	data := idOf(t, s, "docker_volume", "name", "shop-postgres-data")
-	eq(t, c, "volumes", []any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": postgrescluster.ContainerDataDir}, filesMount(t, s, c)})
+	eq(t, c, "volumes", append([]any{map[string]any{"volume_name": ref("docker_volume", data, "name"), "container_path": postgrescluster.ContainerDataDir}}, filesMounts(t, s, c)...))
 	net := onlyID(t, s, "docker_network")
 	eq(t, c, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name"), "aliases": []any{"postgres"}}})
 	eq(t, c, "log_opts", map[string]any{"max-size": "10m", "max-file": "3"})
@@ -346,7 +360,9 @@ func TestAppDatabaseOnPrem(t *testing.T) {
 		"condition":     "${self.exit_code == 0}",
 		"error_message": "flyway migrate failed for orders (exit ${self.exit_code}):\n${self.container_logs}",
 	}})
-	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID, "postgresql_role." + appRoleID})
+	// And its files container (dockercontainer.ReadOnlyRoot): the SQL and flyway.conf.
+	files := idOf(t, s, "docker_container", "upload", get(t, filesContainers(s, f)[0], "upload"))
+	eq(t, f, "depends_on", []any{"postgresql_database." + dbID, "postgresql_grant." + grantID, "postgresql_role." + appRoleID, "docker_container." + files})
 	net := onlyID(t, s, "docker_network")
 	eq(t, f, "networks_advanced", []any{map[string]any{"name": ref("docker_network", net, "name")}})
 }
@@ -676,9 +692,13 @@ func TestOnPremContainersHardened(t *testing.T) {
 	for id, c := range s.Resources("docker_container") {
 		name, _ := c["name"].(string)
 		if c["start"] == false {
-			// A files container: created to hold uploads, never run.
-			if c["must_run"] != false || c["network_mode"] != "none" || c["read_only"] != nil {
-				t.Errorf("%s: a files container must never run (must_run %v, network_mode %v)", name, c["must_run"], c["network_mode"])
+			// A files container: created to hold uploads, never run, and
+			// none of the containers the sweep, status or Flyway's re-run
+			// look for by label.
+			labels := labelsOf(t, c)
+			if c["must_run"] != false || c["network_mode"] != "none" || !strings.Contains(labels, dockercontainer.FilesLabel+"=true") ||
+				strings.Contains(labels, naming.AppLabel+"=") || strings.Contains(labels, appdatabase.MigrationsHashLabel) {
+				t.Errorf("%s: a files container must never run and carry only the files label (must_run %v, network_mode %v, labels %s)", name, c["must_run"], c["network_mode"], labels)
 			}
 			continue
 		}
@@ -720,11 +740,8 @@ func TestOnPremContainersHardened(t *testing.T) {
 		if strings.HasPrefix(id, "service-") && c["user"] != awsrules.NonRootUser {
 			t.Errorf("%s: user %v, want %s as on ECS", name, c["user"], awsrules.NonRootUser)
 		}
-		vols, _ := c["volumes"].([]any)
-		for _, v := range vols {
-			if from, _ := asMap(v)["from_container"].(string); from != "" && !strings.HasSuffix(from, ":ro") {
-				t.Errorf("%s: mounts the files of %s writable", name, from)
-			}
+		if len(filesContainers(s, c)) > 0 {
+			filesMounts(t, s, c)
 		}
 		if up, _ := c["upload"].([]any); len(up) > 0 {
 			// The provider extracts uploads at /, which Docker refuses on a
@@ -740,23 +757,34 @@ func TestOnPremContainersHardened(t *testing.T) {
 	}
 }
 
-// filesMount is c's mount of its files container (dockercontainer.ReadOnlyRoot)
-// after checking that the container exists and never runs.
-func filesMount(t *testing.T, s *synth.Stack, c map[string]any) map[string]any {
+// filesMounts are c's read-only mounts of its files container's volumes
+// (dockercontainer.ReadOnlyRoot), after checking that the container it
+// waits for holds them at the same paths.
+func filesMounts(t *testing.T, s *synth.Stack, c map[string]any) []any {
 	t.Helper()
-	vols, _ := c["volumes"].([]any)
-	for _, v := range vols {
-		from, _ := asMap(v)["from_container"].(string)
-		if id, ok := strings.CutPrefix(strings.TrimSuffix(from, ".name}:ro"), "${docker_container."); ok {
-			files := s.Resources("docker_container")[id]
-			if files == nil || files["start"] != false {
-				t.Errorf("%s mounts %s, which is not a files container", c["name"], from)
+	files := filesContainers(s, c)
+	if len(files) != 1 {
+		t.Errorf("%s waits for %d files containers, want one", c["name"], len(files))
+		return nil
+	}
+	held := map[string]bool{}
+	for _, v := range files[0]["volumes"].([]any) {
+		held[fmt.Sprint(asMap(v)["volume_name"], " ", asMap(v)["container_path"])] = true
+	}
+	var out []any
+	for _, v := range c["volumes"].([]any) {
+		m := asMap(v)
+		if held[fmt.Sprint(m["volume_name"], " ", m["container_path"])] {
+			if m["read_only"] != true {
+				t.Errorf("%s mounts its files at %v writable", c["name"], m["container_path"])
 			}
-			return asMap(v)
+			out = append(out, v)
 		}
 	}
-	t.Errorf("%s mounts no files container: %v", c["name"], vols)
-	return nil
+	if len(out) != len(held) {
+		t.Errorf("%s mounts %d of its files container's %d volumes", c["name"], len(out), len(held))
+	}
+	return out
 }
 
 // asMap is v as a JSON object, or nil.

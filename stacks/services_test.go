@@ -63,7 +63,10 @@ func TestOnPremServiceBuildPushRun(t *testing.T) {
 		t.Errorf("pgpass = %s", pass)
 	}
 	flyway := flywayID(t, s, "orders")
-	eq(t, c, "depends_on", []any{"docker_container." + flyway})
+	// After its migrations, and after its files container holds the
+	// password file (dockercontainer.ReadOnlyRoot).
+	files := idOf(t, s, "docker_container", "upload", get(t, filesContainers(s, c)[0], "upload"))
+	eq(t, c, "depends_on", []any{"docker_container." + flyway, "docker_container." + files})
 	if name := fmt.Sprint(c["name"]); !strings.HasPrefix(name, `${join("", ["shop-orders-", substr(terraform_data.`) {
 		t.Errorf("container name %s: want shop-orders-<revision>", name)
 	}

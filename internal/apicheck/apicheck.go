@@ -1,7 +1,8 @@
 // Package apicheck holds the library's exported API to its changelog:
 // every incompatible change since the last version (as golang.org/x/exp's
-// apidiff reports it) must be named, as package.Name, in the Unreleased
-// section of CHANGELOG.md, where its migration is written.
+// apidiff reports it) must be named, as `package.Name`, under Changed or
+// Removed in the Unreleased section of CHANGELOG.md, where its migration
+// is written.
 package apicheck
 
 import (
@@ -88,13 +89,35 @@ func Incompatible(output string) []Change {
 }
 
 // Unnamed are the changes whose Name the Unreleased text does not
-// mention.
+// name where a break belongs: in backquotes (`rollout.New`, or the start
+// of a longer identifier such as `rollout.Props.Port`), under "### Changed"
+// or "### Removed". Mentioned under Added, a type's new field does not
+// excuse a later break of the type.
 func Unnamed(changes []Change, unreleased string) []Change {
+	breaks := breakingParts(unreleased)
 	var out []Change
 	for _, c := range changes {
-		if !strings.Contains(unreleased, c.Name) {
+		named := regexp.MustCompile("`" + regexp.QuoteMeta(c.Name) + "[`.(]")
+		if !named.MatchString(breaks) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// breakingParts is the text of the Changed and Removed parts of an
+// Unreleased section.
+func breakingParts(unreleased string) string {
+	var b strings.Builder
+	in := false
+	for _, line := range strings.Split(unreleased, "\n") {
+		if strings.HasPrefix(line, "### ") {
+			in = line == "### Changed" || line == "### Removed"
+			continue
+		}
+		if in {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }

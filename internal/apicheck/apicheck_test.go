@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-const changelog = "# Changelog\n\n## [Unreleased]\n\n### Changed\n- `rollout.Props` lost `Port`. Migration: set `Config`.\n\n" +
+const changelog = "# Changelog\n\n## [Unreleased]\n\n### Added\n- `config.Cloud.Backup`, `rollout.NewGate`.\n\n### Changed\n- `rollout.Props` lost `Port`. Migration: set `Config`.\n\n" +
 	"## [0.2.0] - 2026-12-24\n\nCommit: `0123456789abcdef0123456789abcdef01234567`.\n\n## [0.1.0] - 2026-12-06\n\nCommit: `97e1acd88891964b657f87f39ef149d4cee0a4ac`.\n"
 
 func TestLastVersion(t *testing.T) {
@@ -32,7 +32,9 @@ func TestUnnamedChanges(t *testing.T) {
 		t.Fatalf("parsed %+v", changes)
 	}
 	unnamed := Unnamed(changes, Unreleased(changelog))
+	// `rollout.NewGate` is not `rollout.New`, and `config.Cloud.Backup`
+	// under Added does not excuse a break of config.Cloud.
 	if len(unnamed) != 2 || unnamed[0].Name != "rollout.New" || unnamed[1].Name != "config.Cloud" {
-		t.Errorf("unnamed %+v: only rollout.Props is in the Unreleased section", unnamed)
+		t.Errorf("unnamed %+v: only rollout.Props is under Changed", unnamed)
 	}
 }

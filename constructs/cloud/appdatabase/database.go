@@ -149,11 +149,14 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		VpcSecurityGroupIds:      &[]*string{props.Network.SecurityGroups.Database.Id()},
 		PubliclyAccessible:       jsii.Bool(false),
 		BackupRetentionPeriod:    jsii.Number(float64(d.BackupRetentionDays)),
-		CopyTagsToSnapshot:       jsii.Bool(true),
-		AutoMinorVersionUpgrade:  jsii.Bool(true),
-		DeletionProtection:       jsii.Bool(!d.Disposable),
-		SkipFinalSnapshot:        jsii.Bool(d.Disposable),
-		Tags:                     &map[string]*string{"app": jsii.String(props.App)},
+		// Fixed windows, clear of AWS Backup's daily job (cloud.backup).
+		BackupWindow:            jsii.String(awsrules.RDSBackupWindow),
+		MaintenanceWindow:       jsii.String(awsrules.RDSMaintenanceWindow),
+		CopyTagsToSnapshot:      jsii.Bool(true),
+		AutoMinorVersionUpgrade: jsii.Bool(true),
+		DeletionProtection:      jsii.Bool(!d.Disposable),
+		SkipFinalSnapshot:       jsii.Bool(d.Disposable),
+		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
 	}
 	if props.KMSKeyARN != "" {
 		cfg.KmsKeyId = jsii.String(props.KMSKeyARN)

@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupplan"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupselection"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/backupvault"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
@@ -66,6 +67,10 @@ type Props struct {
 
 // Database is one RDS instance and where a test restore of it goes.
 type Database struct {
+	// App names the database's restore testing selection
+	// (<Name>_<App>, '-' as '_', at most 50 characters). Required with
+	// RestoreTesting.
+	App string
 	// InstanceARN is the instance. Required.
 	InstanceARN *string
 	// SubnetGroup and SecurityGroupID place a test restore beside the
@@ -77,8 +82,8 @@ type Database struct {
 
 // Defaults.
 const (
-	// DefaultSchedule backs up daily at 03:17 UTC (RDS's own window is
-	// set apart by RDS).
+	// DefaultSchedule backs up daily at 03:17 UTC, clear of the
+	// databases' own backup window (awsrules.RDSBackupWindow).
 	DefaultSchedule = "cron(17 3 * * ? *)"
 	// DefaultRetentionDays is RDS's longest automated backup retention.
 	DefaultRetentionDays = awsrules.RDSMaxBackupRetentionDays
@@ -113,9 +118,14 @@ func New(scope constructs.Construct, id string, props Props) (*Plan, error) {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	p := &Plan{Construct: c}
+	// AWS Backup assumes it for this account's jobs only (no confused
+	// deputy).
+	trust := iampolicy.ServiceTrust("backup.amazonaws.com")
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(c, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	trust.Statement[0].Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account}}
 	p.Role = iamrole.NewIamRole(c, jsii.String("role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(props.Name + "-backup"),
-		AssumeRolePolicy: jsii.String(iampolicy.ServiceTrust("backup.amazonaws.com").JSON()),
+		AssumeRolePolicy: jsii.String(trust.JSON()),
 	})
 	policies := []string{backupPolicy}
 	if props.RestoreTesting {
@@ -131,9 +141,7 @@ func New(scope constructs.Construct, id string, props Props) (*Plan, error) {
 		// databases' snapshots and encrypts the vault with it.
 		iamrolepolicy.NewIamRolePolicy(c, jsii.String("kms"), &iamrolepolicy.IamRolePolicyConfig{
 			Role: p.Role.Name(), Name: jsii.String("use-project-key"),
-			Policy: jsii.String(iampolicy.New(iampolicy.Allow("UseProjectKey",
-				[]string{"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"},
-				[]string{props.KMSKeyARN})).JSON()),
+			Policy: jsii.String(kmsPolicy(props.KMSKeyARN).JSON()),
 		})
 	}
 	vault := &backupvault.BackupVaultConfig{Name: jsii.String(props.Name), ForceDestroy: jsii.Bool(props.Disposable)}
@@ -180,6 +188,16 @@ func New(scope constructs.Construct, id string, props Props) (*Plan, error) {
 	return p, nil
 }
 
+// kmsPolicy lets the role read what the key encrypts and write the
+// vault's recovery points with it, granting it only to AWS resources
+// (the snapshots AWS Backup copies).
+func kmsPolicy(key string) iampolicy.Document {
+	use := iampolicy.Allow("UseProjectKey", []string{"kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, []string{key})
+	grant := iampolicy.Allow("GrantToAWSResources", []string{"kms:CreateGrant"}, []string{key})
+	grant.Condition = map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}
+	return iampolicy.New(use, grant)
+}
+
 func (p *Props) defaults() {
 	if p.Schedule == "" {
 		p.Schedule = DefaultSchedule
@@ -207,12 +225,17 @@ func (p Props) validate(check *propcheck.Errors) error {
 		f := fmt.Sprintf("Databases[%d]", i)
 		check.Missing(f+".InstanceARN", db.InstanceARN == nil)
 		if p.RestoreTesting {
+			if n := restoreTestingName(p.Name, db.App); db.App == "" || !restoreTestingNamePattern.MatchString(n) {
+				check.Add(f+".App", db.App, "must name the app so that %q is 1-50 letters, digits and '_'", n)
+			}
 			check.Missing(f+".SubnetGroup", db.SubnetGroup == nil)
 			check.Missing(f+".SecurityGroupID", db.SecurityGroupID == nil)
 		}
 	}
 	if !awsrules.IsBackupSchedule(p.Schedule) {
 		check.Add("Schedule", p.Schedule, awsrules.BackupScheduleRule)
+	} else if awsrules.ClashesWithRDSBackupWindow(p.Schedule) {
+		check.Add("Schedule", p.Schedule, "starts within an hour of the databases' backup window (%s UTC), when AWS Backup starts no job", awsrules.RDSBackupWindow)
 	}
 	if !awsrules.IsBackupSchedule(p.RestoreTestSchedule) {
 		check.Add("RestoreTestSchedule", p.RestoreTestSchedule, awsrules.BackupScheduleRule)

@@ -1,7 +1,7 @@
 package backupplan
 
 import (
-	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -18,8 +18,7 @@ const ValidationWindowHours = 1
 // the newest backup in the vault from the last week into a new instance
 // beside the original, and deletes it after ValidationWindowHours.
 func newRestoreTesting(c constructs.Construct, p *Plan, props Props) {
-	// Restore testing names allow letters, digits and '_' only.
-	name := strings.ReplaceAll(props.Name, "-", "_")
+	name := restoreTestingName(props.Name, "")
 	plan := backuprestoretestingplan.NewBackupRestoreTestingPlan(c, jsii.String("restore-testing"), &backuprestoretestingplan.BackupRestoreTestingPlanConfig{
 		Name:               jsii.String(name),
 		ScheduleExpression: jsii.String(props.RestoreTestSchedule),
@@ -31,9 +30,10 @@ func newRestoreTesting(c constructs.Construct, p *Plan, props Props) {
 			SelectionWindowDays: jsii.Number(7),
 		}},
 	})
-	for i, db := range props.Databases {
-		backuprestoretestingselection.NewBackupRestoreTestingSelection(c, jsii.String(fmt.Sprintf("restore-testing-%d", i)), &backuprestoretestingselection.BackupRestoreTestingSelectionConfig{
-			Name:                   jsii.String(fmt.Sprintf("%s_rds_%d", name, i)),
+	for _, db := range props.Databases {
+		// Named by app: removing one app leaves the others' selections be.
+		backuprestoretestingselection.NewBackupRestoreTestingSelection(c, jsii.String("restore-testing-"+db.App), &backuprestoretestingselection.BackupRestoreTestingSelectionConfig{
+			Name:                   jsii.String(restoreTestingName(props.Name, db.App)),
 			RestoreTestingPlanName: plan.Name(),
 			ProtectedResourceType:  jsii.String("RDS"),
 			ProtectedResourceArns:  &[]*string{db.InstanceARN},
@@ -45,4 +45,21 @@ func newRestoreTesting(c constructs.Construct, p *Plan, props Props) {
 			},
 		})
 	}
+}
+
+// restoreTestingNamePattern is AWS's rule for restore testing names.
+var restoreTestingNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`)
+
+// restoreTestingName is <name>[_<app>] as restore testing names must be:
+// letters, digits and '_' only.
+func restoreTestingName(name, app string) string {
+	if app != "" {
+		name += "_" + app
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '.' {
+			return '_'
+		}
+		return r
+	}, name)
 }

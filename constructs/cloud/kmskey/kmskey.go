@@ -5,6 +5,7 @@
 package kmskey
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -29,6 +30,10 @@ type Props struct {
 	// cancelled, 7-30. Default 30: losing the key loses every thing it
 	// encrypts, so the longest window.
 	DeletionWindowDays int
+	// ShareWithAccounts are other accounts (12 digits) that may use the
+	// key to read what it encrypts: the account holding AWS Backup's
+	// cross-account copies. Default none.
+	ShareWithAccounts []string
 }
 
 // DefaultDeletionWindowDays is the longest window AWS allows.
@@ -41,7 +46,10 @@ type Key struct {
 	Alias kmsalias.KmsAlias
 }
 
-var aliasName = regexp.MustCompile(`^[A-Za-z0-9/_-]{1,250}$`)
+var (
+	aliasName = regexp.MustCompile(`^[A-Za-z0-9/_-]{1,250}$`)
+	accountID = regexp.MustCompile(`^[0-9]{12}$`)
+)
 
 // New creates the key under scope.
 func New(scope constructs.Construct, id string, props Props) (*Key, error) {
@@ -57,7 +65,7 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 		Description:          jsii.String("Customer-managed key of " + props.Alias),
 		EnableKeyRotation:    jsii.Bool(true),
 		DeletionWindowInDays: jsii.Number(float64(props.DeletionWindowDays)),
-		Policy:               jsii.String(policy(*partition, *account, props.Region).JSON()),
+		Policy:               jsii.String(policy(*partition, *account, props.Region, props.ShareWithAccounts).JSON()),
 	})
 	k.Alias = kmsalias.NewKmsAlias(c, jsii.String("alias"), &kmsalias.KmsAliasConfig{
 		Name: jsii.String("alias/" + props.Alias), TargetKeyId: k.Key.KeyId(),
@@ -66,9 +74,10 @@ func New(scope constructs.Construct, id string, props Props) (*Key, error) {
 }
 
 // policy lets the account administer the key through IAM (AWS's default
-// key policy) and CloudWatch Logs use it for this account's log groups in
-// the region.
-func policy(partition, account, region string) iampolicy.Document {
+// key policy), CloudWatch Logs use it for this account's log groups in
+// the region, and the shared accounts decrypt with it (and grant that to
+// their AWS Backup).
+func policy(partition, account, region string, shared []string) iampolicy.Document {
 	admin := iampolicy.Allow("AccountAdministersThroughIAM", []string{"kms:*"}, []string{"*"})
 	admin.Principal = map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"}
 	logs := iampolicy.Allow("CloudWatchLogsEncrypts",
@@ -77,7 +86,18 @@ func policy(partition, account, region string) iampolicy.Document {
 	logs.Condition = map[string]map[string]any{"ArnLike": {
 		"kms:EncryptionContext:aws:logs:arn": "arn:" + partition + ":logs:" + region + ":" + account + ":log-group:*",
 	}}
-	return iampolicy.New(admin, logs)
+	doc := iampolicy.New(admin, logs)
+	if len(shared) > 0 {
+		var roots []string
+		for _, a := range shared {
+			roots = append(roots, "arn:"+partition+":iam::"+a+":root")
+		}
+		use := iampolicy.Allow("OtherAccountsDecrypt",
+			[]string{"kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncrypt*", "kms:GenerateDataKey*"}, []string{"*"})
+		use.Principal = map[string]any{"AWS": roots}
+		doc.Statement = append(doc.Statement, use)
+	}
+	return doc
 }
 
 // ARN is the key's ARN token.
@@ -97,5 +117,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 	}
 	check.Required("Region", p.Region)
 	check.Range("DeletionWindowDays", p.DeletionWindowDays, 7, 30)
+	for i, a := range p.ShareWithAccounts {
+		if !accountID.MatchString(a) {
+			check.Add(fmt.Sprintf("ShareWithAccounts[%d]", i), a, "is not an AWS account ID (12 digits)")
+		}
+	}
 	return check.Err()
 }

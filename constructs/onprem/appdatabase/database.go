@@ -227,7 +227,12 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 			ErrorMessage: jsii.String("flyway migrate failed for " + props.App + " (exit ${self.exit_code}):\n${self.container_logs}"),
 		}},
 	}
-	cfg.DependsOn = &[]cdktf.ITerraformDependable{o.Database, o.RevokePublic, o.AppRole}
+	// After ReadOnlyRoot's files container too.
+	deps := []cdktf.ITerraformDependable{o.Database, o.RevokePublic, o.AppRole}
+	if cfg.DependsOn != nil {
+		deps = append(deps, *cfg.DependsOn...)
+	}
+	cfg.DependsOn = &deps
 	return container.NewContainer(c, jsii.String(idFlyway), cfg)
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
+	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/volume"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
@@ -21,23 +23,32 @@ var DefaultWritablePaths = awsrules.DefaultWritablePaths
 
 // TmpfsOptions mount each writable path: private to the container, gone
 // when it stops, no device files or setuid binaries, and bounded (the
-// memory it holds counts against the container's limit). Docker gives the
-// tmpfs the mode of the image's directory at that path (/tmp: 1777).
-const TmpfsOptions = "rw,nosuid,nodev,size=64m"
+// memory it holds counts against the container's limit). exec, as an ECS
+// task volume allows: Docker's default noexec would break an image that
+// unpacks a native library into /tmp (a JVM's, say) at home only. Docker
+// gives the tmpfs the mode of the image's directory at that path (/tmp:
+// 1777).
+const TmpfsOptions = "rw,exec,nosuid,nodev,size=64m"
 
 // Files names the container that holds a read-only container's uploads
 // (see ReadOnlyRoot).
 type Files struct {
-	// Scope and ID place the files container and its revision.
+	// Scope and ID place the files container, its volumes and its
+	// revision.
 	Scope constructs.Construct
 	ID    string
-	// Prefix names it <Prefix>-files-<8 characters>, renewed whenever the
-	// uploads or the image change.
+	// Prefix names it <Prefix>-files-<8 characters> (its volumes
+	// <name>-<n>), renewed whenever the uploads or the image change.
 	Prefix string
-	// Labels go on it (the project's, never an app's: the rollout's sweep
-	// removes containers carrying the app's label).
+	// Labels go on it and its volumes (the project's, never an app's: the
+	// rollout's sweep removes containers carrying the app's label).
 	Labels map[string]string
 }
+
+// FilesLabel marks a files container ("true"), which is never started:
+// exclude it from a prune (docker container prune --filter
+// label!=fullstack.files) or a deploy must create it again.
+const FilesLabel = "fullstack.files"
 
 // ReadOnlyRoot makes cfg's root file system read-only, with a tmpfs at
 // each of writable.
@@ -45,11 +56,11 @@ type Files struct {
 // The docker provider uploads every file by extracting it at / of the
 // created container, which Docker refuses on a read-only root. So cfg's
 // uploads go to a files container instead: created from the same image
-// and never started, with an anonymous volume at each directory the
-// uploads land in (seeded from the image). cfg mounts those volumes
-// read-only (volumes_from). The files container's name renews with the
-// uploads, so a change replaces cfg's container too, and its volumes go
-// with it.
+// and never started, with a named volume at each directory the uploads
+// land in (seeded from the image, then written by the upload). cfg mounts
+// those volumes read-only, after the files container exists. The names
+// renew with the uploads and the image, so a change replaces cfg's
+// container too, and the old volumes go with the old files container.
 func ReadOnlyRoot(cfg *container.ContainerConfig, writable []string, files Files) {
 	cfg.ReadOnly = jsii.Bool(true)
 	tmpfs := map[string]*string{}
@@ -70,24 +81,35 @@ func ReadOnlyRoot(cfg *container.ContainerConfig, writable []string, files Files
 		}
 	}
 	slices.Sort(dirs)
-	var held []*container.ContainerVolumes
-	for _, d := range dirs {
-		held = append(held, &container.ContainerVolumes{ContainerPath: jsii.String(d)})
+	_, name := NewRevision(files.Scope, files.ID+"-revision", files.Prefix+"-files",
+		map[string]interface{}{"Image": cfg.Image, "Upload": cfg.Upload, "Dirs": dirs})
+	labels := map[string]string{FilesLabel: "true"}
+	for k, v := range files.Labels {
+		labels[k] = v
 	}
-	seed := &container.ContainerConfig{
-		Image: cfg.Image, Upload: cfg.Upload, Volumes: &held,
+	var held, mounts []*container.ContainerVolumes
+	for i, d := range dirs {
+		v := volume.NewVolume(files.Scope, jsii.String(fmt.Sprintf("%s-volume-%d", files.ID, i)), &volume.VolumeConfig{
+			Name: jsii.String(fmt.Sprintf("%s-%d", *name, i)), Labels: dockerlabels.Volume(labels),
+		})
+		held = append(held, &container.ContainerVolumes{VolumeName: v.Name(), ContainerPath: jsii.String(d)})
+		mounts = append(mounts, &container.ContainerVolumes{VolumeName: v.Name(), ContainerPath: jsii.String(d), ReadOnly: jsii.Bool(true)})
+	}
+	holder := container.NewContainer(files.Scope, jsii.String(files.ID), &container.ContainerConfig{
+		Name: name, Image: cfg.Image, Upload: cfg.Upload, Volumes: &held,
 		// Created to hold the files, never run.
 		Start: jsii.Bool(false), MustRun: jsii.Bool(false),
 		NetworkMode: jsii.String("none"),
-		Labels:      dockerlabels.Container(files.Labels),
-	}
-	_, seed.Name = NewRevision(files.Scope, files.ID+"-revision", files.Prefix+"-files", Triggers(seed))
-	holder := container.NewContainer(files.Scope, jsii.String(files.ID), seed)
-	cfg.Upload = nil
-	volumes := append(volumesOf(cfg), &container.ContainerVolumes{
-		FromContainer: jsii.String(*holder.Name() + ":ro"),
+		Labels:      dockerlabels.Container(labels),
 	})
+	cfg.Upload = nil
+	volumes := append(volumesOf(cfg), mounts...)
 	cfg.Volumes = &volumes
+	deps := []cdktf.ITerraformDependable{holder}
+	if cfg.DependsOn != nil {
+		deps = append(*cfg.DependsOn, holder)
+	}
+	cfg.DependsOn = &deps
 }
 
 // CheckWritablePaths checks the writable paths field of a container

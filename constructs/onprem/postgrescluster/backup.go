@@ -181,8 +181,9 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 	if props.Offsite != nil {
 		addOffsite(cfg, *props.Offsite)
 	}
-	// The drill's scratch cluster and restic's cache live in /tmp: a
-	// volume on disk (removed with the container), not a tmpfs in memory.
+	// The drill's scratch cluster and the dumps' work directories live in
+	// /tmp: a volume on disk (removed with the container), not a tmpfs in
+	// memory.
 	volumes := append(*cfg.Volumes.(*[]*container.ContainerVolumes), &container.ContainerVolumes{ContainerPath: jsii.String("/tmp")})
 	cfg.Volumes = &volumes
 	dockercontainer.ReadOnlyRoot(cfg, nil, dockercontainer.Files{Scope: c, ID: "files", Prefix: b.Name, Labels: props.Labels})

@@ -175,6 +175,12 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (con
 		// above 1024: no capability is needed.
 		Capabilities: dockercontainer.OnlyCapabilities(),
 	}
+	if props.TLS.Enabled() {
+		// The key is the host's file, owned by whoever the host says and
+		// perhaps readable by its owner alone: root reads it through
+		// DAC_READ_SEARCH (reading only, never writing).
+		cfg.Capabilities = dockercontainer.OnlyCapabilities("DAC_READ_SEARCH")
+	}
 	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: idContainer + "-files", Prefix: ContainerName(props.Project), Labels: props.Labels})
 	dockercontainer.LimitMemory(cfg, MemoryMiB)
 	return dockercontainer.NewWithReady(c, idContainer, cfg,

@@ -97,7 +97,7 @@ done
 for c in $(d ps -a --filter "label=fullstack.app=$APP" --filter "name=^$PROJECT-$APP-" --format '{{.Names}}'); do
   case "$c" in
     "$CONTAINER" | "$OLD") ;;
-    *) d rm -f "$c" >/dev/null && echo "rollout of $APP: removed $c, which no deploy owned" ;;
+    *) d rm -f -v "$c" >/dev/null && echo "rollout of $APP: removed $c, which no deploy owned" ;;
   esac
 done
 echo "rollout of $APP: $CONTAINER is healthy and serving"
