@@ -1,7 +1,6 @@
 package graphcheck
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -41,13 +40,10 @@ var watched = []string{"aws_ecs_service", "aws_db_instance", "aws_cloudfront_dis
 //
 // The emulator stores alarms without checking any of this.
 func AlarmWiring(stack []byte) error {
-	var doc struct {
-		Resource map[string]map[string]map[string]any `json:"resource"`
-	}
-	if err := json.Unmarshal(stack, &doc); err != nil {
+	res, err := resources(stack)
+	if err != nil {
 		return err
 	}
-	res := doc.Resource
 	alarms := res["aws_cloudwatch_metric_alarm"]
 	if len(alarms) == 0 {
 		return nil

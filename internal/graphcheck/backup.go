@@ -40,13 +40,10 @@ var (
 //   - a copy to a vault of this stack goes to another region;
 //   - every rule deletes its backups (and copies) after some days.
 func BackupWiring(stack []byte) error {
-	var doc struct {
-		Resource map[string]map[string]map[string]any `json:"resource"`
-	}
-	if err := json.Unmarshal(stack, &doc); err != nil {
+	res, err := resources(stack)
+	if err != nil {
 		return err
 	}
-	res := doc.Resource
 	if len(res["aws_backup_plan"]) == 0 && len(res["aws_backup_restore_testing_plan"]) == 0 {
 		return nil
 	}

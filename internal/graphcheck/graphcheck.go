@@ -17,7 +17,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -47,22 +46,24 @@ func TaskWiring(stack []byte) error { return eachTaskDefinition(stack, checkTask
 // eachTaskDefinition runs check on every aws_ecs_task_definition of the
 // stack, by id, and joins what it reports.
 func eachTaskDefinition(stack []byte, check func(res map[string]map[string]map[string]any, id string) []error) error {
-	var doc struct {
-		Resource map[string]map[string]map[string]any `json:"resource"`
-	}
-	if err := json.Unmarshal(stack, &doc); err != nil {
+	res, err := resources(stack)
+	if err != nil {
 		return err
 	}
 	var errs []error
-	ids := make([]string, 0, len(doc.Resource["aws_ecs_task_definition"]))
-	for id := range doc.Resource["aws_ecs_task_definition"] {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		errs = append(errs, check(doc.Resource, id)...)
+	for _, id := range sortedIDs(res["aws_ecs_task_definition"]) {
+		errs = append(errs, check(res, id)...)
 	}
 	return errors.Join(errs...)
+}
+
+// resources are a synthesized stack's resources: by type, then by id.
+func resources(stack []byte) (map[string]map[string]map[string]any, error) {
+	var doc struct {
+		Resource map[string]map[string]map[string]any `json:"resource"`
+	}
+	err := json.Unmarshal(stack, &doc)
+	return doc.Resource, err
 }
 
 func checkTask(res map[string]map[string]map[string]any, id string) []error {
