@@ -7,9 +7,12 @@
   scalable-target ARN.
 - AWS Backup selections (Create/Get/Delete/ListBackupSelections) and
   restore testing plans and selections (Create/Get/Update/Delete/List of
-  each), with the shapes of AWS's API reference. As on AWS, a backup plan
-  or a restore testing plan that still has selections is not deleted, and
-  a selection needs an existing plan.
+  each, the plans' tags too), with the shapes of AWS's API reference. As
+  on AWS, a backup plan or a restore testing plan that still has
+  selections is not deleted, and a selection needs an existing plan. A
+  vault lists no recovery points (ListRecoveryPointsByBackupVault: the
+  emulator runs no backup). ListTags takes the ARN with or without the
+  trailing slash (moto 5.2.1 needs it; the Go SDK sends none).
 - CloudFront VPC origins (CreateVpcOrigin, GetVpcOrigin, UpdateVpcOrigin,
   DeleteVpcOrigin, ListVpcOrigins), with the shapes of AWS's API reference
   (botocore's model serializes them). As on AWS, creating the first VPC
@@ -161,6 +164,8 @@ def _create_restore_testing_plan(self):
                 CreatorRequestId=_body(self).get("CreatorRequestId", ""))
     plan.setdefault("ScheduleExpressionTimezone", "Etc/UTC")
     _rt_plans_here(self)[name] = plan
+    if _body(self).get("Tags"):
+        self.backup_backend.tag_resource(resource_arn=plan["RestoreTestingPlanArn"], tags=_body(self)["Tags"])
     return 201, {}, json.dumps({k: plan[k] for k in ("CreationTime", "RestoreTestingPlanArn", "RestoreTestingPlanName")})
 
 
@@ -244,7 +249,19 @@ def _list_restore_testing_selections(self):
         for s in _rt_plan_selections(self, plan).values()]})
 
 
+def _list_tags(self):
+    arn = unquote(self.path.split("?")[0]).split("/tags/", 1)[1].strip("/")
+    return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+
+def _list_recovery_points_by_backup_vault(self):
+    self.backup_backend.describe_backup_vault(_parts(self)[1])  # 404 for an unknown vault
+    return json.dumps({"RecoveryPoints": []})
+
+
 for _name, _handler in {
+    "list_tags": _list_tags,
+    "list_recovery_points_by_backup_vault": _list_recovery_points_by_backup_vault,
     "create_backup_selection": _create_backup_selection, "get_backup_selection": _get_backup_selection,
     "delete_backup_selection": _delete_backup_selection, "list_backup_selections": _list_backup_selections,
     "delete_backup_plan": _delete_backup_plan,
@@ -258,6 +275,7 @@ for _name, _handler in {
     "list_restore_testing_selections": _list_restore_testing_selections,
 }.items():
     setattr(BackupResponse, _name, _handler)
+backup_urls.url_paths["{0}/backup-vaults/(?P<vault>[^/]+)/recovery-points/$"] = BackupResponse.dispatch
 backup_urls.url_paths["{0}/restore-testing/plans/?$"] = BackupResponse.dispatch
 backup_urls.url_paths["{0}/restore-testing/plans/(?P<name>[^/]+)/?$"] = BackupResponse.dispatch
 backup_urls.url_paths["{0}/restore-testing/plans/(?P<name>[^/]+)/selections/?$"] = BackupResponse.dispatch
