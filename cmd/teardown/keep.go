@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 )
 
@@ -60,8 +61,10 @@ func planKeepData(project string, show []byte) (keepDataPlan, error) {
 		name, _ := r.Values["name"].(string)
 		switch {
 		case kept[r.Address]:
-		case r.Type == "docker_volume" && name == frontproxy.RoutesVolume(project):
-			// Not data: the next deploy's rollouts write the routes again.
+		case r.Type == "docker_volume" && (name == frontproxy.RoutesVolume(project) || hasLabel(r, dockercontainer.FilesLabel)):
+			// Not data: the next deploy's rollouts write the routes again,
+			// and its files containers their uploads (under new names: a
+			// released one would be left behind for good).
 			plan.Destroy = append(plan.Destroy, r.Address)
 		case r.Type == "docker_volume":
 			plan.Release = append(plan.Release, r.Address)
@@ -70,6 +73,18 @@ func planKeepData(project string, show []byte) (keepDataPlan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// hasLabel reports whether a docker resource of the state carries the
+// label key.
+func hasLabel(r stateResource, key string) bool {
+	labels, _ := r.Values["labels"].([]any)
+	for _, l := range labels {
+		if m, _ := l.(map[string]any); m["label"] == key {
+			return true
+		}
+	}
+	return false
 }
 
 // stateResource is one resource of `terraform show -json`.

@@ -10,7 +10,7 @@ func TestPlanKeepData(t *testing.T) {
 	 {"address":"docker_volume.pg","type":"docker_volume","values":{"name":"shop-postgres-data"}},
 	 {"address":"docker_volume.reg","type":"docker_volume","values":{"name":"shop-registry-data"}},
 	 {"address":"docker_volume.bak","type":"docker_volume","values":{"name":"shop-registry-backup"}},
-	 {"address":"docker_container.pg","type":"docker_container","values":{"name":"shop-postgres"}},
+	 {"address":"docker_container.pg","type":"docker_container","values":{"name":"shop-postgres"},"depends_on":["docker_volume.pg_files"]},
 	 {"address":"docker_image.pg","type":"docker_image","values":{"name":"postgres:16.6-bookworm"}},
 	 {"address":"docker_network.net","type":"docker_network","values":{"name":"shop-platform"}},
 	 {"address":"postgresql_database.db","type":"postgresql_database","values":{"name":"orders"}},
@@ -19,7 +19,9 @@ func TestPlanKeepData(t *testing.T) {
 	 {"address":"terraform_data.gate","type":"terraform_data","values":{}},
 	 {"address":"docker_volume.routes","type":"docker_volume","values":{"name":"shop-proxy-routes"}},
 	 {"address":"docker_container.api","type":"docker_container","values":{"name":"shop-orders"}},
-	 {"address":"docker_container.reg","type":"docker_container","values":{"name":"shop-registry"}},
+	 {"address":"docker_container.reg","type":"docker_container","values":{"name":"shop-registry"},"depends_on":["docker_volume.reg_files"]},
+	 {"address":"docker_volume.reg_files","type":"docker_volume","values":{"name":"shop-registry-files-1a2b3c4d-0","labels":[{"label":"fullstack.files","value":"true"},{"label":"project","value":"shop"}]}},
+	 {"address":"docker_volume.pg_files","type":"docker_volume","values":{"name":"shop-postgres-files-5e6f7a8b-0","labels":[{"label":"fullstack.files","value":"true"}]}},
 	 {"address":"docker_registry_image.push","type":"docker_registry_image","values":{"name":"127.0.0.1:5000/api/orders:src-1"}}
 	]}}}`
 	plan, err := planKeepData("shop", []byte(show))
@@ -31,7 +33,9 @@ func TestPlanKeepData(t *testing.T) {
 	}
 	// The step the roles depend on stays: a targeted destroy of it would
 	// take the roles and databases with it.
-	if want := []string{"terraform_data.gate", "docker_volume.routes", "docker_container.api", "docker_container.reg", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
+	// A files volume goes with its container (the next deploy names its
+	// files anew), except PostgreSQL's, which stays with it.
+	if want := []string{"terraform_data.gate", "docker_volume.routes", "docker_container.api", "docker_container.reg", "docker_volume.reg_files", "docker_registry_image.push"}; !slices.Equal(plan.Destroy, want) {
 		t.Errorf("destroy %v, want %v (PostgreSQL, the databases and what they depend on stay)", plan.Destroy, want)
 	}
 	if got, err := databaseResources([]byte(show)); err != nil || !slices.Equal(got, []string{"postgresql_database.db", "postgresql_role.role"}) {
