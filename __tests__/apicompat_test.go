@@ -22,17 +22,14 @@ func apidiffBinary(t *testing.T) string {
 	return bin
 }
 
-// run runs a command in dir and returns its output, failing the test with
-// it when the command fails.
+// run is runIn that fails the test when the command fails.
 func run(t *testing.T, dir, name string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), dir, err, out)
+	out, code := runIn(t, dir, nil, name, args...)
+	if code != 0 {
+		t.Fatalf("%s %s (in %s): exit %d\n%s", name, strings.Join(args, " "), dir, code, out)
 	}
-	return string(out)
+	return out
 }
 
 // TestAPICompatibleWithLastVersion compares the exported API with the
@@ -65,12 +62,12 @@ func TestAPICompatibleWithLastVersion(t *testing.T) {
 	for _, c := range apicheck.Unnamed(changes, apicheck.Unreleased(string(raw))) {
 		t.Errorf("incompatible since %s, and not named under Changed or Removed in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Name)
 	}
+	t.Run("a break the changelog does not name is refused", func(t *testing.T) { checkRefusesUnnamedBreak(t, bin) })
 }
 
-// TestAPICheckRefusesAnUnnamedBreak shows the check failing: a module
-// whose function gains a result is refused until the changelog names it.
-func TestAPICheckRefusesAnUnnamedBreak(t *testing.T) {
-	bin := apidiffBinary(t)
+// checkRefusesUnnamedBreak shows the check failing: a module whose
+// function gains a result is refused until the changelog names it.
+func checkRefusesUnnamedBreak(t *testing.T, bin string) {
 	write := func(dir, src string) {
 		for name, content := range map[string]string{"go.mod": "module example.com/lib\n\ngo 1.22\n", "greet/greet.go": src} {
 			p := filepath.Join(dir, name)

@@ -141,6 +141,16 @@ func ClashesWithRDSBackupWindow(schedule string) bool {
 	return start >= from+24*time.Hour || start < to
 }
 
+// RestoreTestingNameRule is what AWS Backup's restore testing plan and
+// selection names must be; see IsRestoreTestingName.
+const RestoreTestingNameRule = "must be 1-50 letters, digits and '_'"
+
+var restoreTestingName = regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`)
+
+// IsRestoreTestingName reports whether s may name a restore testing plan
+// or selection.
+func IsRestoreTestingName(s string) bool { return restoreTestingName.MatchString(s) }
+
 // BackupVaultARNRule is what a backup vault's ARN must look like; see
 // IsBackupVaultARN.
 const BackupVaultARNRule = "must be a backup vault's ARN, arn:aws:backup:<region>:<account>:backup-vault:<name>"

@@ -50,12 +50,7 @@ func AlarmWiring(stack []byte) error {
 	}
 	var errs []error
 	covered := map[string]bool{}
-	ids := make([]string, 0, len(alarms))
-	for id := range alarms {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range sortedIDs(alarms) {
 		a := alarms[id]
 		for name, v := range alarmDimensions(a) {
 			if v == "" {

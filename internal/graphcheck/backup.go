@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/awsrules"
 )
 
 // The managed policies AWS Backup's role needs to back up and to restore.
@@ -20,7 +22,6 @@ const (
 var (
 	vaultName            = regexp.MustCompile(`^[A-Za-z0-9_-]{2,50}$`)
 	selectionName        = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,50}$`)
-	restoreTestingName   = regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`)
 	dbInstanceRef        = regexp.MustCompile(`^\$\{aws_db_instance\.([^.}]+)\.arn\}$`)
 	backupVaultRef       = regexp.MustCompile(`^\$\{aws_backup_vault\.([^.}]+)\.arn\}$`)
 	backupVaultNameRef   = regexp.MustCompile(`^\$\{aws_backup_vault\.([^.}]+)\.name\}$`)
@@ -70,15 +71,15 @@ func BackupWiring(stack []byte) error {
 		checkBackupRole(res, where, sel["iam_role_arn"], backupRolePolicy, dbs, report)
 	}
 	for _, id := range sortedIDs(res["aws_backup_restore_testing_plan"]) {
-		if n := fmt.Sprint(res["aws_backup_restore_testing_plan"][id]["name"]); !restoreTestingName.MatchString(n) {
-			report("aws_backup_restore_testing_plan."+id, "name %q is not 1-50 letters, digits and '_'", n)
+		if n := fmt.Sprint(res["aws_backup_restore_testing_plan"][id]["name"]); !awsrules.IsRestoreTestingName(n) {
+			report("aws_backup_restore_testing_plan."+id, "name %q %s", n, awsrules.RestoreTestingNameRule)
 		}
 	}
 	for _, id := range sortedIDs(res["aws_backup_restore_testing_selection"]) {
 		sel := res["aws_backup_restore_testing_selection"][id]
 		where := "aws_backup_restore_testing_selection." + id
-		if n := fmt.Sprint(sel["name"]); !restoreTestingName.MatchString(n) {
-			report(where, "name %q is not 1-50 letters, digits and '_'", n)
+		if n := fmt.Sprint(sel["name"]); !awsrules.IsRestoreTestingName(n) {
+			report(where, "name %q %s", n, awsrules.RestoreTestingNameRule)
 		}
 		if m := restoreTestingPlanOf.FindStringSubmatch(fmt.Sprint(sel["restore_testing_plan_name"])); m == nil || res["aws_backup_restore_testing_plan"][m[1]] == nil {
 			report(where, "restore_testing_plan_name %v is not a restore testing plan of this stack", sel["restore_testing_plan_name"])

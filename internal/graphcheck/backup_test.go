@@ -46,7 +46,7 @@ func TestBackupWiringRefusals(t *testing.T) {
 		{"no right to the databases' key", `\"kms:Decrypt\",`, ``,
 			"may not kms:Decrypt with ${aws_kms_key.key.arn}, the key of aws_db_instance.db"},
 		{"a restore testing name with a dash", `"name": "shop_prod_rds_0"`, `"name": "shop-prod-rds-0"`,
-			`name "shop-prod-rds-0" is not 1-50 letters, digits and '_'`},
+			`name "shop-prod-rds-0" must be 1-50 letters, digits and '_'`},
 		{"a copy to the same region", `, "provider": "aws.backup_copy"`, ``,
 			"in the source vault's own region"},
 		{"backups kept forever", `"lifecycle": {"delete_after": 35},

@@ -225,8 +225,8 @@ func (p Props) validate(check *propcheck.Errors) error {
 		f := fmt.Sprintf("Databases[%d]", i)
 		check.Missing(f+".InstanceARN", db.InstanceARN == nil)
 		if p.RestoreTesting {
-			if n := restoreTestingName(p.Name, db.App); db.App == "" || !restoreTestingNamePattern.MatchString(n) {
-				check.Add(f+".App", db.App, "must name the app so that %q is 1-50 letters, digits and '_'", n)
+			if n := restoreTestingName(p.Name, db.App); db.App == "" || !awsrules.IsRestoreTestingName(n) {
+				check.Add(f+".App", db.App, "must name the app so that %q, its restore testing selection, %s", n, awsrules.RestoreTestingNameRule)
 			}
 			check.Missing(f+".SubnetGroup", db.SubnetGroup == nil)
 			check.Missing(f+".SecurityGroupID", db.SecurityGroupID == nil)

@@ -1,7 +1,6 @@
 package backupplan
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -46,9 +45,6 @@ func newRestoreTesting(c constructs.Construct, p *Plan, props Props) {
 		})
 	}
 }
-
-// restoreTestingNamePattern is AWS's rule for restore testing names.
-var restoreTestingNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`)
 
 // restoreTestingName is <name>[_<app>] as restore testing names must be:
 // letters, digits and '_' only.
