@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"context"
 	"fmt"
 	"io"
@@ -32,7 +34,7 @@ type rdsStandIn struct {
 
 // rdsPostgresImage is the stand-in PostgreSQL image (its Debian packages
 // bring the snakeoil certificate the server presents).
-const rdsPostgresImage = "postgres:16.6-bookworm"
+var rdsPostgresImage = pinned.Postgres(pinned.DefaultPostgresVersion)
 
 func startRDSStandIn(t *testing.T, r *releaseTools, region, identifier, network string) *rdsStandIn {
 	t.Helper()

@@ -3,31 +3,27 @@ package config
 import (
 	"fmt"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
+	"github.com/homecloud-dev/fullstack/homerules"
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // Defaults applied by Normalize. Each is documented on its field in spec.go.
 const (
 	DefaultOnPremEnvironment = "staging"
-	DefaultDockerHost        = "unix:///var/run/docker.sock"
 	DefaultRegistryAddress   = "127.0.0.1"
 	DefaultRegistryPort      = 5000
-	DefaultRegistryImage     = "registry:2.8.3"
-	DefaultBackupSchedule    = "17 3 * * *"
-	DefaultBackupKeep        = 7
 	// Off-site snapshots restic keeps: a week of days, a month of weeks,
 	// a year of months.
 	DefaultOffsiteKeepDaily   = 7
 	DefaultOffsiteKeepWeekly  = 4
 	DefaultOffsiteKeepMonthly = 12
 	DefaultPostgresBackupAt   = "03:47"
-	DefaultLogMaxSize         = "10m"
-	DefaultLogMaxFiles        = 3
 	DefaultPostgresBind       = "127.0.0.1"
 	DefaultPostgresHost       = "127.0.0.1"
 	DefaultPostgresPort       = 5432
-	DefaultPostgresAdmin      = "postgres"
-	DefaultPostgresVersion    = "16"
 	DefaultPostgresSSLMode    = "disable"
 	DefaultCloudEnvironment   = "production"
 	DefaultRegion             = "us-east-1"
@@ -36,26 +32,11 @@ const (
 	DefaultDeployEnvironment  = "production"
 	DefaultReleaseEnv         = "release"
 	DefaultPublicKey          = "cosign.pub"
-	DefaultLogRetentionDays   = 30
-	DefaultKeepTaggedImages   = 30
-	DefaultUntaggedExpiry     = 7
 	DefaultMigrations         = "migrations"
-	DefaultInstanceClass      = "db.t4g.micro"
-	DefaultAllocatedStorage   = 20
-	DefaultMaxStorage         = 100
-	DefaultBackupRetention    = 7
 	DefaultServicePort        = 8080
 	DefaultSitePort           = 80
 	DefaultServiceHealthPath  = "/healthz"
 	DefaultSiteHealthPath     = "/"
-	DefaultCPU                = 256
-	DefaultMemory             = 512
-	DefaultDesiredCount       = 1
-	DefaultMinCount           = 1
-	DefaultMaxCount           = 2
-	DefaultWAFRateLimit       = 2000
-	DefaultAccessLogDays      = 90
-	DefaultEgressProtocol     = "tcp"
 	DefaultPreviewDomain      = "localhost"
 	DefaultPreviewPort        = 8090
 	DefaultPreviewMax         = 3
@@ -69,15 +50,6 @@ const (
 	DefaultPreviewCPUShares       = 256
 )
 
-// PostgresImageTags pins the official postgres image per major version.
-var PostgresImageTags = map[string]string{
-	"13": "13.18-bookworm",
-	"14": "14.15-bookworm",
-	"15": "15.10-bookworm",
-	"16": "16.6-bookworm",
-	"17": "17.2-bookworm",
-}
-
 // applyDefaults fills every empty field that has a default. It never
 // overwrites a value the user set.
 func (p *Project) applyDefaults() {
@@ -85,7 +57,7 @@ func (p *Project) applyDefaults() {
 	p.OnPrem.Monitoring = p.OnPrem.Monitoring.WithDefaults()
 	o := &p.OnPrem
 	setString(&o.Environment, DefaultOnPremEnvironment)
-	setString(&o.DockerHost, DefaultDockerHost)
+	setString(&o.DockerHost, homerules.DefaultDockerHost)
 	if p.Name != "" {
 		setString(&o.Network.Name, naming.PlatformNetwork(p.Name).Value)
 	}
@@ -93,24 +65,24 @@ func (p *Project) applyDefaults() {
 	setInt(&o.Registry.Port, DefaultRegistryPort)
 	setString(&o.Postgres.Host, DefaultPostgresHost)
 	setInt(&o.Postgres.Port, DefaultPostgresPort)
-	setString(&o.Postgres.AdminUser, DefaultPostgresAdmin)
-	setString(&o.Postgres.Version, DefaultPostgresVersion)
+	setString(&o.Postgres.AdminUser, homerules.DefaultPostgresAdmin)
+	setString(&o.Postgres.Version, pinned.DefaultPostgresVersion)
 	setString(&o.Postgres.SSLMode, DefaultPostgresSSLMode)
 	setString(&o.Postgres.BindAddress, DefaultPostgresBind)
-	if tag, ok := PostgresImageTags[o.Postgres.Version]; ok {
+	if tag, ok := pinned.PostgresTags[o.Postgres.Version]; ok {
 		setString(&o.Postgres.ImageTag, tag)
 	}
-	setString(&o.Registry.Image, DefaultRegistryImage)
-	setString(&o.Registry.Backup.Schedule, DefaultBackupSchedule)
-	setInt(&o.Registry.Backup.Keep, DefaultBackupKeep)
+	setString(&o.Registry.Image, pinned.Registry)
+	setString(&o.Registry.Backup.Schedule, homerules.DefaultRegistryBackupSchedule)
+	setInt(&o.Registry.Backup.Keep, homerules.DefaultBackupKeep)
 	setString(&o.Postgres.Backup.Time, DefaultPostgresBackupAt)
-	setInt(&o.Postgres.Backup.Keep, DefaultBackupKeep)
+	setInt(&o.Postgres.Backup.Keep, homerules.DefaultBackupKeep)
 	setInt(&o.Offsite.KeepDaily, DefaultOffsiteKeepDaily)
 	setInt(&o.Offsite.KeepWeekly, DefaultOffsiteKeepWeekly)
 	setInt(&o.Offsite.KeepMonthly, DefaultOffsiteKeepMonthly)
-	setString(&o.LogMaxSize, DefaultLogMaxSize)
+	setString(&o.LogMaxSize, homerules.DefaultLogMaxSize)
 	setString(&o.AppsBindAddress, DefaultRegistryAddress)
-	setInt(&o.LogMaxFiles, DefaultLogMaxFiles)
+	setInt(&o.LogMaxFiles, homerules.DefaultLogMaxFiles)
 	setString(&o.Previews.Domain, DefaultPreviewDomain)
 	setInt(&o.Previews.Port, DefaultPreviewPort)
 	setInt(&o.Previews.Max, DefaultPreviewMax)
@@ -143,17 +115,17 @@ func (p *Project) applyDefaults() {
 			c.NAT = NATSingle
 		}
 	}
-	setInt(&c.LogRetentionDays, DefaultLogRetentionDays)
-	setInt(&c.ECR.KeepTaggedImages, DefaultKeepTaggedImages)
-	setInt(&c.ECR.UntaggedExpiryDays, DefaultUntaggedExpiry)
-	setString(&c.Database.InstanceClass, DefaultInstanceClass)
-	setInt(&c.Database.AllocatedStorage, DefaultAllocatedStorage)
-	setInt(&c.Database.MaxAllocatedStorage, max(DefaultMaxStorage, c.Database.AllocatedStorage))
+	setInt(&c.LogRetentionDays, awsrules.DefaultLogRetentionDays)
+	setInt(&c.ECR.KeepTaggedImages, awsrules.DefaultKeepTaggedImages)
+	setInt(&c.ECR.UntaggedExpiryDays, awsrules.DefaultUntaggedExpiryDays)
+	setString(&c.Database.InstanceClass, awsrules.DefaultInstanceClass)
+	setInt(&c.Database.AllocatedStorage, awsrules.DefaultAllocatedStorage)
+	setInt(&c.Database.MaxAllocatedStorage, max(awsrules.DefaultMaxAllocatedStorage, c.Database.AllocatedStorage))
 	if c.Database.BackupRetentionDays == 0 && !c.Database.Disposable {
-		c.Database.BackupRetentionDays = DefaultBackupRetention
+		c.Database.BackupRetentionDays = awsrules.DefaultBackupRetentionDays
 	}
-	setInt(&c.Security.WAF.RateLimit, DefaultWAFRateLimit)
-	setInt(&c.Security.AccessLogs.RetentionDays, DefaultAccessLogDays)
+	setInt(&c.Security.WAF.RateLimit, awsrules.DefaultWAFRateLimit)
+	setInt(&c.Security.AccessLogs.RetentionDays, awsrules.DefaultAccessLogRetentionDays)
 	setString(&p.Migrations, DefaultMigrations)
 	setString(&p.Dir, ".")
 
@@ -178,21 +150,17 @@ func (p *Project) applyDefaults() {
 		}
 		setInt(&a.HostPort, a.Port)
 		if a.Kind == KindSite {
-			setIntPtr(&a.Site.MinTTL, 0)
-			setIntPtr(&a.Site.DefaultTTL, 3600)
-			setIntPtr(&a.Site.MaxTTL, 86400)
+			setIntPtr(&a.Site.MinTTL, awsrules.DefaultMinTTL)
+			setIntPtr(&a.Site.DefaultTTL, awsrules.DefaultDefaultTTL)
+			setIntPtr(&a.Site.MaxTTL, awsrules.DefaultMaxTTL)
 		}
 		if len(a.HealthCheckCommand) == 0 {
 			a.HealthCheckCommand = []string{"CMD-SHELL", fmt.Sprintf("wget -q -O /dev/null http://127.0.0.1:%d%s || exit 1", a.Port, a.HealthCheckPath)}
 		}
 		for j := range a.Egress {
-			setString(&a.Egress[j].Protocol, DefaultEgressProtocol)
+			setString(&a.Egress[j].Protocol, awsrules.DefaultEgressProtocol)
 		}
-		setInt(&a.Size.CPU, DefaultCPU)
-		setInt(&a.Size.Memory, DefaultMemory)
-		setInt(&a.Size.DesiredCount, DefaultDesiredCount)
-		setInt(&a.Size.MinCount, DefaultMinCount)
-		setInt(&a.Size.MaxCount, DefaultMaxCount)
+		a.Size = a.Size.WithDefaults()
 	}
 }
 

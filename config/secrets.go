@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/naming"
@@ -24,9 +26,6 @@ const (
 	OffsitePasswordVariable        = "onprem_offsite_password"
 	OffsiteAccessKeyIDVariable     = "onprem_offsite_access_key_id"
 	OffsiteSecretAccessKeyVariable = "onprem_offsite_secret_access_key"
-	// MinPasswordLength is enforced at synthesis (when the variable is in
-	// the environment) and again by the variable's validation at plan time.
-	MinPasswordLength = 12
 )
 
 // CheckSecrets checks the sensitive variables that are already in the
@@ -50,8 +49,8 @@ func CheckSecrets(p *Project, lookupEnv func(string) (string, bool)) error {
 	}
 	if p.OnPrem.Offsite.Enabled() {
 		name := "TF_VAR_" + OffsitePasswordVariable
-		if pw, ok := lookupEnv(name); ok && len(pw) < MinPasswordLength {
-			errs.add(name, nil, "is too short (%d characters): the off-site repository's password needs at least %d (keep a copy away from the server: without it the backups cannot be read)", len(pw), MinPasswordLength)
+		if pw, ok := lookupEnv(name); ok && len(pw) < homerules.MinPasswordLength {
+			errs.add(name, nil, "is too short (%d characters): the off-site repository's password needs at least %d (keep a copy away from the server: without it the backups cannot be read)", len(pw), homerules.MinPasswordLength)
 		}
 		for _, v := range []string{OffsiteAccessKeyIDVariable, OffsiteSecretAccessKeyVariable} {
 			if key, ok := lookupEnv("TF_VAR_" + v); ok && key == "" {
@@ -85,9 +84,9 @@ func checkPassword(errs *problems, lookupEnv func(string) (string, bool), variab
 	if pw, ok := lookupEnv(name); ok {
 		switch {
 		case pw == "":
-			errs.add(name, nil, "is empty: set %s (at least %d characters)", what, MinPasswordLength)
-		case len(pw) < MinPasswordLength:
-			errs.add(name, nil, "is too short (%d characters): use at least %d for %s", len(pw), MinPasswordLength, what)
+			errs.add(name, nil, "is empty: set %s (at least %d characters)", what, homerules.MinPasswordLength)
+		case len(pw) < homerules.MinPasswordLength:
+			errs.add(name, nil, "is too short (%d characters): use at least %d for %s", len(pw), homerules.MinPasswordLength, what)
 		case strings.Contains(pw, `\`):
 			errs.add(name, nil, "contains a backslash: choose %s without one (the postgresql provider doubles backslashes when it sets a role's password)", what)
 		}

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/homecloud-dev/fullstack/alerting"
 	"path/filepath"
 
@@ -346,22 +348,19 @@ type AccessLogs struct {
 	RetentionDays int `yaml:"retention_days"`
 }
 
-// NATStrategy is the cloud network's NAT layout.
-type NATStrategy string
+// NATStrategy is the cloud network's NAT layout (awsrules owns the
+// layouts).
+type NATStrategy = awsrules.NATStrategy
 
 // The NAT strategies.
 const (
-	// NATNone: no NAT gateway; services run in public subnets with public
-	// IPs (security groups still admit only the load balancer). Cheapest.
-	NATNone NATStrategy = "none"
-	// NATSingle: one NAT gateway shared by every private subnet.
-	NATSingle NATStrategy = "single"
-	// NATPerAZ: one NAT gateway per availability zone; survives a zone outage.
-	NATPerAZ NATStrategy = "per-az"
+	NATNone   = awsrules.NATNone
+	NATSingle = awsrules.NATSingle
+	NATPerAZ  = awsrules.NATPerAZ
 )
 
 // NATStrategies lists the valid strategies.
-var NATStrategies = []NATStrategy{NATNone, NATSingle, NATPerAZ}
+var NATStrategies = awsrules.NATStrategies
 
 // Database configures the RDS instances (one per app with a database).
 type Database struct {
@@ -438,7 +437,7 @@ func (d AppDatabase) Settings(project Database) Database {
 		if *d.Disposable && d.BackupRetentionDays == 0 {
 			out.BackupRetentionDays = 0
 		} else if !*d.Disposable && out.BackupRetentionDays == 0 {
-			out.BackupRetentionDays = DefaultBackupRetention
+			out.BackupRetentionDays = awsrules.DefaultBackupRetentionDays
 		}
 	}
 	if d.BackupRetentionDays != 0 {
@@ -625,23 +624,12 @@ type Site struct {
 	MaxTTL     *int `yaml:"max_ttl"`
 }
 
-// Egress is one outbound rule of an app.
-type Egress struct {
-	// To is the destination, an IPv4 CIDR block. Required.
-	To string `yaml:"to"`
-	// Port is the destination port. Required.
-	Port int `yaml:"port"`
-	// Protocol is "tcp" or "udp". Default "tcp".
-	Protocol string `yaml:"protocol"`
-}
+// Egress is one outbound rule of an app (awsrules.Egress).
+type Egress = awsrules.Egress
 
-// Route is a load balancer listener rule: host and/or path pattern.
-type Route struct {
-	// Host header, e.g. "api.example.com". Default none.
-	Host string `yaml:"host"`
-	// Path pattern, e.g. "/api/*". Default none.
-	Path string `yaml:"path"`
-}
+// Route is a load balancer listener rule: host and/or path pattern
+// (awsrules.Route).
+type Route = awsrules.Route
 
 // Kind is the kind of an app, and its image namespace.
 type Kind string
@@ -657,20 +645,9 @@ const (
 var Kinds = []Kind{KindAPI, KindSite, KindModel}
 
 // Size is an app's capacity on Fargate (cpu units and MiB) and its task
-// counts. On the home server only Memory is applied, as a container limit
-// (sites' nginx containers included).
-type Size struct {
-	// CPU units, one of 256, 512, 1024, 2048, 4096. Default 256.
-	CPU int `yaml:"cpu"`
-	// Memory in MiB, valid for the CPU per Fargate's table. Default 512.
-	Memory int `yaml:"memory"`
-	// DesiredCount of running tasks. Default 1.
-	DesiredCount int `yaml:"desired_count"`
-	// MinCount for autoscaling. Default 1.
-	MinCount int `yaml:"min_count"`
-	// MaxCount for autoscaling. Default 2.
-	MaxCount int `yaml:"max_count"`
-}
+// counts; on the home server only Memory is applied, as a container limit
+// (awsrules.TaskSize, with its defaults).
+type Size = awsrules.TaskSize
 
 // Release is how releases are signed (cosign key pair) and verified.
 type Release struct {

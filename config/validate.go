@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -18,9 +20,6 @@ import (
 
 	"github.com/homecloud-dev/fullstack/naming"
 )
-
-// MinPostgresMemory is the smallest onprem.postgres.memory (MiB).
-const MinPostgresMemory = 256
 
 // Normalize applies the documented defaults and validates the project. It
 // returns every problem at once, joined; each is a *FieldError.
@@ -103,8 +102,8 @@ func validateOnPrem(errs *problems, o *OnPrem) {
 	if !backupTime.MatchString(o.Postgres.Backup.Time) {
 		errs.add("onprem.postgres.backup.time", o.Postgres.Backup.Time, "is not a time of day HH:MM (24 h, UTC), e.g. \"03:47\"")
 	}
-	if o.Postgres.Memory != 0 && o.Postgres.Memory < MinPostgresMemory {
-		errs.add("onprem.postgres.memory", o.Postgres.Memory, "must be at least %d (MiB: PostgreSQL's shared_buffers alone take 128), or left out for the default", MinPostgresMemory)
+	if o.Postgres.Memory != 0 && o.Postgres.Memory < homerules.MinPostgresMemoryMiB {
+		errs.add("onprem.postgres.memory", o.Postgres.Memory, "must be at least %d (MiB: PostgreSQL's shared_buffers alone take 128), or left out for the default", homerules.MinPostgresMemoryMiB)
 	}
 	if o.Postgres.Backup.Keep < 1 {
 		errs.add("onprem.postgres.backup.keep", o.Postgres.Backup.Keep, "must keep at least 1 backup")

@@ -1,6 +1,8 @@
 package stacks_test
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"encoding/json"
 	"fmt"
 	"github.com/homecloud-dev/fullstack/awsrules"
@@ -126,7 +128,7 @@ func TestOnPremVolumesAreProtected(t *testing.T) {
 func TestRegistryContainer(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	c := container(t, s, "shop-registry")
-	img := idOf(t, s, "docker_image", "name", config.DefaultRegistryImage)
+	img := idOf(t, s, "docker_image", "name", pinned.Registry)
 	eq(t, c, "image", ref("docker_image", img, "image_id"))
 	eq(t, s.Resources("docker_image")[img], "keep_locally", true)
 	eq(t, c, "restart", "unless-stopped")
@@ -229,7 +231,7 @@ func TestRegistryBackupSidecar(t *testing.T) {
 func TestPostgresContainer(t *testing.T) {
 	s := plain.Stacks["onprem"]
 	c := container(t, s, "shop-postgres")
-	img := idOf(t, s, "docker_image", "name", "postgres:16.6-bookworm")
+	img := idOf(t, s, "docker_image", "name", pinned.Postgres(pinned.DefaultPostgresVersion))
 	eq(t, c, "image", ref("docker_image", img, "image_id"))
 	eq(t, c, "restart", "unless-stopped")
 	eq(t, c, "ports", []any{map[string]any{"internal": 5432, "external": 5432, "ip": "127.0.0.1"}})
@@ -454,7 +456,7 @@ func TestPostgresBackupSidecar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := postgrescluster.BackupImageDockerfile("postgres:16.6-bookworm"); string(dockerfile) != want {
+	if want := postgrescluster.BackupImageDockerfile(pinned.Postgres(pinned.DefaultPostgresVersion)); string(dockerfile) != want {
 		t.Errorf("backup image Dockerfile = %q, want %q", dockerfile, want)
 	}
 	eq(t, b, "command", []any{postgrescluster.ScheduleCommand})

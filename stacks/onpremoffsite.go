@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"fmt"
 	"path/filepath"
 
@@ -60,7 +62,7 @@ func offsite(stack cdktf.TerraformStack, p *config.Project, reg *registry.Regist
 		},
 	}
 	var err error
-	if off.Password, err = secret(config.OffsitePasswordVariable, "password of the off-site restic repository (onprem.offsite.repository); keep a copy away from the server", config.MinPasswordLength); err != nil {
+	if off.Password, err = secret(config.OffsitePasswordVariable, "password of the off-site restic repository (onprem.offsite.repository); keep a copy away from the server", homerules.MinPasswordLength); err != nil {
 		return nil, err
 	}
 	if off.AccessKeyID, err = secret(config.OffsiteAccessKeyIDVariable, "access key id for onprem.offsite.repository's bucket", 1); err != nil {

@@ -1,13 +1,15 @@
 package dbspec
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // FlywayImage is the official Flyway image, pinned.
-const FlywayImage = "flyway/flyway:10.22.0"
+const FlywayImage = pinned.Flyway
 
 // In-container paths of the Flyway image.
 const (

@@ -1,6 +1,8 @@
 package providers
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"fmt"
 
 	"github.com/aws/jsii-runtime-go"
@@ -8,7 +10,7 @@ import (
 )
 
 // MinPasswordLength is the shortest password PasswordVariable accepts.
-const MinPasswordLength = 12
+const MinPasswordLength = homerules.MinPasswordLength
 
 // PasswordVariable adds a sensitive string variable holding a password of
 // at least MinPasswordLength characters, without a backslash (the

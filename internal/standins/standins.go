@@ -8,6 +8,8 @@
 package standins
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -45,20 +47,21 @@ type Image struct {
 }
 
 // Images are the stand-ins, one per public image the repository's project
-// names (its stack and its apps' Dockerfiles).
+// names: the stacks' (package pinned) and its apps' Dockerfiles' (golang,
+// distroless).
 var Images = []Image{
-	{Name: "registry:2.8.3", Dir: "registry"},
-	{Name: "alpine:3.20.3", Dir: "alpine"},
-	{Name: "postgres:16.6-bookworm", Dir: "postgres"},
-	{Name: "flyway/flyway:10.22.0", Dir: "flyway", prepare: prepareFlyway},
+	{Name: pinned.Registry, Dir: "registry"},
+	{Name: pinned.RegistryBackup, Dir: "alpine"},
+	{Name: pinned.Postgres(pinned.DefaultPostgresVersion), Dir: "postgres"},
+	{Name: pinned.Flyway, Dir: "flyway", prepare: prepareFlyway},
 	{Name: "golang:1.26-bookworm", Dir: "golang", prepare: prepareGolang},
 	{Name: "gcr.io/distroless/static-debian12:nonroot", Dir: "distroless"},
-	{Name: "nginxinc/nginx-unprivileged:1.27.3-alpine", Dir: "nginx"},
-	{Name: "prom/prometheus:v2.55.1", Dir: "prometheus"},
-	{Name: "prom/alertmanager:v0.27.0", Dir: "alertmanager"},
-	{Name: "prom/blackbox-exporter:v0.25.0", Dir: "blackbox"},
-	{Name: "prom/node-exporter:v1.8.2", Dir: "nodeexporter"},
-	{Name: "restic/restic:0.17.3", Dir: "restic"},
+	{Name: pinned.Nginx, Dir: "nginx"},
+	{Name: pinned.Prometheus, Dir: "prometheus"},
+	{Name: pinned.Alertmanager, Dir: "alertmanager"},
+	{Name: pinned.Blackbox, Dir: "blackbox"},
+	{Name: pinned.NodeExporter, Dir: "nodeexporter"},
+	{Name: pinned.Restic, Dir: "restic"},
 }
 
 // Names are the references the stand-ins provide.

@@ -4,6 +4,8 @@
 package accesslogs
 
 import (
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
@@ -37,7 +39,7 @@ type Props struct {
 }
 
 // DefaultRetentionDays is how long logs are kept by default.
-const DefaultRetentionDays = 90
+const DefaultRetentionDays = awsrules.DefaultAccessLogRetentionDays
 
 // Log prefixes inside the bucket.
 const (

@@ -22,12 +22,12 @@ import (
 
 // Defaults of the zero-valued Props fields.
 const (
-	DefaultInstanceClass       = "db.t4g.micro"
-	DefaultAllocatedStorage    = 20
-	DefaultMaxAllocatedStorage = 100
+	DefaultInstanceClass       = awsrules.DefaultInstanceClass
+	DefaultAllocatedStorage    = awsrules.DefaultAllocatedStorage
+	DefaultMaxAllocatedStorage = awsrules.DefaultMaxAllocatedStorage
 	// DefaultBackupRetentionDays applies unless the database is
 	// Disposable: an instance that keeps data keeps backups of it.
-	DefaultBackupRetentionDays = 7
+	DefaultBackupRetentionDays = awsrules.DefaultBackupRetentionDays
 )
 
 // Props configures an app's RDS instance.

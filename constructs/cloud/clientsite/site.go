@@ -1,6 +1,8 @@
 package clientsite
 
 import (
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -64,9 +66,9 @@ type Props struct {
 
 // Cache TTL defaults, in seconds.
 const (
-	DefaultMinTTL     = 0
-	DefaultDefaultTTL = 3600
-	DefaultMaxTTL     = 86400
+	DefaultMinTTL     = awsrules.DefaultMinTTL
+	DefaultDefaultTTL = awsrules.DefaultDefaultTTL
+	DefaultMaxTTL     = awsrules.DefaultMaxTTL
 )
 
 // Site is the site's bucket, objects and distribution.

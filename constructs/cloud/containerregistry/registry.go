@@ -1,6 +1,8 @@
 package containerregistry
 
 import (
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"fmt"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
@@ -23,8 +25,8 @@ type Repository struct {
 
 // Defaults of the zero-valued Props fields.
 const (
-	DefaultKeepTaggedImages   = 30
-	DefaultUntaggedExpiryDays = 7
+	DefaultKeepTaggedImages   = awsrules.DefaultKeepTaggedImages
+	DefaultUntaggedExpiryDays = awsrules.DefaultUntaggedExpiryDays
 )
 
 // Props configures the registry.

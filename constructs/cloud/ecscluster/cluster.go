@@ -26,7 +26,7 @@ type AppLog struct {
 }
 
 // DefaultLogRetentionDays is how long logs are kept when Props leaves it 0.
-const DefaultLogRetentionDays = 30
+const DefaultLogRetentionDays = awsrules.DefaultLogRetentionDays
 
 // Props configures the cluster.
 type Props struct {

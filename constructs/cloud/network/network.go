@@ -16,26 +16,21 @@ import (
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
-// NATStrategy is the network's NAT layout.
-type NATStrategy string
+// NATStrategy is the network's NAT layout (awsrules owns the layouts).
+type NATStrategy = awsrules.NATStrategy
 
-// The NAT layouts.
+// The NAT layouts; see awsrules.
 const (
-	// NATNone: no NAT gateway; services run in public subnets with public
-	// IPs (inbound still only from the load balancer).
-	NATNone NATStrategy = "none"
-	// NATSingle: one NAT gateway shared by every private subnet.
-	NATSingle NATStrategy = "single"
-	// NATPerAZ: one NAT gateway per zone, so a zone outage never cuts the
-	// others off.
-	NATPerAZ NATStrategy = "per-az"
+	NATNone   = awsrules.NATNone
+	NATSingle = awsrules.NATSingle
+	NATPerAZ  = awsrules.NATPerAZ
 )
 
 // DefaultFlowLogRetentionDays is how long flow logs are kept when Props leaves it 0.
-const DefaultFlowLogRetentionDays = 30
+const DefaultFlowLogRetentionDays = awsrules.DefaultLogRetentionDays
 
 // NATStrategies are the accepted layouts.
-var NATStrategies = []NATStrategy{NATNone, NATSingle, NATPerAZ}
+var NATStrategies = awsrules.NATStrategies
 
 // Props configures the network.
 type Props struct {

@@ -105,49 +105,19 @@ type Props struct {
 	Egress []Egress
 }
 
-// Size is a service's task size and counts.
-type Size struct {
-	// CPU units, one of 256, 512, 1024, 2048, 4096.
-	CPU int
-	// Memory in MiB, valid for the CPU per Fargate's table.
-	Memory int
-	// DesiredCount of tasks at the first deploy; autoscaling owns it after.
-	DesiredCount int
-	// MinCount and MaxCount bound autoscaling.
-	MinCount, MaxCount int
-}
+// Size is a service's task size and counts (awsrules.TaskSize).
+type Size = awsrules.TaskSize
 
 // DefaultSize is the smallest Fargate task, one running, up to two.
-var DefaultSize = Size{CPU: 256, Memory: 512, DesiredCount: 1, MinCount: 1, MaxCount: 2}
+var DefaultSize = awsrules.DefaultTaskSize
 
-// Route is a listener rule's match: host and/or path pattern.
-type Route struct {
-	// Host header, e.g. "api.example.com". Default none.
-	Host string
-	// Path pattern, e.g. "/api/*". Default none.
-	Path string
-}
+// Route is a listener rule's match: host and/or path pattern
+// (awsrules.Route).
+type Route = awsrules.Route
 
-// describe names the route as a user wrote it.
-func (r Route) describe() string {
-	switch {
-	case r.Host == "":
-		return "path " + r.Path
-	case r.Path == "":
-		return "host " + r.Host
-	}
-	return "host " + r.Host + ", path " + r.Path
-}
-
-// Egress is one outbound rule of the app's own security group.
-type Egress struct {
-	// To is the destination, an IPv4 CIDR block. Required.
-	To string
-	// Port is the destination port. Required.
-	Port int
-	// Protocol is "tcp" or "udp". Default "tcp".
-	Protocol string
-}
+// Egress is one outbound rule of the app's own security group
+// (awsrules.Egress).
+type Egress = awsrules.Egress
 
 // SiteRule is a site that forwards its /api/ requests to the app.
 type SiteRule struct {
@@ -321,7 +291,7 @@ func (p Props) validate(check *propcheck.Errors) error {
 			if p.Route == (Route{}) {
 				check.Add("Route", "(none)", "is empty, but the service of app %q already has no route on this load balancer: a service without a route takes every request no other rule matches, and only one can; give this one a Route.Host or Route.Path", owner)
 			} else {
-				check.Add("Route", p.Route.describe(), "is the route of app %q's service on this load balancer already: this one would never receive a request; give it its own Route.Host or Route.Path", owner)
+				check.Add("Route", p.Route.Describe(), "is the route of app %q's service on this load balancer already: this one would never receive a request; give it its own Route.Host or Route.Path", owner)
 			}
 		} else if err := p.LoadBalancer.CheckPriority(p.Priority); err != nil {
 			check.Add("Priority", p.Priority, "%v", err)

@@ -4,6 +4,8 @@
 package webacl
 
 import (
+	"github.com/homecloud-dev/fullstack/awsrules"
+
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -38,7 +40,7 @@ type Props struct {
 }
 
 // DefaultRateLimit is the requests per IP and 5 minutes allowed by default.
-const DefaultRateLimit = 2000
+const DefaultRateLimit = awsrules.DefaultWAFRateLimit
 
 // WebACL is the ACL.
 type WebACL struct {

@@ -6,6 +6,8 @@
 package dockercontainer
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-docker-go/docker/v11/container"
@@ -16,7 +18,7 @@ import (
 
 // NginxImage is the unprivileged official nginx image the sites and the
 // front proxy run on (uid 101, port 8080, wget for health checks).
-const NginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine"
+const NginxImage = pinned.Nginx
 
 // Options are the container settings every on-prem construct takes in its
 // props (embedded), the same for all of a stack's containers.

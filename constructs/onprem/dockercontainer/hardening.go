@@ -1,6 +1,8 @@
 package dockercontainer
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"fmt"
 	"path"
 	"slices"
@@ -181,7 +183,7 @@ func LimitMemory(cfg *container.ContainerConfig, mib int) {
 }
 
 // MinMemoryMiB is the smallest limit Docker accepts.
-const MinMemoryMiB = 6
+const MinMemoryMiB = homerules.MinMemoryMiB
 
 // CheckMemory checks a MemoryMiB prop: 0 for def, or at least
 // MinMemoryMiB.

@@ -1,6 +1,8 @@
 package dockercontainer
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"strconv"
 
 	"github.com/aws/jsii-runtime-go"
@@ -8,8 +10,8 @@ import (
 
 // Log rotation defaults (Options.LogMaxSize, Options.LogMaxFiles).
 const (
-	DefaultLogMaxSize  = "10m"
-	DefaultLogMaxFiles = 3
+	DefaultLogMaxSize  = homerules.DefaultLogMaxSize
+	DefaultLogMaxFiles = homerules.DefaultLogMaxFiles
 )
 
 // logDriver is the log driver of every container.

@@ -1,6 +1,8 @@
 package dockercontainer
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -12,7 +14,7 @@ import (
 )
 
 // DefaultDockerHost is the local engine's socket.
-const DefaultDockerHost = "unix:///var/run/docker.sock"
+const DefaultDockerHost = homerules.DefaultDockerHost
 
 // ConfigLabel carries the hash of a platform container's settings, so
 // its ready step can tell the container it waits for from the one it

@@ -1,16 +1,18 @@
 package monitoring
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"net"
 	"strconv"
 )
 
 // The official images, pinned.
 const (
-	PrometheusImage   = "prom/prometheus:v2.55.1"
-	AlertmanagerImage = "prom/alertmanager:v0.27.0"
-	BlackboxImage     = "prom/blackbox-exporter:v0.25.0"
-	NodeExporterImage = "prom/node-exporter:v1.8.2"
+	PrometheusImage   = pinned.Prometheus
+	AlertmanagerImage = pinned.Alertmanager
+	BlackboxImage     = pinned.Blackbox
+	NodeExporterImage = pinned.NodeExporter
 )
 
 // Ports inside the containers.

@@ -1,6 +1,8 @@
 package postgrescluster
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +12,7 @@ import (
 
 // ResticImage is the official restic image, pinned; the backup image
 // copies its binary.
-const ResticImage = "restic/restic:0.17.3"
+const ResticImage = pinned.Restic
 
 // BackupImageDockerfile is the backup sidecar's image: the cluster's own
 // image (pg_dump, pg_restore and a server of the same major version, for

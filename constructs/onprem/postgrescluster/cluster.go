@@ -1,6 +1,8 @@
 package postgrescluster
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +24,7 @@ import (
 )
 
 // DefaultAdminUser is the superuser name when Props leaves it empty.
-const DefaultAdminUser = "postgres"
+const DefaultAdminUser = homerules.DefaultPostgresAdmin
 
 // Props configures the cluster.
 type Props struct {
@@ -58,7 +60,7 @@ type Props struct {
 // DefaultMemoryMiB is the server's memory limit unless Props sets one:
 // room for shared_buffers (128 MiB by default), the connections' work
 // memory and the page cache PostgreSQL leans on.
-const DefaultMemoryMiB = 1024
+const DefaultMemoryMiB = homerules.DefaultPostgresMemoryMiB
 
 // serverCapabilities are all the official entrypoint needs as root: it
 // creates and chowns the data and socket directories (CHOWN, FOWNER,

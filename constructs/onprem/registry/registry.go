@@ -1,6 +1,10 @@
 package registry
 
 import (
+	"github.com/homecloud-dev/fullstack/pinned"
+
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"strconv"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
@@ -21,13 +25,13 @@ import (
 )
 
 // DefaultBackupImage runs the backup sidecar (busybox crond, tar, gzip).
-const DefaultBackupImage = "alpine:3.20.3"
+const DefaultBackupImage = pinned.RegistryBackup
 
 // Defaults of the zero-valued Props fields.
 const (
-	DefaultImage          = "registry:2.8.3"
-	DefaultBackupSchedule = "17 3 * * *"
-	DefaultBackupKeep     = 7
+	DefaultImage          = pinned.Registry
+	DefaultBackupSchedule = homerules.DefaultRegistryBackupSchedule
+	DefaultBackupKeep     = homerules.DefaultBackupKeep
 )
 
 // TLS names a certificate and key on the Docker host.

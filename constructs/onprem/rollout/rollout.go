@@ -1,6 +1,8 @@
 package rollout
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	_ "embed"
 	"slices"
 	"strconv"
@@ -50,7 +52,7 @@ type Props struct {
 
 // DefaultMemoryMiB is an app container's limit when Props leaves it 0:
 // the project file's default size.
-const DefaultMemoryMiB = 512
+const DefaultMemoryMiB = homerules.DefaultMemoryMiB
 
 // MinMemoryMiB is the smallest limit Docker accepts.
 const MinMemoryMiB = dockercontainer.MinMemoryMiB
