@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -83,7 +85,7 @@ func TestStacksValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := harness.CLIConfigT(t)
+	cli := harnesstest.CLIConfigT(t)
 	t.Run(stacks.OnPremName, func(t *testing.T) { checkOnPremStack(t, out.Stacks[stacks.OnPremName], cli) })
 	for _, name := range []string{stacks.BootstrapName, stacks.CloudName} {
 		t.Run(name, func(t *testing.T) {
@@ -215,7 +217,7 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 // Each variant gets its own emulator: moto 5.2.1 loses track of an RDS
 // instance when two are created at the same moment in one server.
 func TestCloudOnEmulator(t *testing.T) {
-	cli := harness.CLIConfigT(t)
+	cli := harnesstest.CLIConfigT(t)
 	localVariants := []struct {
 		name   string
 		change func(*config.Project)
@@ -252,7 +254,7 @@ func TestCloudOnEmulator(t *testing.T) {
 	for i, v := range localVariants {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
-			emu := harness.EmulatorT(t)
+			emu := harnesstest.EmulatorT(t)
 			p := variant(t, fmt.Sprintf("var%d", i), func(p *config.Project) {
 				v.change(p)
 				p.Cloud.Emulator = config.Emulator{Endpoint: emu.Endpoint, CABundle: emu.CABundle}
@@ -282,7 +284,7 @@ func TestCloudOnEmulator(t *testing.T) {
 	}
 	t.Run("bootstrap-then-remote-state", func(t *testing.T) {
 		t.Parallel()
-		emu := harness.EmulatorT(t)
+		emu := harnesstest.EmulatorT(t)
 		// The repository's own project (single NAT, GitHub identity), with
 		// its state moved to the bucket the bootstrap stack creates.
 		p := loadRepoProject(t)

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +20,7 @@ import (
 // own target's provider bindings and never the project-file package.
 // synth.Read refuses a stack whose tasks AWS would not start.
 func TestExamples(t *testing.T) {
-	cli := harness.CLIConfigT(t)
+	cli := harnesstest.CLIConfigT(t)
 	examples := filepath.Join(repoRoot, "examples")
 	for _, ex := range []struct {
 		name   string

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"bufio"
 	"bytes"
 	"fmt"
@@ -10,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 // TestLogsFromCloudWatch: cmd/logs reads an app's log group on the
@@ -19,7 +19,7 @@ import (
 // -follow prints what arrives later; and bad flags are refused at once.
 // (The staging side is a subtest of TestOnPremDeploysForReal.)
 func TestLogsFromCloudWatch(t *testing.T) {
-	emu := harness.EmulatorT(t)
+	emu := harnesstest.EmulatorT(t)
 	bin := filepath.Join(t.TempDir(), "logs")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/logs")
 	build.Dir = repoRoot

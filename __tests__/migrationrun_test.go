@@ -1,13 +1,14 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 // TestRunScriptNamesMissingImage runs the AWS migration runner with the
@@ -19,7 +20,7 @@ func TestRunScriptNamesMissingImage(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Fatalf("the AWS CLI is required: %v", err)
 	}
-	emu := harness.EmulatorT(t)
+	emu := harnesstest.EmulatorT(t)
 	image := "123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/api/notes-api:flyway-0123456789ab"
 	awsEnv := append(os.Environ(),
 		"AWS_ENDPOINT_URL="+emu.Endpoint,

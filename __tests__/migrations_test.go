@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"context"
 	"fmt"
 	"os"
@@ -12,9 +14,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster/pgconfig"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/internal/pgconfig"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -48,7 +50,7 @@ func appDatabase(ctx context.Context, t *testing.T, pg *harness.Postgres, app st
 }
 
 func newPostgres(t *testing.T) *harness.Postgres {
-	return harness.PostgresT(t, harness.PostgresOptions{
+	return harnesstest.PostgresT(t, harness.PostgresOptions{
 		InitdbArgs: pgconfig.InitdbArgs,
 		Settings:   map[string]string{"password_encryption": pgconfig.ServerSettings["password_encryption"]},
 	})

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -55,7 +57,7 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 		Name:      fmt.Sprintf("t%d", time.Now().UnixNano()%1_000_000),
 		Dir:       filepath.Join(base, "checkout"),
 		Out:       filepath.Join(base, "checkout", "cdktf.out"),
-		cliConfig: harness.CLIConfigT(t),
+		cliConfig: harnesstest.CLIConfigT(t),
 	}
 	d.Settings = harness.OnPremSettings{Name: d.Name, DockerHost: engine.Host, StateDir: filepath.Join(base, "state"), PreviewMax: 2,
 		PublicKey: filepath.Join(base, "keys", "cosign.pub")}

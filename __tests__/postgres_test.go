@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"context"
 	"strings"
 	"testing"
@@ -8,8 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster/pgconfig"
 	"github.com/homecloud-dev/fullstack/internal/harness"
-	"github.com/homecloud-dev/fullstack/internal/pgconfig"
 )
 
 // TestPostgresAuthentication starts a real PostgreSQL with the cluster
@@ -17,7 +19,7 @@ import (
 // wrong one and a missing one are refused, and the stored verifier is
 // SCRAM.
 func TestPostgresAuthentication(t *testing.T) {
-	pg := harness.PostgresT(t, harness.PostgresOptions{
+	pg := harnesstest.PostgresT(t, harness.PostgresOptions{
 		InitdbArgs: pgconfig.InitdbArgs,
 		Settings:   map[string]string{"password_encryption": pgconfig.ServerSettings["password_encryption"]},
 	})

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -57,7 +59,7 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	// ECR's API is the emulator's; its registry endpoint is Debian's
 	// docker-registry with basic auth for the user and password that the
 	// emulator's GetAuthorizationToken hands out.
-	r.emu = harness.EmulatorT(t)
+	r.emu = harnesstest.EmulatorT(t)
 	user, password := r.ecrToken(t)
 	r.ecr = newLocalRegistry(t, user, password)
 	// The state bucket cloud-bootstrap would have made: promote keeps the

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"context"
 	"fmt"
 	"slices"
@@ -11,7 +13,6 @@ import (
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/release"
 )
@@ -22,7 +23,7 @@ import (
 // which keeps its release tag, and lands on the new one; moving it again
 // changes nothing.
 func TestRunningTagMovesInECR(t *testing.T) {
-	emu := harness.EmulatorT(t)
+	emu := harnesstest.EmulatorT(t)
 	p := &config.Project{Name: "notes", Cloud: config.Cloud{Region: "eu-west-1", Emulator: config.Emulator{Endpoint: emu.Endpoint}}}
 	ctx := context.Background()
 	client, _, err := release.ECRClient(ctx, p)

@@ -22,7 +22,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/flyway"
-	"github.com/homecloud-dev/fullstack/internal/registryconfig"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry/registryconfig"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/stacks"

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"fmt"
 	"net"
 	"net/http"
@@ -10,7 +12,6 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 // hostPort is one port the stack publishes.
@@ -40,7 +41,7 @@ func hostPorts(p *config.Project) []hostPort {
 
 // checkPorts reports each stack port that something other than this
 // project's containers listens on.
-func checkPorts(p *config.Project, e *harness.DockerEngine) []error {
+func checkPorts(p *config.Project, e *dockercli.Engine) []error {
 	if !strings.HasPrefix(p.OnPrem.DockerHost, "unix://") {
 		fmt.Printf("preflight: %s is a remote engine: host ports are not checked from here\n", p.OnPrem.DockerHost)
 		return nil
@@ -71,7 +72,7 @@ func checkPorts(p *config.Project, e *harness.DockerEngine) []error {
 }
 
 // checkRegistry: a running registry of this project must answer /v2/.
-func checkRegistry(p *config.Project, e *harness.DockerEngine) error {
+func checkRegistry(p *config.Project, e *dockercli.Engine) error {
 	name := registry.ContainerName(p.Name)
 	if out, err := e.Docker("ps", "--filter", "name=^"+name+"$", "--format", "{{.Names}}"); err != nil || strings.TrimSpace(out) != name {
 		return nil // not deployed yet: the deploy starts it

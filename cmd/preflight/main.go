@@ -28,13 +28,14 @@
 package main
 
 import (
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/homecloud-dev/fullstack/config"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 func main() {
@@ -107,7 +108,7 @@ func check(p *config.Project, lookupEnv func(string) (string, bool)) error {
 		errs = append(errs, err)
 	}
 	// Only the harness's docker CLI runner is used: no engine is started.
-	docker := &harness.DockerEngine{Host: p.OnPrem.DockerHost}
+	docker := &dockercli.Engine{Host: p.OnPrem.DockerHost}
 	if _, err := docker.Docker("version", "--format", "{{.Server.Version}}"); err != nil {
 		errs = append(errs, fmt.Errorf("onprem.docker_host %s: no Docker engine answers (%v): start Docker or fix docker_host", p.OnPrem.DockerHost, err))
 		return errors.Join(errs...)

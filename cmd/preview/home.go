@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +15,6 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/internal/clirun"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
@@ -24,7 +25,7 @@ type home struct {
 	p           *config.Project
 	projectFile string
 	previewsDir string
-	engine      *harness.DockerEngine
+	engine      *dockercli.Engine
 }
 
 func newHome(p *config.Project, projectFile string) (*home, error) {
@@ -36,7 +37,7 @@ func newHome(p *config.Project, projectFile string) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &home{p: p, projectFile: abs, previewsDir: dir, engine: &harness.DockerEngine{Host: p.OnPrem.DockerHost}}, nil
+	return &home{p: p, projectFile: abs, previewsDir: dir, engine: &dockercli.Engine{Host: p.OnPrem.DockerHost}}, nil
 }
 
 // dir is preview n's folder.

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
@@ -14,7 +15,7 @@ import (
 // the environment, so no preview's, and the app) runs an image whose repository digests hold ref
 // (<registry>/<repository>@<digest>). It asks the engine through the
 // docker CLI, as preflight and the rollout gate do.
-func runs(engine *harness.DockerEngine, project, environment, app, ref string) error {
+func runs(engine *dockercli.Engine, project, environment, app, ref string) error {
 	out, err := engine.Docker("ps", "--format", "{{.Names}}", "--filter", "status=running",
 		"--filter", "label=project="+project, "--filter", "label=environment="+environment, "--filter", "label="+naming.AppLabel+"="+app)
 	if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +14,6 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/contenthash"
-	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -69,7 +70,7 @@ func record(ctx context.Context, p *config.Project, stateDir, commit string, att
 		Commit: commit, Created: now, Registry: outs.RegistryAddress, Apps: map[string]release.App{},
 	}
 	home := release.HomeRegistry(p.OnPrem, outs.RegistryAddress, os.Getenv)
-	engine := &harness.DockerEngine{Host: p.OnPrem.DockerHost}
+	engine := &dockercli.Engine{Host: p.OnPrem.DockerHost}
 	var errs []error
 	for _, a := range p.Apps {
 		app, problems := recordApp(ctx, p, a, outs, home, engine)
@@ -91,7 +92,7 @@ func record(ctx context.Context, p *config.Project, stateDir, commit string, att
 // recordApp records one app from the outputs and the checkout, confirming
 // each image: built from this checkout, held by the home registry, run by
 // the app's container.
-func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPremOutputs, home *release.Registry, engine *harness.DockerEngine) (release.App, []error) {
+func recordApp(ctx context.Context, p *config.Project, a config.App, outs *onPremOutputs, home *release.Registry, engine *dockercli.Engine) (release.App, []error) {
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(a.Name+": "+format, args...)) }
 	app := release.App{Kind: string(a.Kind)}

@@ -1,7 +1,8 @@
 package harness
 
 import (
-	"bytes"
+	"github.com/homecloud-dev/fullstack/dockercli"
+
 	"errors"
 	"fmt"
 	"os"
@@ -16,9 +17,10 @@ import (
 // cache directory, so stand-in images survive between runs), exec root,
 // socket and pidfile. It never touches the machine's default socket.
 type DockerEngine struct {
-	// Host is the daemon address for DOCKER_HOST, -H and the docker
-	// provider ("unix:///.../docker.sock").
-	Host string
+	// Engine runs the docker CLI against the daemon; its Host is the
+	// address for DOCKER_HOST, -H and the docker provider
+	// ("unix:///.../docker.sock").
+	dockercli.Engine
 	// DataRoot holds images, containers and volumes.
 	DataRoot string
 	// LogPath holds dockerd's output.
@@ -86,7 +88,7 @@ func StartDockerEngine(cacheDir string) (*DockerEngine, error) {
 		return nil, err
 	}
 	e := &DockerEngine{
-		Host:     "unix://" + filepath.Join(runDir, "docker.sock"),
+		Engine:   dockercli.Engine{Host: "unix://" + filepath.Join(runDir, "docker.sock")},
 		DataRoot: dataRoot,
 		LogPath:  filepath.Join(runDir, "dockerd.log"),
 		runDir:   runDir,
@@ -148,18 +150,6 @@ func (e *DockerEngine) Restart() error {
 		e.proc.stop(30 * time.Second)
 	}
 	return e.launch()
-}
-
-// Docker runs the docker CLI against the engine and returns its stdout; an
-// error carries stderr.
-func (e *DockerEngine) Docker(args ...string) (string, error) {
-	cmd := exec.Command("docker", append([]string{"-H", e.Host}, args...)...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return out.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
-	}
-	return out.String(), nil
 }
 
 // BridgeGateway is the host's address on the engine's default bridge: a

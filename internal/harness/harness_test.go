@@ -1,6 +1,10 @@
-package harness
+package harness_test
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harness"
+
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"context"
 	"os"
 	"path/filepath"
@@ -12,7 +16,7 @@ import (
 )
 
 func TestPostgresAcceptsPasswordAndRefusesWrongOne(t *testing.T) {
-	pg := PostgresT(t, PostgresOptions{})
+	pg := harnesstest.PostgresT(t, harness.PostgresOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, pg.DSN("postgres"))
@@ -35,7 +39,7 @@ func TestPostgresAcceptsPasswordAndRefusesWrongOne(t *testing.T) {
 }
 
 func TestPostgresStopRemovesEverything(t *testing.T) {
-	pg, err := StartPostgres(t.TempDir(), PostgresOptions{})
+	pg, err := harness.StartPostgres(t.TempDir(), harness.PostgresOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +59,9 @@ func TestCLIConfigUsesMirror(t *testing.T) {
 	if err := os.MkdirAll(prov, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(MirrorEnv, mirror)
+	t.Setenv(harness.MirrorEnv, mirror)
 	dir := t.TempDir()
-	path, err := WriteCLIConfig(dir)
+	path, err := harness.WriteCLIConfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +87,12 @@ func TestCLIConfigTwoMirrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Setenv(MirrorEnv, first+string(os.PathListSeparator)+second)
-	mirrors, err := FindProviderMirrors()
+	t.Setenv(harness.MirrorEnv, first+string(os.PathListSeparator)+second)
+	mirrors, err := harness.FindProviderMirrors()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := CLIConfig(mirrors, "")
+	got := harness.CLIConfig(mirrors, "")
 	for _, want := range []string{
 		`path    = "` + first + `"` + "\n    include = [\"registry.terraform.io/hashicorp/aws\"]",
 		`path    = "` + second + `"` + "\n    include = [\"registry.terraform.io/kreuzwerker/docker\"]",
@@ -101,43 +105,23 @@ func TestCLIConfigTwoMirrors(t *testing.T) {
 }
 
 func TestCLIConfigWithoutMirrorUsesRegistry(t *testing.T) {
-	got := CLIConfig(nil, "/cache")
+	got := harness.CLIConfig(nil, "/cache")
 	if strings.Contains(got, "provider_installation") || !strings.Contains(got, `plugin_cache_dir = "/cache"`) {
 		t.Errorf("without a mirror the config must only set the cache:\n%s", got)
 	}
 }
 
 func TestMirrorEnvMustHoldProviders(t *testing.T) {
-	t.Setenv(MirrorEnv, t.TempDir())
-	if _, err := FindProviderMirrors(); err == nil || !strings.Contains(err.Error(), MirrorEnv) {
-		t.Errorf("an empty mirror must be refused naming %s, got %v", MirrorEnv, err)
-	}
-}
-
-func TestEmulatorStartsAndStops(t *testing.T) {
-	e, err := StartEmulator(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(e.Endpoint, "http://127.0.0.1:") {
-		t.Errorf("endpoint %q is not on loopback", e.Endpoint)
-	}
-	code, body, err := e.Request("sts", "us-east-1", "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "Action=GetCallerIdentity&Version=2011-06-15")
-	if err != nil || code != 200 || !strings.Contains(string(body), "123456789012") {
-		t.Errorf("GetCallerIdentity: %d %v %s", code, err, body)
-	}
-	e.Stop()
-	select {
-	case <-e.proc.exited:
-	default:
-		t.Error("moto_server still running after Stop")
+	t.Setenv(harness.MirrorEnv, t.TempDir())
+	if _, err := harness.FindProviderMirrors(); err == nil || !strings.Contains(err.Error(), harness.MirrorEnv) {
+		t.Errorf("an empty mirror must be refused naming %s, got %v", harness.MirrorEnv, err)
 	}
 }
 
 // TestEmulatorHasAutoScalingTags checks the launcher's handlers: tags of a
 // scalable target round-trip.
 func TestEmulatorHasAutoScalingTags(t *testing.T) {
-	e := EmulatorT(t)
+	e := harnesstest.EmulatorT(t)
 	call := func(target, body string) string {
 		t.Helper()
 		code, out, err := e.Request("application-autoscaling", "us-east-1", "POST", "/",

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/homecloud-dev/fullstack/internal/registryconfig"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry/registryconfig"
 )
 
 // Registry is Debian's docker-registry (the distribution registry) on

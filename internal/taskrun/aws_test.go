@@ -1,16 +1,16 @@
 package taskrun
 
 import (
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
+
 	"strings"
 	"testing"
-
-	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 // emulator is the local AWS emulator with one secret and one parameter.
 func emulator(t *testing.T) (awsAPI, string) {
 	t.Helper()
-	api := awsAPI{emulator: harness.EmulatorT(t), region: "eu-west-1"}
+	api := awsAPI{emulator: harnesstest.EmulatorT(t), region: "eu-west-1"}
 	var secret struct{ ARN string }
 	if err := api.call("secretsmanager", "secretsmanager.CreateSecret", map[string]string{
 		"Name": "rds!db-1", "SecretString": `{"username":"admin","password":"pw","port":5432}`}, &secret); err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
-	"github.com/homecloud-dev/fullstack/internal/pgconfig"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster/pgconfig"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockercontainer"
-	"github.com/homecloud-dev/fullstack/internal/registryconfig"
+	"github.com/homecloud-dev/fullstack/constructs/onprem/registry/registryconfig"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
