@@ -24,7 +24,6 @@ const (
 	DefaultPostgresBind       = "127.0.0.1"
 	DefaultPostgresHost       = "127.0.0.1"
 	DefaultPostgresPort       = 5432
-	DefaultPostgresSSLMode    = "disable"
 	DefaultCloudEnvironment   = "production"
 	DefaultRegion             = "us-east-1"
 	DefaultVPCCIDR            = "10.0.0.0/16"
@@ -67,7 +66,7 @@ func (p *Project) applyDefaults() {
 	setInt(&o.Postgres.Port, DefaultPostgresPort)
 	setString(&o.Postgres.AdminUser, homerules.DefaultPostgresAdmin)
 	setString(&o.Postgres.Version, pinned.DefaultPostgresVersion)
-	setString(&o.Postgres.SSLMode, DefaultPostgresSSLMode)
+	setString(&o.Postgres.SSLMode, homerules.DefaultPostgresSSLMode)
 	setString(&o.Postgres.BindAddress, DefaultPostgresBind)
 	if tag, ok := pinned.PostgresTags[o.Postgres.Version]; ok {
 		setString(&o.Postgres.ImageTag, tag)

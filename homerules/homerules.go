@@ -44,3 +44,8 @@ const DefaultBackupKeep = 7
 // MinPasswordLength is the shortest password a sensitive variable
 // accepts (database and off-site repository passwords).
 const MinPasswordLength = 12
+
+// DefaultPostgresSSLMode is libpq's sslmode towards the home server's
+// PostgreSQL: the server is on the same host or network, reached over the
+// loopback or the platform network.
+const DefaultPostgresSSLMode = "disable"

@@ -92,19 +92,7 @@ var majorVersion = regexp.MustCompile(`^[0-9]{2}$`)
 // deletion protection, a final snapshot, and automated backups that
 // outlive the instance.
 func New(scope constructs.Construct, id string, props Props) (*Database, error) {
-	d := &props
-	if d.InstanceClass == "" {
-		d.InstanceClass = DefaultInstanceClass
-	}
-	if d.AllocatedStorage == 0 {
-		d.AllocatedStorage = DefaultAllocatedStorage
-	}
-	if d.MaxAllocatedStorage == 0 {
-		d.MaxAllocatedStorage = max(DefaultMaxAllocatedStorage, d.AllocatedStorage)
-	}
-	if d.BackupRetentionDays == 0 && !d.Disposable {
-		d.BackupRetentionDays = DefaultBackupRetentionDays
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -132,9 +120,9 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		Identifier:          jsii.String(name),
 		Engine:              jsii.String("postgres"),
 		EngineVersion:       jsii.String(props.EngineVersion),
-		InstanceClass:       jsii.String(d.InstanceClass),
-		AllocatedStorage:    jsii.Number(float64(d.AllocatedStorage)),
-		MaxAllocatedStorage: jsii.Number(float64(d.MaxAllocatedStorage)),
+		InstanceClass:       jsii.String(props.InstanceClass),
+		AllocatedStorage:    jsii.Number(float64(props.AllocatedStorage)),
+		MaxAllocatedStorage: jsii.Number(float64(props.MaxAllocatedStorage)),
 		StorageType:         jsii.String("gp3"),
 		StorageEncrypted:    jsii.Bool(true),
 		// The port the database security group admits.
@@ -148,21 +136,21 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 		ParameterGroupName:       cl.ParameterGroup.Name(),
 		VpcSecurityGroupIds:      &[]*string{props.Network.SecurityGroups.Database.Id()},
 		PubliclyAccessible:       jsii.Bool(false),
-		BackupRetentionPeriod:    jsii.Number(float64(d.BackupRetentionDays)),
+		BackupRetentionPeriod:    jsii.Number(float64(props.BackupRetentionDays)),
 		// Fixed windows, clear of AWS Backup's daily job (cloud.backup).
 		BackupWindow:            jsii.String(awsrules.RDSBackupWindow),
 		MaintenanceWindow:       jsii.String(awsrules.RDSMaintenanceWindow),
 		CopyTagsToSnapshot:      jsii.Bool(true),
 		AutoMinorVersionUpgrade: jsii.Bool(true),
-		DeletionProtection:      jsii.Bool(!d.Disposable),
-		SkipFinalSnapshot:       jsii.Bool(d.Disposable),
+		DeletionProtection:      jsii.Bool(!props.Disposable),
+		SkipFinalSnapshot:       jsii.Bool(props.Disposable),
 		Tags:                    &map[string]*string{"app": jsii.String(props.App)},
 	}
 	if props.KMSKeyARN != "" {
 		cfg.KmsKeyId = jsii.String(props.KMSKeyARN)
 		cfg.MasterUserSecretKmsKeyId = jsii.String(props.KMSKeyARN)
 	}
-	if !d.Disposable {
+	if !props.Disposable {
 		cfg.FinalSnapshotIdentifier = jsii.String(name + "-final")
 		// Deleting the instance keeps its automated backups (until their
 		// retention ends), so a mistaken destroy can still be restored
@@ -171,7 +159,7 @@ func New(scope constructs.Construct, id string, props Props) (*Database, error) 
 	}
 	cl.Instance = dbinstance.NewDbInstance(c, jsii.String(idInstance), cfg)
 	window := appRoleSecretRecoveryDays
-	if d.Disposable {
+	if props.Disposable {
 		window = 0
 	}
 	cl.AppRoleSecret, cl.AppRoleSecretVersion = newAppRoleSecret(c, props, window)
@@ -227,4 +215,20 @@ func (p Props) validate(check *propcheck.Errors) error {
 	}
 	check.Range("BackupRetentionDays", p.BackupRetentionDays, 0, awsrules.RDSMaxBackupRetentionDays)
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.InstanceClass == "" {
+		p.InstanceClass = DefaultInstanceClass
+	}
+	if p.AllocatedStorage == 0 {
+		p.AllocatedStorage = DefaultAllocatedStorage
+	}
+	if p.MaxAllocatedStorage == 0 {
+		p.MaxAllocatedStorage = max(DefaultMaxAllocatedStorage, p.AllocatedStorage)
+	}
+	if p.BackupRetentionDays == 0 && !p.Disposable {
+		p.BackupRetentionDays = DefaultBackupRetentionDays
+	}
 }

@@ -67,12 +67,7 @@ type Registry struct {
 
 // New creates one repository per app under scope.
 func New(scope constructs.Construct, id string, props Props) (*Registry, error) {
-	if props.KeepTaggedImages == 0 {
-		props.KeepTaggedImages = DefaultKeepTaggedImages
-	}
-	if props.UntaggedExpiryDays == 0 {
-		props.UntaggedExpiryDays = DefaultUntaggedExpiryDays
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -133,4 +128,14 @@ func (p Props) validate(check *propcheck.Errors) error {
 		propcheck.OneOf(check, fmt.Sprintf("Repositories[%d].Kind", i), repo.Kind, "api", "site", "model")
 	}
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.KeepTaggedImages == 0 {
+		p.KeepTaggedImages = DefaultKeepTaggedImages
+	}
+	if p.UntaggedExpiryDays == 0 {
+		p.UntaggedExpiryDays = DefaultUntaggedExpiryDays
+	}
 }

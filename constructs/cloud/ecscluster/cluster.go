@@ -69,9 +69,7 @@ const (
 
 // New creates the cluster under scope.
 func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
-	if props.LogRetentionDays == 0 {
-		props.LogRetentionDays = DefaultLogRetentionDays
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -142,4 +140,11 @@ func (p Props) validate(check *propcheck.Errors) error {
 		check.Required(fmt.Sprintf("Logs[%d].Name", i), l.Name)
 	}
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.LogRetentionDays == 0 {
+		p.LogRetentionDays = DefaultLogRetentionDays
+	}
 }

@@ -89,7 +89,7 @@ const (
 // New creates the network under scope.
 func New(scope constructs.Construct, id string, props Props) (*Network, error) {
 	props.defaults()
-	public, private, err := props.plan(propcheck.For(scope, id))
+	public, private, err := props.validate(propcheck.For(scope, id))
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (p *Props) defaults() {
 
 // plan validates the props, reporting every problem at once, and lays out
 // the subnets (which checking the ranges computes anyway).
-func (p Props) plan(check *propcheck.Errors) (public, private []netip.Prefix, err error) {
+func (p Props) validate(check *propcheck.Errors) (public, private []netip.Prefix, err error) {
 	check.Required("Name", p.Name)
 	if p.Region == "" {
 		check.Add("Region", p.Region, "is required (it names the VPC endpoint services)")

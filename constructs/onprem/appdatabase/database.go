@@ -96,9 +96,7 @@ const (
 // the grant and Flyway follow. One `cdktf deploy onprem` therefore works on
 // an empty host.
 func New(scope constructs.Construct, id string, props Props) (*Database, error) {
-	if props.FlywayImage == "" {
-		props.FlywayImage = dbspec.FlywayImage
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -220,7 +218,7 @@ func newFlywayContainer(c constructs.Construct, o *Database, props Props) contai
 	// App rollouts depend on Flyway, so Terraform replaces it
 	// create-before-destroy: each run gets a name of its own, renewed by
 	// any of its settings.
-	o.FlywayRevision, cfg.Name = dockercontainer.NewRevision(c, idFlywayRevision, FlywayName(props.Project, props.App), dockercontainer.Triggers(cfg))
+	o.FlywayRevision, cfg.Name = dockercontainer.AddRevision(c, idFlywayRevision, FlywayName(props.Project, props.App), dockercontainer.Triggers(cfg))
 	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{
 		Postcondition: &[]*cdktf.Postcondition{{
 			Condition:    jsii.String("${self.exit_code == 0}"),
@@ -276,3 +274,10 @@ func (p Props) validate(check *propcheck.Errors) error {
 // FlywayName starts the names of app's Flyway run containers (each run
 // adds its revision).
 func FlywayName(project, app string) string { return project + "-" + app + "-flyway" }
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.FlywayImage == "" {
+		p.FlywayImage = dbspec.FlywayImage
+	}
+}

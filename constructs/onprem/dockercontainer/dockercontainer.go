@@ -6,6 +6,9 @@
 package dockercontainer
 
 import (
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+
 	"github.com/homecloud-dev/fullstack/pinned"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -65,11 +68,64 @@ type Shared struct {
 	Options
 }
 
-// New creates a long-running container from cfg, the construct's own
-// settings, completed with the shared skeleton.
-func New(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared) container.Container {
-	Complete(cfg, shared)
-	return container.NewContainer(scope, jsii.String(id), cfg)
+// Props configures one long-running container.
+type Props struct {
+	// Config is the container's own settings (name, image, command,
+	// mounts, health check). Required, with Name and Image.
+	Config *container.ContainerConfig
+	// Shared is what the construct passes for every container it runs.
+	Shared
+	// ReadyTimeoutSeconds, when set, adds the step that waits until the
+	// container runs healthy with its settings (see Container.Ready): for
+	// platform containers with a fixed name and host port. Default 0: no
+	// step.
+	ReadyTimeoutSeconds int
+	// DockerHost is the engine the ready step asks. Default
+	// DefaultDockerHost.
+	DockerHost string
+}
+
+// Container is the container and, with Props.ReadyTimeoutSeconds, its
+// ready step.
+type Container struct {
+	container.Container
+	// Ready waits during apply until the container is healthy with its
+	// settings; nil without Props.ReadyTimeoutSeconds.
+	Ready cdktf.TerraformResource
+}
+
+// New creates a long-running container from props.Config, completed with
+// the shared skeleton (Complete).
+func New(scope constructs.Construct, id string, props Props) (*Container, error) {
+	props.defaults()
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
+		return nil, err
+	}
+	if props.ReadyTimeoutSeconds > 0 {
+		c, ready := newWithReady(scope, id, props.Config, props.Shared, props.DockerHost, props.ReadyTimeoutSeconds)
+		return &Container{Container: c, Ready: ready}, nil
+	}
+	Complete(props.Config, props.Shared)
+	return &Container{Container: container.NewContainer(scope, jsii.String(id), props.Config)}, nil
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.DockerHost == "" {
+		p.DockerHost = DefaultDockerHost
+	}
+}
+
+func (p Props) validate(check *propcheck.Errors) error {
+	check.Missing("Config", p.Config == nil)
+	if p.Config != nil {
+		check.Missing("Config.Name", p.Config.Name == nil || *p.Config.Name == "")
+		check.Missing("Config.Image", p.Config.Image == nil)
+	}
+	if p.ReadyTimeoutSeconds < 0 {
+		check.Add("ReadyTimeoutSeconds", p.ReadyTimeoutSeconds, "must be positive, or 0 for no ready step")
+	}
+	return check.Err()
 }
 
 // NoNewPrivileges keeps a process from gaining privileges it was not

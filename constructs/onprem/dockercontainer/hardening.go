@@ -83,7 +83,7 @@ func ReadOnlyRoot(cfg *container.ContainerConfig, writable []string, files Files
 		}
 	}
 	slices.Sort(dirs)
-	_, name := NewRevision(files.Scope, files.ID+"-revision", files.Prefix+"-files",
+	_, name := AddRevision(files.Scope, files.ID+"-revision", files.Prefix+"-files",
 		map[string]interface{}{"Image": cfg.Image, "Upload": cfg.Upload, "Dirs": dirs})
 	labels := map[string]string{FilesLabel: "true"}
 	for k, v := range files.Labels {

@@ -33,7 +33,7 @@ until [ "$(docker -H "$DOCKER_HOST" inspect --format '{{index .Config.Labels "` 
   sleep 1
 done`
 
-// NewWithReady creates a platform container (a fixed name, often a host
+// newWithReady creates a platform container (a fixed name, often a host
 // port: it is replaced in place) from cfg completed with shared, and a
 // step that waits until it is healthy: in the first apply, and again in
 // every apply that replaces it. Resources that need the container running
@@ -44,10 +44,7 @@ done`
 // and host port cannot run twice. The step renews with a hash of every
 // setting (Triggers), which the container carries as ConfigLabel, so it
 // waits for the new container, not the old one still running.
-func NewWithReady(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared, dockerHost string, timeoutSeconds int) (container.Container, cdktf.TerraformResource) {
-	if dockerHost == "" {
-		dockerHost = DefaultDockerHost
-	}
+func newWithReady(scope constructs.Construct, id string, cfg *container.ContainerConfig, shared Shared, dockerHost string, timeoutSeconds int) (container.Container, cdktf.TerraformResource) {
 	Complete(cfg, shared)
 	// The settings are held as JSON by a terraform_data and hashed through
 	// its output (an inline jsonencode of them would have to quote every

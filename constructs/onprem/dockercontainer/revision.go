@@ -6,14 +6,15 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// NewRevision is a container name, <prefix>-<8 characters>, that changes
-// whenever any of triggers changes. A container that Terraform replaces
+// AddRevision adds the resource that names a container and returns the
+// name, <prefix>-<8 characters>, which changes whenever any of triggers
+// changes. A container that Terraform replaces
 // create-before-destroy (a rollout, and whatever a rollout depends on, as
 // Terraform extends create-before-destroy to dependencies) needs it: the
 // new container starts while the old one still holds the old name.
 // triggers must hold everything whose change replaces the container
 // (Triggers of its whole configuration).
-func NewRevision(scope constructs.Construct, id, prefix string, triggers interface{}) (cdktf.TerraformResource, *string) {
+func AddRevision(scope constructs.Construct, id, prefix string, triggers interface{}) (cdktf.TerraformResource, *string) {
 	r := cdktf.NewTerraformResource(scope, jsii.String(id), &cdktf.TerraformResourceConfig{
 		TerraformResourceType: jsii.String("terraform_data"),
 	})

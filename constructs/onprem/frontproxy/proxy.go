@@ -139,11 +139,18 @@ func New(scope constructs.Construct, id string, props Props) (*Proxy, error) {
 	}
 	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: "container-files", Prefix: p.name, Labels: props.Labels})
 	dockercontainer.LimitMemory(cfg, MemoryMiB)
-	p.Container, p.Ready = dockercontainer.NewWithReady(c, "container", cfg, dockercontainer.Shared{
-		Network: props.Network, Options: props.Options,
-		// The route switch runs as root and signals nginx's master.
-		RootExec: true,
-	}, props.DockerHost, 120)
+	proxy, err := dockercontainer.New(c, "container", dockercontainer.Props{
+		Config: cfg, Shared: dockercontainer.Shared{
+			Network: props.Network, Options: props.Options,
+			// The route switch runs as root and signals nginx's master.
+			RootExec: true,
+		},
+		DockerHost: props.DockerHost, ReadyTimeoutSeconds: 120,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Container, p.Ready = proxy.Container, proxy.Ready
 	return p, nil
 }
 
@@ -303,23 +310,7 @@ type ReferenceProps struct {
 // rollouts route its apps by host name (HostsDir) through the proxy's
 // preview server, and nothing of the proxy itself is managed here.
 func NewReference(scope constructs.Construct, id string, props ReferenceProps) (*Proxy, error) {
-	check := propcheck.For(scope, id)
-	check.Required("Project", props.Project)
-	check.Required("DockerHost", props.DockerHost)
-	if len(props.Hosts) == 0 {
-		check.Add("Hosts", props.Hosts, "needs the host names of one app at least")
-	}
-	for app, hosts := range props.Hosts {
-		for _, h := range hosts {
-			if h == "" || strings.ContainsAny(h, " /;'\"$*") {
-				check.Add("Hosts["+app+"]", h, "must be a host name")
-			}
-		}
-		if len(hosts) == 0 {
-			check.Add("Hosts["+app+"]", hosts, "needs one host name at least")
-		}
-	}
-	if err := check.Err(); err != nil {
+	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
 	return &Proxy{
@@ -382,3 +373,22 @@ func (p Props) validate(check *propcheck.Errors) error {
 //
 //go:embed scripts/switch-route.sh
 var SwitchRouteScript string
+
+func (p ReferenceProps) validate(check *propcheck.Errors) error {
+	check.Required("Project", p.Project)
+	check.Required("DockerHost", p.DockerHost)
+	if len(p.Hosts) == 0 {
+		check.Add("Hosts", p.Hosts, "needs the host names of one app at least")
+	}
+	for app, hosts := range p.Hosts {
+		for _, h := range hosts {
+			if h == "" || strings.ContainsAny(h, " /;'\"$*") {
+				check.Add("Hosts["+app+"]", h, "must be a host name")
+			}
+		}
+		if len(hosts) == 0 {
+			check.Add("Hosts["+app+"]", hosts, "needs one host name at least")
+		}
+	}
+	return check.Err()
+}

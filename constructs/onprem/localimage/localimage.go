@@ -51,9 +51,7 @@ type LocalImage struct {
 
 // New builds, pushes and pulls the image under scope.
 func New(scope constructs.Construct, id string, props Props) (*LocalImage, error) {
-	if props.TagPrefix == "" {
-		props.TagPrefix = "src-"
-	}
+	props.defaults()
 	ref, err := props.validate(propcheck.For(scope, id))
 	if err != nil {
 		return nil, err
@@ -112,4 +110,11 @@ func (p Props) validate(check *propcheck.Errors) (string, error) {
 		check.Check(err)
 	}
 	return ref, check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.TagPrefix == "" {
+		p.TagPrefix = "src-"
+	}
 }

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,7 @@ type Monitoring struct {
 // exporter, each as nobody, without capabilities or privilege gain,
 // their UIs on the server's loopback only.
 func New(scope constructs.Construct, id string, props Props) (*Monitoring, error) {
-	props.Settings = props.Settings.WithDefaults()
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -74,6 +75,7 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		RulesConfig:        RulesFile(h),
 		AlertmanagerConfig: AlertmanagerConfig(h, props.Receivers),
 	}
+	var failed []error
 	run := func(id, name, img string, memoryMiB int, cfg *container.ContainerConfig) container.Container {
 		cfg.Name = jsii.String(name)
 		cfg.Image = image.NewImage(c, jsii.String(id+"-image"), &image.ImageConfig{Name: jsii.String(img), KeepLocally: jsii.Bool(true)}).ImageId()
@@ -83,7 +85,12 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: id + "-files", Prefix: name, Labels: props.Labels})
 		dockercontainer.LimitMemory(cfg, memoryMiB)
 		cfg.DestroyGraceSeconds = jsii.Number(10)
-		return dockercontainer.New(c, id, cfg, dockercontainer.Shared{Network: props.Network, Options: props.Options})
+		made, err := dockercontainer.New(c, id, dockercontainer.Props{Config: cfg, Shared: dockercontainer.Shared{Network: props.Network, Options: props.Options}})
+		if err != nil {
+			failed = append(failed, err)
+			return nil
+		}
+		return made.Container
 	}
 	dataVolume := func(id, name string) *string {
 		return volume.NewVolume(c, jsii.String(id), &volume.VolumeConfig{
@@ -149,7 +156,15 @@ func New(scope constructs.Construct, id string, props Props) (*Monitoring, error
 		Ports:       published(prometheusPort, h.PrometheusPort),
 		Healthcheck: healthCheck(prometheusPort, "/-/healthy"),
 	})
+	if err := errors.Join(failed...); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	p.Settings = p.Settings.WithDefaults()
 }
 
 // The containers' memory limits (without swap): Prometheus holds its

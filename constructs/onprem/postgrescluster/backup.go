@@ -192,9 +192,13 @@ func NewBackup(scope constructs.Construct, id string, props BackupProps) (*Backu
 		deps := append(*cfg.DependsOn, props.After...)
 		cfg.DependsOn = &deps
 	}
-	b.Container = dockercontainer.New(c, "container", cfg, dockercontainer.Shared{
-		Network: props.Network, Options: props.Options,
+	sidecar, err := dockercontainer.New(c, "container", dockercontainer.Props{
+		Config: cfg, Shared: dockercontainer.Shared{Network: props.Network, Options: props.Options},
 	})
+	if err != nil {
+		return nil, err
+	}
+	b.Container = sidecar.Container
 	return b, nil
 }
 

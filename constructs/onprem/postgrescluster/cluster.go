@@ -108,12 +108,7 @@ const (
 
 // New creates the cluster under scope.
 func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
-	if props.AdminUser == "" {
-		props.AdminUser = DefaultAdminUser
-	}
-	if props.MemoryMiB == 0 {
-		props.MemoryMiB = DefaultMemoryMiB
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -166,8 +161,14 @@ func New(scope constructs.Construct, id string, props Props) (*Cluster, error) {
 	}
 	dockercontainer.ReadOnlyRoot(cfg, serverWritablePaths, dockercontainer.Files{Scope: c, ID: idContainer + "-files", Prefix: name, Labels: props.Labels})
 	dockercontainer.LimitMemory(cfg, props.MemoryMiB)
-	cl.Container, cl.Ready = dockercontainer.NewWithReady(c, idContainer, cfg,
-		dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options}, props.DockerHost, 180)
+	server, err := dockercontainer.New(c, idContainer, dockercontainer.Props{
+		Config: cfg, Shared: dockercontainer.Shared{Network: props.Network, Aliases: []string{"postgres"}, Options: props.Options},
+		DockerHost: props.DockerHost, ReadyTimeoutSeconds: 180,
+	})
+	if err != nil {
+		return nil, err
+	}
+	cl.Container, cl.Ready = server.Container, server.Ready
 	cl.conn = Connection{
 		Host: props.BindAddress, Port: props.Port,
 		InternalHost: name, InternalPort: ContainerPort,
@@ -218,4 +219,14 @@ func (p Props) validate(check *propcheck.Errors) error {
 	dockercontainer.CheckMemory(check, p.MemoryMiB, DefaultMemoryMiB)
 	check.Claim("container", ContainerName(p.Project))
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.AdminUser == "" {
+		p.AdminUser = DefaultAdminUser
+	}
+	if p.MemoryMiB == 0 {
+		p.MemoryMiB = DefaultMemoryMiB
+	}
 }

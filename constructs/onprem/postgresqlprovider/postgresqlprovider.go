@@ -4,6 +4,8 @@
 package postgresqlprovider
 
 import (
+	"github.com/homecloud-dev/fullstack/homerules"
+
 	"github.com/aws/jsii-runtime-go"
 	pgprovider "github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -46,12 +48,7 @@ type Provider struct {
 
 // New adds the postgresql provider and its password variable to stack.
 func New(stack cdktf.TerraformStack, id string, props Props) (*Provider, error) {
-	if props.SSLMode == "" {
-		props.SSLMode = "disable"
-	}
-	if props.PasswordVariable == "" {
-		props.PasswordVariable = DefaultPasswordVariable
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(stack, id)); err != nil {
 		return nil, err
 	}
@@ -79,4 +76,14 @@ func (p Props) validate(check *propcheck.Errors) error {
 	check.Required("Username", p.Username)
 	check.Required("Version", p.Version)
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.SSLMode == "" {
+		p.SSLMode = homerules.DefaultPostgresSSLMode
+	}
+	if p.PasswordVariable == "" {
+		p.PasswordVariable = DefaultPasswordVariable
+	}
 }

@@ -135,12 +135,18 @@ func New(scope constructs.Construct, id string, props Props) (*Registry, error) 
 	r.BackupVolume = volume.NewVolume(c, jsii.String(idBackupVolume), &volume.VolumeConfig{
 		Name: jsii.String(props.Project + "-registry-backup"), Labels: dockerlabels.Volume(props.Labels), Lifecycle: keep,
 	})
-	r.Container, r.Ready = newRegistryContainer(c, r, props)
-	r.BackupContainer = newBackupContainer(c, r, props)
+	main, err := newRegistryContainer(c, r, props)
+	if err != nil {
+		return nil, err
+	}
+	r.Container, r.Ready = main.Container, main.Ready
+	if r.BackupContainer, err = newBackupContainer(c, r, props); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
-func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (container.Container, cdktf.TerraformResource) {
+func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (*dockercontainer.Container, error) {
 	settings := registryconfig.Settings{RootDir: ContainerRootDir, Addr: ":" + strconv.Itoa(ContainerPort), DebugAddr: ContainerDebug}
 	uploads := []*container.ContainerUpload{}
 	volumes := []*container.ContainerVolumes{{VolumeName: r.DataVolume.Name(), ContainerPath: jsii.String(ContainerRootDir)}}
@@ -187,8 +193,10 @@ func newRegistryContainer(c constructs.Construct, r *Registry, props Props) (con
 	}
 	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: idContainer + "-files", Prefix: ContainerName(props.Project), Labels: props.Labels})
 	dockercontainer.LimitMemory(cfg, MemoryMiB)
-	return dockercontainer.NewWithReady(c, idContainer, cfg,
-		dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options}, props.DockerHost, 180)
+	return dockercontainer.New(c, idContainer, dockercontainer.Props{
+		Config: cfg, Shared: dockercontainer.Shared{Network: props.Network, Aliases: []string{"registry"}, Options: props.Options},
+		DockerHost: props.DockerHost, ReadyTimeoutSeconds: 180,
+	})
 }
 
 // MemoryMiB limits the registry, and BackupMemoryMiB its backup
@@ -203,7 +211,7 @@ const (
 // for root. The jobs read and write root's files in the volumes.
 var backupCapabilities = []string{"SETGID", "SETUID"}
 
-func newBackupContainer(c constructs.Construct, r *Registry, props Props) container.Container {
+func newBackupContainer(c constructs.Construct, r *Registry, props Props) (container.Container, error) {
 	cfg := &container.ContainerConfig{
 		Name:    jsii.String(props.Project + "-registry-backup"),
 		Image:   r.BackupImage.ImageId(),
@@ -235,7 +243,11 @@ func newBackupContainer(c constructs.Construct, r *Registry, props Props) contai
 	}
 	dockercontainer.ReadOnlyRoot(cfg, dockercontainer.DefaultWritablePaths, dockercontainer.Files{Scope: c, ID: idBackupContainer + "-files", Prefix: props.Project + "-registry-backup", Labels: props.Labels})
 	dockercontainer.LimitMemory(cfg, BackupMemoryMiB)
-	return dockercontainer.New(c, idBackupContainer, cfg, dockercontainer.Shared{Options: props.Options})
+	b, err := dockercontainer.New(c, idBackupContainer, dockercontainer.Props{Config: cfg, Shared: dockercontainer.Shared{Options: props.Options}})
+	if err != nil {
+		return nil, err
+	}
+	return b.Container, nil
 }
 
 // ContainerName is the registry container's name: <project>-registry.

@@ -75,12 +75,7 @@ var Script string
 
 // New creates the container and its gate.
 func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
-	if props.MemoryMiB == 0 {
-		props.MemoryMiB = DefaultMemoryMiB
-	}
-	if props.WritablePaths == nil {
-		props.WritablePaths = slices.Clone(dockercontainer.DefaultWritablePaths)
-	}
+	props.defaults()
 	if err := props.validate(propcheck.For(scope, id)); err != nil {
 		return nil, err
 	}
@@ -115,7 +110,7 @@ func New(scope constructs.Construct, id string, props Props) (*Rollout, error) {
 	// one stops.
 	triggers := dockercontainer.Triggers(cfg)
 	triggers["Port"] = props.Port
-	r.Revision, cfg.Name = dockercontainer.NewRevision(c, "revision", props.Project+"-"+props.App, triggers)
+	r.Revision, cfg.Name = dockercontainer.AddRevision(c, "revision", props.Project+"-"+props.App, triggers)
 	cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)}
 	r.Container = container.NewContainer(c, jsii.String("container"), cfg)
 	var after []cdktf.ITerraformDependable
@@ -187,4 +182,14 @@ func (p Props) validate(check *propcheck.Errors) error {
 	dockercontainer.CheckWritablePaths(check, "WritablePaths", p.WritablePaths, p.Config)
 	check.Claim("container", p.Project+"-"+p.App)
 	return check.Err()
+}
+
+// defaults fills the zero-valued fields that have a default.
+func (p *Props) defaults() {
+	if p.MemoryMiB == 0 {
+		p.MemoryMiB = DefaultMemoryMiB
+	}
+	if p.WritablePaths == nil {
+		p.WritablePaths = slices.Clone(dockercontainer.DefaultWritablePaths)
+	}
 }
