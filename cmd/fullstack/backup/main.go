@@ -1,10 +1,10 @@
 // Command backup runs and restores the home server's backups.
 //
-//	go run ./cmd/backup now            # one round now: dumps, the off-site copy, the restore drill
-//	go run ./cmd/backup drill [-local] # the restore drill alone (-local: from the backup volume)
-//	go run ./cmd/backup snapshots      # the off-site repository's snapshots of this server
-//	go run ./cmd/backup restore-state  # disaster recovery, step 1: the state directory from the bucket
-//	go run ./cmd/backup restore-data   # disaster recovery, step 3 (after a deploy): images and databases
+//	go run ./cmd/fullstack backup now            # one round now: dumps, the off-site copy, the restore drill
+//	go run ./cmd/fullstack backup drill [-local] # the restore drill alone (-local: from the backup volume)
+//	go run ./cmd/fullstack backup snapshots      # the off-site repository's snapshots of this server
+//	go run ./cmd/fullstack backup restore-state  # disaster recovery, step 1: the state directory from the bucket
+//	go run ./cmd/fullstack backup restore-data   # disaster recovery, step 3 (after a deploy): images and databases
 //
 // A round runs in the postgres-backup container, as the daily schedule
 // does. The restores run restic (its official image) on the engine, with

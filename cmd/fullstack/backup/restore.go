@@ -158,7 +158,7 @@ func (s server) restoreState(id string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.stdout, "backup: next: `cdktf deploy onprem`, then `go run ./cmd/backup restore-data`")
+	fmt.Fprintln(s.stdout, "backup: next: `cdktf deploy onprem`, then `go run ./cmd/fullstack backup restore-data`")
 	return nil
 }
 

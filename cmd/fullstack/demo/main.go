@@ -4,23 +4,23 @@
 //
 //  1. staging: `cdktf deploy onprem` of the repository's project to that
 //     engine (stand-in images), and its API and site answer;
-//  2. a signed release: cmd/release checks staging, signs each image and
+//  2. a signed release: cmd/fullstack/release checks staging, signs each image and
 //     the manifest with a cosign key pair made for the demo;
 //  3. cloud-bootstrap on a local AWS emulator, then promote: the release
 //     is verified and its digests and signatures copied to a registry
 //     standing in for ECR (the emulator serves ECR's API, not its
 //     registry), the manifest kept in the state bucket;
 //  4. production: `cdktf deploy cloud` with the release (task definitions
-//     by digest) on the emulator, then cmd/verify checks every signature
+//     by digest) on the emulator, then cmd/fullstack/verify checks every signature
 //     in the ECR stand-in and the release is recorded as production's.
 //
 // Without a Docker engine it deploys cloud-bootstrap and cloud to the
 // emulator by image tag and says which steps it skipped. Then it removes
 // what it deployed. One line per step with its time, a summary at the end.
 //
-//	go run ./cmd/demo                # deploy, show, destroy
-//	go run ./cmd/demo -keep          # leave it running until Ctrl-C
-//	go run ./cmd/demo -clean-cache   # remove ~/.cache/fullstack (engine images, tools)
+//	go run ./cmd/fullstack demo                # deploy, show, destroy
+//	go run ./cmd/fullstack demo -keep          # leave it running until Ctrl-C
+//	go run ./cmd/fullstack demo -clean-cache   # remove ~/.cache/fullstack (engine images, tools)
 package demo
 
 import (

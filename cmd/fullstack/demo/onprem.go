@@ -38,7 +38,7 @@ func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 	if err := harness.CanStartDockerEngine(); err != nil {
 		hint := "run ./scripts/setup as root first"
 		if os.Geteuid() != 0 {
-			hint = "a private Docker engine needs root: sudo ./scripts/setup && sudo go run ./cmd/demo"
+			hint = "a private Docker engine needs root: sudo ./scripts/setup && sudo go run ./cmd/fullstack demo"
 		}
 		return nil, skipped{fmt.Sprintf("no private Docker engine here (%v): the onprem stack is synthesized only; %s", err, hint)}
 	}
@@ -71,7 +71,7 @@ func startOnPrem(r *report, work, cliConfig string) (*onPremDemo, error) {
 	}
 	r.note("onprem: private Docker engine %s; %d stand-in images, %d built this run", engine.Host, len(timings), built)
 	// The demo's public key, outside the project copy (the release is
-	// signed with the key pair cmd/release -generate-key makes).
+	// signed with the key pair cmd/fullstack/release -generate-key makes).
 	o.settings = harness.OnPremSettings{Name: "demo", DockerHost: engine.Host, StateDir: filepath.Join(work, "onprem-state"),
 		PublicKey: filepath.Join(work, "keys", "cosign.pub")}
 	if err := harness.FreeOnPremPorts(&o.settings); err != nil {

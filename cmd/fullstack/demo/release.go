@@ -16,8 +16,8 @@ import (
 )
 
 // releaseDemo walks the release path with the product's own commands:
-// cmd/release signs what staging runs, cmd/promote copies it to a registry
-// standing in for ECR, cmd/verify checks it there, cmd/releases records it.
+// cmd/fullstack/release signs what staging runs, cmd/fullstack/promote copies it to a registry
+// standing in for ECR, cmd/fullstack/verify checks it there, cmd/fullstack/releases records it.
 type releaseDemo struct {
 	onprem             *onPremDemo
 	work, emulator     string
@@ -92,7 +92,7 @@ func (d *releaseDemo) verify() error {
 	return nil
 }
 
-// status runs cmd/status as a user would after a release: it must name
+// status runs cmd/fullstack/status as a user would after a release: it must name
 // the same release on staging (the engine and the home manifests) and in
 // production (the bucket's record). The emulator starts no task, so
 // production's services are not healthy there and status exits 1; the
@@ -117,7 +117,7 @@ func (d *releaseDemo) status() error {
 		}
 	}
 	text, _ := d.run("status")
-	d.onprem.report.deployed("status (go run ./cmd/status; the emulator starts no task, so production shows 0 running):")
+	d.onprem.report.deployed("status (go run ./cmd/fullstack status; the emulator starts no task, so production shows 0 running):")
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if !strings.HasPrefix(line, "exit status") { // go run's own line
 			d.onprem.report.deployed("  %s", line)

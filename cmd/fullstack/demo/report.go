@@ -74,7 +74,7 @@ func (r *report) printDeployed() {
 	if len(r.up) == 0 {
 		return
 	}
-	fmt.Fprintln(r.out, "\nUp now (removed at the end; go run ./cmd/demo -keep keeps it up until Ctrl-C):")
+	fmt.Fprintln(r.out, "\nUp now (removed at the end; go run ./cmd/fullstack demo -keep keeps it up until Ctrl-C):")
 	for _, l := range r.up {
 		fmt.Fprintln(r.out, "  "+l)
 	}

@@ -4,8 +4,8 @@
 // machine's provider mirror and an env.sh to source in another shell, and
 // prints both; Ctrl-C stops the emulator (what was deployed to it is lost).
 //
-//	go run ./cmd/emulator              # http://127.0.0.1:4566, files in .emulator/
-//	go run ./cmd/emulator -port 0      # any free port
+//	go run ./cmd/fullstack emulator              # http://127.0.0.1:4566, files in .emulator/
+//	go run ./cmd/fullstack emulator -port 0      # any free port
 //
 // docs/project-file.md "Deploy to the emulator with the cdktf CLI" walks through a deploy.
 package emulator

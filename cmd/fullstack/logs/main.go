@@ -1,9 +1,9 @@
 // Command logs prints one app's logs on either target, with the same
 // flags on both:
 //
-//	go run ./cmd/logs -app notes-api                        # staging: the last 10 minutes
-//	go run ./cmd/logs -target production -app notes-api -since 1h -follow
-//	go run ./cmd/logs -target production -app notes-api -migrations
+//	go run ./cmd/fullstack logs -app notes-api                        # staging: the last 10 minutes
+//	go run ./cmd/fullstack logs -target production -app notes-api -since 1h -follow
+//	go run ./cmd/fullstack logs -target production -app notes-api -migrations
 //
 // staging reads the app's running container on onprem.docker_host
 // (FULLSTACK_DOCKER_HOST) with the docker CLI; during a rollout, the

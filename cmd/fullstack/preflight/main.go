@@ -23,8 +23,8 @@
 // cloud.github.branch only, preview waits for a reviewer, the branch is
 // protected. It needs GITHUB_TOKEN (GITHUB_API_URL for GitHub Enterprise).
 //
-//	go run ./cmd/preflight && npx cdktf deploy onprem
-//	go run ./cmd/preflight -runner release -github
+//	go run ./cmd/fullstack preflight && npx cdktf deploy onprem
+//	go run ./cmd/fullstack preflight -runner release -github
 package preflight
 
 import (

@@ -1,10 +1,10 @@
 // Command preview runs a copy of the on-prem apps per pull request on the
 // home server, beside staging (stacks.Preview):
 //
-//	go run ./cmd/preview up 42 [-commit SHA]   # create or update pull request 42's preview
-//	go run ./cmd/preview down 42               # remove it and its data: databases, roles, images
-//	go run ./cmd/preview list                  # every preview: age, last deploy, commit, URL
-//	go run ./cmd/preview prune [-max-age 7d] [-max 3]
+//	go run ./cmd/fullstack preview up 42 [-commit SHA]   # create or update pull request 42's preview
+//	go run ./cmd/fullstack preview down 42               # remove it and its data: databases, roles, images
+//	go run ./cmd/fullstack preview list                  # every preview: age, last deploy, commit, URL
+//	go run ./cmd/fullstack preview prune [-max-age 7d] [-max 3]
 //
 // Staging must be deployed first (`cdktf deploy onprem`): a preview uses
 // its registry, PostgreSQL server and front proxy and never changes them.

@@ -1,11 +1,11 @@
 // Command promote copies exactly the image digests of a release (written
-// by cmd/release after a passing staging deploy) from the home registry to
+// by cmd/fullstack/release after a passing staging deploy) from the home registry to
 // the project's ECR repositories, registry to registry
 // (go-containerregistry; no docker pull or push), with each image's
 // cosign signature. It runs on the release runner (the home registry is
 // local to it) and needs no private key:
 //
-//	go run ./cmd/promote -release release.json
+//	go run ./cmd/fullstack promote -release release.json
 //
 // Before anything is copied it refuses a manifest that is missing,
 // corrupt, unsigned or not signed by a key of release.public_keys (the
@@ -16,7 +16,7 @@
 // copied again. Each copied image is tagged <release id> (<release
 // id>-flyway for a migration image), its signature sha256-<hex>.sig as
 // cosign does, and the signatures are verified again in ECR. The signed
-// manifest is then kept in the state bucket (cmd/releases).
+// manifest is then kept in the state bucket (cmd/fullstack/releases).
 //
 // With -mark-running, after production runs the release, it moves the
 // ECR tags "running" and "running-flyway" onto the release's images
@@ -61,14 +61,14 @@ type image struct {
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.FlagSet("promote", usage)
 	project := fs.String("project", config.ProjectFile(), "project file (env FULLSTACK_PROJECT)")
-	manifest := fs.String("release", "", "release manifest to promote (cmd/release); required")
+	manifest := fs.String("release", "", "release manifest to promote (cmd/fullstack/release); required")
 	markRunning := fs.Bool("mark-running", false, "after production runs the release: move the ECR running tags onto its images, and copy nothing")
 	ecrOverride := fs.String("ecr-registry", "", "registry to push to instead of the token's proxy endpoint (emulator only): host:port, or http://host:port for plain HTTP")
 	if err := cli.Parse(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if *manifest == "" {
-		return cli.UsageError(fs, stderr, errors.New("-release is required: the manifest cmd/release wrote (release -list shows them)"))
+		return cli.UsageError(fs, stderr, errors.New("-release is required: the manifest cmd/fullstack/release wrote (release -list shows them)"))
 	}
 	p, err := config.LoadWithEnv(*project, os.Getenv)
 	if err != nil {

@@ -8,10 +8,10 @@
 // workflow artifact). A failing check writes nothing and exits 1; so does
 // a missing signing key (never replaced by a new one).
 //
-//	go run ./cmd/release -generate-key     # once: cosign.key in the state dir, cosign.pub here
-//	npx cdktf deploy onprem --auto-approve && go run ./cmd/release -out release.json
-//	go run ./cmd/release -list     # the home server's releases, oldest first
-//	go run ./cmd/release -path ID  # where release ID's manifest is (rollback)
+//	go run ./cmd/fullstack release -generate-key     # once: cosign.key in the state dir, cosign.pub here
+//	npx cdktf deploy onprem --auto-approve && go run ./cmd/fullstack release -out release.json
+//	go run ./cmd/fullstack release -list     # the home server's releases, oldest first
+//	go run ./cmd/fullstack release -path ID  # where release ID's manifest is (rollback)
 //
 // The private key is FULLSTACK_SIGNING_KEY, else <state dir>/cosign.key;
 // its password is COSIGN_PASSWORD. The public keys are release.public_keys.
@@ -189,7 +189,7 @@ func printPath(stdout io.Writer, p *config.Project, stateDir, id string) error {
 	}
 	path := filepath.Join(release.Dir(stateDir), id+".json")
 	if _, _, err := release.LoadVerified(path, keys); err != nil {
-		return fmt.Errorf("%w (go run ./cmd/release -list shows the releases)", err)
+		return fmt.Errorf("%w (go run ./cmd/fullstack release -list shows the releases)", err)
 	}
 	fmt.Fprintln(stdout, path)
 	return nil

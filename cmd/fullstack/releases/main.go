@@ -2,9 +2,9 @@
 // in the cloud state bucket (<bucket>/<project>/releases/): what a rollback
 // needs when the home server is gone.
 //
-//	go run ./cmd/releases list                       # kept releases, newest first; * marks production's
-//	go run ./cmd/releases fetch ID -out release.json  # download and verify (release.json + .sig)
-//	go run ./cmd/releases record-production -release release.json [-rollback]
+//	go run ./cmd/fullstack releases list                       # kept releases, newest first; * marks production's
+//	go run ./cmd/fullstack releases fetch ID -out release.json  # download and verify (release.json + .sig)
+//	go run ./cmd/fullstack releases record-production -release release.json [-rollback]
 //
 // promote keeps each release it copies there; the production job records
 // the release it deployed. fetch verifies the signature and the branch

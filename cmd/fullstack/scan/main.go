@@ -2,8 +2,8 @@
 // and holds every finding against the accepted list, each with its
 // reason (security/accepted-findings.yaml):
 //
-//	npx cdktf synth && go run ./cmd/scan               # cdktf.out/stacks
-//	go run ./cmd/scan -dir "$FULLSTACK_SCAN_SPOOL" -strict   # what the test command does
+//	npx cdktf synth && go run ./cmd/fullstack scan               # cdktf.out/stacks
+//	go run ./cmd/fullstack scan -dir "$FULLSTACK_SCAN_SPOOL" -strict   # what the test command does
 //
 // Exit 0 when every finding is accepted; 1 when any is not (each is
 // listed with Trivy's resolution), or, with -strict, when an acceptance

@@ -182,7 +182,7 @@ func stagingRelease(p *config.Project, e *Environment, r *Report) {
 	}
 	e.ReleaseNote = "what runs is no recorded release (deployed, not released yet)"
 	if len(ids) == 0 {
-		e.ReleaseNote = "no release recorded yet (go run ./cmd/release after a passing deploy)"
+		e.ReleaseNote = "no release recorded yet (go run ./cmd/fullstack release after a passing deploy)"
 	}
 }
 

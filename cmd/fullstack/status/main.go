@@ -6,8 +6,8 @@
 // the state dir, the record the production job writes to the state bucket,
 // and ECS and the load balancer's target health. Nothing is cached.
 //
-//	go run ./cmd/status                       # both targets
-//	go run ./cmd/status -target staging -json # for scripts
+//	go run ./cmd/fullstack status                       # both targets
+//	go run ./cmd/fullstack status -target staging -json # for scripts
 //
 // A source that cannot be read is reported in the output (and makes the
 // exit code 1) without hiding the others. Exit 0 when everything was read

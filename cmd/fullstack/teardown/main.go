@@ -2,8 +2,8 @@
 // purpose. The data volumes (registry storage and snapshots, PostgreSQL
 // data) carry prevent_destroy, so `cdktf destroy onprem` alone refuses.
 //
-//	go run ./cmd/teardown                     # remove apps, sites and registry; keep every byte of data
-//	go run ./cmd/teardown -delete-data=notes  # remove everything, the data too (repeat the project name)
+//	go run ./cmd/fullstack teardown                     # remove apps, sites and registry; keep every byte of data
+//	go run ./cmd/fullstack teardown -delete-data=notes  # remove everything, the data too (repeat the project name)
 //
 // Keeping the data keeps PostgreSQL running: the app roles and databases
 // live inside its volume and Terraform manages them through the server, so
@@ -114,7 +114,7 @@ func refuseWithPreviews(p *config.Project) error {
 	for i, d := range previews {
 		previews[i] = filepath.Base(d)
 	}
-	return fmt.Errorf("previews %s run on staging's registry, PostgreSQL and front proxy: remove them first (`go run ./cmd/preview prune -max 0`); nothing was changed",
+	return fmt.Errorf("previews %s run on staging's registry, PostgreSQL and front proxy: remove them first (`go run ./cmd/fullstack preview prune -max 0`); nothing was changed",
 		strings.Join(previews, ", "))
 }
 

@@ -4,12 +4,12 @@
 // -manifest-only, the cosign signature of every image it names in ECR. It
 // needs no private key, so it runs on GitHub's hosted runner:
 //
-//	go run ./cmd/verify -release release.json -manifest-only   # before any AWS role is assumed
-//	go run ./cmd/verify -release release.json                  # with the deploy role: ECR too
+//	go run ./cmd/fullstack verify -release release.json -manifest-only   # before any AWS role is assumed
+//	go run ./cmd/fullstack verify -release release.json                  # with the deploy role: ECR too
 //
 // Exit 0 only when everything verifies; otherwise every problem is listed
 // and nothing should deploy. FULLSTACK_AWS_ENDPOINT and -ecr-registry
-// point it at the emulator and its stand-in registry, as for cmd/promote.
+// point it at the emulator and its stand-in registry, as for cmd/fullstack/promote.
 package verify
 
 import (
