@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/homecloud-dev/fullstack/cmd/fullstack/cli"
 	"github.com/homecloud-dev/fullstack/config"
@@ -60,7 +61,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	command := ""
-	if len(args) > 0 {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		command, args = args[0], args[1:]
 	}
 	fs := cli.FlagSet("backup", usage)
