@@ -30,10 +30,10 @@ import (
 // run as a deploy workflow runs them (the deployment's environment, the
 // checkout's project file), with the release runner's signing key.
 type releaseTools struct {
-	d                                                        *onPremDeployment
+	d         *onPremDeployment
 	fullstack string
-	emu                                                      *harness.Emulator
-	ecr                                                      *localRegistry
+	emu       *harness.Emulator
+	ecr       *localRegistry
 	// bucket is the state bucket where promote keeps the manifests.
 	bucket string
 	// region is the cloud stack's (set by cloudWithRelease).
