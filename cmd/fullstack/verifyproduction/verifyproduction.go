@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 
@@ -70,18 +71,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	endpoint := awsclient.BaseEndpoint(p)
 	client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = endpoint })
-	for _, svc := range sortedKeys(outs.ServiceURLs) {
+	for _, svc := range slices.Sorted(maps.Keys(outs.ServiceURLs)) {
 		if err := checkService(ctx, stdout, client, outs.ClusterName, svc, wantDigest(m, svc)); err != nil {
 			return err
 		}
 	}
 	web := newProber()
-	for _, svc := range sortedKeys(outs.ServiceURLs) {
+	for _, svc := range slices.Sorted(maps.Keys(outs.ServiceURLs)) {
 		if err := web.checkService(ctx, stdout, outs.ServiceURLs[svc]); err != nil {
 			return err
 		}
 	}
-	for _, site := range sortedKeys(outs.SiteURLs) {
+	for _, site := range slices.Sorted(maps.Keys(outs.SiteURLs)) {
 		if err := web.checkSite(ctx, stdout, outs.SiteURLs[site]); err != nil {
 			return err
 		}
@@ -112,13 +113,4 @@ func wantDigest(m *release.Manifest, app string) string {
 		return a.Image.Digest
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
