@@ -1,4 +1,4 @@
-// Command backup runs and restores the home server's backups.
+// Package backup (`fullstack backup`) runs and restores the home server's backups.
 //
 //	go run ./cmd/fullstack backup now            # one round now: dumps, the off-site copy, the restore drill
 //	go run ./cmd/fullstack backup drill [-local] # the restore drill alone (-local: from the backup volume)

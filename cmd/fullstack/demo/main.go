@@ -1,4 +1,4 @@
-// Command demo is the README's main job on the embedded default: the
+// Package demo (`fullstack demo`) is the README's main job on the embedded default: the
 // product's release path, end to end, with no AWS account and no home
 // server. Where it can start a private Docker engine (root and dockerd):
 //

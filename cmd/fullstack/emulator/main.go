@@ -1,4 +1,4 @@
-// Command emulator runs the local AWS emulator (moto, with the handlers
+// Package emulator (`fullstack emulator`) runs the local AWS emulator (moto, with the handlers
 // the harness adds) for deploying the cloud stacks by hand with the cdktf
 // CLI, offline. It writes the Terraform CLI configuration for this
 // machine's provider mirror and an env.sh to source in another shell, and

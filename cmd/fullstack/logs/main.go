@@ -1,4 +1,4 @@
-// Command logs prints one app's logs on either target, with the same
+// Package logs (`fullstack logs`) prints one app's logs on either target, with the same
 // flags on both:
 //
 //	go run ./cmd/fullstack logs -app notes-api                        # staging: the last 10 minutes

@@ -1,4 +1,4 @@
-// Command preflight checks, before `cdktf deploy onprem` changes anything,
+// Package preflight (`fullstack preflight`) checks, before `cdktf deploy onprem` changes anything,
 // what would make the deploy fail half-way, and reports every problem at
 // once with its fix:
 //

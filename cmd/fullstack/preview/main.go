@@ -1,4 +1,4 @@
-// Command preview runs a copy of the on-prem apps per pull request on the
+// Package preview (`fullstack preview`) runs a copy of the on-prem apps per pull request on the
 // home server, beside staging (stacks.Preview):
 //
 //	go run ./cmd/fullstack preview up 42 [-commit SHA]   # create or update pull request 42's preview

@@ -1,4 +1,4 @@
-// Command promote copies exactly the image digests of a release (written
+// Package promote (`fullstack promote`) copies exactly the image digests of a release (written
 // by cmd/fullstack/release after a passing staging deploy) from the home registry to
 // the project's ECR repositories, registry to registry
 // (go-containerregistry; no docker pull or push), with each image's

@@ -1,4 +1,4 @@
-// Command release records what a passing staging deploy runs, after
+// Package release (`fullstack release`) records what a passing staging deploy runs, after
 // `cdktf deploy onprem`: it checks every API's health path and every
 // site's index and /api/, confirms that each image digest the deploy
 // pushed is in the home registry and is what the app's container runs,

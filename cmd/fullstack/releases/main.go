@@ -1,4 +1,4 @@
-// Command releases reads and writes the releases kept off the home server,
+// Package releases (`fullstack releases`) reads and writes the releases kept off the home server,
 // in the cloud state bucket (<bucket>/<project>/releases/): what a rollback
 // needs when the home server is gone.
 //

@@ -1,4 +1,4 @@
-// Command scan checks synthesized stacks with Trivy's Terraform checks
+// Package scan (`fullstack scan`) checks synthesized stacks with Trivy's Terraform checks
 // and holds every finding against the accepted list, each with its
 // reason (security/accepted-findings.yaml):
 //

@@ -1,4 +1,4 @@
-// Command status says what runs where, at a glance: for staging, each
+// Package status (`fullstack status`) says what runs where, at a glance: for staging, each
 // preview and production, the release (id, commit, time) and per app the
 // digest that runs, its health and since when; and the last backup of
 // each database at home with its result. It reads the real sources every

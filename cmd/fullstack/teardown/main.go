@@ -1,4 +1,4 @@
-// Command teardown removes the onprem stack from the home server, on
+// Package teardown (`fullstack teardown`) removes the onprem stack from the home server, on
 // purpose. The data volumes (registry storage and snapshots, PostgreSQL
 // data) carry prevent_destroy, so `cdktf destroy onprem` alone refuses.
 //

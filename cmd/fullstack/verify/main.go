@@ -1,4 +1,4 @@
-// Command verify checks a release before production deploys it: the
+// Package verify (`fullstack verify`) checks a release before production deploys it: the
 // manifest's cosign signature (release.json.sig) against the repository's
 // public keys (release.public_keys), its project and branch, and, unless
 // -manifest-only, the cosign signature of every image it names in ECR. It
