@@ -10,8 +10,8 @@
 // directory, as cdktf does; for onprem, onprem.state_dir).
 // FULLSTACK_DOCKER_HOST overrides onprem.docker_host.
 // FULLSTACK_ONPREM_DELETE_DATA=yes lifts prevent_destroy from the on-prem
-// data volumes; cmd/teardown -delete-data sets it.
-// FULLSTACK_RELEASE names a release manifest (cmd/release): it must be
+// data volumes; cmd/fullstack/teardown -delete-data sets it.
+// FULLSTACK_RELEASE names a release manifest (cmd/fullstack/release): it must be
 // signed (FULLSTACK_RELEASE + ".sig") by a key of release.public_keys and
 // built from cloud.github.branch; the cloud stack then runs exactly its
 // image digests, and refuses it unless its migrations and site files are
@@ -19,7 +19,7 @@
 // checkout's infrastructure instead: its migrations need only be a prefix
 // of the checkout's.
 // FULLSTACK_PREVIEW=<n> synthesizes only pull request n's preview stack,
-// "preview-<n>" (cmd/preview runs it).
+// "preview-<n>" (cmd/fullstack/preview runs it).
 package main
 
 import (

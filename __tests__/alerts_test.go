@@ -218,11 +218,11 @@ func checkHomeMonitoring(t *testing.T, d *onPremDeployment, rx *alertReceiver) {
 	})
 }
 
-// checkStatusShowsAlert: cmd/status lists the firing alert and fails.
+// checkStatusShowsAlert: fullstack status lists the firing alert and fails.
 func checkStatusShowsAlert(t *testing.T, d *onPremDeployment, name, target string) {
 	t.Helper()
 	start := time.Now()
-	out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/status", "-target", "staging", "-json")
+	out, code := d.run(2*time.Minute, nil, fullstackCLI(d.t), "status", "-target", "staging", "-json")
 	t.Logf("figure: status -target staging (go run) %s", time.Since(start).Round(100*time.Millisecond))
 	var rep struct {
 		Alerts []struct{ Name, Target, Summary string }

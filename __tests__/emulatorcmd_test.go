@@ -12,19 +12,14 @@ import (
 	"time"
 )
 
-// TestEmulatorCommand runs `go run ./cmd/emulator` as docs/project-file.md's
+// TestEmulatorCommand runs `go run ./cmd/fullstack emulator` as docs/project-file.md's
 // emulator section does: it must print the endpoint and the env.sh to
 // source, answer on the endpoint, write env.sh with every variable the
 // section names, and stop on Ctrl-C (SIGINT) with exit 0, taking moto with it.
 func TestEmulatorCommand(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "emulator")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/emulator")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := fullstackCLI(t)
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "-port", "0", "-dir", dir)
+	cmd := exec.Command(bin, "emulator", "-port", "0", "-dir", dir)
 	cmd.Dir = repoRoot
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

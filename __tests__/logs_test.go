@@ -14,18 +14,13 @@ import (
 	"time"
 )
 
-// TestLogsFromCloudWatch: cmd/logs reads an app's log group on the
+// TestLogsFromCloudWatch: fullstack logs reads an app's log group on the
 // emulator: lines from -since on, every stream, each with its time;
 // -follow prints what arrives later; and bad flags are refused at once.
 // (The staging side is a subtest of TestOnPremDeploysForReal.)
 func TestLogsFromCloudWatch(t *testing.T) {
 	emu := harnesstest.EmulatorT(t)
-	bin := filepath.Join(t.TempDir(), "logs")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/logs")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/logs: %v\n%s", err, out)
-	}
+	bin := fullstackCLI(t)
 	p := loadRepoProject(t)
 	logs := func(target string, body string) {
 		t.Helper()
@@ -48,7 +43,7 @@ func TestLogsFromCloudWatch(t *testing.T) {
 	put("api/api/task-3", now.Add(-4*time.Minute), "POST /api/notes 201 (task 3)")
 
 	env := append(os.Environ(), "FULLSTACK_PROJECT="+filepath.Join(repoRoot, "fullstack.yaml"), "FULLSTACK_AWS_ENDPOINT="+emu.Endpoint)
-	cmd := exec.Command(bin, "-target", "production", "-app", "notes-api", "-since", "1h")
+	cmd := exec.Command(bin, "logs", "-target", "production", "-app", "notes-api", "-since", "1h")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -66,7 +61,7 @@ func TestLogsFromCloudWatch(t *testing.T) {
 	}
 
 	// -follow: a line written later arrives within a few polls.
-	follow := exec.Command(bin, "-target", "production", "-app", "notes-api", "-since", "1m", "-follow")
+	follow := exec.Command(bin, "logs", "-target", "production", "-app", "notes-api", "-since", "1m", "-follow")
 	follow.Env = env
 	stdout, err := follow.StdoutPipe()
 	if err != nil {
@@ -100,7 +95,7 @@ func TestLogsFromCloudWatch(t *testing.T) {
 	}
 
 	// Refusals, all at once, before anything is read.
-	bad := exec.Command(bin, "-target", "prod", "-app", "notes-web", "-since", "yesterday")
+	bad := exec.Command(bin, "logs", "-target", "prod", "-app", "notes-web", "-since", "yesterday")
 	bad.Env = env
 	var stderr bytes.Buffer
 	bad.Stderr = &stderr
@@ -112,12 +107,12 @@ func TestLogsFromCloudWatch(t *testing.T) {
 			t.Errorf("the refusal lacks %q:\n%s", want, stderr.String())
 		}
 	}
-	site := exec.Command(bin, "-target", "production", "-app", "notes-web")
+	site := exec.Command(bin, "logs", "-target", "production", "-app", "notes-web")
 	site.Env = env
 	if out, err := site.CombinedOutput(); err == nil || !strings.Contains(string(out), `-app "notes-web": is a site`) {
 		t.Errorf("a site's logs on AWS: %v\n%s", err, out)
 	}
-	missing := exec.Command(bin, "-target", "production", "-app", "notes-api", "-migrations")
+	missing := exec.Command(bin, "logs", "-target", "production", "-app", "notes-api", "-migrations")
 	missing.Env = env
 	if out, err := missing.CombinedOutput(); err == nil || !strings.Contains(string(out), "log group /notes/notes-api/flyway does not exist") {
 		t.Errorf("a log group that does not exist: %v\n%s", err, out)

@@ -36,7 +36,7 @@ func TestRunScriptNamesMissingImage(t *testing.T) {
 		// Without a release: by tag, built and pushed by hand.
 		{image, "docker build -t " + image + " -f - migrations/notes-api && docker push " + image},
 		// A release names the digest staging ran: promote copies it.
-		{repo + "@sha256:" + strings.Repeat("ab", 32), "go run ./cmd/promote -release <the release manifest>"},
+		{repo + "@sha256:" + strings.Repeat("ab", 32), "go run ./cmd/fullstack promote -release <the release manifest>"},
 	} {
 		cmd := exec.Command("/bin/sh", "-c", appdatabase.RunScript)
 		cmd.Env = append(awsEnv,

@@ -102,13 +102,13 @@ func (b *offsiteBucket) objects(t *testing.T, prefix string) map[string]int64 {
 	}
 }
 
-// Backup runs cmd/backup with args.
+// Backup runs fullstack backup with args.
 func (d *onPremDeployment) Backup(args ...string) (string, int) {
 	d.t.Helper()
-	return d.run(15*time.Minute, nil, "go", append([]string{"run", "./cmd/backup"}, args...)...)
+	return d.run(15*time.Minute, nil, fullstackCLI(d.t), append([]string{"backup"}, args...)...)
 }
 
-// mustBackup runs cmd/backup and fails the test unless it succeeds.
+// mustBackup runs fullstack backup and fails the test unless it succeeds.
 func mustBackup(t *testing.T, d *onPremDeployment, args ...string) (string, time.Duration) {
 	t.Helper()
 	start := time.Now()

@@ -144,7 +144,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	})
 
 	t.Run("logs prints the API's own lines from the engine, with their times", func(t *testing.T) {
-		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/logs", "-app", "notes-api", "-since", "1h")
+		out, code := d.run(2*time.Minute, nil, fullstackCLI(d.t), "logs", "-app", "notes-api", "-since", "1h")
 		if code != 0 || !strings.Contains(out, `"msg":"listening"`) {
 			t.Fatalf("logs -app notes-api (exit %d):\n%s", code, tailOf(out))
 		}
@@ -155,7 +155,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 				}
 			}
 		}
-		if out, code := d.run(time.Minute, nil, "go", "run", "./cmd/logs", "-app", "nope"); code == 0 || !strings.Contains(out, `-app "nope": is not an app of`) {
+		if out, code := d.run(time.Minute, nil, fullstackCLI(d.t), "logs", "-app", "nope"); code == 0 || !strings.Contains(out, `-app "nope": is not an app of`) {
 			t.Errorf("an unknown app (exit %d):\n%s", code, out)
 		}
 	})
@@ -378,7 +378,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 	t.Run("a failed staging deploy reaches the receiver", func(t *testing.T) {
 		since := time.Now()
-		out, code := d.run(2*time.Minute, nil, "go", "run", "./cmd/release", "-commit", "feedface", "-notify-failure", "the staging deploy of feedface failed")
+		out, code := d.run(2*time.Minute, nil, fullstackCLI(d.t), "release", "-commit", "feedface", "-notify-failure", "the staging deploy of feedface failed")
 		if code != 0 {
 			t.Fatalf("release -notify-failure: exit %d\n%s", code, out)
 		}

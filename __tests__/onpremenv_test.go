@@ -151,16 +151,16 @@ func (d *onPremDeployment) terraform() *harness.Terraform {
 	return &harness.Terraform{Dir: filepath.Join(d.Out, "stacks", "onprem"), CLIConfig: d.cliConfig, Env: d.Env}
 }
 
-// Teardown runs cmd/teardown with args.
+// Teardown runs fullstack teardown with args.
 func (d *onPremDeployment) Teardown(args ...string) (string, int) {
 	d.t.Helper()
-	return d.run(10*time.Minute, nil, "go", append([]string{"run", "./cmd/teardown", "-output", d.Out}, args...)...)
+	return d.run(10*time.Minute, nil, fullstackCLI(d.t), append([]string{"teardown", "-output", d.Out}, args...)...)
 }
 
-// Preflight runs cmd/preflight.
+// Preflight runs fullstack preflight.
 func (d *onPremDeployment) Preflight() (string, int) {
 	d.t.Helper()
-	return d.run(2*time.Minute, nil, "go", "run", "./cmd/preflight")
+	return d.run(2*time.Minute, nil, fullstackCLI(d.t), "preflight")
 }
 
 // Output decodes one stack output into v.

@@ -19,7 +19,7 @@ import (
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
-// previewTools run cmd/preview against the staging deployment d, from a
+// previewTools run cmd/fullstack/preview against the staging deployment d, from a
 // checkout of its own.
 type previewTools struct {
 	t *testing.T
@@ -32,11 +32,11 @@ func (p previewTools) in(t *testing.T) previewTools {
 	return p
 }
 
-// run runs `go run ./cmd/preview args...` with the project file of
+// run runs `fullstack preview args...` with the project file of
 // checkout dir.
 func (p previewTools) run(dir string, args ...string) (string, int) {
 	p.t.Helper()
-	return p.d.run(15*time.Minute, []string{"FULLSTACK_PROJECT=" + filepath.Join(dir, "fullstack.yaml")}, "go", append([]string{"run", "./cmd/preview"}, args...)...)
+	return p.d.run(15*time.Minute, []string{"FULLSTACK_PROJECT=" + filepath.Join(dir, "fullstack.yaml")}, fullstackCLI(p.d.t), append([]string{"preview"}, args...)...)
 }
 
 // must runs it and fails the test when it fails, returning how long it

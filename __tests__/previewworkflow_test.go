@@ -135,7 +135,7 @@ func TestForkPullRequestsNeverReachTheHomeServer(t *testing.T) {
 }
 
 // TestPreviewWorkflow: per pull request, one run at a time; up, down and
-// prune run cmd/preview; the address is posted on the pull request; the
+// prune run cmd/fullstack/preview; the address is posted on the pull request; the
 // superuser password comes from GitHub's secrets.
 func TestPreviewWorkflow(t *testing.T) {
 	w := loadWorkflow(t, "preview.yml")
@@ -152,9 +152,9 @@ func TestPreviewWorkflow(t *testing.T) {
 		}
 	}
 	for job, want := range map[string]string{
-		"up":    "go run ./cmd/preview up ${{ github.event.pull_request.number }}",
-		"down":  "go run ./cmd/preview down ${{ github.event.pull_request.number }}",
-		"prune": "go run ./cmd/preview prune",
+		"up":    "go run ./cmd/fullstack preview up ${{ github.event.pull_request.number }}",
+		"down":  "go run ./cmd/fullstack preview down ${{ github.event.pull_request.number }}",
+		"prune": "go run ./cmd/fullstack preview prune",
 	} {
 		if !strings.Contains(w.Jobs[job].runs(), want) {
 			t.Errorf("preview.yml/%s does not run %q", job, want)

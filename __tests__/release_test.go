@@ -27,14 +27,15 @@ import (
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
-// releaseTools are cmd/release, cmd/promote and cmd/verify, built once,
+// releaseTools are the release, promote, verify, releases and status
+// subcommands of cmd/fullstack, built once,
 // run as a deploy workflow runs them (the deployment's environment, the
 // checkout's project file), with the release runner's signing key.
 type releaseTools struct {
-	d                                                        *onPremDeployment
-	recordBin, promoteBin, verifyBin, releasesBin, statusBin string
-	emu                                                      *harness.Emulator
-	ecr                                                      *localRegistry
+	d         *onPremDeployment
+	fullstack string
+	emu       *harness.Emulator
+	ecr       *localRegistry
 	// bucket is the state bucket where promote keeps the manifests.
 	bucket string
 	// region is the cloud stack's (set by cloudWithRelease).
@@ -46,16 +47,7 @@ const signingPassword = "cosign-pw-1"
 
 func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	t.Helper()
-	bin := t.TempDir()
-	r := &releaseTools{d: d, recordBin: filepath.Join(bin, "release"), promoteBin: filepath.Join(bin, "promote"), verifyBin: filepath.Join(bin, "verify"),
-		releasesBin: filepath.Join(bin, "releases"), statusBin: filepath.Join(bin, "status")}
-	for out, pkg := range map[string]string{r.recordBin: "./cmd/release", r.promoteBin: "./cmd/promote", r.verifyBin: "./cmd/verify", r.releasesBin: "./cmd/releases", r.statusBin: "./cmd/status"} {
-		cmd := exec.Command("go", "build", "-o", out, pkg)
-		cmd.Dir = repoRoot
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
-		}
-	}
+	r := &releaseTools{d: d, fullstack: fullstackCLI(t)}
 	// ECR's API is the emulator's; its registry endpoint is Debian's
 	// docker-registry with basic auth for the user and password that the
 	// emulator's GetAuthorizationToken hands out.
@@ -73,16 +65,16 @@ func newReleaseTools(t *testing.T, d *onPremDeployment) *releaseTools {
 	return r
 }
 
-// offsite runs cmd/releases against the emulator's state bucket.
+// offsite runs fullstack releases against the emulator's state bucket.
 func (r *releaseTools) offsite(args ...string) (string, int) {
-	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.releasesBin, args...)
+	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.fullstack, append([]string{"releases"}, args...)...)
 }
 
-// status runs cmd/status -json against the engine and the emulator.
+// status runs fullstack status -json against the engine and the emulator.
 func (r *releaseTools) status(t *testing.T, args ...string) (statusReport, int) {
 	t.Helper()
 	start := time.Now()
-	out, code := r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.statusBin, append([]string{"-json"}, args...)...)
+	out, code := r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.fullstack, append([]string{"status", "-json"}, args...)...)
 	t.Logf("figure: status %s (built binary) %s", strings.Join(args, " "), time.Since(start).Round(10*time.Millisecond))
 	var rep statusReport
 	// The output is stdout and stderr together: the report is the JSON object.
@@ -112,7 +104,7 @@ func (r *releaseTools) checkProductionStatus(t *testing.T, path, id string, roll
 	}
 }
 
-// statusReport is the part of cmd/status's JSON the tests read.
+// statusReport is the part of cmd/fullstack/status's JSON the tests read.
 type statusReport struct {
 	Staging, Production *struct {
 		Release *struct{ ID string }
@@ -137,11 +129,11 @@ func (r *releaseTools) createKey(t *testing.T) {
 	if ids := r.releases(t); len(ids) != 0 {
 		t.Errorf("a release without a key wrote %v", ids)
 	}
-	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin, "-generate-key")
+	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.fullstack, "release", "-generate-key")
 	if code != 0 {
 		t.Fatalf("release -generate-key: exit %d\n%s", code, out)
 	}
-	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin, "-generate-key")
+	out, code = r.d.run(time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.fullstack, "release", "-generate-key")
 	if code == 0 || !strings.Contains(out, "is never replaced") {
 		t.Errorf("a second -generate-key: exit %d\n%s", code, out)
 	}
@@ -157,26 +149,26 @@ func (r *releaseTools) ecrToken(t *testing.T) (string, string) {
 	return user, password
 }
 
-// record runs cmd/release for commit, built from main; it returns the
+// record runs fullstack release for commit, built from main; it returns the
 // output and the exit code.
 func (r *releaseTools) record(commit string, extra ...string) (string, int) {
-	return r.d.run(3*time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.recordBin,
-		append([]string{"-commit", commit, "-ref", "refs/heads/main"}, extra...)...)
+	return r.d.run(3*time.Minute, []string{release.PasswordVariable + "=" + signingPassword}, r.fullstack,
+		append([]string{"release", "-commit", commit, "-ref", "refs/heads/main"}, extra...)...)
 }
 
-// promote runs cmd/promote against the emulator and the stand-in ECR.
+// promote runs fullstack promote against the emulator and the stand-in ECR.
 func (r *releaseTools) promote(manifest string, ecr ...string) (string, int) {
 	target := "http://" + r.ecr.Addr
 	if len(ecr) > 0 {
 		target = ecr[0]
 	}
-	return r.d.run(3*time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.promoteBin, "-release", manifest, "-ecr-registry", target)
+	return r.d.run(3*time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.fullstack, "promote", "-release", manifest, "-ecr-registry", target)
 }
 
-// verify runs cmd/verify as the production job does (manifest, then the
+// verify runs fullstack verify as the production job does (manifest, then the
 // signatures in the stand-in ECR).
 func (r *releaseTools) verify(manifest string) (string, int) {
-	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.verifyBin, "-release", manifest, "-ecr-registry", "http://"+r.ecr.Addr)
+	return r.d.run(time.Minute, []string{"FULLSTACK_AWS_ENDPOINT=" + r.emu.Endpoint}, r.fullstack, "verify", "-release", manifest, "-ecr-registry", "http://"+r.ecr.Addr)
 }
 
 // synth runs the program as `cdktf synth` does, with a release: the
@@ -186,7 +178,7 @@ func (r *releaseTools) synth(t *testing.T, manifest string, extra ...string) (st
 	return r.d.run(2*time.Minute, env, binary)
 }
 
-// signer is the release runner's signing key, as cmd/release loads it.
+// signer is the release runner's signing key, as cmd/fullstack/release loads it.
 func (r *releaseTools) signer(t *testing.T) *release.Signer {
 	t.Helper()
 	s, err := release.LoadSigner(release.PrivateKeyPath(r.d.Settings.StateDir, func(string) string { return "" }), []byte(signingPassword))

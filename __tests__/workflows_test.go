@@ -174,27 +174,27 @@ func TestReleasePathOrder(t *testing.T) {
 			t.Errorf("release.yml job %s has an if: condition; it could run after a failed staging", name)
 		}
 		for _, s := range j.Steps {
-			if s.If != "" && (s.If != "failure()" || !strings.HasPrefix(s.Run, "go run ./cmd/release -notify-failure ")) {
+			if s.If != "" && (s.If != "failure()" || !strings.HasPrefix(s.Run, "go run ./cmd/fullstack release -notify-failure ")) {
 				t.Errorf("release.yml job %s: a step runs if %q: only the failure notice may be conditional (%s)", name, s.If, s.Run)
 			}
 		}
 	}
 	if !strings.Contains(staging.runs(), "-notify-failure") {
-		t.Error("a failed staging deploy tells nobody: the staging job has no failure() step with cmd/release -notify-failure")
+		t.Error("a failed staging deploy tells nobody: the staging job has no failure() step with fullstack release -notify-failure")
 	}
-	order := []string{"npx cdktf deploy onprem", "go run ./cmd/release -out release.json"}
+	order := []string{"npx cdktf deploy onprem", "go run ./cmd/fullstack release -out release.json"}
 	runs := staging.runs()
 	if i, j := strings.Index(runs, order[0]), strings.Index(runs, order[1]); i < 0 || j < i {
 		t.Errorf("staging must deploy, then record the release:\n%s", runs)
 	}
-	if !strings.Contains(promote.runs(), ".bin/promote -release release.json") {
+	if !strings.Contains(promote.runs(), ".bin/fullstack promote -release release.json") {
 		t.Errorf("promote does not promote the staging release:\n%s", promote.runs())
 	}
 	if production.Env["FULLSTACK_RELEASE"] != "release.json" || !strings.Contains(production.runs(), "npx cdktf deploy cloud") {
 		t.Errorf("production must deploy the release: env %v\n%s", production.Env, production.runs())
 	}
 	for name, j := range map[string]job{"promote": promote, "production": production} {
-		for _, bad := range []string{"docker build", "docker push", "push-cloud-images", "TF_VAR_image_tag"} {
+		for _, bad := range []string{"docker build", "docker push", "push-images", "TF_VAR_image_tag"} {
 			if strings.Contains(j.runs(), bad) || j.Env["TF_VAR_image_tag"] != "" {
 				t.Errorf("%s builds or names images itself (%s): production runs only what staging proved", name, bad)
 			}
@@ -222,13 +222,13 @@ func TestReleasePathOrder(t *testing.T) {
 			t.Errorf("rollback.yml/%s runs on the home server: a rollback must work without it", name)
 		}
 	}
-	if runs := rb.Jobs["production"].runs(); !strings.Contains(runs, ".bin/releases fetch") || !strings.Contains(runs, "record-production -release release.json -rollback") {
+	if runs := rb.Jobs["production"].runs(); !strings.Contains(runs, ".bin/fullstack releases fetch") || !strings.Contains(runs, "record-production -release release.json -rollback") {
 		t.Errorf("rollback must fetch the signed release from the state bucket and record what production runs:\n%s", runs)
 	}
 	if !strings.Contains(production.runs(), `"$(git rev-parse FETCH_HEAD)" != "$GITHUB_SHA"`) {
 		t.Errorf("release.yml/production must refuse a commit that is not the branch's head (a re-run of an old run):\n%s", production.runs())
 	}
-	if !strings.Contains(production.runs(), ".bin/releases record-production -release release.json") {
+	if !strings.Contains(production.runs(), ".bin/fullstack releases record-production -release release.json") {
 		t.Errorf("release.yml/production must record the release production runs:\n%s", production.runs())
 	}
 	// A rollback changes images, not infrastructure: production checks out

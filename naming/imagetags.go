@@ -1,7 +1,7 @@
 package naming
 
 // ECR image tags of a release. The tags are the vocabulary of the ECR
-// lifecycle rules (containerregistry) and of promotion (cmd/promote):
+// lifecycle rules (containerregistry) and of promotion (cmd/fullstack/promote):
 // written once here so the two cannot drift.
 const (
 	// FlywayTagSuffix ends a migration image's tag: <release id>-flyway.

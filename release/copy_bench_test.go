@@ -16,7 +16,7 @@ import (
 
 // BenchmarkPromote copies the images of 1 and of 3 apps (each an app image
 // and a migration image: 3 layers of 4 MiB) between two real registries
-// (Debian's docker-registry), the way cmd/promote copies from the home
+// (Debian's docker-registry), the way cmd/fullstack/promote copies from the home
 // registry to ECR, then promotes again (everything already there). It
 // reports the bytes sent per promotion.
 //

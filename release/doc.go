@@ -2,7 +2,7 @@
 // image digest pushed to the home registry, the migrations (their Flyway
 // checksums and the migration image's digest) and the site's files, with
 // the commit, the time and the checks that passed. A successful staging
-// deploy writes it (cmd/release), cmd/promote copies its digests to ECR,
+// deploy writes it (cmd/fullstack/release), cmd/fullstack/promote copies its digests to ECR,
 // and the cloud stack deploys exactly those digests.
 //
 // A manifest and every image it names are signed in Sigstore/cosign's

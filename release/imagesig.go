@@ -88,7 +88,7 @@ func VerifyImage(ctx context.Context, reg *Registry, repository, digest string, 
 		return "", err
 	}
 	if img == nil {
-		return "", fmt.Errorf("%s/%s@%s is not signed: no %s in the registry (releases are signed by cmd/release on the release runner)", reg.Address, repository, digest, SignatureTag(digest))
+		return "", fmt.Errorf("%s/%s@%s is not signed: no %s in the registry (releases are signed by cmd/fullstack/release on the release runner)", reg.Address, repository, digest, SignatureTag(digest))
 	}
 	name, err := verifySignatureImage(img, keys, digest)
 	if err != nil {

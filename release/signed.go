@@ -74,7 +74,7 @@ func LoadVerified(path string, keys TrustedKeys) (*Manifest, string, error) {
 	}
 	sig, err := os.ReadFile(SignatureOf(path))
 	if os.IsNotExist(err) {
-		return nil, "", fmt.Errorf("release %s is not signed: %s is missing (cmd/release writes it beside the manifest)", path, SignatureOf(path))
+		return nil, "", fmt.Errorf("release %s is not signed: %s is missing (cmd/fullstack/release writes it beside the manifest)", path, SignatureOf(path))
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("release %s: %w", path, err)

@@ -110,7 +110,7 @@ func LoadSigner(path string, password []byte) (*Signer, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s: restore it from your backup of the key (with its password in %s), "+
-			"or rotate: `go run ./cmd/release -generate-key`, commit the new public key and add it to release.public_keys "+
+			"or rotate: `go run ./cmd/fullstack release -generate-key`, commit the new public key and add it to release.public_keys "+
 			"(releases signed by the old key verify only while its public key stays listed)", ErrNoSigningKey, path, PasswordVariable)
 	}
 	if err != nil {
@@ -171,7 +171,7 @@ type TrustedKeys []TrustedKey
 // setting (e.g. release.public_keys) in errors. Every problem at once.
 func LoadTrustedKeys(field string, paths []string) (TrustedKeys, error) {
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s is empty: no release can be verified; generate a key pair with `go run ./cmd/release -generate-key` and list its public key", field)
+		return nil, fmt.Errorf("%s is empty: no release can be verified; generate a key pair with `go run ./cmd/fullstack release -generate-key` and list its public key", field)
 	}
 	var keys TrustedKeys
 	var errs []error
@@ -181,7 +181,7 @@ func LoadTrustedKeys(field string, paths []string) (TrustedKeys, error) {
 		if err != nil {
 			hint := ""
 			if errors.Is(err, os.ErrNotExist) {
-				hint = ": generate a key pair with `go run ./cmd/release -generate-key` (on the release runner) and commit the public key it writes"
+				hint = ": generate a key pair with `go run ./cmd/fullstack release -generate-key` (on the release runner) and commit the public key it writes"
 			}
 			errs = append(errs, fmt.Errorf("%s: %w%s", name, err, hint))
 			continue

@@ -189,9 +189,9 @@ func TestImageSignaturesInARegistry(t *testing.T) {
 	}
 }
 
-// BenchmarkSignRelease signs a release of three apps as cmd/release does
+// BenchmarkSignRelease signs a release of three apps as cmd/fullstack/release does
 // (each app image and migration image in a registry, then the manifest),
-// and BenchmarkVerifyRelease verifies it as promote and cmd/verify do.
+// and BenchmarkVerifyRelease verifies it as promote and cmd/fullstack/verify do.
 //
 //	go test -run '^$' -bench 'SignRelease|VerifyRelease' -benchtime 20x ./release/
 func BenchmarkSignRelease(b *testing.B) { benchRelease(b, false) }

@@ -32,7 +32,7 @@ type Options struct {
 	BuildDir string
 	// DeleteOnPremData lifts prevent_destroy from the on-prem data volumes
 	// (registry storage and backups, PostgreSQL data), for a deliberate
-	// teardown with data (cmd/teardown -delete-data). Default false.
+	// teardown with data (cmd/fullstack/teardown -delete-data). Default false.
 	DeleteOnPremData bool
 	// Release is the release the cloud stack deploys: every service and
 	// Flyway task runs the image digest staging proved (release.Manifest),

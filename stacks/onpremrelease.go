@@ -10,7 +10,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/restservice"
 )
 
-// Output names cmd/release reads to write a release manifest.
+// Output names cmd/fullstack/release reads to write a release manifest.
 const (
 	ReleaseImagesOutput          = "release_images"
 	ReleaseMigrationImagesOutput = "release_migration_images"
@@ -41,7 +41,7 @@ func releaseOutputs(stack cdktf.TerraformStack, in *onPremInputs, services map[s
 		migrations[app] = newReleaseImage(migrationImages[app], in.migrations[app].Hash)
 	}
 	if len(images) > 0 {
-		output(stack, ReleaseImagesOutput, images, "Each api/model app's image in the home registry: repository, digest, source hash (cmd/release records them).")
+		output(stack, ReleaseImagesOutput, images, "Each api/model app's image in the home registry: repository, digest, source hash (cmd/fullstack/release records them).")
 	}
 	if len(migrations) > 0 {
 		output(stack, ReleaseMigrationImagesOutput, migrations, "Each app's migration image in the home registry: repository, digest, context hash.")

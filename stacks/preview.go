@@ -19,7 +19,7 @@ import (
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
-// Output names cmd/preview reads.
+// Output names cmd/fullstack/preview reads.
 const (
 	PreviewURLOutput  = "preview_url"
 	PreviewURLsOutput = "preview_urls"

@@ -13,7 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 
-// shopRelease is a release of the test project's checkout, as cmd/release
+// shopRelease is a release of the test project's checkout, as cmd/fullstack/release
 // would record it.
 func shopRelease(t *testing.T, p *config.Project) *release.Manifest {
 	t.Helper()

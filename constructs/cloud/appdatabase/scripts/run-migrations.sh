@@ -3,7 +3,7 @@ case "$IMAGE" in
 *@sha256:*)
   # A release: the image is named by the digest staging proved.
   repo="${IMAGE%@*}"; id="imageDigest=${IMAGE##*@}"
-  fix="  go run ./cmd/promote -release <the release manifest>   (copies the release's images from the home registry)" ;;
+  fix="  go run ./cmd/fullstack promote -release <the release manifest>   (copies the release's images from the home registry)" ;;
 *)
   repo="${IMAGE%:*}"; id="imageTag=${IMAGE##*:}"
   fix="  printf 'FROM @FLYWAY_IMAGE@\nCOPY . /flyway/sql\n' | docker build -t $IMAGE -f - migrations/$APP && docker push $IMAGE" ;;
