@@ -31,7 +31,7 @@ var layers = []struct {
 
 // testSupport are the packages only tests import; no other package may
 // depend on them, even through another.
-var testSupport = []string{"internal/harnesstest", "internal/testdeps", "internal/apicheck", "internal/taskrun", "constructs/librarytest"}
+var testSupport = []string{"internal/harnesstest", "internal/testdeps", "internal/apicheck", "internal/taskrun", "internal/testreport", "constructs/librarytest"}
 
 // jsiiFree are the layers that must not link the cdktf runtime: the
 // project file's checks run before (and without) node.
