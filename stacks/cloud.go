@@ -56,7 +56,7 @@ func NewCloud(scope constructs.Construct, id string, p *config.Project, opts Opt
 		CIDR:                 c.VPCCIDR,
 		Name:                 naming.VPC(p.Name, env).Value,
 		Zones:                c.AvailabilityZones,
-		NAT:                  network.NATStrategy(c.NAT),
+		NAT:                  c.NAT,
 		ServicePorts:         servicePorts(p.Apps),
 		FlowLogs:             c.FlowLogs,
 		FlowLogRetentionDays: c.LogRetentionDays,

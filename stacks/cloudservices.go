@@ -50,11 +50,11 @@ func newCloudServices(stack cdktf.TerraformStack, p *config.Project, in *cloudIn
 	for _, a := range apps {
 		props := restservice.Props{
 			Project: p.Name, App: a.Name, Port: a.Port, HealthCheckPath: a.HealthCheckPath, Env: a.Env,
-			Size:       restservice.Size(a.Size),
+			Size:       a.Size,
 			Repository: reg.URL(a.Name), ImageTag: tag, ImageDigest: in.appDigest(a.Name),
 			Cluster: cluster, Network: net, LoadBalancer: lb,
-			Route: restservice.Route(a.Route), Exec: a.Exec,
-			Egress:             serviceEgress(a.Egress),
+			Route: a.Route, Exec: a.Exec,
+			Egress:             a.Egress,
 			HealthCheckCommand: a.HealthCheckCommand,
 			Hardening:          ecscluster.Hardening{User: a.User, WritablePaths: a.WritablePaths},
 		}
@@ -156,15 +156,6 @@ func newAPIDistributions(stack cdktf.TerraformStack, p *config.Project, services
 		out[a.Name] = d
 	}
 	return out, nil
-}
-
-// serviceEgress is an app's egress as the service's own security group rules.
-func serviceEgress(egress []config.Egress) []restservice.Egress {
-	out := make([]restservice.Egress, len(egress))
-	for i, e := range egress {
-		out[i] = restservice.Egress(e)
-	}
-	return out
 }
 
 // imageTagVariable is the escape hatch for a deploy without a release:

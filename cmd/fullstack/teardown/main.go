@@ -121,7 +121,7 @@ func refuseWithPreviews(p *config.Project) error {
 // dropDatabasesFirst destroys the roles and databases (and whatever uses
 // them) while PostgreSQL still runs: nothing in the graph orders them
 // before its container (an edge would make Terraform replace PostgreSQL
-// create-before-destroy, see dockercontainer.NewWithReady).
+// create-before-destroy, see dockercontainer.Props.ReadyTimeoutSeconds).
 func dropDatabasesFirst(stdout io.Writer, env []string, output string) error {
 	fmt.Fprintln(stdout, "==> cdktf synth")
 	if err := clirun.Cdktf(env, "synth", "--output", output); err != nil {

@@ -75,10 +75,16 @@ type Props struct {
 	Config *container.ContainerConfig
 	// Shared is what the construct passes for every container it runs.
 	Shared
-	// ReadyTimeoutSeconds, when set, adds the step that waits until the
-	// container runs healthy with its settings (see Container.Ready): for
-	// platform containers with a fixed name and host port. Default 0: no
-	// step.
+	// ReadyTimeoutSeconds, when set, adds a step that waits (this long at
+	// most) until the container runs healthy with its settings: in the
+	// first apply, and again in every apply that replaces it. It is for
+	// platform containers (a fixed name, often a host port: replaced in
+	// place). Resources that need the container running (pushes, roles,
+	// rollouts) depend on the step instead of the container: a dependency
+	// on a container would make Terraform replace that container
+	// create-before-destroy whenever an app rollout (which is
+	// create-before-destroy) depends on it, and a container with a fixed
+	// name and host port cannot run twice. Default 0: no step.
 	ReadyTimeoutSeconds int
 	// DockerHost is the engine the ready step asks. Default
 	// DefaultDockerHost.

@@ -81,7 +81,7 @@ type Proxy struct {
 	Routes volume.Volume
 	// Ready waits until the proxy is healthy, again whenever its
 	// configuration (and so its container) changes; rollouts depend on it
-	// rather than on Container (dockercontainer.NewWithReady says why).
+	// rather than on Container (dockercontainer.Props.ReadyTimeoutSeconds says why).
 	Ready cdktf.TerraformResource
 	// Config is the rendered nginx configuration.
 	Config     string

@@ -79,7 +79,7 @@ type Cluster struct {
 	DataVolume volume.Volume
 	Container  container.Container
 	// Ready waits during apply until the container is healthy; depend on
-	// it rather than on Container (dockercontainer.NewWithReady says why).
+	// it rather than on Container (dockercontainer.Props.ReadyTimeoutSeconds says why).
 	Ready cdktf.TerraformResource
 	conn  Connection
 }

@@ -96,7 +96,7 @@ type Registry struct {
 	Container       container.Container
 	BackupContainer container.Container
 	// Ready waits during apply until the container is healthy; depend on
-	// it rather than on Container (dockercontainer.NewWithReady says why).
+	// it rather than on Container (dockercontainer.Props.ReadyTimeoutSeconds says why).
 	Ready   cdktf.TerraformResource
 	address string
 	scheme  string
