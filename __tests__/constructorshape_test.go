@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"path/filepath"
 	"slices"
@@ -37,18 +36,9 @@ func TestConstructorsHaveOneShape(t *testing.T) {
 // shapeProblems checks one construct package's constructors.
 func shapeProblems(t *testing.T, rel string) []string {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob(filepath.Join(repoRoot, rel, "*.go"))
 	methods := map[string][]string{} // receiver type -> methods
 	var constructors []*ast.FuncDecl
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, file := range parsePackage(t, rel) {
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok {

@@ -77,16 +77,12 @@ func TestEachValueIsWrittenOnce(t *testing.T) {
 			{pkg: "constructs/cloud/restservice", name: "Route", fields: []string{"Host", "Path"}, alias: true},
 			{pkg: "constructs/cloud/appdatabase", name: "DefaultMaxStorageGiB", literal: "100"},
 		}
-		got := vocabularyProblems(leaves, users)
-		want := []string{
+		sameLines(t, vocabularyProblems(leaves, users), []string{
 			"config.DefaultMaxStorage = 100 writes again awsrules.DefaultMaxAllocatedStorage: refer to it",
 			"type config.Route repeats the fields of awsrules.Route: make it an alias (type Route = awsrules.Route)",
 			"constructs/cloud/appdatabase.DefaultMaxStorageGiB = 100 writes again awsrules.DefaultMaxAllocatedStorage: refer to it",
 			"config.DefaultMaxStorage and constructs/cloud/appdatabase.DefaultMaxStorageGiB both write 100: move it to a leaf package (awsrules, homerules, pinned)",
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		})
 	})
 }
 
@@ -120,21 +116,8 @@ func vocabularyProblems(leaves, users []declared) []string {
 // non-test files).
 func declarations(t *testing.T, pkg string) []declared {
 	t.Helper()
-	dir := filepath.Join(repoRoot, pkg)
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []declared
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, file := range parsePackage(t, pkg) {
 		for _, d := range file.Decls {
 			gen, ok := d.(*ast.GenDecl)
 			if !ok {
@@ -157,6 +140,37 @@ func declarations(t *testing.T, pkg string) []declared {
 		}
 	}
 	return out
+}
+
+// parsePackage parses the non-test files of a package directory (relative
+// to the repository).
+func parsePackage(t *testing.T, rel string) []*ast.File {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, rel, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*ast.File
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, file)
+	}
+	return out
+}
+
+// sameLines fails t unless got is want, showing both.
+func sameLines(t *testing.T, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // literalOf is a basic literal's text ("" for anything else).
