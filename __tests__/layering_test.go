@@ -79,13 +79,13 @@ func TestImportsPointDown(t *testing.T) {
 	}
 	t.Run("an upward import and test support in the product are refused", func(t *testing.T) {
 		got := layerProblems("constructs/cloud/network", []string{module + "/config"}, []string{module + "/config"})
-		got = append(got, layerProblems("cmd/demo", nil, []string{module + "/internal/harnesstest", "testing"})...)
+		got = append(got, layerProblems("cmd/fullstack/demo", nil, []string{module + "/internal/harnesstest", "testing"})...)
 		got = append(got, layerProblems("config", nil, []string{"github.com/hashicorp/terraform-cdk-go/cdktf"})...)
 		got = append(got, layerProblems("internal/newthing", nil, nil)...)
 		sameLines(t, got, []string{
 			"constructs/cloud/network (constructs) imports config (config), a layer above it",
-			"cmd/demo depends on test support internal/harnesstest",
-			"cmd/demo links the testing package",
+			"cmd/fullstack/demo depends on test support internal/harnesstest",
+			"cmd/fullstack/demo links the testing package",
 			"config (config) links github.com/hashicorp/terraform-cdk-go/cdktf: its layer stays jsii-free",
 			"internal/newthing is in no layer: place it in layers (and docs/architecture.md)",
 		})

@@ -84,7 +84,7 @@ type OnPrem struct {
 	// leading "~/" is the deploying user's home. FULLSTACK_STATE_DIR
 	// overrides it. Default "~/.local/state/fullstack/<project>-<environment>".
 	StateDir string `yaml:"state_dir"`
-	// Previews are the per-pull-request environments (cmd/preview).
+	// Previews are the per-pull-request environments (fullstack preview).
 	Previews Previews `yaml:"previews"`
 	// Monitoring is the home server's Prometheus and Alertmanager
 	// (alerting.Home has every field and default); they tell

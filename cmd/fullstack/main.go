@@ -19,11 +19,15 @@ import (
 )
 
 func main() {
-	// Ctrl-C or SIGTERM ends ctx, so that a subcommand can clean up; a
-	// second one stops the program at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// signalContext is ctx ended by the first Ctrl-C or SIGTERM; after it, the
+// default comes back, so a second one stops the program at once.
+func signalContext(ctx context.Context) context.Context {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	context.AfterFunc(ctx, stop)
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	return ctx
 }
 
 // run runs the subcommand args name and returns the exit code.
@@ -47,6 +51,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fullstack: unknown subcommand %q\n\n", name)
 		usage(stderr)
 		return cli.ExitUsage
+	}
+	if c.catchesSignals {
+		ctx = signalContext(ctx)
 	}
 	err := c.run(ctx, args, stdout, stderr)
 	if err != nil && !cli.Reported(err) && cli.Code(err) != cli.ExitOK {

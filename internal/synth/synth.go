@@ -111,7 +111,7 @@ func Read(outDir, name string) (*Stack, error) {
 
 // ScanSpoolEnv names a directory that collects every distinct stack the
 // tests synthesize, so that the test command can scan them all at once
-// (cmd/scan) after the suites have run.
+// (fullstack scan) after the suites have run.
 const ScanSpoolEnv = "FULLSTACK_SCAN_SPOOL"
 
 // spoolForScan copies a stack into the scan spool, once per distinct

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/homecloud-dev/fullstack/cmd/fullstack/cli"
 	"github.com/homecloud-dev/fullstack/config"
@@ -57,7 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cmd := exec.CommandContext(ctx, "docker", args...)
 		cmd.Stdout, cmd.Stderr = stdout, stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("docker %s %s: %w", args[0], args[len(args)-2], err)
+			return fmt.Errorf("docker %s: %w", strings.Join(args, " "), err)
 		}
 		return nil
 	}

@@ -12,9 +12,13 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// stableWait is how long a service may take to become stable: the AWS
-// CLI's `ecs wait services-stable` (40 tries, 15 s apart).
-const stableWait = 10 * time.Minute
+// stableWait is how long a service may take to become stable, asked every
+// stablePoll at most: the AWS CLI's `ecs wait services-stable` (40 tries,
+// 15 s apart).
+const (
+	stableWait = 10 * time.Minute
+	stablePoll = 15 * time.Second
+)
 
 // ecsAPI is what the check asks ECS.
 type ecsAPI interface {
@@ -25,8 +29,12 @@ type ecsAPI interface {
 // checkService waits for service svc to be stable, then fails unless its
 // primary deployment completed its rollout and runs digest want.
 func checkService(ctx context.Context, stdout io.Writer, client ecsAPI, cluster, svc, want string) error {
+	if want == "" {
+		return fmt.Errorf("the release names no image for %s: production runs a service the release does not hold", svc)
+	}
 	in := &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{svc}}
-	if err := ecs.NewServicesStableWaiter(client).Wait(ctx, in, stableWait); err != nil {
+	waiter := ecs.NewServicesStableWaiter(client, func(o *ecs.ServicesStableWaiterOptions) { o.MaxDelay = stablePoll })
+	if err := waiter.Wait(ctx, in, stableWait); err != nil {
 		return fmt.Errorf("%s: %w", svc, err)
 	}
 	out, err := client.DescribeServices(ctx, in)

@@ -10,8 +10,10 @@ import (
 )
 
 // prober asks the production URLs, retrying what may be passing: a
-// connection that fails and the answers a proxy gives while the app
-// starts (as curl --retry --retry-all-errors does).
+// connection that fails and, for a service, the answers a proxy gives
+// while the app starts (curl --retry); for a site, any error answer
+// (curl -f --retry-all-errors: CloudFront and S3 may still be catching
+// up). Like curl without -L, it judges a redirect itself, not its target.
 type prober struct {
 	client *http.Client
 	tries  int
@@ -19,17 +21,27 @@ type prober struct {
 }
 
 func newProber() *prober {
-	return &prober{client: &http.Client{Timeout: 30 * time.Second}, tries: 11, delay: 6 * time.Second}
+	client := &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return &prober{client: client, tries: 11, delay: 6 * time.Second}
 }
 
-// retried are the answers worth asking again.
-var retried = map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
+// transient are the answers curl --retry asks again.
+func transient(code int) bool {
+	return code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504
+}
 
-// get fetches url, retrying; code 0 means no answer.
-func (p *prober) get(ctx context.Context, url string) (code int, body string, err error) {
+// anError is every error answer (curl -f --retry-all-errors).
+func anError(code int) bool { return code >= 400 }
+
+// get fetches url, asking again while retry says so; code 0 means no
+// answer.
+func (p *prober) get(ctx context.Context, url string, retry func(code int) bool) (code int, body string, err error) {
 	for try := 1; ; try++ {
 		code, body, err = p.once(ctx, url)
-		if (err == nil && !retried[code]) || try == p.tries {
+		if (err == nil && !retry(code)) || try == p.tries {
 			return code, body, err
 		}
 		select {
@@ -57,7 +69,7 @@ func (p *prober) once(ctx context.Context, url string) (int, string, error) {
 // checkService: any answer below 500 came from the app itself (services
 // answer through CloudFront, or the load balancer with a certificate).
 func (p *prober) checkService(ctx context.Context, stdout io.Writer, url string) error {
-	code, _, _ := p.get(ctx, url+"/")
+	code, _, _ := p.get(ctx, url+"/", transient)
 	fmt.Fprintf(stdout, "%03d %s/\n", code, url)
 	if code < 200 || code >= 500 {
 		return fmt.Errorf("%s/ answered %03d", url, code)
@@ -67,7 +79,7 @@ func (p *prober) checkService(ctx context.Context, stdout io.Writer, url string)
 
 // checkSite: the site's index is HTML.
 func (p *prober) checkSite(ctx context.Context, stdout io.Writer, url string) error {
-	code, body, err := p.get(ctx, url+"/")
+	code, body, err := p.get(ctx, url+"/", anError)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s/: %w", url, err)

@@ -49,18 +49,35 @@ func TestServiceMustRunTheReleasesDigest(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	// A service the release does not name runs a tag: "" must not match
+	// the tag's empty digest.
+	tagged := fakeECS{ecstypes.DeploymentRolloutStateCompleted, "r:latest"}
+	err := checkService(ctx, io.Discard, tagged, "c", "extra", "")
+	if err == nil || !strings.Contains(err.Error(), "the release names no image for extra") {
+		t.Errorf("a service outside the release: %v", err)
+	}
 }
 
 func TestURLChecks(t *testing.T) {
-	codes := map[string]int{"/api/": 404, "/down/": 502, "/site/": 200, "/plain/": 200}
+	codes := map[string]int{"/api/": 404, "/down/": 502, "/site/": 200, "/plain/": 200, "/moved/": 301, "/late/": 404}
+	asked := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked[r.URL.Path]++
+		if r.URL.Path == "/late/" && asked["/late/"] > 1 {
+			r.URL.Path = "/site/" // the site's files arrived
+		}
+		if r.URL.Path == "/moved/" {
+			w.Header().Set("Location", "/site/")
+		}
 		w.WriteHeader(codes[r.URL.Path])
 		if r.URL.Path == "/site/" {
 			_, _ = io.WriteString(w, "<!DOCTYPE html><title>notes</title>")
 		}
 	}))
 	defer srv.Close()
-	p := &prober{client: srv.Client(), tries: 2}
+	p := newProber()
+	p.client.Transport = srv.Client().Transport
+	p.tries, p.delay = 2, 0
 	ctx := context.Background()
 	if err := p.checkService(ctx, io.Discard, srv.URL+"/api"); err != nil {
 		t.Errorf("a 404 comes from the app: %v", err)
@@ -73,5 +90,11 @@ func TestURLChecks(t *testing.T) {
 	}
 	if err := p.checkSite(ctx, io.Discard, srv.URL+"/plain"); err == nil {
 		t.Error("a page without a doctype passed")
+	}
+	if err := p.checkSite(ctx, io.Discard, srv.URL+"/late"); err != nil {
+		t.Errorf("a site answering 404 once, then its index: %v", err)
+	}
+	if err := p.checkService(ctx, io.Discard, srv.URL+"/moved"); err != nil || asked["/site/"] != 1 {
+		t.Errorf("a redirect is the answer, not its target: %v, the target asked %d times", err, asked["/site/"])
 	}
 }

@@ -47,7 +47,7 @@ var PushActions = []string{
 // images): both roles verify a release's signatures in ECR.
 var PullActions = []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages", "ecr:ListImages"}
 
-// PromotePolicy is what cmd/promote needs: copy a release's images and
+// PromotePolicy is what `fullstack promote` needs: copy a release's images and
 // their signatures into the project's repositories, and nothing else (no
 // Terraform state, no infrastructure).
 func PromotePolicy(s Scope) iampolicy.Document {
