@@ -57,7 +57,7 @@ func TestAPICompatibleWithLastVersion(t *testing.T) {
 	export := filepath.Join(t.TempDir(), "old.export")
 	run(t, old, bin, "-m", "-w", export, modulePath)
 	out := run(t, repoRoot, bin, "-m", "-incompatible", export, modulePath)
-	changes := apicheck.Incompatible(out)
+	changes := apicheck.Incompatible(out, modulePath)
 	t.Logf("figure: %d incompatible changes since %s (%s)", len(changes), v.Number, v.Commit[:12])
 	for _, c := range apicheck.Unnamed(changes, apicheck.Unreleased(string(raw))) {
 		t.Errorf("incompatible since %s, and not named under Changed or Removed in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Name)
@@ -84,7 +84,7 @@ func checkRefusesUnnamedBreak(t *testing.T, bin string) {
 	write(cur, "package greet\n\n// Hello greets, or fails on an empty name.\nfunc Hello(name string) (string, error) { return \"hello \" + name, nil }\n")
 	export := filepath.Join(t.TempDir(), "old.export")
 	run(t, old, bin, "-m", "-w", export, "example.com/lib")
-	changes := apicheck.Incompatible(run(t, cur, bin, "-m", "-incompatible", export, "example.com/lib"))
+	changes := apicheck.Incompatible(run(t, cur, bin, "-m", "-incompatible", export, "example.com/lib"), "example.com/lib")
 	unnamed := apicheck.Unnamed(changes, "### Added\n- `greet.Bye`, and `greet.Hello` tells why.\n")
 	if len(unnamed) != 1 || unnamed[0].Name != "greet.Hello" {
 		t.Fatalf("the changed signature is not refused: %+v", unnamed)

@@ -64,13 +64,23 @@ type Change struct {
 	Line string
 }
 
+// CommandsDir holds the programs: their contract is the command line
+// (docs/cli.md, tested from the real help), not a Go API, so changes
+// under it are not API changes.
+const CommandsDir = "cmd/"
+
 // Incompatible reads the changes of "apidiff -m -incompatible" output
-// (lines "- ./<package path>.<identifier>: <what changed>").
-func Incompatible(output string) []Change {
+// (lines "- ./<package path>.<identifier>: <what changed>", or "- package
+// <import path>: removed"), leaving out the commands (CommandsDir) of
+// module.
+func Incompatible(output, module string) []Change {
 	var out []Change
 	for _, line := range strings.Split(output, "\n") {
 		item, ok := strings.CutPrefix(strings.TrimSpace(line), "- ")
 		if !ok {
+			continue
+		}
+		if strings.HasPrefix(item, "./"+CommandsDir) || strings.HasPrefix(item, "package "+module+"/"+CommandsDir) {
 			continue
 		}
 		where, _, ok := strings.Cut(item, ": ")

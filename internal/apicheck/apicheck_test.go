@@ -26,8 +26,11 @@ func TestUnnamedChanges(t *testing.T) {
 	out := "Ignoring internal package x\nIncompatible changes:\n" +
 		"- ./constructs/onprem/rollout.Props.Port: removed\n" +
 		"- ./constructs/onprem/rollout.New: changed from func() to func() error\n" +
-		"- ./config.Cloud: old is comparable, new is not\n"
-	changes := Incompatible(out)
+		"- ./config.Cloud: old is comparable, new is not\n" +
+		// Programs are no API: their command line is their contract.
+		"- package example.com/lib/cmd/apps: removed\n" +
+		"- ./cmd/fullstack/release.Run: changed from func() to func() error\n"
+	changes := Incompatible(out, "example.com/lib")
 	if len(changes) != 3 || changes[0].Name != "rollout.Props" || changes[1].Name != "rollout.New" || changes[2].Name != "config.Cloud" {
 		t.Fatalf("parsed %+v", changes)
 	}
