@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -24,6 +22,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/stacks"
 )

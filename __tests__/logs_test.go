@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"bufio"
 	"bytes"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 )
 
 // TestLogsFromCloudWatch: fullstack logs reads an app's log group on the

@@ -1,14 +1,13 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/homecloud-dev/fullstack/constructs/cloud/appdatabase"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 )
 
 // TestRunScriptNamesMissingImage runs the AWS migration runner with the

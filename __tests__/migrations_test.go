@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"context"
 	"fmt"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster/pgconfig"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

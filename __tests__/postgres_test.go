@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"context"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster/pgconfig"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 )
 
 // TestPostgresAuthentication starts a real PostgreSQL with the cluster

@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/internal/taskrun"
 	"github.com/homecloud-dev/fullstack/naming"

@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/internal/taskrun"
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // rdsStandIn is a PostgreSQL container standing in for an RDS instance

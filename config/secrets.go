@@ -1,10 +1,9 @@
 package config
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/homerules"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

@@ -1,11 +1,10 @@
 package config
 
 import (
-	"github.com/homecloud-dev/fullstack/awsrules"
-
 	"github.com/homecloud-dev/fullstack/alerting"
 	"path/filepath"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/flyway"
 
 	"gopkg.in/yaml.v3"

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/homecloud-dev/fullstack/homerules"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

@@ -1,8 +1,6 @@
 package stacks_test
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"encoding/json"
 	"fmt"
 	"github.com/homecloud-dev/fullstack/awsrules"
@@ -25,6 +23,7 @@ import (
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/internal/synth"
 	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/pinned"
 	"github.com/homecloud-dev/fullstack/stacks"
 )
 

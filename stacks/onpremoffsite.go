@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"fmt"
 	"path/filepath"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // The off-site snapshots' folders besides the backup volume's dumps.

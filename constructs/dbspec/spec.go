@@ -1,11 +1,10 @@
 package dbspec
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/flyway"
 	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // FlywayImage is the official Flyway image, pinned.

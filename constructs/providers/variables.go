@@ -1,12 +1,12 @@
 package providers
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"fmt"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // MinPasswordLength is the shortest password PasswordVariable accepts.

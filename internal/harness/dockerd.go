@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 // DockerEngine is a private Docker daemon: its own data root (kept in a

@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"github.com/homecloud-dev/fullstack/internal/harness"
-
 	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 
 	"context"

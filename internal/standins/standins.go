@@ -8,8 +8,6 @@
 package standins
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -24,6 +22,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // BaseImage is the Debian bookworm base every stand-in starts from.

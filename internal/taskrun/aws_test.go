@@ -1,10 +1,10 @@
 package taskrun
 
 import (
-	"github.com/homecloud-dev/fullstack/internal/harnesstest"
-
 	"strings"
 	"testing"
+
+	"github.com/homecloud-dev/fullstack/internal/harnesstest"
 )
 
 // emulator is the local AWS emulator with one secret and one parameter.

@@ -1,8 +1,6 @@
 package preflight
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/registry"
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 // hostPort is one port the stack publishes.

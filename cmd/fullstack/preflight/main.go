@@ -28,8 +28,6 @@
 package preflight
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +36,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/cmd/fullstack/cli"
 	"github.com/homecloud-dev/fullstack/config"
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 const usage = `usage: fullstack preflight [-runner release|preview [-only-runner]] [-github] [-job-started] [flags]

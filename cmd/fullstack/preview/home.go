@@ -1,8 +1,6 @@
 package preview
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"github.com/homecloud-dev/fullstack/alerting"
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
+	"github.com/homecloud-dev/fullstack/dockercli"
 	"github.com/homecloud-dev/fullstack/internal/clirun"
 	"github.com/homecloud-dev/fullstack/naming"
 	"github.com/homecloud-dev/fullstack/stacks"

@@ -1,13 +1,12 @@
 package release
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/homecloud-dev/fullstack/dockercli"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

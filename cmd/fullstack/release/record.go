@@ -1,8 +1,6 @@
 package release
 
 import (
-	"github.com/homecloud-dev/fullstack/dockercli"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +12,7 @@ import (
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/dbspec"
 	"github.com/homecloud-dev/fullstack/contenthash"
+	"github.com/homecloud-dev/fullstack/dockercli"
 	"github.com/homecloud-dev/fullstack/release"
 )
 

@@ -4,8 +4,6 @@
 package accesslogs
 
 import (
-	"github.com/homecloud-dev/fullstack/awsrules"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	cf "github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
@@ -16,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/s3private"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"

@@ -1,8 +1,6 @@
 package clientsite
 
 import (
-	"github.com/homecloud-dev/fullstack/awsrules"
-
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3object"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/awsprovider"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/loadbalancer"
 	"github.com/homecloud-dev/fullstack/constructs/cloud/s3private"

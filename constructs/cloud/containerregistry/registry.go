@@ -1,8 +1,6 @@
 package containerregistry
 
 import (
-	"github.com/homecloud-dev/fullstack/awsrules"
-
 	"fmt"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
@@ -12,6 +10,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 

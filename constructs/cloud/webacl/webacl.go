@@ -4,8 +4,6 @@
 package webacl
 
 import (
-	"github.com/homecloud-dev/fullstack/awsrules"
-
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -13,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 )
 

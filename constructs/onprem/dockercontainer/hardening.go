@@ -1,8 +1,6 @@
 package dockercontainer
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"fmt"
 	"path"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // DefaultWritablePaths are where a container with a read-only root may

@@ -1,11 +1,11 @@
 package dockercontainer
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"strconv"
 
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // Log rotation defaults (Options.LogMaxSize, Options.LogMaxFiles).

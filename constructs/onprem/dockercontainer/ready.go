@@ -1,8 +1,6 @@
 package dockercontainer
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -11,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // DefaultDockerHost is the local engine's socket.

@@ -1,10 +1,10 @@
 package monitoring
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"net"
 	"strconv"
+
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // The official images, pinned.

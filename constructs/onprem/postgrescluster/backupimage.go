@@ -1,13 +1,12 @@
 package postgrescluster
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/homecloud-dev/fullstack/contenthash"
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // ResticImage is the official restic image, pinned; the backup image

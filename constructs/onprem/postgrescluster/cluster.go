@@ -1,8 +1,6 @@
 package postgrescluster
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // DefaultAdminUser is the superuser name when Props leaves it empty.

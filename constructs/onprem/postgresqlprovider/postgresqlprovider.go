@@ -4,14 +4,13 @@
 package postgresqlprovider
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	"github.com/aws/jsii-runtime-go"
 	pgprovider "github.com/cdktf/cdktf-provider-postgresql-go/postgresql/v11/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/providers"
+	"github.com/homecloud-dev/fullstack/homerules"
 )
 
 // Version is the range of cyrilgdn/postgresql versions accepted.

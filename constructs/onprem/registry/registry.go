@@ -1,8 +1,6 @@
 package registry
 
 import (
-	"github.com/homecloud-dev/fullstack/pinned"
-
 	"github.com/homecloud-dev/fullstack/homerules"
 
 	"strconv"
@@ -22,6 +20,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockerlabels"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/dockernetwork"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+	"github.com/homecloud-dev/fullstack/pinned"
 )
 
 // DefaultBackupImage runs the backup sidecar (busybox crond, tar, gzip).

@@ -1,8 +1,6 @@
 package rollout
 
 import (
-	"github.com/homecloud-dev/fullstack/homerules"
-
 	_ "embed"
 	"slices"
 	"strconv"
@@ -18,6 +16,7 @@ import (
 	"github.com/homecloud-dev/fullstack/constructs/onprem/frontproxy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 	"github.com/homecloud-dev/fullstack/constructs/tfstring"
+	"github.com/homecloud-dev/fullstack/homerules"
 	"github.com/homecloud-dev/fullstack/naming"
 )
 
