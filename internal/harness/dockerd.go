@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,17 +154,49 @@ func (e *DockerEngine) Restart() error {
 }
 
 // BridgeGateway is the host's address on the engine's default bridge: a
-// server listening there is reachable from every container.
+// server listening there is reachable from every container. Docker's
+// record of it (IPAM) was once read empty on a fresh data root, so it
+// asks a few times and then reads the bridge interface itself.
 func (e *DockerEngine) BridgeGateway() (string, error) {
-	out, err := e.Docker("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")
+	var ipam, bridge string
+	for try := 0; try < 10; try++ {
+		out, err := e.Docker("network", "inspect", "bridge", "--format",
+			`{{range .IPAM.Config}}{{.Gateway}}{{end}}|{{index .Options "com.docker.network.bridge.name"}}|{{json .IPAM}}`)
+		if err != nil {
+			return "", err
+		}
+		fields := strings.SplitN(strings.TrimSpace(out), "|", 3)
+		if len(fields) != 3 {
+			return "", fmt.Errorf("docker network inspect bridge: unexpected answer %q", out)
+		}
+		if fields[0] != "" {
+			return fields[0], nil
+		}
+		bridge, ipam = fields[1], fields[2]
+		time.Sleep(500 * time.Millisecond)
+	}
+	if addr, err := interfaceIPv4(bridge); err == nil {
+		return addr, nil
+	}
+	return "", fmt.Errorf("the engine's bridge network %q has no gateway address (IPAM %s)", bridge, ipam)
+}
+
+// interfaceIPv4 is a network interface's first IPv4 address.
+func interfaceIPv4(name string) (string, error) {
+	iface, err := net.InterfaceByName(name)
 	if err != nil {
 		return "", err
 	}
-	gw := strings.TrimSpace(out)
-	if gw == "" {
-		return "", fmt.Errorf("the engine's bridge network has no gateway address")
+	addrs, err := iface.Addrs()
+	if err != nil {
+		return "", err
 	}
-	return gw, nil
+	for _, a := range addrs {
+		if ip, ok := a.(*net.IPNet); ok && ip.IP.To4() != nil {
+			return ip.IP.String(), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no IPv4 address", name)
 }
 
 // reset removes every container, volume and user-defined network.
