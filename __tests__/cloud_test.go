@@ -216,6 +216,9 @@ func checkNetworkOutputs(t *testing.T, p *config.Project, outs map[string]any) {
 // Each variant gets its own emulator: moto 5.2.1 loses track of an RDS
 // instance when two are created at the same moment in one server.
 func TestCloudOnEmulator(t *testing.T) {
+	// It needs no Docker engine: it runs beside the on-prem suite, the
+	// other long one (docs/testing.md, where the time goes).
+	t.Parallel()
 	cli := harnesstest.CLIConfigT(t)
 	localVariants := []struct {
 		name   string

@@ -34,6 +34,9 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
+	// It owns the one private Docker engine; the emulator suites, which
+	// need none, run beside it.
+	t.Parallel()
 	cache, err := harness.CacheDir()
 	if err != nil {
 		t.Fatal(err)
