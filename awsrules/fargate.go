@@ -48,7 +48,11 @@ type TaskSize struct {
 }
 
 // DefaultTaskSize is the smallest Fargate task, one running, up to two.
-var DefaultTaskSize = TaskSize{CPU: 256, Memory: 512, DesiredCount: 1, MinCount: 1, MaxCount: 2}
+var DefaultTaskSize = TaskSize{CPU: 256, Memory: DefaultTaskMemoryMiB, DesiredCount: 1, MinCount: 1, MaxCount: 2}
+
+// DefaultTaskMemoryMiB is the default task's memory; the home server gives
+// an app's container the same (homerules.DefaultMemoryMiB).
+const DefaultTaskMemoryMiB = 512
 
 // WithDefaults fills each zero field from DefaultTaskSize.
 func (s TaskSize) WithDefaults() TaskSize {

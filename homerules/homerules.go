@@ -5,6 +5,8 @@
 // so config stays free of the construct packages.
 package homerules
 
+import "github.com/homecloud-dev/fullstack/awsrules"
+
 // DefaultDockerHost is the local engine's socket.
 const DefaultDockerHost = "unix:///var/run/docker.sock"
 
@@ -20,7 +22,7 @@ const (
 	MinMemoryMiB = 6
 	// DefaultMemoryMiB is an app container's limit: the default task
 	// size's memory, so both targets give an app the same room.
-	DefaultMemoryMiB = 512
+	DefaultMemoryMiB = awsrules.DefaultTaskMemoryMiB
 	// DefaultPostgresMemoryMiB is the PostgreSQL server's: room for
 	// shared_buffers (128 MiB by default), the connections' work memory
 	// and the page cache PostgreSQL leans on.

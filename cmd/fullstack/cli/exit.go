@@ -36,9 +36,6 @@ func Exit(code int, err error) error {
 	return &Error{Code: code, Err: err}
 }
 
-// Usage marks err as bad usage (exit 2).
-func Usage(err error) error { return Exit(ExitUsage, err) }
-
 // Code is the exit code for what a subcommand returned.
 func Code(err error) int {
 	var e *Error

@@ -57,4 +57,4 @@ func PrepareBackupImage(dir, imageTag string) (ImageContext, error) {
 }
 
 // ClusterImage is the official postgres image of imageTag.
-func ClusterImage(imageTag string) string { return "postgres:" + imageTag }
+func ClusterImage(imageTag string) string { return pinned.PostgresRepository + ":" + imageTag }
