@@ -264,10 +264,25 @@ func checkOffsiteRecovery(t *testing.T, d *onPremDeployment, api string) {
 	if !strings.Contains(out, "pg-restore-app: notes_api restored") {
 		t.Errorf("restore-data did not restore notes_api:\n%s", tailOf(out))
 	}
+	if !regexp.MustCompile(`backup: \S+notes-api\S* started again and is healthy`).MatchString(out) {
+		t.Errorf("restore-data did not start the API again after replacing its database:\n%s", tailOf(out))
+	}
 	code, body, _ := httpGet(t, "GET", api+"/api/notes", "")
 	for _, want := range []string{marker, marker + "-second", `"title":"kept"`} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("after the recovery the note %s is not back: %d %s", want, code, body)
+		}
+	}
+	if code != 200 {
+		// How long it lasts tells a stale connection from lost data.
+		for i := 0; i < 20 && code != 200; i++ {
+			time.Sleep(time.Second)
+			code, _, _ = httpGet(t, "GET", api+"/api/notes", "")
+			t.Logf("after the recovery, %d s later: %d", i+1, code)
+		}
+		for _, c := range d.AppContainers("notes-api") {
+			out, _ := d.engine.Docker("logs", "--tail", "30", c)
+			t.Logf("%s's last lines:\n%s", c, out)
 		}
 	}
 	if strings.Contains(body, "after-backup") {

@@ -42,7 +42,8 @@ commands:
                  (-snapshot ID: another one)
   restore-data   disaster recovery, step 3, after a deploy: the registry's images and every
                  database from the snapshot restore-state used (-snapshot ID: another one;
-                 -force: replace databases that hold rows, dumping them first)`
+                 -force: replace databases that hold rows, dumping them first); then
+                 the apps with a database start again`
 
 // Run runs the subcommand; interrupted (ctx ends), it returns at once
 // and still removes the secrets it wrote.

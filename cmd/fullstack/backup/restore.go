@@ -179,7 +179,7 @@ func (s server) exists(name string) (bool, error) {
 // the state: the registry's storage (merged: what the deploy has pushed
 // since stays) and each database from its newest dump there; then each
 // app's Flyway runs again, so a dump older than the checkout's migrations
-// is brought up to them. The snapshot is id, else the one restore-state
+// is brought up to them, and the apps start again (restartApps). The snapshot is id, else the one restore-state
 // used, else the newest taken before this engine's backup container was
 // made (a round run since holds the new, empty databases). It refuses
 // databases that hold rows unless force (then they are dumped first).
@@ -253,6 +253,9 @@ func (s server) restoreData(id string, force bool) error {
 		return fmt.Errorf("not restored: %s", strings.Join(failed, "; "))
 	}
 	if err := s.migrateAgain(); err != nil {
+		return err
+	}
+	if err := s.restartApps(); err != nil {
 		return err
 	}
 	// Done with it: a later restore-data must not default to it.
