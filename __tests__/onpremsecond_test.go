@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
@@ -14,15 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/homecloud-dev/fullstack/internal/harness"
 )
 
 // checkSecondProject deploys a second project onto the engine beside the
 // first and runs the steps that change, break or remove what it deploys:
-// the refusals before a first deploy, backups and restores, rollouts,
-// monitoring and its alerts, previews and both teardowns.
+// the refusals before a first deploy, rollouts, monitoring and its alerts,
+// and both teardowns.
 func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 	d := newOnPremDeployment(t, engine)
 	d.alerts = startAlertReceiver(t)
@@ -82,114 +79,6 @@ func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 		t.Fatalf("POST a note: %d %s", code, body)
 	}
 
-	t.Run("a second deploy with no change is a no-op", func(t *testing.T) {
-		start := time.Now()
-		d.MustDeploy()
-		t.Logf("figure: no-op deploy %s", time.Since(start).Round(time.Second))
-		assertNoChanges(t, d)
-	})
-
-	t.Run("a wrong superuser password fails the plan, before anything changes", func(t *testing.T) {
-		tf := d.terraform()
-		tf.Env = append(slices.Clone(tf.Env), "TF_VAR_onprem_postgres_password=not-the-password-1")
-		res, err := tf.Run("plan", "-input=false", "-no-color")
-		if err == nil || !strings.Contains(oneLine(res.Output), `password authentication failed for user "postgres"`) {
-			t.Errorf("plan with a wrong superuser password: %v, want PostgreSQL's refusal:\n%s", err, tailOf(res.Output))
-		}
-	})
-
-	t.Run("a snapshot and the restore command bring back a deleted image", func(t *testing.T) {
-		reg := "http://127.0.0.1:" + strconv.Itoa(d.Settings.RegistryPort)
-		d.Docker("exec", d.Name+"-registry-backup", "/usr/local/bin/registry-backup")
-		manifest := reg + "/v2/site/notes-web/manifests/" + d.runningTag("notes-web")
-		accept := []string{"Accept", "application/vnd.docker.distribution.manifest.v2+json"}
-		_, _, digest := httpGet(t, "HEAD", manifest, "Docker-Content-Digest", accept...)
-		if code, _, _ := httpGet(t, "DELETE", reg+"/v2/site/notes-web/manifests/"+digest, ""); code != 202 {
-			t.Fatalf("DELETE manifest: %d", code)
-		}
-		if code, _, _ := httpGet(t, "HEAD", manifest, "", accept...); code != 404 {
-			t.Fatalf("deleted manifest still answers %d", code)
-		}
-		var restore string
-		d.Output("registry_restore_command", &restore)
-		if out, err := exec.Command("sh", "-c", restore).CombinedOutput(); err != nil {
-			t.Fatalf("restore command as printed: %v\n%s", err, out)
-		}
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			if code, _, _, _ := fetch("HEAD", manifest, accept...); code == 200 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the image did not come back within 30 s of the restore")
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
-		if out, err := exec.Command("sh", "-c", restore+" no-such-snapshot.tar.gz").CombinedOutput(); err == nil || !strings.Contains(string(out), "does not exist") {
-			t.Errorf("restore of a missing snapshot: %v %s", err, out)
-		}
-		if state := d.Docker("inspect", "--format", "{{.State.Status}}", d.Name+"-registry"); state != "running" {
-			t.Errorf("after a failed restore the registry is %s, want running", state)
-		}
-	})
-
-	t.Run("a database backup restores a dropped database and refuses a damaged one", func(t *testing.T) {
-		backup := d.Name + "-postgres-backup"
-		if out, err := engine.Docker("exec", backup, "/usr/local/bin/pg-backup"); err != nil || !strings.Contains(out, "notes_api-") || !strings.Contains(out, "globals-") {
-			t.Fatalf("pg-backup: %v\n%s", err, out)
-		}
-		ctx := context.Background()
-		super, err := pgx.Connect(ctx, d.DSN("postgres", onPremSuperPassword))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer super.Close(ctx)
-		if _, err := super.Exec(ctx, "DROP DATABASE notes_api WITH (FORCE)"); err != nil {
-			t.Fatal(err)
-		}
-		var restores map[string]string
-		d.Output("postgres_restore_commands", &restores)
-		if out, err := exec.Command("sh", "-c", restores["notes-api"]).CombinedOutput(); err != nil {
-			t.Fatalf("restore command as printed: %v\n%s", err, out)
-		}
-		notes := func() string {
-			conn, err := pgx.Connect(ctx, d.DSN("notes_api", onPremAppPassword))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(ctx)
-			var titles string
-			if err := conn.QueryRow(ctx, "SELECT string_agg(title, ',') FROM notes").Scan(&titles); err != nil {
-				t.Fatal(err)
-			}
-			return titles
-		}
-		if got := notes(); got != "kept" {
-			t.Errorf("after the restore the notes are %q, want the row written before the backup", got)
-		}
-		// The app's own role connects to the recreated database again.
-		waitFor(t, 30*time.Second, "the API on the restored database", func() bool {
-			code, body, _, err := fetch("GET", site+"/api/notes")
-			return err == nil && code == 200 && strings.Contains(body, `"title":"kept"`)
-		})
-		assertNoChanges(t, d) // Terraform sees the same database, owner and grants
-
-		d.Docker("exec", backup, "sh", "-c", "f=$(ls /backup/notes_api-*.dump | tail -n 1); head -c 600 \"$f\" > /backup/damaged.dump")
-		for _, c := range []struct{ args, want string }{
-			{"notes_api damaged.dump", "damaged or not a pg_dump archive; nothing was changed"},
-			{"notes_api missing.dump", "does not exist; nothing was changed"},
-			{"no_such_app", "is not an app database of this stack"},
-		} {
-			out, err := exec.Command("sh", "-c", "docker -H "+engine.Host+" exec "+backup+" /usr/local/bin/pg-restore-app "+c.args).CombinedOutput()
-			if err == nil || !strings.Contains(string(out), c.want) {
-				t.Errorf("restore %s: %v %s, want a refusal saying %q", c.args, err, out, c.want)
-			}
-		}
-		if got := notes(); got != "kept" {
-			t.Errorf("a refused restore changed the data: %q", got)
-		}
-	})
-
 	t.Run("a broken migration fails the deploy readably and the old app keeps serving", func(t *testing.T) {
 		before := d.ContainerID("notes-api")
 		broken := filepath.Join(d.Dir, "migrations", "notes-api", "V90__broken.sql")
@@ -247,8 +136,6 @@ func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d, d.alerts) })
 
 	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })
-
-	t.Run("pull request previews run beside staging and leave nothing behind", func(t *testing.T) { checkPreviews(t, d) })
 
 	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
 		start := time.Now()
