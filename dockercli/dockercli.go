@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // Engine is a Docker engine's address.
@@ -28,4 +30,12 @@ func (e Engine) Docker(args ...string) (string, error) {
 		return out.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
 	}
 	return out.String(), nil
+}
+
+// AppFilters are the docker ps filters for the running containers that
+// serve app in project's environment (labels the rollout sets; a
+// preview's carry another environment).
+func AppFilters(project, environment, app string) []string {
+	return []string{"--filter", "status=running", "--filter", "label=project=" + project,
+		"--filter", "label=environment=" + environment, "--filter", "label=" + naming.AppLabel + "=" + app}
 }

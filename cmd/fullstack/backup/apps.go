@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/homecloud-dev/fullstack/constructs/healthspec"
-	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 // restartApps starts every running container of each app with a database
@@ -18,9 +18,7 @@ func (s server) restartApps() error {
 		if !a.Database.Enabled {
 			continue
 		}
-		out, err := s.dockerOutput("ps", "--format", "{{.Names}}", "--filter", "status=running",
-			"--filter", "label=project="+s.p.Name, "--filter", "label=environment="+s.p.OnPrem.Environment,
-			"--filter", "label="+naming.AppLabel+"="+a.Name)
+		out, err := s.dockerOutput(append([]string{"ps", "--format", "{{.Names}}"}, dockercli.AppFilters(s.p.Name, s.p.OnPrem.Environment, a.Name)...)...)
 		if err != nil {
 			return fmt.Errorf("app %s: %w", a.Name, err)
 		}

@@ -179,10 +179,11 @@ func (s server) exists(name string) (bool, error) {
 // the state: the registry's storage (merged: what the deploy has pushed
 // since stays) and each database from its newest dump there; then each
 // app's Flyway runs again, so a dump older than the checkout's migrations
-// is brought up to them, and the apps start again (restartApps). The snapshot is id, else the one restore-state
-// used, else the newest taken before this engine's backup container was
-// made (a round run since holds the new, empty databases). It refuses
-// databases that hold rows unless force (then they are dumped first).
+// is brought up to them, and the apps start again (restartApps). The
+// snapshot is id, else the one restore-state used, else the newest taken
+// before this engine's backup container was made (a round run since holds
+// the new, empty databases). It refuses databases that hold rows unless
+// force (then they are dumped first).
 func (s server) restoreData(id string, force bool) error {
 	secrets, err := s.offsiteSecrets()
 	if err != nil {

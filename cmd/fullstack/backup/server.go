@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/homecloud-dev/fullstack/config"
 	"github.com/homecloud-dev/fullstack/constructs/onprem/postgrescluster"
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 // The commands a round runs in the backup container.
@@ -38,13 +38,7 @@ func (s server) docker(args ...string) error {
 // dockerOutput runs the docker CLI and returns its standard output; an
 // error carries its standard error.
 func (s server) dockerOutput(args ...string) (string, error) {
-	cmd := exec.Command("docker", append([]string{"-H", s.p.OnPrem.DockerHost}, args...)...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return out.String(), fmt.Errorf("docker %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
-	}
-	return out.String(), nil
+	return dockercli.Engine{Host: s.p.OnPrem.DockerHost}.Docker(args...)
 }
 
 // exec runs a command in the backup container.

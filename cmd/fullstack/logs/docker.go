@@ -9,17 +9,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/homecloud-dev/fullstack/naming"
+	"github.com/homecloud-dev/fullstack/dockercli"
 )
 
 // dockerLogs streams the app's newest running container's logs from the
 // home server's engine, with docker's own timestamps.
 func dockerLogs(ctx context.Context, req request, stdout, stderr io.Writer) error {
 	host := req.p.OnPrem.DockerHost
-	out, err := exec.CommandContext(ctx, "docker", "-H", host, "ps", "--filter", "status=running",
-		"--filter", "label=project="+req.p.Name, "--filter", "label=environment="+req.p.OnPrem.Environment,
-		"--filter", "label="+naming.AppLabel+"="+req.app.Name,
-		"--format", "{{.CreatedAt}}\t{{.Names}}").Output()
+	ps := append([]string{"-H", host, "ps", "--format", "{{.CreatedAt}}\t{{.Names}}"},
+		dockercli.AppFilters(req.p.Name, req.p.OnPrem.Environment, req.app.Name)...)
+	out, err := exec.CommandContext(ctx, "docker", ps...).Output()
 	if err != nil {
 		return fmt.Errorf("the Docker engine at %s (onprem.docker_host): %w%s", host, err, stderrOf(err))
 	}

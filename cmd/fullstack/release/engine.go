@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/homecloud-dev/fullstack/dockercli"
-	"github.com/homecloud-dev/fullstack/naming"
 )
 
 // runs checks that app's one running container (labelled with the project,
@@ -15,8 +14,7 @@ import (
 // (<registry>/<repository>@<digest>). It asks the engine through the
 // docker CLI, as preflight and the rollout gate do.
 func runs(engine *dockercli.Engine, project, environment, app, ref string) error {
-	out, err := engine.Docker("ps", "--format", "{{.Names}}", "--filter", "status=running",
-		"--filter", "label=project="+project, "--filter", "label=environment="+environment, "--filter", "label="+naming.AppLabel+"="+app)
+	out, err := engine.Docker(append([]string{"ps", "--format", "{{.Names}}"}, dockercli.AppFilters(project, environment, app)...)...)
 	if err != nil {
 		return fmt.Errorf("containers of %s: %w", app, err)
 	}
