@@ -150,7 +150,8 @@ func (r *alertReceiver) mustArrive(t *testing.T, since time.Time, timeout time.D
 // checkHomeMonitoring: the deployed configuration passes Prometheus's and
 // Alertmanager's own checks, a stopped app and a failed backup reach the
 // receiver, and so does their recovery.
-func checkHomeMonitoring(t *testing.T, d *onPremDeployment, rx *alertReceiver) {
+func checkHomeMonitoring(t *testing.T, d *onPremDeployment) {
+	rx := d.alerts
 	prom, am := monitoring.PrometheusName(d.Name), alerting.AlertmanagerContainer(d.Name)
 
 	t.Run("promtool and amtool accept the deployed configuration", func(t *testing.T) {

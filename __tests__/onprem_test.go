@@ -45,7 +45,9 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("figure: dockerd start %s", time.Since(start).Round(time.Millisecond))
-	defer engine.Stop()
+	// A cleanup, not a defer: it runs after the deployments' own
+	// cleanups, which remove their projects from the engine.
+	t.Cleanup(engine.Stop)
 	timings, err := standins.Build(engine, cache, testLog{t})
 	for _, tm := range timings {
 		t.Logf("figure: stand-in %s built=%v %s", tm.Image, tm.Built, tm.Duration.Round(time.Millisecond))
@@ -53,16 +55,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newOnPremDeployment(t, engine)
-	d.alerts = startAlertReceiver(t)
-	d.Settings.Webhook, d.Settings.WebhookCA = d.alerts.URL, d.alerts.CA
-	d.bucket = startOffsiteBucket(t, d)
-	d.Checkout()
-	defer func() {
-		if err := engine.RemoveLabelled(d.Name); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	}()
+	d := newOnPremDeployment(t, engine, true)
 
 	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
 

@@ -35,8 +35,7 @@ type onPremDeployment struct {
 	Settings       harness.OnPremSettings
 	Env            []string
 	cliConfig      string
-	// alerts receives the home Alertmanager's webhook messages (nil: no
-	// receiver is configured).
+	// alerts receives the home Alertmanager's webhook messages.
 	alerts *alertReceiver
 	// bucket stands in for the off-site S3 bucket (nil: no off-site copy).
 	bucket *offsiteBucket
@@ -48,7 +47,11 @@ const (
 	onPremAppPassword = "app:pass:word-12"
 )
 
-func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDeployment {
+// newOnPremDeployment writes a checkout of the project for engine with its
+// own name and free ports, its alerts sent to a receiver of the test's
+// (and, with offsite, an off-site bucket), and removes the project's
+// containers, volumes and networks from the engine when t ends.
+func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine, offsite bool) *onPremDeployment {
 	t.Helper()
 	base := t.TempDir()
 	d := &onPremDeployment{
@@ -71,7 +74,17 @@ func newOnPremDeployment(t *testing.T, engine *harness.DockerEngine) *onPremDepl
 		"TF_VAR_onprem_postgres_password=" + onPremSuperPassword,
 		"TF_VAR_onprem_db_password_notes_api=" + onPremAppPassword,
 	}
+	d.alerts = startAlertReceiver(t)
+	d.Settings.Webhook, d.Settings.WebhookCA = d.alerts.URL, d.alerts.CA
+	if offsite {
+		d.bucket = startOffsiteBucket(t, d)
+	}
 	d.Checkout()
+	t.Cleanup(func() {
+		if err := engine.RemoveLabelled(d.Name); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
 	return d
 }
 

@@ -21,15 +21,7 @@ import (
 // the refusals before a first deploy, rollouts, monitoring and its alerts,
 // and both teardowns.
 func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
-	d := newOnPremDeployment(t, engine)
-	d.alerts = startAlertReceiver(t)
-	d.Settings.Webhook, d.Settings.WebhookCA = d.alerts.URL, d.alerts.CA
-	d.Checkout()
-	t.Cleanup(func() {
-		if err := engine.RemoveLabelled(d.Name); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
+	d := newOnPremDeployment(t, engine, false)
 	api := "http://127.0.0.1:" + strconv.Itoa(d.Settings.APIPort)
 	site := "http://127.0.0.1:" + strconv.Itoa(d.Settings.SitePort)
 
@@ -133,7 +125,7 @@ func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 
 	t.Run("a route nginx refuses never goes live", func(t *testing.T) { checkRouteCheckedBeforeLive(t, d) })
 
-	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d, d.alerts) })
+	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d) })
 
 	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })
 

@@ -199,9 +199,7 @@ func checkPreviews(t *testing.T, d *onPremDeployment) {
 		if _, err := os.Stat(filepath.Join(d.Settings.StateDir, "previews", "pr-43")); !os.IsNotExist(err) {
 			t.Errorf("the refused preview left its folder: %v", err)
 		}
-		if d.alerts != nil {
-			d.alerts.mustArrive(t, time.Now().Add(-2*time.Minute), time.Minute, "firing", "PreviewFailed", map[string]string{"target": "pr-43"})
-		}
+		d.alerts.mustArrive(t, time.Now().Add(-2*time.Minute), time.Minute, "firing", "PreviewFailed", map[string]string{"target": "pr-43"})
 	})
 
 	t.Run("staging and both previews serve their own notes", func(t *testing.T) {
