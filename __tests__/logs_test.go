@@ -19,6 +19,7 @@ import (
 // -follow prints what arrives later; and bad flags are refused at once.
 // (The staging side is a subtest of TestOnPremDeploysForReal.)
 func TestLogsFromCloudWatch(t *testing.T) {
+	t.Parallel()
 	emu := harnesstest.EmulatorT(t)
 	bin := fullstackCLI(t)
 	p := loadRepoProject(t)

@@ -271,10 +271,14 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
-	// Two projects on the one engine, side by side: this one's release
-	// path, previews and recovery, and a second project's rollouts,
-	// monitoring and teardowns. Each runs its own steps in order; they
-	// share only the engine and the stand-in images (docs/testing.md).
+	// Three tracks on the one engine, side by side: this project's
+	// release path, previews and recovery; a second project's rollouts,
+	// monitoring and teardowns; and the example program's tasks. Each
+	// runs its own steps in order; they share only the engine and the
+	// stand-in images (docs/testing.md).
+	// The example's service runs the API's image as first deployed (the
+	// staging track replaces the container).
+	apiImage := d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer("notes-api"))
 	t.Run("side by side", func(t *testing.T) {
 		t.Run("staging: release, promotion, previews and recovery", func(t *testing.T) {
 			t.Parallel()
@@ -308,6 +312,12 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		t.Run("a second project: refusals, rollouts, monitoring and teardown", func(t *testing.T) {
 			t.Parallel()
 			checkSecondProject(t, engine)
+		})
+		t.Run("an example program's task definitions run as Fargate would run them", func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			checkExampleTasksRun(t, newReleaseTools(t, d), apiImage)
+			t.Logf("figure: the example's apply and task runs %s", time.Since(start).Round(time.Second))
 		})
 	})
 

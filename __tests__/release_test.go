@@ -626,11 +626,6 @@ func checkReleasePromotion(t *testing.T, d *onPremDeployment) {
 		t.Run("the task definitions run as Fargate would run them", func(t *testing.T) {
 			checkCloudTasksRun(t, r, r.region, strings.SplitN(images[apiFamily], "/", 2)[0])
 		})
-		t.Run("an example program's task definitions run too", func(t *testing.T) {
-			start := time.Now()
-			checkExampleTasksRun(t, r)
-			t.Logf("figure: the example's apply and task runs %s", time.Since(start).Round(time.Second))
-		})
 		// Release 2: a one-line change of the API's source.
 		main := filepath.Join(d.Dir, "apps", "notes-api", "main.go")
 		src, _ := os.ReadFile(main)

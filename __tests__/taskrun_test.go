@@ -227,6 +227,11 @@ func checkCloudTasksRun(t *testing.T, r *releaseTools, region, ecrHost string) {
 				bad.ContainerDefinitions[0].Environment[i].Value = "disable"
 			}
 		}
+		// A shorter health check: this shows the refusal, in the app's
+		// words; the API task above turned healthy under the real one.
+		check := *bad.ContainerDefinitions[0].HealthCheck
+		check.StartPeriod, check.Interval, check.Retries = 0, 5, 2
+		bad.ContainerDefinitions[0].HealthCheck = &check
 		task, err := runner.Start(ctx, bad)
 		if err != nil {
 			t.Fatal(err)
@@ -333,9 +338,9 @@ func envOf(c taskrun.Container, name string) string {
 // against the library's public packages) to the emulator and runs its
 // task definitions: Flyway migrates its orders table, and the service's
 // task reaches its database as the app's own role over TLS. The example
-// has no application source, so the service runs the notes API's image,
-// whose /healthz answers once the database does.
-func checkExampleTasksRun(t *testing.T, r *releaseTools) {
+// has no application source, so the service runs serviceImage, the
+// notes API's, whose /healthz answers once the database does.
+func checkExampleTasksRun(t *testing.T, r *releaseTools, serviceImage string) {
 	const region, project, app = "eu-west-2", "shop", "orders"
 	examples := filepath.Join(repoRoot, "examples")
 	bin, out := filepath.Join(t.TempDir(), "cloudservice"), t.TempDir()
@@ -350,7 +355,8 @@ func checkExampleTasksRun(t *testing.T, r *releaseTools) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: r.d.cliConfig}
+	// A track of its own beside staging's, with time to spare.
+	tf := &harness.Terraform{Dir: stack.Dir, CLIConfig: r.d.cliConfig, Nice: harness.BackgroundNice}
 	if err := tf.Init(); err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +394,7 @@ func checkExampleTasksRun(t *testing.T, r *releaseTools) {
 	user, password := r.ecrToken(t)
 	docker(t, r, "--config", config, "login", "-u", user, "-p", password, r.ecr.Addr)
 	docker(t, r, "build", "-q", "-t", r.ecr.Addr+"/"+flywayPath, ctxDir.Dir)
-	docker(t, r, "tag", docker(t, r, "inspect", "--format", "{{.Image}}", r.d.AppContainer("notes-api")), r.ecr.Addr+"/"+servicePath)
+	docker(t, r, "tag", serviceImage, r.ecr.Addr+"/"+servicePath)
 	for _, ref := range []string{flywayPath, servicePath} {
 		docker(t, r, "--config", config, "push", "-q", r.ecr.Addr+"/"+ref)
 	}

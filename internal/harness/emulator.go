@@ -47,7 +47,13 @@ func StartEmulator(dir string) (*Emulator, error) { return StartEmulatorOn(dir, 
 
 // StartEmulatorOn is StartEmulator on a given port (0: a free one).
 func StartEmulatorOn(dir string, port int) (*Emulator, error) {
-	return startEmulator(dir, "127.0.0.1", port)
+	return startEmulator(dir, "127.0.0.1", port, 0)
+}
+
+// StartBackgroundEmulator is StartEmulator at BackgroundNice: for work
+// that no other test waits for.
+func StartBackgroundEmulator(dir string) (*Emulator, error) {
+	return startEmulator(dir, "127.0.0.1", 0, BackgroundNice)
 }
 
 // StartEmulatorAt is StartEmulator on a free port of the host address
@@ -58,10 +64,10 @@ func StartEmulatorAt(dir, host string) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return startEmulator(dir, host, port)
+	return startEmulator(dir, host, port, 0)
 }
 
-func startEmulator(dir, host string, port int) (*Emulator, error) {
+func startEmulator(dir, host string, port, nice int) (*Emulator, error) {
 	python, err := exec.LookPath(EmulatorPython())
 	if err != nil {
 		return nil, fmt.Errorf("python %q for the local AWS emulator: %w", EmulatorPython(), err)
@@ -82,7 +88,7 @@ func startEmulator(dir, host string, port int) (*Emulator, error) {
 	} else {
 		l.Close()
 	}
-	cmd := exec.Command(python, script, "-H", host, "-p", fmt.Sprint(port))
+	cmd := niced(nice, python, script, "-H", host, "-p", fmt.Sprint(port))
 	// Without it, attaching AWS-managed IAM policies fails with NoSuchEntity.
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	logPath := filepath.Join(dir, "moto.log")

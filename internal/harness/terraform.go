@@ -18,6 +18,9 @@ type Terraform struct {
 	CLIConfig string
 	// Env is added to the environment (e.g. TF_VAR_... values).
 	Env []string
+	// Nice is added to terraform's niceness, and so to its providers'
+	// (BackgroundNice for work no other test waits for). Default 0.
+	Nice int
 }
 
 // Result is the outcome of one terraform command.
@@ -30,7 +33,7 @@ type Result struct {
 // Run runs terraform with args and returns its combined output. A non-zero
 // exit is returned as an error that carries the output.
 func (tf *Terraform) Run(args ...string) (Result, error) {
-	cmd := exec.Command("terraform", args...)
+	cmd := niced(tf.Nice, "terraform", args...)
 	cmd.Dir = tf.Dir
 	cmd.Env = append(os.Environ(), "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
 		"TF_CLI_CONFIG_FILE="+tf.CLIConfig)
@@ -65,12 +68,6 @@ func (tf *Terraform) Validate() error {
 // Apply applies the stack without prompting.
 func (tf *Terraform) Apply() error {
 	_, err := tf.Run("apply", "-auto-approve", "-input=false", "-no-color")
-	return err
-}
-
-// Destroy destroys the stack without prompting.
-func (tf *Terraform) Destroy() error {
-	_, err := tf.Run("destroy", "-auto-approve", "-input=false", "-no-color")
 	return err
 }
 

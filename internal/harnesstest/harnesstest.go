@@ -17,7 +17,18 @@ import (
 // EmulatorT starts moto_server for t.
 func EmulatorT(t testing.TB) *harness.Emulator {
 	t.Helper()
-	e, err := harness.StartEmulator(t.TempDir())
+	return emulatorT(t, harness.StartEmulator)
+}
+
+// BackgroundEmulatorT starts moto_server for t at harness.BackgroundNice.
+func BackgroundEmulatorT(t testing.TB) *harness.Emulator {
+	t.Helper()
+	return emulatorT(t, harness.StartBackgroundEmulator)
+}
+
+func emulatorT(t testing.TB, start func(dir string) (*harness.Emulator, error)) *harness.Emulator {
+	t.Helper()
+	e, err := start(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

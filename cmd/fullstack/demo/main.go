@@ -152,11 +152,11 @@ func finish(ctx context.Context, r *report, keep bool, cloud *cloudDemo, onprem 
 		fmt.Fprintln(r.out, "Running; press Ctrl-C to destroy and stop.")
 		<-ctx.Done()
 	}
-	err := cloud.destroy(r)
-	if onprem != nil {
-		onprem.teardownAfter(r)
+	if onprem == nil {
+		return cloud.destroy(r)
 	}
-	return err
+	// The two halves share nothing: removed side by side.
+	return r.together(cloud.destroyTask(), task{onPremTeardown, onprem.teardown})
 }
 
 // cloudDemo deploys the AWS stacks to the emulator with the real cdktf CLI.
@@ -212,8 +212,14 @@ func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
 }
 
 func (c *cloudDemo) destroy(r *report) error {
+	t := c.destroyTask()
+	return r.step(t.what, t.fn)
+}
+
+// destroyTask destroys the AWS stacks on the emulator.
+func (c *cloudDemo) destroyTask() task {
 	destroy := append(append([]string{"destroy"}, awsStacks...), "--skip-synth", "--auto-approve")
-	return r.step("cdktf destroy "+strings.Join(awsStacks, " "), func() error { return cdktf(c.env, c.log, destroy...) })
+	return task{"cdktf destroy " + strings.Join(awsStacks, " "), func() error { return cdktf(c.env, c.log, destroy...) }}
 }
 
 // awsStacks are the stacks the demo deploys to the emulator.

@@ -150,9 +150,12 @@ func (o *onPremDemo) check() error {
 // project is the staging project's file.
 func (o *onPremDemo) project() string { return filepath.Join(o.dir, "fullstack.yaml") }
 
+// onPremTeardown names the teardown step.
+const onPremTeardown = "teardown onprem (data included)"
+
 // teardownAfter is the teardown step, reported.
 func (o *onPremDemo) teardownAfter(r *report) {
-	if err := r.step("teardown onprem (data included)", o.teardown); err != nil {
+	if err := r.step(onPremTeardown, o.teardown); err != nil {
 		fmt.Fprintln(r.errOut, "demo: onprem teardown:", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/homecloud-dev/fullstack/internal/harness"
@@ -51,6 +52,43 @@ func (r *report) step(what string, fn func() error) error {
 	}
 	fmt.Fprintf(r.out, "ok (%s)\n", took.Round(time.Second))
 	return nil
+}
+
+// task is one step of together: what it does, and the work.
+type task struct {
+	what string
+	fn   func() error
+}
+
+// together runs tasks at once (they share nothing): one line when they
+// start, then "[mm:ss]   what ... ok (took)" for each as it ends, the
+// time being its start. It returns every task's error, joined.
+func (r *report) together(tasks ...task) error {
+	begin := time.Since(r.start)
+	fmt.Fprintf(r.out, "[%s] at once:\n", clock(begin))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(tasks))
+	for i, tk := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			err := tk.fn()
+			took := time.Since(start)
+			mu.Lock()
+			defer mu.Unlock()
+			r.phases = append(r.phases, phaseTime{tk.what, took})
+			result := fmt.Sprintf("ok (%s)", took.Round(time.Second))
+			if err != nil {
+				result = fmt.Sprintf("FAILED (%s)", took.Round(time.Second))
+				errs[i] = fmt.Errorf("%s: %w", tk.what, err)
+			}
+			fmt.Fprintf(r.out, "[%s]   %s ... %s\n", clock(begin), tk.what, result)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // skipped is a step that could not run on this machine, and why: the
