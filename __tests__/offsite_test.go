@@ -229,6 +229,9 @@ func checkOffsiteRecovery(t *testing.T, d *onPremDeployment, api string) {
 	}
 	postNote("after-backup")
 	releasesBefore := dirNames(t, filepath.Join(d.Settings.StateDir, "releases"))
+	if len(releasesBefore) == 0 {
+		t.Fatal("the state directory holds no release for the recovery to bring back: record one first")
+	}
 	tagsBefore := registryTags(t, d, "api/notes-api")
 
 	// The disk is lost: every container, volume, network and built image
