@@ -152,3 +152,37 @@ func TestAStackTrivyCannotReadFailsTheScan(t *testing.T) {
 		t.Fatalf("a truncated stack: %v", err)
 	}
 }
+
+// TestTrivyHasNoChecksForUncheckedProviders is the evidence that Scan
+// loses nothing when it passes over the home stacks: a container and a
+// database role with the riskiest settings those providers have yield no
+// finding, while the same stack with one S3 bucket added is scanned.
+func TestTrivyHasNoChecksForUncheckedProviders(t *testing.T) {
+	bin := trivy(t)
+	dir := t.TempDir()
+	home := `{"resource": {
+  "docker_container": {"c": {"name": "c", "image": "x", "privileged": true, "network_mode": "host", "pid_mode": "host", "user": "root", "read_only": false, "capabilities": {"add": ["ALL"]}}},
+  "postgresql_role": {"r": {"name": "r", "superuser": true, "login": true, "password": "plain"}},
+  "docker_image": {"i": {"name": "x:latest"}},
+  "random_password": {"p": {"length": 8}},
+  "null_resource": {"n": {}}
+}}`
+	writeStack(t, dir, "home", StackFile, home)
+	if found, err := runTrivy(bin, dir, nil); err != nil || len(found) != 0 {
+		t.Fatalf("Trivy on docker and postgresql resources: %v %v, want no finding", found, err)
+	}
+	mixed := strings.Replace(home, `"null_resource"`, `"aws_s3_bucket": {"b": {"bucket": "b"}}, "null_resource"`, 1)
+	writeStack(t, dir, "mixed", StackFile, mixed)
+	if unchecked, err := Unchecked(dir); err != nil || strings.Join(unchecked, " ") != "home" {
+		t.Errorf("Unchecked = %v %v, want only home", unchecked, err)
+	}
+	found, err := Scan(bin, dir)
+	if err != nil || len(found) == 0 {
+		t.Fatalf("Scan of a stack with an S3 bucket among home resources: %v %v, want findings", found, err)
+	}
+	for _, f := range found {
+		if f.Stack != "mixed" {
+			t.Errorf("a finding outside the mixed stack: %s", f)
+		}
+	}
+}

@@ -58,13 +58,20 @@ func run(args []string, out, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 2, err
 	}
+	unchecked, err := securityscan.Unchecked(*dir)
+	if err != nil {
+		return 2, err
+	}
 	findings, err := securityscan.Scan(*trivy, *dir)
 	if err != nil {
 		return 2, err
 	}
 	v := securityscan.Judge(findings, accepted)
 	fmt.Fprintf(out, "scanned %d synthesized stacks in %s: %d findings, %d accepted, %d not accepted\n",
-		stacks, *dir, len(findings), len(v.Accepted), len(v.Unaccepted))
+		stacks-len(unchecked), *dir, len(findings), len(v.Accepted), len(v.Unaccepted))
+	if len(unchecked) > 0 {
+		fmt.Fprintf(out, "passed over %d stacks that hold only docker, postgresql and other resources Trivy has no checks for\n", len(unchecked))
+	}
 	summarize(out, v, *verbose)
 	var failures []string
 	for _, f := range v.Unaccepted {
@@ -106,7 +113,7 @@ func summarize(out io.Writer, v securityscan.Verdict, verbose bool) {
 func countStacks(dir string) (int, error) {
 	n := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == "cdk.tf.json" {
+		if err == nil && !d.IsDir() && d.Name() == securityscan.StackFile {
 			n++
 		}
 		return err

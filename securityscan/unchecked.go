@@ -1,0 +1,76 @@
+package securityscan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// StackFile is the file cdktf writes for each stack.
+const StackFile = "cdk.tf.json"
+
+// uncheckedTypes are the resource type prefixes of the providers Trivy
+// has no Terraform checks for (TestTrivyHasNoChecksForUncheckedProviders
+// shows it for the risky settings of the first two).
+var uncheckedTypes = []string{"docker_", "postgresql_", "null_", "random_", "time_", "local_", "terraform_data"}
+
+// Unchecked lists the stacks under dir (each a directory holding a
+// cdk.tf.json, relative to dir) whose every resource and data source is
+// of a provider Trivy has no checks for. A stack that calls a module is
+// never among them.
+func Unchecked(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != StackFile {
+			return err
+		}
+		only, err := onlyUncheckedTypes(path)
+		if err != nil || !only {
+			return err
+		}
+		rel, err := filepath.Rel(dir, filepath.Dir(path))
+		out = append(out, rel)
+		return err
+	})
+	return out, err
+}
+
+// onlyUncheckedTypes reads one stack and says whether Trivy has checks
+// for none of what it declares.
+func onlyUncheckedTypes(path string) (bool, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	var stack struct {
+		Resource map[string]json.RawMessage `json:"resource"`
+		Data     map[string]json.RawMessage `json:"data"`
+		Module   map[string]json.RawMessage `json:"module"`
+	}
+	if err := json.Unmarshal(raw, &stack); err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(stack.Module) > 0 {
+		return false, nil
+	}
+	for _, kinds := range []map[string]json.RawMessage{stack.Resource, stack.Data} {
+		for kind := range kinds {
+			if !hasUncheckedPrefix(kind) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+func hasUncheckedPrefix(kind string) bool {
+	for _, p := range uncheckedTypes {
+		if strings.HasPrefix(kind, p) {
+			return true
+		}
+	}
+	return false
+}
