@@ -3,20 +3,22 @@
 // server. Where it can start a private Docker engine (root and dockerd):
 //
 //  1. staging: `cdktf deploy onprem` of the repository's project to that
-//     engine (stand-in images), and its API and site answer;
+//     engine (stand-in images), and its API and site answer; meanwhile
+//     cloud-bootstrap (state bucket, CI roles) deploys to a local AWS
+//     emulator;
 //  2. a signed release: cmd/fullstack/release checks staging, signs each image and
 //     the manifest with a cosign key pair made for the demo;
-//  3. cloud-bootstrap on a local AWS emulator, then promote: the release
-//     is verified and its digests and signatures copied to a registry
-//     standing in for ECR (the emulator serves ECR's API, not its
-//     registry), the manifest kept in the state bucket;
+//  3. promote: the release is verified and its digests and signatures
+//     copied to a registry standing in for ECR (the emulator serves ECR's
+//     API, not its registry), the manifest kept in the state bucket;
 //  4. production: `cdktf deploy cloud` with the release (task definitions
 //     by digest) on the emulator, then cmd/fullstack/verify checks every signature
 //     in the ECR stand-in and the release is recorded as production's.
 //
 // Without a Docker engine it deploys cloud-bootstrap and cloud to the
 // emulator by image tag and says which steps it skipped. Then it removes
-// what it deployed. One line per step with its time, a summary at the end.
+// what it deployed, both halves at once. One line per step with its time
+// (steps that run at once are grouped), a summary at the end.
 //
 //	go run ./cmd/fullstack demo                # deploy, show, destroy
 //	go run ./cmd/fullstack demo -keep          # leave it running until Ctrl-C
@@ -116,12 +118,21 @@ func run(ctx context.Context, r *report, keep bool) error {
 	if onprem == nil {
 		// Without staging there is no release: the cloud stacks by tag.
 		cloud.env = append(cloud.env, "TF_VAR_image_tag=demo")
-		if err := cloud.deploy(r, "", nil); err != nil {
+		if err := r.step(cloudBootstrap, cloud.bootstrap); err != nil {
+			return err
+		}
+		if err := cloud.deploy(r, nil); err != nil {
 			return err
 		}
 		return finish(ctx, r, keep, cloud, nil)
 	}
-	if err := r.step("staging: cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
+	// The state bucket and the CI roles need no release: cloud-bootstrap
+	// (the staging project's) deploys while staging does.
+	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project())
+	if err := r.together(
+		task{"staging: cdktf deploy onprem (to the private engine)", onprem.deploy},
+		task{cloudBootstrap, cloud.bootstrap},
+	); err != nil {
 		onprem.teardownAfter(r)
 		return err
 	}
@@ -135,10 +146,10 @@ func run(ctx context.Context, r *report, keep bool) error {
 		onprem.teardownAfter(r)
 		return err
 	}
-	// From here on every AWS stack is the staging project's: the release's
-	// project, migrations and site files are its own.
-	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project(), "FULLSTACK_RELEASE="+rel.manifest)
-	if err := cloud.deploy(r, rel.manifest, rel); err != nil {
+	// The cloud stack is the staging project's, with its release: the
+	// release's migrations and site files are that checkout's.
+	cloud.env = append(cloud.env, "FULLSTACK_RELEASE="+rel.manifest)
+	if err := cloud.deploy(r, rel); err != nil {
 		onprem.teardownAfter(r)
 		return err
 	}
@@ -167,28 +178,46 @@ type cloudDemo struct {
 	endpoint                string
 }
 
-// deploy synthesizes, initialises and deploys cloud-bootstrap then cloud;
-// with a release, promote runs between them and the verification after.
-func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
+// cloudBootstrap names the bootstrap step.
+const cloudBootstrap = "cloud-bootstrap: cdktf synth, terraform init, cdktf deploy (state bucket, CI roles; emulator)"
+
+// bootstrap synthesizes and deploys cloud-bootstrap.
+func (c *cloudDemo) bootstrap() error {
+	if err := cdktf(c.env, c.log, "synth"); err != nil {
+		return err
+	}
+	if err := c.init(stacks.BootstrapName); err != nil {
+		return err
+	}
+	return c.deployStack(stacks.BootstrapName)
+}
+
+// init runs terraform init in a synthesized stack. cdktf locks providers
+// against the public registry when a stack has no lock file yet;
+// initialising first with the CLI config records the providers this
+// machine has (its mirror, or the registry).
+func (c *cloudDemo) init(stack string) error {
+	tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: c.cliConfig, Env: c.env}
+	return tf.Init()
+}
+
+// deployStack runs cdktf deploy for one synthesized stack.
+func (c *cloudDemo) deployStack(stack string) error {
+	return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", outputsFile(c.outputs, stack), "--outputs-file-include-sensitive-outputs=false")
+}
+
+// deploy synthesizes again and deploys cloud, after cloud-bootstrap;
+// with a release, promote runs before it and the verification after.
+func (c *cloudDemo) deploy(r *report, rel *releaseDemo) error {
 	if err := r.step("cdktf synth (all stacks)", func() error { return cdktf(c.env, c.log, "synth") }); err != nil {
 		return err
 	}
-	// cdktf locks providers against the public registry when a stack has
-	// no lock file yet; initialising first with the CLI config records the
-	// providers this machine has (its mirror, or the registry).
+	// Both again: the synth has rewritten cloud-bootstrap's directory too,
+	// and the destroy at the end runs there.
 	for _, stack := range awsStacks {
-		tf := &harness.Terraform{Dir: filepath.Join("cdktf.out", "stacks", stack), CLIConfig: c.cliConfig, Env: c.env}
-		if err := r.step("terraform init ("+stack+")", tf.Init); err != nil {
+		if err := r.step("terraform init ("+stack+")", func() error { return c.init(stack) }); err != nil {
 			return err
 		}
-	}
-	deploy := func(stack string) func() error {
-		return func() error {
-			return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", outputsFile(c.outputs, stack), "--outputs-file-include-sensitive-outputs=false")
-		}
-	}
-	if err := r.step("cdktf deploy "+stacks.BootstrapName+" (state bucket, CI roles; emulator)", deploy(stacks.BootstrapName)); err != nil {
-		return err
 	}
 	what := "cdktf deploy " + stacks.CloudName + " (to the emulator, images by tag)"
 	if rel != nil {
@@ -197,7 +226,7 @@ func (c *cloudDemo) deploy(r *report, manifest string, rel *releaseDemo) error {
 		}
 		what = "production: cdktf deploy " + stacks.CloudName + " with the release (by digest; emulator)"
 	}
-	if err := r.step(what, deploy(stacks.CloudName)); err != nil {
+	if err := r.step(what, func() error { return c.deployStack(stacks.CloudName) }); err != nil {
 		return err
 	}
 	if rel != nil {
