@@ -55,7 +55,7 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newOnPremDeployment(t, engine, false)
+	d := newOnPremDeployment(t, engine, true)
 
 	t.Logf("figure: first deploy %s", d.MustDeploy().Round(time.Second))
 
@@ -271,17 +271,16 @@ func TestOnPremDeploysForReal(t *testing.T) {
 		}
 	})
 
-	// Four tracks on the one engine, side by side (docs/testing.md): this
-	// project's release path and previews; a second project's refusals,
-	// rollouts and teardowns; a third's monitoring, failed release and
-	// recovery from the bucket; and the example program's tasks. Each
+	// Three tracks on the one engine, side by side: this project's
+	// release path, previews and recovery; a second project's rollouts,
+	// monitoring and teardowns; and the example program's tasks. Each
 	// runs its own steps in order; they share only the engine and the
-	// stand-in images.
+	// stand-in images (docs/testing.md).
 	// The example's service runs the API's image as first deployed (the
 	// staging track replaces the container).
 	apiImage := d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer("notes-api"))
 	t.Run("side by side", func(t *testing.T) {
-		t.Run("staging: release, promotion and previews", func(t *testing.T) {
+		t.Run("staging: release, promotion, previews and recovery", func(t *testing.T) {
 			t.Parallel()
 			t.Run("a failed staging deploy reaches the receiver", func(t *testing.T) {
 				since := time.Now()
@@ -307,14 +306,12 @@ func TestOnPremDeploysForReal(t *testing.T) {
 			t.Run("two deploys at once: one applies, the other is refused by the lock", func(t *testing.T) { checkConcurrentDeploys(t, d) })
 
 			t.Run("pull request previews run beside staging and leave nothing behind", func(t *testing.T) { checkPreviews(t, d) })
+
+			t.Run("backups go off-site, the drill catches a bad one, and staging comes back from the bucket alone", func(t *testing.T) { checkOffsiteRecovery(t, d, api) })
 		})
-		t.Run("a second project: refusals, rollouts and teardown", func(t *testing.T) {
+		t.Run("a second project: refusals, rollouts, monitoring and teardown", func(t *testing.T) {
 			t.Parallel()
 			checkSecondProject(t, engine)
-		})
-		t.Run("a third project: monitoring, a failed release and the way back from the bucket", func(t *testing.T) {
-			t.Parallel()
-			checkThirdProject(t, engine)
 		})
 		t.Run("an example program's task definitions run as Fargate would run them", func(t *testing.T) {
 			t.Parallel()

@@ -18,7 +18,8 @@ import (
 
 // checkSecondProject deploys a second project onto the engine beside the
 // first and runs the steps that change, break or remove what it deploys:
-// the refusals before a first deploy, rollouts, and both teardowns.
+// the refusals before a first deploy, rollouts, monitoring and its alerts,
+// and both teardowns.
 func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 	d := newOnPremDeployment(t, engine, false)
 	api := "http://127.0.0.1:" + strconv.Itoa(d.Settings.APIPort)
@@ -123,6 +124,10 @@ func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 	t.Run("a change of a setting every container has (log size) rolls every app out and finishes", func(t *testing.T) { checkSettingChangeRollsOut(t, d) })
 
 	t.Run("a route nginx refuses never goes live", func(t *testing.T) { checkRouteCheckedBeforeLive(t, d) })
+
+	t.Run("the monitoring probes everything and alerts", func(t *testing.T) { checkHomeMonitoring(t, d) })
+
+	t.Run("a release that never turns healthy fails the deploy and the old one keeps serving", func(t *testing.T) { checkBadReleaseKeepsServing(t, d) })
 
 	t.Run("teardown keeps the data and a redeploy reattaches it", func(t *testing.T) {
 		start := time.Now()
