@@ -97,7 +97,13 @@ func startEmulator(dir, host string, port, nice int) (*Emulator, error) {
 		return nil, fmt.Errorf("start the emulator: %w", err)
 	}
 	e := &Emulator{Endpoint: "http://" + net.JoinHostPort(host, fmt.Sprint(port)), LogPath: logPath, proc: proc, client: &http.Client{Timeout: 30 * time.Second}}
-	if err := e.waitReady(30 * time.Second); err != nil {
+	// moto's start-up is mostly Python importing it: at a lower priority,
+	// on cores busy with the tests that come first, it can take minutes.
+	ready := 30 * time.Second
+	if nice > 0 {
+		ready = 3 * time.Minute
+	}
+	if err := e.waitReady(ready); err != nil {
 		e.Stop()
 		return nil, fmt.Errorf("%w (log: %s)", err, logPath)
 	}
