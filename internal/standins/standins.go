@@ -43,6 +43,9 @@ type Image struct {
 	// prepare adds generated files to the build context and returns what
 	// else the key depends on.
 	prepare func(context string) (key string, err error)
+	// fill adds, only when the image is built, what the key already
+	// names but is too large to copy for nothing (a Go toolchain).
+	fill func(context string) error
 }
 
 // Images are the stand-ins, one per public image the repository's project
@@ -53,7 +56,7 @@ var Images = []Image{
 	{Name: pinned.RegistryBackup, Dir: "alpine"},
 	{Name: pinned.Postgres(pinned.DefaultPostgresVersion), Dir: "postgres"},
 	{Name: pinned.Flyway, Dir: "flyway", prepare: prepareFlyway},
-	{Name: "golang:1.26-bookworm", Dir: "golang", prepare: prepareGolang},
+	{Name: "golang:1.26-bookworm", Dir: "golang", prepare: prepareGolang, fill: copyGoroot},
 	{Name: "gcr.io/distroless/static-debian12:nonroot", Dir: "distroless"},
 	{Name: pinned.Nginx, Dir: "nginx"},
 	{Name: pinned.Prometheus, Dir: "prometheus"},
@@ -161,6 +164,11 @@ func ensure(e *harness.DockerEngine, im Image, log io.Writer) (bool, error) {
 		return false, nil
 	}
 	fmt.Fprintf(log, "standins: building %s\n", im.Name)
+	if im.fill != nil {
+		if err := im.fill(context); err != nil {
+			return false, err
+		}
+	}
 	if _, err := e.Docker("build", "--quiet", "--label", KeyLabel+"="+key, "--build-arg", "GOPROXY="+goEnv("GOPROXY"), "-t", im.Name, context); err != nil {
 		return false, err
 	}
@@ -197,9 +205,11 @@ func writeDefinition(dir, context string, h io.Writer) error {
 }
 
 // prepareFlyway builds the Flyway-compatible runner into the context.
+// Without the commit stamped in (-buildvcs=false) the binary, and so the
+// key, changes only with the runner's code, not with every commit.
 func prepareFlyway(context string) (string, error) {
 	bin := filepath.Join(context, "flyway")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "github.com/homecloud-dev/fullstack/internal/standins/flyway/runner")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", bin, "github.com/homecloud-dev/fullstack/internal/standins/flyway/runner")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build the Flyway runner: %w\n%s", err, out)
@@ -207,23 +217,31 @@ func prepareFlyway(context string) (string, error) {
 	return fileHash(bin)
 }
 
-// prepareGolang copies the host's Go toolchain and CA bundle into the
-// context: containers reach the module proxy but do not trust its TLS.
+// prepareGolang writes the host's CA bundle into the context (containers
+// reach the module proxy but do not trust its TLS); the key names it and
+// the Go version, whose toolchain copyGoroot adds.
 func prepareGolang(context string) (string, error) {
-	goroot := goEnv("GOROOT")
-	if out, err := exec.Command("cp", "-a", goroot, filepath.Join(context, "go")).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("copy %s: %w\n%s", goroot, err, out)
-	}
 	for _, ca := range []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"} {
 		if data, err := os.ReadFile(ca); err == nil {
 			if err := os.WriteFile(filepath.Join(context, "ca-certificates.crt"), data, 0o644); err != nil {
 				return "", err
 			}
 			sum := sha256.Sum256(data)
-			return runtime.Version() + " " + hex.EncodeToString(sum[:8]), nil
+			return goEnv("GOVERSION") + " " + hex.EncodeToString(sum[:8]), nil
 		}
 	}
 	return "", fmt.Errorf("no CA bundle found on the host")
+}
+
+// copyGoroot copies the host's Go toolchain into the context: hundreds
+// of megabytes, which took up to 40 s on busy cores when copied on every
+// run.
+func copyGoroot(context string) error {
+	goroot := goEnv("GOROOT")
+	if out, err := exec.Command("cp", "-a", goroot, filepath.Join(context, "go")).CombinedOutput(); err != nil {
+		return fmt.Errorf("copy %s: %w\n%s", goroot, err, out)
+	}
+	return nil
 }
 
 func goEnv(name string) string {
