@@ -36,7 +36,7 @@ func run(t *testing.T, dir, name string, args ...string) string {
 // commit of CHANGELOG.md's last version: every incompatible change must be
 // named in the Unreleased section, where its migration is written.
 func TestAPICompatibleWithLastVersion(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "CHANGELOG.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ func notesSite(t *testing.T, csp string) string {
 // naming the policy, so the check would catch a header that breaks the
 // site.
 func TestBrowserSeesTheSiteUnderItsCSP(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	ctx := context.Background()
 	good := notesSite(t, siteheaders.DefaultCSP)
 	if err := browsercheck.Check(ctx, 30*time.Second,

@@ -108,7 +108,7 @@ func TestProgramRejectsYAMLSyntaxError(t *testing.T) {
 // against the project file; cdktf.out is written in the working directory).
 // TestCdktfCLI covers the default file name in the project directory.
 func TestProgramSynthesizesAllStacks(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	dir := t.TempDir()
 	out, code := runIn(t, dir, []string{"FULLSTACK_AWS_ENDPOINT=http://127.0.0.1:9"}, binary, "-project", filepath.Join(repoRoot, "fullstack.yaml"))
 	if code != 0 {
@@ -133,7 +133,7 @@ func TestProgramSynthesizesAllStacks(t *testing.T) {
 // the repository: a good project synthesizes, a bad one fails with the
 // same messages and writes nothing.
 func TestCdktfCLI(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	cdktf := filepath.Join(repoRoot, "node_modules", ".bin", "cdktf")
 	if _, err := os.Stat(cdktf); err != nil {
 		t.Fatalf("the cdktf CLI is not installed (run npm ci): %v", err)

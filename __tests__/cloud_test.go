@@ -73,7 +73,7 @@ func withDomains(p *config.Project, ranker string) {
 // site serves, and the onprem stack (see checkOnPremStack, which shares
 // this synthesis). The default project is validated by its apply.
 func TestStacksValidate(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	p := variant(t, "notes", func(p *config.Project) {
 		p.Cloud.NAT = config.NATPerAZ
 		p.Cloud.FlowLogs = true

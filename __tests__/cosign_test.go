@@ -73,7 +73,7 @@ func (c *cosignCLI) verifyBlob(pub, path string) (string, error) {
 // and refuses a changed manifest and an image signed by another key; our
 // verifier accepts what cosign's sign-blob writes with our key file.
 func TestCosignAcceptsOurSignatures(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	cosign := newCosign(t)
 	dir := t.TempDir()
 	priv, pub := filepath.Join(dir, "state", release.PrivateKeyFile), filepath.Join(dir, "cosign.pub")

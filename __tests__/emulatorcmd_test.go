@@ -17,7 +17,7 @@ import (
 // source, answer on the endpoint, write env.sh with every variable the
 // section names, and stop on Ctrl-C (SIGINT) with exit 0, taking moto with it.
 func TestEmulatorCommand(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	bin := fullstackCLI(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "emulator", "-port", "0", "-dir", dir)

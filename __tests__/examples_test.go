@@ -19,7 +19,7 @@ import (
 // own target's provider bindings and never the project-file package.
 // synth.Read refuses a stack whose tasks AWS would not start.
 func TestExamples(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	cli := harnesstest.CLIConfigT(t)
 	examples := filepath.Join(repoRoot, "examples")
 	for _, ex := range []struct {

@@ -19,7 +19,7 @@ import (
 // -follow prints what arrives later; and bad flags are refused at once.
 // (The staging side is a subtest of TestOnPremDeploysForReal.)
 func TestLogsFromCloudWatch(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	emu := harnesstest.EmulatorT(t)
 	bin := fullstackCLI(t)
 	p := loadRepoProject(t)

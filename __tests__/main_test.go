@@ -36,3 +36,16 @@ func TestMain(m *testing.M) {
 		return m.Run()
 	}())
 }
+
+// shortLane holds the short integration test that runs now.
+var shortLane = make(chan struct{}, 1)
+
+// inShortLane runs a short integration test beside the long suites (the
+// on-prem and emulator ones start at once instead of after it), but one
+// at a time with the other short ones: all at once they took the cores
+// from the on-prem suite's first deploy, the critical path.
+func inShortLane(t *testing.T) {
+	t.Parallel()
+	shortLane <- struct{}{}
+	t.Cleanup(func() { <-shortLane })
+}

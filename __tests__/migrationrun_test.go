@@ -16,7 +16,7 @@ import (
 // (The emulator never stops an ECS task, so the run-and-wait path is
 // exercised only on AWS.)
 func TestRunScriptNamesMissingImage(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Fatalf("the AWS CLI is required: %v", err)
 	}

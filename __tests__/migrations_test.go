@@ -59,7 +59,7 @@ func newPostgres(t *testing.T) *harness.Postgres {
 // repository in Flyway order, uses the schema, and checks a second run
 // changes nothing.
 func TestRepositoryMigrations(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	p := loadRepoProject(t)
 	pg := newPostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -147,7 +147,7 @@ func writeMigrations(t *testing.T, files map[string]string) string {
 // TestBrokenMigration fails with the file name and PostgreSQL's error,
 // keeps what succeeded before it, and records nothing for it.
 func TestBrokenMigration(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	pg := newPostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -184,7 +184,7 @@ func TestBrokenMigration(t *testing.T) {
 // TestChangedMigrations: an edited versioned migration is refused, an
 // edited repeatable one re-runs alone.
 func TestChangedMigrations(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	pg := newPostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -214,7 +214,7 @@ func TestChangedMigrations(t *testing.T) {
 // TestPublicCannotConnect checks the revoked PUBLIC privileges: another
 // login role cannot connect to an app's database.
 func TestPublicCannotConnect(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	pg := newPostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

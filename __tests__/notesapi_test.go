@@ -21,7 +21,7 @@ import (
 // its migrations: health, a create/read round trip, the list, bad input,
 // the container health-check mode, and a graceful stop.
 func TestNotesAPI(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	dir := filepath.Join(repoRoot, "apps", "notes-api")
 	bin := filepath.Join(t.TempDir(), "notes-api")
 	build := exec.Command("go", "build", "-o", bin, ".")

@@ -18,7 +18,7 @@ import (
 // wrong one and a missing one are refused, and the stored verifier is
 // SCRAM.
 func TestPostgresAuthentication(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	pg := harnesstest.PostgresT(t, harness.PostgresOptions{
 		InitdbArgs: pgconfig.InitdbArgs,
 		Settings:   map[string]string{"password_encryption": pgconfig.ServerSettings["password_encryption"]},

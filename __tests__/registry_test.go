@@ -119,7 +119,7 @@ func runScript(t *testing.T, script string, env []string, args ...string) (strin
 // TestRegistryLifecycle pushes into every namespace, deletes, collects
 // garbage, snapshots, wipes the primary storage, restores, and pulls back.
 func TestRegistryLifecycle(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	r := newLocalRegistry(t, "", "")
 	images := map[registry.Namespace]v1.Image{}
 	refs := map[registry.Namespace]name.Reference{}

@@ -22,7 +22,7 @@ import (
 // which keeps its release tag, and lands on the new one; moving it again
 // changes nothing.
 func TestRunningTagMovesInECR(t *testing.T) {
-	t.Parallel()
+	inShortLane(t)
 	emu := harnesstest.EmulatorT(t)
 	p := &config.Project{Name: "notes", Cloud: config.Cloud{Region: "eu-west-1", Emulator: config.Emulator{Endpoint: emu.Endpoint}}}
 	ctx := context.Background()
