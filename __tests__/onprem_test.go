@@ -273,7 +273,9 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 	// Three tracks on the one engine, side by side: this project's
 	// release path, previews and recovery; a second project's rollouts,
-	// monitoring and teardowns; and the example program's tasks. Each
+	// monitoring and teardowns; and a third project's refusals before a
+	// first deploy (it is never deployed), then the example program's
+	// tasks. Each
 	// runs its own steps in order; they share only the engine and the
 	// stand-in images (docs/testing.md).
 	// The example's service runs the API's image as first deployed (the
@@ -309,15 +311,18 @@ func TestOnPremDeploysForReal(t *testing.T) {
 
 			t.Run("backups go off-site, the drill catches a bad one, and staging comes back from the bucket alone", func(t *testing.T) { checkOffsiteRecovery(t, d, api) })
 		})
-		t.Run("a second project: refusals, rollouts, monitoring and teardown", func(t *testing.T) {
+		t.Run("a second project: rollouts, monitoring and teardown", func(t *testing.T) {
 			t.Parallel()
 			checkSecondProject(t, engine)
 		})
-		t.Run("an example program's task definitions run as Fargate would run them", func(t *testing.T) {
+		t.Run("a third project's refusals before its first deploy, and an example program's tasks", func(t *testing.T) {
 			t.Parallel()
-			start := time.Now()
-			checkExampleTasksRun(t, newReleaseTools(t, d), apiImage)
-			t.Logf("figure: the example's apply and task runs %s", time.Since(start).Round(time.Second))
+			checkRefusedBeforeAnything(t, newOnPremDeployment(t, engine, false))
+			t.Run("an example program's task definitions run as Fargate would run them", func(t *testing.T) {
+				start := time.Now()
+				checkExampleTasksRun(t, newReleaseTools(t, d), apiImage)
+				t.Logf("figure: the example's apply and task runs %s", time.Since(start).Round(time.Second))
+			})
 		})
 	})
 

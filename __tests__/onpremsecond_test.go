@@ -18,53 +18,11 @@ import (
 
 // checkSecondProject deploys a second project onto the engine beside the
 // first and runs the steps that change, break or remove what it deploys:
-// the refusals before a first deploy, rollouts, monitoring and its alerts,
-// and both teardowns.
+// rollouts, monitoring and its alerts, and both teardowns.
 func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 	d := newOnPremDeployment(t, engine, false)
 	api := "http://127.0.0.1:" + strconv.Itoa(d.Settings.APIPort)
 	site := "http://127.0.0.1:" + strconv.Itoa(d.Settings.SitePort)
-
-	t.Run("a missing secret fails at once, naming it", func(t *testing.T) {
-		// cdktf 0.20 often loses the end of Terraform's output (its pty is
-		// closed before the last lines are read), so the message is checked
-		// with Terraform itself; cdktf must fail at once, not prompt.
-		if out, code := d.DeployWithout("TF_VAR_onprem_postgres_password"); code == 0 {
-			t.Errorf("deploy without the superuser password succeeded:\n%s", tailOf(out))
-		}
-		tf := d.terraform()
-		tf.Env = slices.DeleteFunc(slices.Clone(tf.Env), func(kv string) bool { return strings.HasPrefix(kv, "TF_VAR_onprem_postgres_password=") })
-		res, err := tf.Run("plan", "-input=false", "-no-color")
-		if err == nil || !strings.Contains(oneLine(res.Output), "export TF_VAR_onprem_postgres_password") {
-			t.Errorf("plan without the superuser password: %v, want a failure naming TF_VAR_onprem_postgres_password:\n%s", err, tailOf(res.Output))
-		}
-		if out, code := d.Deploy("FULLSTACK_DOCKER_HOST=unix:///nonexistent/docker.sock"); code == 0 {
-			t.Errorf("deploy to an unreachable engine succeeded:\n%s", tailOf(out))
-		}
-		res, err = d.terraform().Run("plan", "-input=false", "-no-color")
-		if err == nil || !strings.Contains(oneLine(res.Output), "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock") {
-			t.Errorf("plan against an unreachable engine: %v, want a failure naming the host:\n%s", err, tailOf(res.Output))
-		}
-		if ids := d.Docker("ps", "-aq", "--filter", "label=project="+d.Name); ids != "" {
-			t.Errorf("the refused deploy created containers: %s", ids)
-		}
-	})
-
-	t.Run("preflight names a taken port before anything changes", func(t *testing.T) {
-		taken, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(d.Settings.APIPort))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, code := d.Preflight()
-		taken.Close()
-		want := fmt.Sprintf("apps[0].host_port (notes-api) %d on 127.0.0.1 is in use by another program", d.Settings.APIPort)
-		if code == 0 || !strings.Contains(out, want) {
-			t.Errorf("preflight with a taken port: exit %d, want %q:\n%s", code, want, out)
-		}
-		if out, code := d.Preflight(); code != 0 {
-			t.Errorf("preflight on a free machine: exit %d\n%s", code, out)
-		}
-	})
 
 	t.Logf("figure: first deploy of the second project %s", d.MustDeploy().Round(time.Second))
 	if code, body := postNote(t, api, "kept"); code != 201 && code != 200 {
@@ -196,4 +154,51 @@ func checkSecondProject(t *testing.T, engine *harness.DockerEngine) {
 			t.Errorf("volumes left: %s", vols)
 		}
 	})
+}
+
+// checkRefusedBeforeAnything runs what must fail before a project's first
+// deploy, and change nothing: a missing secret, an unreachable engine, a
+// taken port. d is never deployed.
+func checkRefusedBeforeAnything(t *testing.T, d *onPremDeployment) {
+	t.Run("a missing secret fails at once, naming it", func(t *testing.T) {
+		// cdktf 0.20 often loses the end of Terraform's output (its pty is
+		// closed before the last lines are read), so the message is checked
+		// with Terraform itself; cdktf must fail at once, not prompt.
+		if out, code := d.DeployWithout("TF_VAR_onprem_postgres_password"); code == 0 {
+			t.Errorf("deploy without the superuser password succeeded:\n%s", tailOf(out))
+		}
+		tf := d.terraform()
+		tf.Env = slices.DeleteFunc(slices.Clone(tf.Env), func(kv string) bool { return strings.HasPrefix(kv, "TF_VAR_onprem_postgres_password=") })
+		res, err := tf.Run("plan", "-input=false", "-no-color")
+		if err == nil || !strings.Contains(oneLine(res.Output), "export TF_VAR_onprem_postgres_password") {
+			t.Errorf("plan without the superuser password: %v, want a failure naming TF_VAR_onprem_postgres_password:\n%s", err, tailOf(res.Output))
+		}
+		if out, code := d.Deploy("FULLSTACK_DOCKER_HOST=unix:///nonexistent/docker.sock"); code == 0 {
+			t.Errorf("deploy to an unreachable engine succeeded:\n%s", tailOf(out))
+		}
+		res, err = d.terraform().Run("plan", "-input=false", "-no-color")
+		if err == nil || !strings.Contains(oneLine(res.Output), "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock") {
+			t.Errorf("plan against an unreachable engine: %v, want a failure naming the host:\n%s", err, tailOf(res.Output))
+		}
+		if ids := d.Docker("ps", "-aq", "--filter", "label=project="+d.Name); ids != "" {
+			t.Errorf("the refused deploy created containers: %s", ids)
+		}
+	})
+
+	t.Run("preflight names a taken port before anything changes", func(t *testing.T) {
+		taken, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(d.Settings.APIPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, code := d.Preflight()
+		taken.Close()
+		want := fmt.Sprintf("apps[0].host_port (notes-api) %d on 127.0.0.1 is in use by another program", d.Settings.APIPort)
+		if code == 0 || !strings.Contains(out, want) {
+			t.Errorf("preflight with a taken port: exit %d, want %q:\n%s", code, want, out)
+		}
+		if out, code := d.Preflight(); code != 0 {
+			t.Errorf("preflight on a free machine: exit %d\n%s", code, out)
+		}
+	})
+
 }
