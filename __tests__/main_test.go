@@ -44,6 +44,12 @@ var shortLane = make(chan struct{}, 1)
 // on-prem and emulator ones start at once instead of after it), but one
 // at a time with the other short ones: all at once they took the cores
 // from the on-prem suite's first deploy, the critical path.
+//
+// A test waits for the lane holding a parallel slot, so the test command's
+// -parallel is above the number of parallel tests (scripts/test), and a
+// test in the lane has no parallel subtests: with -parallel 8 the waiting
+// tests held every slot that TestExamples' parallel subtests needed, and
+// the suite hung.
 func inShortLane(t *testing.T) {
 	t.Parallel()
 	shortLane <- struct{}{}
