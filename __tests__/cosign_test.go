@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/homecloud-dev/fullstack/internal/harness"
 	"github.com/homecloud-dev/fullstack/release"
 )
 
@@ -31,7 +33,7 @@ type cosignCLI struct {
 
 func newCosign(t *testing.T) *cosignCLI {
 	t.Helper()
-	bin := filepath.Join(repoRoot, ".tools", "bin", "cosign")
+	bin := cosignPath(t)
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("cosign's CLI is not built (%v): run ./scripts/setup", err)
 	}
@@ -39,6 +41,25 @@ func newCosign(t *testing.T) *cosignCLI {
 	c := &cosignCLI{bin: bin, dockerConfig: filepath.Join(home, "docker")}
 	c.env = append(os.Environ(), "HOME="+home, "TUF_ROOT="+filepath.Join(home, "tuf"), "DOCKER_CONFIG="+c.dockerConfig)
 	return c
+}
+
+// cosignPath is where scripts/setup builds cosign's CLI: the tools cache
+// outside the clone, in a folder named by the version the script pins.
+func cosignPath(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "scripts", "setup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^cosign_version=(\S+)$`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("scripts/setup pins no cosign_version")
+	}
+	cache, err := harness.CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(cache, "tools", "cosign-"+string(m[1]), "cosign")
 }
 
 // login writes registry credentials where cosign reads them (a docker
