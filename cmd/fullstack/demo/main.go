@@ -3,9 +3,8 @@
 // server. Where it can start a private Docker engine (root and dockerd):
 //
 //  1. staging: `cdktf deploy onprem` of the repository's project to that
-//     engine (stand-in images), and its API and site answer; meanwhile
-//     cloud-bootstrap (state bucket, CI roles) deploys to a local AWS
-//     emulator;
+//     engine (stand-in images), then cloud-bootstrap (state bucket, CI
+//     roles) to a local AWS emulator; the API and the site answer;
 //  2. a signed release: cmd/fullstack/release checks staging, signs each image and
 //     the manifest with a cosign key pair made for the demo;
 //  3. promote: the release is verified and its digests and signatures
@@ -126,13 +125,14 @@ func run(ctx context.Context, r *report, keep bool) error {
 		}
 		return finish(ctx, r, keep, cloud, nil)
 	}
-	// The state bucket and the CI roles need no release: cloud-bootstrap
-	// (the staging project's) deploys while staging does.
+	if err := r.step("staging: cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
+		onprem.teardownAfter(r)
+		return err
+	}
+	// After staging, not beside it: both synthesize the staging project,
+	// into the same build folders, which each synth rewrites.
 	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project())
-	if err := r.together(
-		task{"staging: cdktf deploy onprem (to the private engine)", onprem.deploy},
-		task{cloudBootstrap, cloud.bootstrap},
-	); err != nil {
+	if err := r.step(cloudBootstrap, cloud.bootstrap); err != nil {
 		onprem.teardownAfter(r)
 		return err
 	}
