@@ -3,13 +3,13 @@
 // server. Where it can start a private Docker engine (root and dockerd):
 //
 //  1. staging: `cdktf deploy onprem` of the repository's project to that
-//     engine (stand-in images), then cloud-bootstrap (state bucket, CI
-//     roles) to a local AWS emulator; the API and the site answer;
+//     engine (stand-in images), and its API and site answer;
 //  2. a signed release: cmd/fullstack/release checks staging, signs each image and
 //     the manifest with a cosign key pair made for the demo;
-//  3. promote: the release is verified and its digests and signatures
-//     copied to a registry standing in for ECR (the emulator serves ECR's
-//     API, not its registry), the manifest kept in the state bucket;
+//  3. cloud-bootstrap on a local AWS emulator, then promote: the release
+//     is verified and its digests and signatures copied to a registry
+//     standing in for ECR (the emulator serves ECR's API, not its
+//     registry), the manifest kept in the state bucket;
 //  4. production: `cdktf deploy cloud` with the release (task definitions
 //     by digest) on the emulator, then cmd/fullstack/verify checks every signature
 //     in the ECR stand-in and the release is recorded as production's.
@@ -117,22 +117,12 @@ func run(ctx context.Context, r *report, keep bool) error {
 	if onprem == nil {
 		// Without staging there is no release: the cloud stacks by tag.
 		cloud.env = append(cloud.env, "TF_VAR_image_tag=demo")
-		if err := r.step(cloudBootstrap, cloud.bootstrap); err != nil {
-			return err
-		}
 		if err := cloud.deploy(r, nil); err != nil {
 			return err
 		}
 		return finish(ctx, r, keep, cloud, nil)
 	}
 	if err := r.step("staging: cdktf deploy onprem (to the private engine)", onprem.deploy); err != nil {
-		onprem.teardownAfter(r)
-		return err
-	}
-	// After staging, not beside it: both synthesize the staging project,
-	// into the same build folders, which each synth rewrites.
-	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project())
-	if err := r.step(cloudBootstrap, cloud.bootstrap); err != nil {
 		onprem.teardownAfter(r)
 		return err
 	}
@@ -146,9 +136,9 @@ func run(ctx context.Context, r *report, keep bool) error {
 		onprem.teardownAfter(r)
 		return err
 	}
-	// The cloud stack is the staging project's, with its release: the
-	// release's migrations and site files are that checkout's.
-	cloud.env = append(cloud.env, "FULLSTACK_RELEASE="+rel.manifest)
+	// From here on every AWS stack is the staging project's: the release's
+	// project, migrations and site files are its own.
+	cloud.env = append(cloud.env, "FULLSTACK_PROJECT="+onprem.project(), "FULLSTACK_RELEASE="+rel.manifest)
 	if err := cloud.deploy(r, rel); err != nil {
 		onprem.teardownAfter(r)
 		return err
@@ -178,20 +168,6 @@ type cloudDemo struct {
 	endpoint                string
 }
 
-// cloudBootstrap names the bootstrap step.
-const cloudBootstrap = "cloud-bootstrap: cdktf synth, terraform init, cdktf deploy (state bucket, CI roles; emulator)"
-
-// bootstrap synthesizes and deploys cloud-bootstrap.
-func (c *cloudDemo) bootstrap() error {
-	if err := cdktf(c.env, c.log, "synth"); err != nil {
-		return err
-	}
-	if err := c.init(stacks.BootstrapName); err != nil {
-		return err
-	}
-	return c.deployStack(stacks.BootstrapName)
-}
-
 // init runs terraform init in a synthesized stack. cdktf locks providers
 // against the public registry when a stack has no lock file yet;
 // initialising first with the CLI config records the providers this
@@ -206,18 +182,20 @@ func (c *cloudDemo) deployStack(stack string) error {
 	return cdktf(c.env, c.log, "deploy", stack, "--skip-synth", "--auto-approve", "--outputs-file", outputsFile(c.outputs, stack), "--outputs-file-include-sensitive-outputs=false")
 }
 
-// deploy synthesizes again and deploys cloud, after cloud-bootstrap;
-// with a release, promote runs before it and the verification after.
+// deploy synthesizes once, initialises and deploys cloud-bootstrap then
+// cloud; with a release, promote runs between them and the verification
+// after.
 func (c *cloudDemo) deploy(r *report, rel *releaseDemo) error {
 	if err := r.step("cdktf synth (all stacks)", func() error { return cdktf(c.env, c.log, "synth") }); err != nil {
 		return err
 	}
-	// Both again: the synth has rewritten cloud-bootstrap's directory too,
-	// and the destroy at the end runs there.
 	for _, stack := range awsStacks {
 		if err := r.step("terraform init ("+stack+")", func() error { return c.init(stack) }); err != nil {
 			return err
 		}
+	}
+	if err := r.step("cdktf deploy "+stacks.BootstrapName+" (state bucket, CI roles; emulator)", func() error { return c.deployStack(stacks.BootstrapName) }); err != nil {
+		return err
 	}
 	what := "cdktf deploy " + stacks.CloudName + " (to the emulator, images by tag)"
 	if rel != nil {
