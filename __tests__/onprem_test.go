@@ -279,8 +279,11 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	// runs its own steps in order; they share only the engine and the
 	// stand-in images (docs/testing.md).
 	// The example's service runs the API's image as first deployed (the
-	// staging track replaces the container).
-	apiImage := d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer("notes-api"))
+	// staging track replaces the container). A tag of the test's own
+	// holds the image: the staging track's recovery removes the
+	// registry's tags, and with them an image that has no other.
+	apiImage := d.Name + "-example-service:first-deploy"
+	d.Docker("tag", d.Docker("inspect", "--format", "{{.Image}}", d.AppContainer("notes-api")), apiImage)
 	t.Run("side by side", func(t *testing.T) {
 		t.Run("staging: release, promotion, previews and recovery", func(t *testing.T) {
 			t.Parallel()

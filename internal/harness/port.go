@@ -3,17 +3,52 @@ package harness
 import (
 	"fmt"
 	"net"
+	"os"
+	"sync"
 	"time"
 )
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+// The ports FreePort hands out lie below Linux's ephemeral range
+// (32768-60999 by default), where the kernel picks the local ports of
+// outgoing connections and Docker picks unnamed host ports: a port
+// chosen there could be taken by either before the test binds it.
+const (
+	firstHandedPort = 20000
+	handedPorts     = 12000
+)
+
+var handed = struct {
+	sync.Mutex
+	next  int
+	given map[int]bool
+}{given: map[int]bool{}}
+
+// FreePort returns a TCP port that was free a moment ago on every
+// address, and that this process has not handed out before: several
+// deployments pick their ports before any of them binds one. The walk
+// starts at an offset taken from the process ID, so that two processes
+// rarely walk the same ports.
 func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+	handed.Lock()
+	defer handed.Unlock()
+	if handed.next == 0 {
+		handed.next = os.Getpid() * 7919 % handedPorts
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	for range handedPorts {
+		port := firstHandedPort + handed.next%handedPorts
+		handed.next++
+		if handed.given[port] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		handed.given[port] = true
+		return port, nil
+	}
+	return 0, fmt.Errorf("find a free port: none of %d-%d is free", firstHandedPort, firstHandedPort+handedPorts-1)
 }
 
 // waitForPort waits until something accepts connections on addr, or until
