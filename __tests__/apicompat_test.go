@@ -60,8 +60,12 @@ func TestAPICompatibleWithLastVersion(t *testing.T) {
 	out := run(t, repoRoot, bin, "-m", "-incompatible", export, modulePath)
 	changes := apicheck.Incompatible(out, modulePath)
 	t.Logf("figure: %d incompatible changes since %s (%s)", len(changes), v.Number, v.Commit[:12])
-	for _, c := range apicheck.Unnamed(changes, apicheck.Unreleased(string(raw))) {
-		t.Errorf("incompatible since %s, and not named under Changed or Removed in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Name)
+	var packages []string
+	for _, p := range strings.Fields(run(t, repoRoot, "go", "list", "./...")) {
+		packages = append(packages, strings.TrimPrefix(p, modulePath+"/"))
+	}
+	for _, c := range apicheck.Unnamed(changes, apicheck.Unreleased(string(raw)), packages) {
+		t.Errorf("incompatible since %s, and not named under Changed or Removed in CHANGELOG.md's Unreleased section: %s (write `%s` there with its migration)", v.Number, c.Line, c.Names(packages)[0])
 	}
 	t.Run("a break the changelog does not name is refused", func(t *testing.T) { checkRefusesUnnamedBreak(t, bin) })
 }
@@ -86,12 +90,12 @@ func checkRefusesUnnamedBreak(t *testing.T, bin string) {
 	export := filepath.Join(t.TempDir(), "old.export")
 	run(t, old, bin, "-m", "-w", export, "example.com/lib")
 	changes := apicheck.Incompatible(run(t, cur, bin, "-m", "-incompatible", export, "example.com/lib"), "example.com/lib")
-	unnamed := apicheck.Unnamed(changes, "### Added\n- `greet.Bye`, and `greet.Hello` tells why.\n")
+	unnamed := apicheck.Unnamed(changes, "### Added\n- `greet.Bye`, and `greet.Hello` tells why.\n", nil)
 	if len(unnamed) != 1 || unnamed[0].Name != "greet.Hello" {
 		t.Fatalf("the changed signature is not refused: %+v", unnamed)
 	}
 	t.Logf("refused: %s", unnamed[0].Line)
-	if left := apicheck.Unnamed(changes, "### Changed\n- `greet.Hello` returns an error. Migration: check it.\n"); len(left) != 0 {
+	if left := apicheck.Unnamed(changes, "### Changed\n- `greet.Hello` returns an error. Migration: check it.\n", nil); len(left) != 0 {
 		t.Errorf("named in the changelog and still refused: %+v", left)
 	}
 }

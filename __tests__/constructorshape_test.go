@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,6 +32,47 @@ func TestConstructorsHaveOneShape(t *testing.T) {
 	for _, p := range problems {
 		t.Error(p)
 	}
+	t.Run("constructors of another shape are found", func(t *testing.T) {
+		dir := t.TempDir()
+		src := `package bad
+
+type Props struct{ Name string }
+
+func (p *Props) defaults() {}
+
+type OtherProps struct{}
+
+func (p OtherProps) validate() error { return nil }
+func (p *OtherProps) defaults()     {}
+
+type Thing struct{}
+
+func New(scope constructs.Construct, id string, props Props) *Thing {
+	props.Name = "x"
+	return nil
+}
+
+func NewOther(scope constructs.Construct, id string, props OtherProps) (*Thing, error) {
+	err := props.validate()
+	props.defaults()
+	return nil, err
+}
+`
+		if err := os.WriteFile(filepath.Join(dir, "bad.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rel, err := filepath.Rel(repoRoot, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameLines(t, shapeProblems(t, rel), []string{
+			rel + ".New returns no error",
+			rel + ".Props has no validate method",
+			rel + ".New sets fields of its props itself: defaults belong in Props.defaults()",
+			rel + ".New does not call defaults() before validate",
+			rel + ".NewOther does not call defaults() before validate",
+		})
+	})
 }
 
 // shapeProblems checks one construct package's constructors.

@@ -44,7 +44,17 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("figure: dockerd start %s", time.Since(start).Round(time.Millisecond))
+	t.Logf("figure: dockerd start %s (with the prune of earlier runs' images)", time.Since(start).Round(time.Millisecond))
+	// The data root is a cache that outlives runs: what an earlier run
+	// pushed to its own registry (gone with it) must not pile up.
+	if images, err := engine.Docker("images", "--format", "{{.Repository}}"); err != nil {
+		t.Fatal(err)
+	} else if strings.Contains(images, "127.0.0.1:") {
+		t.Errorf("the engine kept images of earlier runs' registries:\n%s", images)
+	}
+	if dangling, err := engine.Docker("images", "-q", "--filter", "dangling=true"); err != nil || strings.TrimSpace(dangling) != "" {
+		t.Errorf("the engine kept untagged images (%v): %s", err, dangling)
+	}
 	// A cleanup, not a defer: it runs after the deployments' own
 	// cleanups, which remove their projects from the engine.
 	t.Cleanup(engine.Stop)

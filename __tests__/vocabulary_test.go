@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -65,6 +66,27 @@ func TestEachValueIsWrittenOnce(t *testing.T) {
 	for _, p := range vocabularyProblems(leaves, users) {
 		t.Error(p)
 	}
+	for _, pkg := range vocabularyUsers(t) {
+		for _, file := range parsePackage(t, pkg) {
+			for _, p := range literalDefaults(pkg, file) {
+				t.Error(p)
+			}
+		}
+	}
+	t.Run("a default written as a literal in defaults() is found", func(t *testing.T) {
+		file, err := parser.ParseFile(token.NewFileSet(), "x.go", `package x
+func (p *Props) defaults() {
+	if p.MaxSessionSeconds == 0 { p.MaxSessionSeconds = 3600 }
+	if p.Path == "" { p.Path = DefaultPath }
+	p.Window = 0
+}`, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameLines(t, literalDefaults("constructs/cloud/x", file), []string{
+			"constructs/cloud/x: defaults() sets p.MaxSessionSeconds = 3600: name the value (a leaf package's, or a Default constant of the package) so that it is written once",
+		})
+	})
 	t.Run("a value or type written again is found", func(t *testing.T) {
 		leaves := []declared{
 			{pkg: "awsrules", name: "DefaultMaxAllocatedStorage", literal: "100"},
@@ -84,6 +106,30 @@ func TestEachValueIsWrittenOnce(t *testing.T) {
 			"config.DefaultMaxStorage and constructs/cloud/appdatabase.DefaultMaxStorageGiB both write 100: move it to a leaf package (awsrules, homerules, pinned)",
 		})
 	})
+}
+
+// literalDefaults lists each value other than 0 and "" that a
+// defaults() method in file assigns as a literal: the declarations above
+// are what the test compares, so a default must be one.
+func literalDefaults(pkg string, file *ast.File) []string {
+	var out []string
+	for _, d := range file.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "defaults" || fn.Body == nil {
+			continue
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if a, ok := n.(*ast.AssignStmt); ok {
+				for i, r := range a.Rhs {
+					if lit := literalOf(r); lit != "" && lit != "0" && lit != `""` && i < len(a.Lhs) {
+						out = append(out, fmt.Sprintf("%s: defaults() sets %s = %s: name the value (a leaf package's, or a Default constant of the package) so that it is written once", pkg, types.ExprString(a.Lhs[i]), lit))
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
 }
 
 // vocabularyProblems lists each user declaration that writes a leaf's

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/homecloud-dev/fullstack/awsrules"
+	"github.com/homecloud-dev/fullstack/constructs/healthspec"
 	"github.com/homecloud-dev/fullstack/homerules"
 	"github.com/homecloud-dev/fullstack/pinned"
 
@@ -34,7 +35,7 @@ const (
 	DefaultMigrations         = "migrations"
 	DefaultServicePort        = 8080
 	DefaultSitePort           = 80
-	DefaultServiceHealthPath  = "/healthz"
+	DefaultServiceHealthPath  = healthspec.DefaultServicePath
 	DefaultSiteHealthPath     = "/"
 	DefaultPreviewDomain      = "localhost"
 	DefaultPreviewPort        = 8090

@@ -23,6 +23,13 @@ help (` + "`FULLSTACK_UPDATE_DOCS=1 go test ./cmd/fullstack`" + ` rewrites it).
 ` + "`cmd/synthbench`" + ` stays a program of its own: a developer's benchmark that re-executes
 itself for every measured run, not something a user of the library runs.
 
+There is no ` + "`rollback`" + ` subcommand: a rollback is a production deploy of an earlier
+release (` + "`FULLSTACK_ROLLBACK=yes FULLSTACK_RELEASE=release.json npx cdktf deploy cloud`" + `), and
+it runs where production deploys run, in the ` + "`rollback`" + ` workflow under the production
+environment's role. Its other steps are subcommands: ` + "`releases list`" + ` and ` + "`fetch`" + `,
+` + "`verify`" + `, ` + "`verify-production`" + ` and ` + "`releases record-production -rollback`" + `
+([releases](releases.md#rollback)).
+
 ## Exit codes
 
 | code | meaning |

@@ -28,6 +28,10 @@ type Spec struct {
 	Drain time.Duration
 }
 
+// DefaultServicePath is where a service answers its health check unless
+// told otherwise, on both targets.
+const DefaultServicePath = "/healthz"
+
 // Matcher is the HTTP status range that counts as healthy on both targets.
 const Matcher = "200-399"
 

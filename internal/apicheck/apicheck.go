@@ -58,8 +58,11 @@ func Unreleased(changelog string) string {
 // Change is one incompatible change apidiff reports.
 type Change struct {
 	// Name is package.Name: the package's last path element and the
-	// changed identifier's first part (a type for a field or method).
+	// changed identifier's first part (a type for a field or method); a
+	// removed package's is its last path element alone.
 	Name string
+	// Dir is the package's path in the module ("" for its root).
+	Dir string
 	// Line is apidiff's own line.
 	Line string
 }
@@ -87,32 +90,75 @@ func Incompatible(output, module string) []Change {
 		if !ok {
 			continue
 		}
+		if removed, ok := strings.CutPrefix(where, "package "); ok {
+			rel := strings.TrimPrefix(removed, module+"/")
+			out = append(out, Change{Name: path.Base(rel), Dir: rel, Line: item})
+			continue
+		}
 		dir, ident := path.Split(strings.TrimPrefix(where, "./"))
 		pkg, symbol, ok := strings.Cut(ident, ".")
 		if !ok { // the module's root package: "./.Name"
 			pkg, symbol = path.Base(strings.TrimSuffix(dir, "/")), ident
 		}
 		symbol, _, _ = strings.Cut(symbol, ".")
-		out = append(out, Change{Name: pkg + "." + symbol, Line: item})
+		out = append(out, Change{Name: pkg + "." + symbol, Dir: dir + pkg, Line: item})
 	}
 	return out
 }
 
-// Unnamed are the changes whose Name the Unreleased text does not
-// name where a break belongs: in backquotes (`rollout.New`, or the start
-// of a longer identifier such as `rollout.Props.Port`), under "### Changed"
-// or "### Removed". Mentioned under Added, a type's new field does not
-// excuse a later break of the type.
-func Unnamed(changes []Change, unreleased string) []Change {
+// Unnamed are the changes the Unreleased text does not name where a
+// break belongs: in backquotes (`rollout.New`, or the start of a longer
+// identifier such as `rollout.Props.Port`), under "### Changed" or
+// "### Removed". Mentioned under Added, a type's new field does not
+// excuse a later break of the type. packages are the module's package
+// paths: where two share a last element (constructs/cloud/restservice and
+// constructs/onprem/restservice), only a longer path that is one
+// package's alone names it (`cloud/restservice.Props`).
+func Unnamed(changes []Change, unreleased string, packages []string) []Change {
 	breaks := breakingParts(unreleased)
 	var out []Change
 	for _, c := range changes {
-		named := regexp.MustCompile("`" + regexp.QuoteMeta(c.Name) + "[`.(]")
-		if !named.MatchString(breaks) {
+		if !namedIn(breaks, c, packages) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// Names are the ways the changelog may name c: package.Name, where the
+// package is written as a trailing part of its path that no other of
+// packages ends with.
+func (c Change) Names(packages []string) []string {
+	_, symbol, _ := strings.Cut(c.Name, ".")
+	if c.Dir == "" {
+		return []string{c.Name}
+	}
+	var names []string
+	parts := strings.Split(c.Dir, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		suffix := strings.Join(parts[i:], "/")
+		shared := false
+		for _, other := range packages {
+			if other != c.Dir && (other == suffix || strings.HasSuffix(other, "/"+suffix)) {
+				shared = true
+			}
+		}
+		if !shared && symbol == "" { // a removed package
+			names = append(names, suffix)
+		} else if !shared {
+			names = append(names, suffix+"."+symbol)
+		}
+	}
+	return names
+}
+
+func namedIn(breaks string, c Change, packages []string) bool {
+	for _, name := range c.Names(packages) {
+		if regexp.MustCompile("`" + regexp.QuoteMeta(name) + "[`.(]").MatchString(breaks) {
+			return true
+		}
+	}
+	return false
 }
 
 // breakingParts is the text of the Changed and Removed parts of an

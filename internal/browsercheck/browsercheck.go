@@ -19,7 +19,7 @@ import (
 )
 
 // Browsers are the Chromium binaries tried, in order.
-var Browsers = []string{"chromium-headless-shell", "chromium", "chromium-browser"}
+var Browsers = []string{"chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"}
 
 // Page is what to look for on one URL.
 type Page struct {

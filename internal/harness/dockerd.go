@@ -199,8 +199,53 @@ func interfaceIPv4(name string) (string, error) {
 	return "", fmt.Errorf("%s has no IPv4 address", name)
 }
 
-// reset removes every container, volume and user-defined network.
-func (e *DockerEngine) reset() error { return e.remove() }
+// reset removes every container, volume and user-defined network, then
+// the images no run can use again.
+func (e *DockerEngine) reset() error {
+	return errors.Join(e.remove(), e.pruneImages())
+}
+
+// StaleBuildCache is how long the engine keeps build cache no build used.
+const StaleBuildCache = 7 * 24 * time.Hour
+
+// pruneImages removes what earlier runs left and no later run can use:
+// the images tagged or pulled for their registries (127.0.0.1:<port>/...,
+// gone with the run: every run picks new ports), every untagged image,
+// and build cache unused for StaleBuildCache. The stand-ins, the public
+// images and the build cache in use stay, so the data root no longer
+// grows with every run. Only at the start, with no container left: a
+// prune beside a run could remove an image it refers to by ID.
+func (e *DockerEngine) pruneImages() error {
+	out, err := e.Docker("images", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}")
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || !(strings.HasPrefix(f[0], "127.0.0.1:") || strings.HasPrefix(f[0], "localhost:")) {
+			continue
+		}
+		switch {
+		case f[1] != "<none>":
+			stale = append(stale, f[0]+":"+f[1])
+		case f[2] != "<none>":
+			stale = append(stale, f[0]+"@"+f[2])
+		}
+	}
+	var errs []error
+	for len(stale) > 0 {
+		batch := stale[:min(len(stale), 100)]
+		stale = stale[len(batch):]
+		if _, err := e.Docker(append([]string{"image", "rm"}, batch...)...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	_, err = e.Docker("image", "prune", "-f")
+	errs = append(errs, err)
+	_, err = e.Docker("builder", "prune", "-f", "--filter", fmt.Sprintf("until=%s", StaleBuildCache))
+	return errors.Join(append(errs, err)...)
+}
 
 // RemoveLabelled removes every container, volume and network labelled
 // project=<project> (images stay: they are the cache).

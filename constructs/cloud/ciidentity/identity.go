@@ -3,6 +3,7 @@ package ciidentity
 import (
 	"fmt"
 
+	"github.com/homecloud-dev/fullstack/awsrules"
 	"github.com/homecloud-dev/fullstack/constructs/iampolicy"
 	"github.com/homecloud-dev/fullstack/constructs/propcheck"
 
@@ -32,7 +33,9 @@ type Props struct {
 	PromoteRoleName string
 	// Scope limits both roles' permissions. Required.
 	Scope Scope
-	// MaxSessionSeconds of a session of either role. Default 3600.
+	// MaxSessionSeconds of a session of either role, within IAM's
+	// awsrules.MinRoleSessionSeconds-MaxRoleSessionSeconds. Default
+	// awsrules.MinRoleSessionSeconds (one hour), the shortest.
 	MaxSessionSeconds int
 }
 
@@ -68,7 +71,7 @@ const (
 
 func (p *Props) defaults() {
 	if p.MaxSessionSeconds == 0 {
-		p.MaxSessionSeconds = 3600
+		p.MaxSessionSeconds = awsrules.MinRoleSessionSeconds
 	}
 }
 
@@ -121,6 +124,6 @@ func (p Props) validate(check *propcheck.Errors) error {
 	if p.RoleName != "" && p.RoleName == p.PromoteRoleName {
 		check.Add("PromoteRoleName", p.PromoteRoleName, "must differ from RoleName")
 	}
-	check.Range("MaxSessionSeconds", p.MaxSessionSeconds, 3600, 43200)
+	check.Range("MaxSessionSeconds", p.MaxSessionSeconds, awsrules.MinRoleSessionSeconds, awsrules.MaxRoleSessionSeconds)
 	return check.Err()
 }

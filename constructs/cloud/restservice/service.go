@@ -245,7 +245,7 @@ func (p *Props) defaults() {
 	}
 	for i := range p.Egress {
 		if p.Egress[i].Protocol == "" {
-			p.Egress[i].Protocol = "tcp"
+			p.Egress[i].Protocol = awsrules.DefaultEgressProtocol
 		}
 	}
 }

@@ -30,9 +30,12 @@ type Props struct {
 	// Hash fingerprints ContextDir (contenthash.Dir). Required.
 	Hash string
 	// TagPrefix starts the tag, before the hash's first 12 characters.
-	// Default "src-".
+	// Default DefaultTagPrefix.
 	TagPrefix string
 }
+
+// DefaultTagPrefix starts a source-built image's tag: "src-" and the hash.
+const DefaultTagPrefix = "src-"
 
 // LocalImage is the build, the push and the pulled image.
 type LocalImage struct {
@@ -115,6 +118,6 @@ func (p Props) validate(check *propcheck.Errors) (string, error) {
 // defaults fills the zero-valued fields that have a default.
 func (p *Props) defaults() {
 	if p.TagPrefix == "" {
-		p.TagPrefix = "src-"
+		p.TagPrefix = DefaultTagPrefix
 	}
 }

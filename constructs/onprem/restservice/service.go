@@ -52,7 +52,7 @@ type Props struct {
 	HealthCheckCommand []string
 	// HealthCheckPath answers 200-399 when healthy: the load balancer's
 	// check on AWS, made from the proxy before a new container takes
-	// traffic. Default "/healthz".
+	// traffic. Default healthspec.DefaultServicePath ("/healthz").
 	HealthCheckPath string
 	// Env is the app's plain environment; values are taken literally.
 	// Default none.
@@ -199,7 +199,7 @@ func URL(bindAddress string, hostPort int) string {
 // defaults fills the zero-valued fields that have a default.
 func (p *Props) defaults() {
 	if p.HealthCheckPath == "" {
-		p.HealthCheckPath = "/healthz"
+		p.HealthCheckPath = healthspec.DefaultServicePath
 	}
 	if p.User == "" {
 		p.User = awsrules.NonRootUser
