@@ -126,8 +126,8 @@ func Unnamed(changes []Change, unreleased string, packages []string) []Change {
 }
 
 // Names are the ways the changelog may name c: package.Name, where the
-// package is written as a trailing part of its path that no other of
-// packages ends with.
+// package is written as its whole path in the module, or as a trailing
+// part of it that no other of packages ends with.
 func (c Change) Names(packages []string) []string {
 	_, symbol, _ := strings.Cut(c.Name, ".")
 	if c.Dir == "" {
@@ -137,19 +137,27 @@ func (c Change) Names(packages []string) []string {
 	parts := strings.Split(c.Dir, "/")
 	for i := len(parts) - 1; i >= 0; i-- {
 		suffix := strings.Join(parts[i:], "/")
-		shared := false
-		for _, other := range packages {
-			if other != c.Dir && (other == suffix || strings.HasSuffix(other, "/"+suffix)) {
-				shared = true
-			}
+		if i > 0 && sharedSuffix(suffix, c.Dir, packages) {
+			continue // the whole path (i == 0) names one package alone
 		}
-		if !shared && symbol == "" { // a removed package
+		if symbol == "" { // a removed package
 			names = append(names, suffix)
-		} else if !shared {
+		} else {
 			names = append(names, suffix+"."+symbol)
 		}
 	}
 	return names
+}
+
+// sharedSuffix: a package of packages other than dir is suffix or ends
+// with it.
+func sharedSuffix(suffix, dir string, packages []string) bool {
+	for _, other := range packages {
+		if other != dir && (other == suffix || strings.HasSuffix(other, "/"+suffix)) {
+			return true
+		}
+	}
+	return false
 }
 
 func namedIn(breaks string, c Change, packages []string) bool {

@@ -55,6 +55,12 @@ func TestUnnamedChangesOfPackagesSharingAName(t *testing.T) {
 	if got := changes[0].Names(packages); strings.Join(got, " ") != "cloud/restservice.Props constructs/cloud/restservice.Props" {
 		t.Errorf("names %q", got)
 	}
+	// A package whose name a program shares (cmd/fullstack/release) is
+	// still named by its whole path.
+	release := Incompatible("- ./release.Manifest: removed\n", "example.com/lib")[0]
+	if got := release.Names([]string{"release", "cmd/fullstack/release"}); strings.Join(got, " ") != "release.Manifest" {
+		t.Errorf("release's names %q", got)
+	}
 	for text, want := range map[string]int{
 		"### Changed\n- `restservice.Props` changed.\n":               1, // which one?
 		"### Changed\n- `onprem/restservice.Props` changed.\n":        1,

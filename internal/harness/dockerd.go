@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -202,49 +203,86 @@ func interfaceIPv4(name string) (string, error) {
 // reset removes every container, volume and user-defined network, then
 // the images no run can use again.
 func (e *DockerEngine) reset() error {
-	return errors.Join(e.remove(), e.pruneImages())
-}
-
-// StaleBuildCache is how long the engine keeps build cache no build used.
-const StaleBuildCache = 7 * 24 * time.Hour
-
-// pruneImages removes what earlier runs left and no later run can use:
-// the images tagged or pulled for their registries (127.0.0.1:<port>/...,
-// gone with the run: every run picks new ports), every untagged image,
-// and build cache unused for StaleBuildCache. The stand-ins, the public
-// images and the build cache in use stay, so the data root no longer
-// grows with every run. Only at the start, with no container left: a
-// prune beside a run could remove an image it refers to by ID.
-func (e *DockerEngine) pruneImages() error {
-	out, err := e.Docker("images", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}")
-	if err != nil {
+	if err := e.remove(); err != nil {
 		return err
 	}
-	var stale []string
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 3 || !(strings.HasPrefix(f[0], "127.0.0.1:") || strings.HasPrefix(f[0], "localhost:")) {
-			continue
-		}
-		switch {
-		case f[1] != "<none>":
-			stale = append(stale, f[0]+":"+f[1])
-		case f[2] != "<none>":
-			stale = append(stale, f[0]+"@"+f[2])
-		}
+	e.pruneImages()
+	return nil
+}
+
+// StaleAfter is how long the engine keeps what earlier runs built or
+// pulled for their own registries, and build cache no build used.
+const StaleAfter = 7 * 24 * time.Hour
+
+// pruneImages removes what earlier runs left that no later run can use,
+// once it is older than StaleAfter: the images tagged or pulled for the
+// runs' registries (127.0.0.1:<port>/..., gone with the run), the
+// untagged images, and BuildKit's unused cache. Recent ones stay: with
+// Docker's classic builder they are the build cache (a multi-stage
+// build's stages are untagged images). The stand-ins and the public
+// images always stay. So the data root no longer grows with every run,
+// and at worst a build a week starts cold. Only at the start, with no
+// container left: a prune beside a run could remove an image it refers
+// to by ID. A failed prune is reported, not fatal.
+func (e *DockerEngine) pruneImages() {
+	stale, err := e.StaleImages()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "harness: listing the engine's images to prune: %v\n", err)
+		return
 	}
-	var errs []error
 	for len(stale) > 0 {
 		batch := stale[:min(len(stale), 100)]
 		stale = stale[len(batch):]
-		if _, err := e.Docker(append([]string{"image", "rm"}, batch...)...); err != nil {
-			errs = append(errs, err)
+		if _, err := e.Docker(append([]string{"image", "rm"}, batch...)...); err != nil && !strings.Contains(err.Error(), "No such image") {
+			fmt.Fprintf(os.Stderr, "harness: pruning the engine's images: %v\n", err)
 		}
 	}
-	_, err = e.Docker("image", "prune", "-f")
-	errs = append(errs, err)
-	_, err = e.Docker("builder", "prune", "-f", "--filter", fmt.Sprintf("until=%s", StaleBuildCache))
-	return errors.Join(append(errs, err)...)
+	if _, err := e.Docker("builder", "prune", "-f", "--filter", "until="+StaleAfter.String()); err != nil {
+		fmt.Fprintf(os.Stderr, "harness: pruning the engine's build cache: %v\n", err)
+	}
+}
+
+// StaleImages names the images pruneImages removes at the engine's start.
+func (e *DockerEngine) StaleImages() ([]string, error) {
+	out, err := e.Docker("images", "--digests", "--format", "{{.ID}} {{.Repository}} {{.Tag}} {{.Digest}} {{.CreatedAt}}")
+	if err != nil {
+		return nil, err
+	}
+	return staleImages(out, time.Now().Add(-StaleAfter)), nil
+}
+
+// staleImages reads `docker images --digests` lines (ID, repository, tag,
+// digest, created) and names, once each, the images created before
+// cutoff that pruneImages removes: a run registry's by tag or digest, an
+// untagged one by ID.
+func staleImages(listing string, cutoff time.Time) []string {
+	var refs []string
+	for _, line := range strings.Split(strings.TrimSpace(listing), "\n") {
+		f := strings.SplitN(line, " ", 5)
+		if len(f) != 5 {
+			continue
+		}
+		created, err := time.Parse("2006-01-02 15:04:05 -0700 MST", f[4])
+		if err != nil || !created.Before(cutoff) {
+			continue
+		}
+		id, repo, tag, digest := f[0], f[1], f[2], f[3]
+		var ref string
+		switch {
+		case repo == "<none>":
+			ref = id
+		case !strings.HasPrefix(repo, "127.0.0.1:") && !strings.HasPrefix(repo, "localhost:"):
+			continue
+		case tag != "<none>":
+			ref = repo + ":" + tag
+		case digest != "<none>":
+			ref = repo + "@" + digest
+		}
+		if ref != "" && !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
+		}
+	}
+	return refs
 }
 
 // RemoveLabelled removes every container, volume and network labelled

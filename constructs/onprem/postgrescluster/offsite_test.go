@@ -13,7 +13,7 @@ import (
 
 // Every bad Offsite setting is named at once, with its value and rule.
 func TestOffsiteValidation(t *testing.T) {
-	app := cdktf.NewApp(nil)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())}) // not cdktf.out in the source tree
 	stack := cdktf.NewTerraformStack(app, jsii.String("s"))
 	check := propcheck.For(constructs.Construct(stack), "backup")
 	vol := jsii.String("shop-registry-data")
