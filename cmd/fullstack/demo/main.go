@@ -287,9 +287,9 @@ func summarizeOutputs(r *report, endpoint, dir string) error {
 	return nil
 }
 
-// formatOutput renders an output for people, to follow "name:": a map
-// as one indented "key: value" line each, anything else on the same line
-// (a list comma-separated).
+// formatOutput renders an output for people, to follow "  name:": a map
+// as one "key: value" line each, two deeper than the name, anything else
+// on the same line (a list comma-separated).
 func formatOutput(v any) string {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -302,7 +302,7 @@ func formatOutput(v any) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		fmt.Fprintf(&b, "\n      %s: %s", k, plain(m[k]))
+		fmt.Fprintf(&b, "\n    %s: %s", k, plain(m[k]))
 	}
 	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -114,7 +115,7 @@ func (r *report) printDeployed() {
 	}
 	fmt.Fprintln(r.out, "\nUp now (removed at the end; go run ./cmd/fullstack demo -keep keeps it up until Ctrl-C):")
 	for _, l := range r.up {
-		fmt.Fprintln(r.out, "  "+l)
+		fmt.Fprintln(r.out, indent("  ", l))
 	}
 	fmt.Fprintln(r.out)
 }
@@ -129,7 +130,7 @@ func (r *report) summary() {
 	if len(r.up) > 0 {
 		fmt.Fprintln(r.out, "  Deployed, and removed again:")
 		for _, l := range r.up {
-			fmt.Fprintln(r.out, "    "+l)
+			fmt.Fprintln(r.out, indent("    ", l))
 		}
 	}
 	fmt.Fprintln(r.out, "  Time per step:")
@@ -150,4 +151,10 @@ func failed(err error, log string) error {
 func clock(d time.Duration) string {
 	s := int(d.Seconds())
 	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+// indent puts prefix before each line of l (a deployed line may hold a
+// map output's lines).
+func indent(prefix, l string) string {
+	return prefix + strings.ReplaceAll(l, "\n", "\n"+prefix)
 }
