@@ -59,19 +59,36 @@ func TestEachValueIsWrittenOnce(t *testing.T) {
 	for _, pkg := range vocabularyLeaves {
 		leaves = append(leaves, declarations(t, pkg)...)
 	}
+	var literals []string
 	for _, pkg := range vocabularyUsers(t) {
-		users = append(users, declarations(t, pkg)...)
-	}
-	for _, p := range vocabularyProblems(leaves, users) {
-		t.Error(p)
-	}
-	for _, pkg := range vocabularyUsers(t) {
-		for _, file := range parsePackage(t, pkg) {
-			for _, p := range literalDefaults(pkg, file) {
-				t.Error(p)
-			}
+		files := parsePackage(t, pkg)
+		users = append(users, declarationsIn(pkg, files)...)
+		for _, file := range files {
+			literals = append(literals, literalDefaults(pkg, file)...)
 		}
 	}
+	for _, p := range append(vocabularyProblems(leaves, users), literals...) {
+		t.Error(p)
+	}
+	t.Run("a value or type written again is found", func(t *testing.T) {
+		leaves := []declared{
+			{pkg: "awsrules", name: "DefaultMaxAllocatedStorage", literal: "100"},
+			{pkg: "awsrules", name: "Route", fields: []string{"Host", "Path"}},
+		}
+		users := []declared{
+			{pkg: "config", name: "DefaultMaxStorage", literal: "100"},
+			{pkg: "config", name: "DefaultPreviewMax", literal: "100"},
+			{pkg: "config", name: "Route", fields: []string{"Host", "Path"}},
+			{pkg: "constructs/cloud/restservice", name: "Route", fields: []string{"Host", "Path"}, alias: true},
+			{pkg: "constructs/cloud/appdatabase", name: "DefaultMaxStorageGiB", literal: "100"},
+		}
+		sameLines(t, vocabularyProblems(leaves, users), []string{
+			"config.DefaultMaxStorage = 100 writes again awsrules.DefaultMaxAllocatedStorage: refer to it",
+			"type config.Route repeats the fields of awsrules.Route: make it an alias (type Route = awsrules.Route)",
+			"constructs/cloud/appdatabase.DefaultMaxStorageGiB = 100 writes again awsrules.DefaultMaxAllocatedStorage: refer to it",
+			"config.DefaultMaxStorage and constructs/cloud/appdatabase.DefaultMaxStorageGiB both write 100: move it to a leaf package (awsrules, homerules, pinned)",
+		})
+	})
 	t.Run("a default written as a literal in defaults() is found", func(t *testing.T) {
 		file, err := parser.ParseFile(token.NewFileSet(), "x.go", `package x
 func (p *Props) defaults() {
@@ -144,8 +161,14 @@ func vocabularyProblems(leaves, users []declared) []string {
 // non-test files).
 func declarations(t *testing.T, pkg string) []declared {
 	t.Helper()
+	return declarationsIn(pkg, parsePackage(t, pkg))
+}
+
+// declarationsIn reads the exported package-level declarations of a
+// package's parsed files.
+func declarationsIn(pkg string, files []*ast.File) []declared {
 	var out []declared
-	for _, file := range parsePackage(t, pkg) {
+	for _, file := range files {
 		for _, d := range file.Decls {
 			gen, ok := d.(*ast.GenDecl)
 			if !ok {
