@@ -53,19 +53,19 @@ func (f Finding) String() string {
 // directory.
 //
 // A stack whose every resource is of a provider Trivy has no checks for
-// (see Unchecked) is passed over: it could yield nothing, and the home
-// stacks, the largest, took most of the scan's time.
+// (Stacks' unchecked ones) is passed over: it could yield nothing, and
+// the home stacks, the largest, took most of the scan's time.
 func Scan(trivy, dir string) ([]Finding, error) {
-	unchecked, err := Unchecked(dir)
+	_, unchecked, err := Stacks(dir)
 	if err != nil {
 		return nil, err
 	}
-	return runTrivy(trivy, dir, unchecked)
+	return ScanExcept(trivy, dir, unchecked)
 }
 
-// runTrivy runs Trivy's checks over dir but the directories in skip
-// (relative to dir).
-func runTrivy(trivy, dir string, skip []string) ([]Finding, error) {
+// ScanExcept is Scan over dir but the stack directories in skip (relative
+// to dir): for a caller that has listed the stacks already (Stacks).
+func ScanExcept(trivy, dir string, skip []string) ([]Finding, error) {
 	cache, err := os.MkdirTemp("", "trivy-cache-")
 	if err != nil {
 		return nil, err

@@ -168,13 +168,13 @@ func TestTrivyHasNoChecksForUncheckedProviders(t *testing.T) {
   "null_resource": {"n": {}}
 }}`
 	writeStack(t, dir, "home", StackFile, home)
-	if found, err := runTrivy(bin, dir, nil); err != nil || len(found) != 0 {
+	if found, err := ScanExcept(bin, dir, nil); err != nil || len(found) != 0 {
 		t.Fatalf("Trivy on docker and postgresql resources: %v %v, want no finding", found, err)
 	}
 	mixed := strings.Replace(home, `"null_resource"`, `"aws_s3_bucket": {"b": {"bucket": "b"}}, "null_resource"`, 1)
 	writeStack(t, dir, "mixed", StackFile, mixed)
-	if unchecked, err := Unchecked(dir); err != nil || strings.Join(unchecked, " ") != "home" {
-		t.Errorf("Unchecked = %v %v, want only home", unchecked, err)
+	if all, unchecked, err := Stacks(dir); err != nil || strings.Join(all, " ") != "home mixed" || strings.Join(unchecked, " ") != "home" {
+		t.Errorf("Stacks = %v, %v, %v; want home and mixed, only home unchecked", all, unchecked, err)
 	}
 	found, err := Scan(bin, dir)
 	if err != nil || len(found) == 0 {

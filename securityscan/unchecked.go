@@ -16,25 +16,27 @@ const StackFile = "cdk.tf.json"
 // shows it for the risky settings of the first two).
 var uncheckedTypes = []string{"docker_", "postgresql_", "null_", "random_", "time_", "local_", "terraform_data"}
 
-// Unchecked lists the stacks under dir (each a directory holding a
-// cdk.tf.json, relative to dir) whose every resource and data source is
-// of a provider Trivy has no checks for. A stack that calls a module is
-// never among them.
-func Unchecked(dir string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// Stacks lists the stacks under dir, each a directory holding a
+// StackFile (relative to dir), and among them the unchecked ones: those
+// whose every resource and data source is of a provider Trivy has no
+// checks for. A stack that calls a module is never unchecked.
+func Stacks(dir string) (all, unchecked []string, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || d.Name() != StackFile {
 			return err
 		}
-		only, err := onlyUncheckedTypes(path)
-		if err != nil || !only {
+		rel, err := filepath.Rel(dir, filepath.Dir(path))
+		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(dir, filepath.Dir(path))
-		out = append(out, rel)
+		all = append(all, rel)
+		only, err := onlyUncheckedTypes(path)
+		if only {
+			unchecked = append(unchecked, rel)
+		}
 		return err
 	})
-	return out, err
+	return all, unchecked, err
 }
 
 // onlyUncheckedTypes reads one stack and says whether Trivy has checks

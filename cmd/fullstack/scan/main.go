@@ -15,9 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -54,21 +52,20 @@ func run(args []string, out, stderr io.Writer) (int, error) {
 	if _, err := os.Stat(*trivy); err != nil {
 		return 2, fmt.Errorf("trivy not found at %s: run ./scripts/setup (it builds trivy %s), or pass -trivy", *trivy, securityscan.TrivyVersion)
 	}
-	stacks, err := countStacks(*dir)
+	stacks, unchecked, err := securityscan.Stacks(*dir)
 	if err != nil {
 		return 2, err
 	}
-	unchecked, err := securityscan.Unchecked(*dir)
-	if err != nil {
-		return 2, err
+	if len(stacks) == 0 { // a scan of nothing would pass
+		return 2, fmt.Errorf("no synthesized stack (%s) under %s: run npx cdktf synth first", securityscan.StackFile, *dir)
 	}
-	findings, err := securityscan.Scan(*trivy, *dir)
+	findings, err := securityscan.ScanExcept(*trivy, *dir, unchecked)
 	if err != nil {
 		return 2, err
 	}
 	v := securityscan.Judge(findings, accepted)
 	fmt.Fprintf(out, "scanned %d synthesized stacks in %s: %d findings, %d accepted, %d not accepted\n",
-		stacks-len(unchecked), *dir, len(findings), len(v.Accepted), len(v.Unaccepted))
+		len(stacks)-len(unchecked), *dir, len(findings), len(v.Accepted), len(v.Unaccepted))
 	if len(unchecked) > 0 {
 		fmt.Fprintf(out, "passed over %d stacks that hold only docker, postgresql and other resources Trivy has no checks for\n", len(unchecked))
 	}
@@ -106,20 +103,4 @@ func summarize(out io.Writer, v securityscan.Verdict, verbose bool) {
 	for _, k := range keys {
 		fmt.Fprintf(out, "  accepted x%-3d %s\n", counts[k], k)
 	}
-}
-
-// countStacks counts the cdk.tf.json files under dir; none is an error,
-// since a scan of nothing would pass.
-func countStacks(dir string) (int, error) {
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == securityscan.StackFile {
-			n++
-		}
-		return err
-	})
-	if err == nil && n == 0 {
-		err = fmt.Errorf("no synthesized stack (cdk.tf.json) under %s: run npx cdktf synth first", dir)
-	}
-	return n, err
 }
