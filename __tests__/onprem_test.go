@@ -280,9 +280,8 @@ func TestOnPremDeploysForReal(t *testing.T) {
 	// release path, previews and recovery; a second project's rollouts,
 	// monitoring and teardowns; and a third project's refusals before a
 	// first deploy (it is never deployed), then the example program's
-	// tasks. Each
-	// runs its own steps in order; they share only the engine and the
-	// stand-in images (docs/testing.md).
+	// tasks. Each runs its own steps in order; they share only the engine
+	// and the stand-in images (docs/testing.md).
 	// The example's service runs the API's image as first deployed (the
 	// staging track replaces the container). A tag of the test's own
 	// holds the image: the staging track's recovery removes the

@@ -200,5 +200,4 @@ func checkRefusedBeforeAnything(t *testing.T, d *onPremDeployment) {
 			t.Errorf("preflight on a free machine: exit %d\n%s", code, out)
 		}
 	})
-
 }

@@ -17,38 +17,29 @@ const (
 	handedPorts     = 12000
 )
 
+// handed walks the range once, from an offset taken from the process ID
+// (so that two processes rarely walk the same ports): a port it has
+// passed is never handed out again, by this process.
 var handed = struct {
 	sync.Mutex
-	next  int
-	given map[int]bool
-}{given: map[int]bool{}}
+	start, next int
+}{start: os.Getpid() * 7919 % handedPorts}
 
 // FreePort returns a TCP port that was free a moment ago on every
 // address, and that this process has not handed out before: several
-// deployments pick their ports before any of them binds one. The walk
-// starts at an offset taken from the process ID, so that two processes
-// rarely walk the same ports.
+// deployments pick their ports before any of them binds one.
 func FreePort() (int, error) {
 	handed.Lock()
 	defer handed.Unlock()
-	if handed.next == 0 {
-		handed.next = os.Getpid() * 7919 % handedPorts
-	}
-	for range handedPorts {
-		port := firstHandedPort + handed.next%handedPorts
+	for handed.next < handedPorts {
+		port := firstHandedPort + (handed.start+handed.next)%handedPorts
 		handed.next++
-		if handed.given[port] {
-			continue
+		if l, err := net.Listen("tcp", fmt.Sprintf(":%d", port)); err == nil {
+			l.Close()
+			return port, nil
 		}
-		l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
-		if err != nil {
-			continue
-		}
-		l.Close()
-		handed.given[port] = true
-		return port, nil
 	}
-	return 0, fmt.Errorf("find a free port: none of %d-%d is free", firstHandedPort, firstHandedPort+handedPorts-1)
+	return 0, fmt.Errorf("find a free port: this process has walked all of %d-%d", firstHandedPort, firstHandedPort+handedPorts-1)
 }
 
 // waitForPort waits until something accepts connections on addr, or until

@@ -15,7 +15,7 @@ func TestFreePortHandsOutEachPortOnceBelowTheEphemeralRange(t *testing.T) {
 	var busy net.Listener
 	var held int
 	for busy == nil {
-		held = firstHandedPort + handed.next%handedPorts
+		held = firstHandedPort + (handed.start+handed.next)%handedPorts
 		if l, err := net.Listen("tcp", fmt.Sprintf(":%d", held)); err == nil {
 			busy = l
 		} else {
